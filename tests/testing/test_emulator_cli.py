@@ -1,0 +1,100 @@
+"""``python -m wikijs.testing``: start it as a subprocess, read URL and key, stop it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+@pytest.fixture
+def start_cli() -> Iterator[object]:
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> tuple[subprocess.Popen[str], str, str]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wikijs.testing", "--port", "0", *args],
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert "listening on http://127.0.0.1:" in first, first + process.stderr.read()
+        url = first.rsplit(" ", 1)[-1].strip()
+        assert process.stdout.readline().strip() == "API key:"
+        key = process.stdout.readline().strip()
+        return process, url, key
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_the_cli_serves_until_sigterm(start_cli: object, tmp_path: Path) -> None:
+    state = tmp_path / "cli.json"
+    process, url, key = start_cli("--state", str(state), "--api-key", "cli-key")  # type: ignore[operator]
+    assert key == "cli-key"
+    headers = {"Authorization": f"Bearer {key}"}
+    mutation = (
+        'mutation { pages { create(content: "# CLI", description: "", editor: "markdown", '
+        'isPublished: true, isPrivate: false, locale: "en", path: "cli/page", tags: [], '
+        'title: "CLI") { responseResult { succeeded } } } }'
+    )
+    created = requests.post(f"{url}/graphql", json={"query": mutation}, headers=headers).json()
+    assert created["data"]["pages"]["create"]["responseResult"]["succeeded"] is True
+    assert requests.get(f"{url}/healthz").json() == {"ok": True}
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(10) == 0
+    doc = json.loads(state.read_text("utf-8"))
+    assert [p["path"] for p in doc["pages"]] == ["cli/page"]
+
+
+def test_cli_faults_and_profile_options(start_cli: object) -> None:
+    process, url, key = start_cli("--fault", "429,retry_after=3,nth=1", "--locales", "en,es")  # type: ignore[operator]
+    headers = {"Authorization": f"Bearer {key}"}
+    query = {"query": "{ localization { locales { code } } }"}
+    first = requests.post(f"{url}/graphql", json=query, headers=headers)
+    assert (first.status_code, first.headers["Retry-After"]) == (429, "3")
+    locales = requests.post(f"{url}/graphql", json=query, headers=headers).json()
+    assert [loc["code"] for loc in locales["data"]["localization"]["locales"]] == ["en", "es"]
+    process.send_signal(signal.SIGINT)
+    assert process.wait(10) == 0
+
+
+def test_cli_help_and_bad_fault() -> None:
+    help_run = subprocess.run(
+        [sys.executable, "-m", "wikijs.testing", "--help"],
+        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert help_run.returncode == 0
+    assert "--fault" in help_run.stdout and "--profile" in help_run.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "wikijs.testing", "--fault", "explode"],
+        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert "unknown fault kind 'explode'" in bad.stderr

@@ -1,0 +1,270 @@
+"""The asset library: folders, uploads, downloads, renames and deletes.
+
+Uploads go through Wiki.js's REST endpoint (``POST /u``, one file per request, at most
+5,242,880 bytes); everything else is GraphQL. The server renames uploaded files
+(:func:`asset_filename` predicts how) and answers a bare ``ok``, so :meth:`AssetsAPI.upload`
+finds the new asset by listing its folder. Folder slugs are sanitised the same way
+(:func:`asset_folder_slug`), and an asset is served at ``/<folder slugs>/<filename>``.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from pathlib import Path
+
+from wikijs._errors import (
+    AssetFolderExistsError,
+    InvalidResponseError,
+    NotFoundError,
+    PayloadTooLargeError,
+)
+from wikijs._graphql import assets as gql
+from wikijs._graphql._executor import Executor, Operation
+from wikijs.models._assets import Asset, AssetFolder
+
+__all__ = ["MAX_UPLOAD_SIZE", "AssetsAPI", "asset_filename", "asset_folder_slug"]
+
+#: Wiki.js refuses uploads larger than this many bytes (its default ``uploadMaxFileSize``).
+MAX_UPLOAD_SIZE = 5_242_880
+
+# What the npm ``sanitize-filename`` package (used by Wiki.js) removes.
+_ILLEGAL = re.compile(r'[/?<>\\:*|"]')
+_CONTROL = re.compile(r"[\x00-\x1f\x80-\x9f]")
+_RESERVED = re.compile(r"^\.+$")
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_WINDOWS_TRAILING = re.compile(r"[. ]+$")
+_UPLOAD_SEPARATORS = re.compile(r"[\s,;#]+")
+
+
+def _sanitize(name: str) -> str:
+    name = _ILLEGAL.sub("", name)
+    name = _CONTROL.sub("", name)
+    name = _RESERVED.sub("", name)
+    name = _WINDOWS_RESERVED.sub("", name)
+    name = _WINDOWS_TRAILING.sub("", name)
+    # Truncated to 255 bytes of UTF-8, never splitting a character.
+    return name.encode("utf-8")[:255].decode("utf-8", errors="ignore")
+
+
+def asset_filename(name: str) -> str:
+    """The file name Wiki.js stores an upload called ``name`` under.
+
+    Lowercased; each run of whitespace, ``,``, ``;`` or ``#`` becomes ``_``; then the
+    characters ``/ ? < > \\ : * | "`` and control characters are removed, as are
+    trailing dots and spaces and names Windows reserves (``con``, ``nul.txt``...);
+    at most 255 bytes. ``"Pixel 669512.PNG"`` -> ``"pixel_669512.png"``. An empty result
+    means the server would reject the name.
+    """
+    return _sanitize(_UPLOAD_SEPARATORS.sub("_", name.lower()))
+
+
+def asset_folder_slug(slug: str) -> str:
+    """The slug Wiki.js stores for a folder created as ``slug``.
+
+    The same character rules as :func:`asset_filename`, then lowercased; whitespace is
+    kept. ``"Bad Slug/669512"`` -> ``"bad slug669512"``.
+    """
+    return _sanitize(slug).lower()
+
+
+def _guess_mime(filename: str) -> str:
+    guessed, _ = mimetypes.guess_type(filename, strict=False)
+    return guessed or "application/octet-stream"
+
+
+class AssetsAPI:
+    """``client.assets``: the wiki's media library.
+
+    Remembers every folder it has seen (id -> parent and slug), so building a folder's
+    path rarely needs a request.
+    """
+
+    def __init__(self, executor: Executor) -> None:
+        self._executor = executor
+        self._folders: dict[int, AssetFolder] = {}
+
+    # -- folders ---------------------------------------------------------------------------
+
+    def folders(self, parent_id: int = 0) -> list[AssetFolder]:
+        """The folders directly inside folder ``parent_id`` (0 = the root)."""
+        op = "assets.folders"
+        data = self._executor.execute(Operation(op, gql.FOLDERS, {"parentFolderId": parent_id}))
+        found = gql.parse_folders(data, parent_id, op)
+        for folder in found:
+            self._folders[folder.id] = folder
+        return found
+
+    def create_folder(
+        self, slug: str, *, parent_id: int = 0, name: str | None = None
+    ) -> AssetFolder | None:
+        """Create a folder inside ``parent_id``; return it (None if it cannot be found
+        right after).
+
+        The server stores :func:`asset_folder_slug` of ``slug`` and uses it as the name
+        too. Raises :class:`~wikijs.AssetFolderExistsError` if the parent already has a
+        folder with that slug.
+        """
+        stored = asset_folder_slug(slug)
+        if not stored:
+            raise ValueError(f"asset folder slug {slug!r} is empty once sanitised")
+        op = "assets.create_folder"
+        variables: dict[str, object] = {"parentFolderId": parent_id, "slug": stored}
+        if name is not None:
+            variables["name"] = name
+        data = self._executor.execute(Operation(op, gql.CREATE_FOLDER, variables, mutation=True))
+        gql.check_write(data, "createFolder", op)
+        return self._find_folder(parent_id, stored)
+
+    def _find_folder(self, parent_id: int, slug: str) -> AssetFolder | None:
+        for folder in self.folders(parent_id):
+            if folder.slug == slug:
+                return folder
+        return None
+
+    def folder_path(self, folder_id: int) -> str:
+        """The slugs from the root down to ``folder_id``, joined with ``/`` ("" for 0)."""
+        parts: list[str] = []
+        current = folder_id
+        seen: set[int] = set()
+        while current != 0:
+            if current in seen:
+                raise InvalidResponseError(
+                    f"asset folder {folder_id} is inside a folder cycle",
+                    operation="assets.folder_path",
+                )
+            seen.add(current)
+            folder = self._folders.get(current) or self._locate(current)
+            parts.append(folder.slug)
+            current = folder.parent_id
+        return "/".join(reversed(parts))
+
+    def _locate(self, folder_id: int) -> AssetFolder:
+        """Walk the folder tree breadth-first until ``folder_id`` shows up."""
+        queue = [0]
+        visited: set[int] = set()
+        while queue:
+            parent = queue.pop(0)
+            if parent in visited:
+                continue
+            visited.add(parent)
+            for folder in self.folders(parent):
+                if folder.id == folder_id:
+                    return folder
+                queue.append(folder.id)
+        raise NotFoundError(
+            f"asset folder {folder_id} does not exist", operation="assets.folder_path"
+        )
+
+    def ensure_folder(self, path: str) -> int:
+        """The id of the folder at ``path`` (``"handbook/images"``), creating missing ones.
+
+        Each segment is turned into the slug the server would store
+        (:func:`asset_folder_slug`); ``""`` or ``"/"`` is the root (0).
+        """
+        parent = 0
+        for segment in (s for s in path.strip("/").split("/") if s):
+            slug = asset_folder_slug(segment)
+            if not slug:
+                raise ValueError(f"asset folder path {path!r}: segment {segment!r} is empty")
+            folder = self._find_folder(parent, slug)
+            if folder is None:
+                try:
+                    folder = self.create_folder(slug, parent_id=parent)
+                except AssetFolderExistsError:  # created meanwhile by someone else
+                    folder = self._find_folder(parent, slug)
+            if folder is None:
+                raise InvalidResponseError(
+                    f"asset folder {slug!r} was created but is not listed",
+                    operation="assets.create_folder",
+                )
+            parent = folder.id
+        return parent
+
+    # -- files -----------------------------------------------------------------------------
+
+    def list(self, folder_id: int = 0, kind: str = "ALL") -> list[Asset]:
+        """The assets in ``folder_id``; ``kind`` is ``ALL``, ``IMAGE`` or ``BINARY``."""
+        wanted = kind.upper()
+        if wanted not in gql.KINDS:
+            raise ValueError(f"asset kind must be one of {', '.join(gql.KINDS)}, not {kind!r}")
+        op = "assets.list"
+        data = self._executor.execute(
+            Operation(op, gql.LIST, {"folderId": folder_id, "kind": wanted})
+        )
+        return gql.parse_list(data, folder_id, op)
+
+    def upload(
+        self,
+        path_or_bytes: str | os.PathLike[str] | bytes,
+        *,
+        filename: str | None = None,
+        folder_id: int = 0,
+        mime: str | None = None,
+    ) -> Asset:
+        """Upload a file (a path, or bytes with ``filename``) into ``folder_id``.
+
+        The size limit is checked before anything is sent
+        (:class:`~wikijs.PayloadTooLargeError`). The server stores the file as
+        :func:`asset_filename` of the name and overwrites an asset of the same name in
+        that folder. Returns the stored asset.
+        """
+        op = "assets.upload"
+        if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+            if not filename:
+                raise ValueError("upload(bytes) needs a filename")
+            source = filename
+            content = bytes(path_or_bytes)
+            _check_size(len(content), source, op)
+        else:
+            file = Path(path_or_bytes)
+            source = str(file)
+            _check_size(file.stat().st_size, source, op)
+            content = file.read_bytes()
+            _check_size(len(content), source, op)
+        stored = asset_filename(filename or Path(source).name)
+        if not stored:
+            raise ValueError(f"{source}: the file name is empty once sanitised")
+        self._executor.upload(folder_id, stored, content, mime or _guess_mime(stored))
+        for asset in self.list(folder_id):
+            if asset.filename == stored:
+                return asset
+        raise InvalidResponseError(
+            f"{source} was uploaded as {stored!r} but folder {folder_id} does not list it",
+            operation=op,
+        )
+
+    def asset_path(self, asset: Asset) -> str:
+        """The URL path the wiki serves ``asset`` at (``/<folder slugs>/<filename>``)."""
+        folder = self.folder_path(asset.folder_id)
+        return f"/{folder}/{asset.filename}" if folder else f"/{asset.filename}"
+
+    def download(self, path: str) -> bytes:
+        """The bytes of the asset served at ``path`` (``"/handbook/logo.png"``)."""
+        return self._executor.download("/" + path.lstrip("/"))
+
+    def rename(self, asset_id: int, filename: str) -> None:
+        """Rename an asset; the extension cannot change (AssetRenameInvalidExtError)."""
+        op = "assets.rename"
+        data = self._executor.execute(
+            Operation(op, gql.RENAME, {"id": asset_id, "filename": filename}, mutation=True)
+        )
+        gql.check_write(data, "renameAsset", op)
+
+    def delete(self, asset_id: int) -> None:
+        """Delete an asset (AssetInvalidError if it does not exist)."""
+        op = "assets.delete"
+        data = self._executor.execute(Operation(op, gql.DELETE, {"id": asset_id}, mutation=True))
+        gql.check_write(data, "deleteAsset", op)
+
+
+def _check_size(size: int, source: str, operation: str) -> None:
+    if size > MAX_UPLOAD_SIZE:
+        raise PayloadTooLargeError(
+            f"{source}: {size:,} bytes is over the upload limit of {MAX_UPLOAD_SIZE:,} bytes",
+            size=size,
+            limit=MAX_UPLOAD_SIZE,
+            operation=operation,
+            status=None,
+        )

@@ -1,0 +1,44 @@
+"""System, site and navigation documents and parsers (read-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from wikijs.models._system import NavigationTree, SiteConfig, SystemInfo
+
+from ._answers import items_at, mapping_at
+from .documents import document
+
+SYSTEM_INFO_FIELDS = (
+    "currentVersion latestVersion dbType dbVersion dbHost nodeVersion operatingSystem "
+    "platform configFile pagesTotal usersTotal groupsTotal tagsTotal"
+)
+SITE_CONFIG_FIELDS = (
+    "host title description company contentLicense logoUrl authJwtAudience "
+    "authJwtExpiration uploadMaxFileSize uploadMaxFiles"
+)
+NAVIGATION_FIELDS = (
+    "locale items { id kind label icon targetType target visibilityMode visibilityGroups }"
+)
+
+SYSTEM_INFO = document("system.info", f"query {{ system {{ info {{ {SYSTEM_INFO_FIELDS} }} }} }}")
+SITE_CONFIG = document("site.config", f"query {{ site {{ config {{ {SITE_CONFIG_FIELDS} }} }} }}")
+NAVIGATION_TREE = document(
+    "navigation.tree", f"query {{ navigation {{ tree {{ {NAVIGATION_FIELDS} }} }} }}"
+)
+
+
+def parse_system_info(data: Mapping[str, Any], operation: str) -> SystemInfo:
+    return SystemInfo.model_validate(mapping_at(data, "system", "info", operation=operation))
+
+
+def parse_site_config(data: Mapping[str, Any], operation: str) -> SiteConfig:
+    return SiteConfig.model_validate(mapping_at(data, "site", "config", operation=operation))
+
+
+def parse_navigation_tree(data: Mapping[str, Any], operation: str) -> list[NavigationTree]:
+    return [
+        NavigationTree.model_validate(item)
+        for item in items_at(data, "navigation", "tree", operation=operation)
+    ]

@@ -1,0 +1,815 @@
+"""``client.pages``: reading and writing Wiki.js pages safely.
+
+What this resource adds over the raw API:
+
+* **Safe partial updates.** ``pages.update`` on the server replaces the whole page
+  (an omitted ``isPublished`` unpublishes it, omitted dates and scripts are reset).
+  :meth:`PagesAPI.update` reads the page, applies the given fields and sends everything.
+* **One error per situation.** Every missing page raises :class:`PageNotFoundError`,
+  whatever each operation answers for it (6003, "Invalid Page Id", a TypeError).
+* **The rebuild-tree race.** A write answered ``errorCode 1 "Error when running job
+  rebuild-tree: ..."`` was applied; the SDK confirms it by reading, returns the result,
+  sets :attr:`PagesAPI.tree_stale` and logs a warning instead of failing.
+* **No duplicate creates.** After an ambiguous failure of a create (timeout, dropped
+  connection, 5xx) the SDK checks whether the page now exists with the content sent.
+* **Batches.** Aliased reads (50 per request) and aliased serial writes (10 per request);
+  one failed item never hides the others.
+* **Paths** are checked (:func:`wikijs.check_path`) before any create or move.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from ._batch import DEFAULT_READ_BATCH, DEFAULT_WRITE_BATCH, chunks, group_errors
+from ._cache import PageCache
+from ._errors import (
+    AuthenticationError,
+    ConnectError,
+    IllegalPathError,
+    InvalidResponseError,
+    PageNotFoundError,
+    ServerError,
+    TransportError,
+    TreeRebuildError,
+    WikiJSError,
+    error_from_graphql,
+    is_missing_page_typeerror,
+    raise_for_result,
+)
+from ._graphql import pages as q
+from ._graphql._executor import Executor, Operation
+from ._paths import check_path, validate_path
+from .models._common import UNSET, BatchResult, UnsetType
+from .models._pages import (
+    Page,
+    PageConflictLatest,
+    PageCreate,
+    PageHistory,
+    PageLink,
+    PageListItem,
+    PageSearchResponse,
+    PageTag,
+    PageTreeItem,
+    PageUpdate,
+    PageVersion,
+)
+
+__all__ = ["PagesAPI"]
+
+logger = logging.getLogger("wikijs.client")
+
+_TREE_MODES = frozenset({"ALL", "FOLDERS", "PAGES"})
+
+
+def _is_ambiguous(exc: WikiJSError) -> bool:
+    """Whether a failed write may nevertheless have been applied by the server."""
+    if isinstance(exc, ConnectError):
+        return False
+    return isinstance(exc, (TransportError, ServerError))
+
+
+class PagesAPI:
+    """Pages of one wiki. Obtain it as ``client.pages``; safe to use from several threads."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        *,
+        cache: PageCache | None = None,
+        batch_size: int = DEFAULT_READ_BATCH,
+        write_batch_size: int = DEFAULT_WRITE_BATCH,
+    ) -> None:
+        if batch_size < 1 or write_batch_size < 1:
+            raise ValueError("batch sizes must be at least 1")
+        self._executor = executor
+        self._cache = cache
+        self.batch_size = batch_size
+        self.write_batch_size = write_batch_size
+        self._tree_stale = False
+
+    # -- state -----------------------------------------------------------------------------
+
+    @property
+    def tree_stale(self) -> bool:
+        """True after a write hit the rebuild-tree race: ``tree()`` and the navigation may
+        miss pages until :meth:`rebuild_tree` runs."""
+        return self._tree_stale
+
+    def _mark_tree_stale(self, operation: str, exc: TreeRebuildError, what: str) -> None:
+        self._tree_stale = True
+        logger.warning(
+            "%s: the write was applied (%s) but Wiki.js failed to rebuild its page tree; "
+            "call pages.rebuild_tree() once the batch of writes is done",
+            operation,
+            what,
+            extra={"operation": operation, "error": exc.message[:200]},
+        )
+
+    def _query(
+        self, name: str, query: str, variables: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return self._executor.execute(Operation(name=name, query=query, variables=variables or {}))
+
+    def _mutate(
+        self, name: str, query: str, variables: Mapping[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        return self._executor.execute_partial(
+            Operation(name=name, query=query, variables=variables or {}, mutation=True)
+        )
+
+    def _invalidate(
+        self, page_id: int | None = None, *, path: str | None = None, locale: str | None = None
+    ) -> None:
+        if self._cache is not None:
+            self._cache.invalidate(page_id, path=path, locale=locale)
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        order_by: str | None = None,
+        order_by_direction: str | None = None,
+        tags: Sequence[str] | None = None,
+        locale: str | None = None,
+        creator_id: int | None = None,
+        author_id: int | None = None,
+    ) -> builtins.list[PageListItem]:
+        """Every page matching the filters (the server has no offset), without content.
+
+        ``order_by`` is ``ID``, ``CREATED``, ``PATH``, ``TITLE`` or ``UPDATED``;
+        ``order_by_direction`` ``ASC`` or ``DESC``. Note that Wiki.js applies ``limit``
+        before filtering by ``tags``.
+        """
+        variables = q.list_variables(
+            limit=limit,
+            order_by=order_by,
+            order_by_direction=order_by_direction,
+            tags=tags,
+            locale=locale,
+            creator_id=creator_id,
+            author_id=author_id,
+        )
+        return q.parse_list(self._query("pages.list", q.LIST, variables), "pages.list")
+
+    def get(self, page_id: int) -> Page:
+        """The page with id ``page_id``; :class:`PageNotFoundError` if there is none."""
+        if self._cache is not None:
+            cached = self._cache.get_by_id(page_id)
+            if isinstance(cached, Page):
+                return cached
+        page = self._fetch(page_id)
+        if self._cache is not None:
+            self._cache.put(page)
+        return page
+
+    def _fetch(self, page_id: int, operation: str = "pages.get") -> Page:
+        data = self._query(operation, q.GET, {"id": page_id})
+        node = q.pages_field(data, "single", operation)
+        if node is None:
+            raise PageNotFoundError(f"page {page_id} does not exist", operation=operation)
+        return q.parse_page(node, operation)
+
+    def get_by_path(self, path: str, locale: str = "en") -> Page:
+        """The page at ``path`` in ``locale`` (needs manage:pages or delete:pages rights)."""
+        if self._cache is not None:
+            cached = self._cache.get_by_path(path, locale)
+            if isinstance(cached, Page):
+                return cached
+        page = self._fetch_by_path(path, locale)
+        if self._cache is not None:
+            self._cache.put(page)
+        return page
+
+    def _fetch_by_path(self, path: str, locale: str, operation: str = "pages.get_by_path") -> Page:
+        data = self._query(operation, q.GET_BY_PATH, {"path": path, "locale": locale})
+        node = q.pages_field(data, "singleByPath", operation)
+        if node is None:
+            raise PageNotFoundError(f"no page at {locale}/{path}", operation=operation)
+        return q.parse_page(node, operation)
+
+    def get_many(
+        self, ids: Sequence[int], *, batch_size: int | None = None
+    ) -> builtins.list[BatchResult[Page]]:
+        """Many pages in few requests (``batch_size`` aliased reads per request, default 50).
+
+        Results keep the input order; a missing id gives that item a
+        :class:`PageNotFoundError` while the others succeed.
+        """
+        operation = "pages.get_many"
+        results: builtins.list[BatchResult[Page]] = []
+        for chunk in chunks(list(ids), batch_size or self.batch_size):
+            variables = {f"id{i}": page_id for i, page_id in enumerate(chunk)}
+            op = Operation(
+                name=operation, query=q.get_many_document(len(chunk)), variables=variables
+            )
+            try:
+                data, errors = self._executor.execute_partial(op)
+            except AuthenticationError:
+                raise
+            except WikiJSError as exc:
+                results.extend(BatchResult(key=page_id, error=exc) for page_id in chunk)
+                continue
+            aliases = [q.alias(i) for i in range(len(chunk))]
+            grouped = group_errors(errors, aliases)
+            for i, page_id in enumerate(chunk):
+                results.append(
+                    self._read_item(page_id, data.get(aliases[i]), grouped.for_alias(aliases[i]))
+                )
+        return results
+
+    def _read_item(
+        self, page_id: int, node: Any, errors: builtins.list[Mapping[str, Any]]
+    ) -> BatchResult[Page]:
+        operation = "pages.get_many"
+        single = node.get("single") if isinstance(node, Mapping) else None
+        if single is None:
+            error = (
+                error_from_graphql(errors, operation)
+                if errors
+                else PageNotFoundError(f"page {page_id} does not exist", operation=operation)
+            )
+            return BatchResult(key=page_id, error=error)
+        try:
+            page = q.parse_page(single, operation)
+        except (WikiJSError, ValueError) as exc:
+            error = (
+                exc
+                if isinstance(exc, WikiJSError)
+                else InvalidResponseError(str(exc), operation=operation)
+            )
+            return BatchResult(key=page_id, error=error)
+        if self._cache is not None:
+            self._cache.put(page)
+        return BatchResult(key=page_id, value=page)
+
+    def tree(
+        self,
+        *,
+        path: str | None = None,
+        parent: int | None = None,
+        mode: str = "ALL",
+        locale: str = "en",
+        include_ancestors: bool = False,
+    ) -> builtins.list[PageTreeItem]:
+        """Folders and pages of the navigation tree (``mode``: ALL, FOLDERS or PAGES)."""
+        mode = mode.upper()
+        if mode not in _TREE_MODES:
+            raise ValueError(f"mode must be one of {sorted(_TREE_MODES)}, got {mode!r}")
+        variables = q.without_none(
+            {
+                "path": path,
+                "parent": parent,
+                "mode": mode,
+                "locale": locale,
+                "includeAncestors": include_ancestors or None,
+            }
+        )
+        return q.parse_tree(self._query("pages.tree", q.TREE, variables), "pages.tree")
+
+    def search(
+        self, query: str, *, path: str | None = None, locale: str | None = None
+    ) -> PageSearchResponse:
+        """Full-text search with the wiki's search engine."""
+        variables = q.without_none({"query": query, "path": path, "locale": locale})
+        return q.parse_search(self._query("pages.search", q.SEARCH, variables), "pages.search")
+
+    def tags(self) -> builtins.list[PageTag]:
+        """Every tag of the wiki."""
+        return q.parse_tags(self._query("pages.tags", q.TAGS), "pages.tags")
+
+    def search_tags(self, query: str) -> builtins.list[str]:
+        """Tags that match ``query``."""
+        data = self._query("pages.search_tags", q.SEARCH_TAGS, {"query": query})
+        return q.parse_search_tags(data, "pages.search_tags")
+
+    def history(
+        self, page_id: int, *, offset_page: int | None = None, offset_size: int | None = None
+    ) -> PageHistory:
+        """The version trail of a page, newest first."""
+        operation = "pages.history"
+        variables = q.without_none(
+            {"id": page_id, "offsetPage": offset_page, "offsetSize": offset_size}
+        )
+        try:
+            data = self._query(operation, q.HISTORY, variables)
+        except WikiJSError as exc:
+            if is_missing_page_typeerror(exc):
+                raise PageNotFoundError(
+                    f"page {page_id} does not exist",
+                    operation=operation,
+                    status=exc.status,
+                    request_id=exc.request_id,
+                ) from exc
+            raise
+        if q.pages_field(data, "history", operation) is None:
+            raise PageNotFoundError(f"page {page_id} does not exist", operation=operation)
+        return q.parse_history(data, operation)
+
+    def version(self, page_id: int, version_id: int) -> PageVersion:
+        """One stored version of a page."""
+        operation = "pages.version"
+        data = self._query(operation, q.VERSION, {"pageId": page_id, "versionId": version_id})
+        if q.pages_field(data, "version", operation) is None:
+            raise PageNotFoundError(
+                f"page {page_id} has no version {version_id}", operation=operation
+            )
+        return q.parse_version(data, operation)
+
+    def links(self, locale: str = "en") -> builtins.list[PageLink]:
+        """Every page of ``locale`` with the paths it links to."""
+        data = self._query("pages.links", q.LINKS, {"locale": locale})
+        return q.parse_links(data, "pages.links")
+
+    def check_conflicts(self, page_id: int, checkout_date: str | datetime) -> bool:
+        """Whether the page changed since ``checkout_date``."""
+        variables = {"id": page_id, "checkoutDate": q.checkout_date(checkout_date)}
+        data = self._query("pages.check_conflicts", q.CHECK_CONFLICTS, variables)
+        return q.parse_check_conflicts(data, "pages.check_conflicts")
+
+    def conflict_latest(self, page_id: int) -> PageConflictLatest:
+        """The latest saved state of a page, for resolving a conflict."""
+        data = self._query("pages.conflict_latest", q.CONFLICT_LATEST, {"id": page_id})
+        return q.parse_conflict_latest(data, "pages.conflict_latest")
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def create(
+        self,
+        path: str,
+        *,
+        content: str,
+        title: str = "",
+        locale: str = "en",
+        editor: str = "markdown",
+        description: str = "",
+        tags: Sequence[str] = (),
+        is_published: bool = True,
+        is_private: bool = False,
+        publish_start_date: str = "",
+        publish_end_date: str = "",
+        script_css: str = "",
+        script_js: str = "",
+    ) -> Page:
+        """Create a page and return it.
+
+        Raises :class:`IllegalPathError` before any request for a path Wiki.js would
+        refuse or its UI could not open, :class:`PageDuplicateCreateError` (6002) if the
+        path is taken.
+        """
+        check_path(path)
+        item = PageCreate(
+            path=path,
+            content=content,
+            title=title,
+            locale=locale,
+            editor=editor,
+            description=description,
+            tags=tags,
+            is_published=is_published,
+            is_private=is_private,
+            publish_start_date=publish_start_date,
+            publish_end_date=publish_end_date,
+            script_css=script_css,
+            script_js=script_js,
+        )
+        operation = "pages.create"
+        try:
+            data, errors = self._mutate(operation, q.CREATE, q.create_variables(item))
+        except WikiJSError as exc:
+            if _is_ambiguous(exc):
+                return self._confirm_ambiguous_create(item, exc, operation)
+            raise
+        finally:
+            self._invalidate(path=item.path, locale=item.locale)
+        node = q.pages_field(data, "create", operation) if data.get("pages") is not None else None
+        return self._finish_create(item, node, errors, operation)
+
+    def _finish_create(
+        self, item: PageCreate, node: Any, errors: Sequence[Mapping[str, Any]], operation: str
+    ) -> Page:
+        if not isinstance(node, Mapping):
+            if errors:
+                raise error_from_graphql(errors, operation)
+            raise InvalidResponseError("the answer has no pages.create", operation=operation)
+        try:
+            raise_for_result(node.get("responseResult"), operation)
+        except TreeRebuildError as exc:
+            try:
+                page = self._fetch_by_path(item.path, item.locale, operation)
+            except PageNotFoundError:
+                raise exc from None
+            self._mark_tree_stale(operation, exc, f"{item.locale}/{item.path} exists")
+            return page
+        if not isinstance(node.get("page"), Mapping):
+            # Created, but the answer carries no page: read it.
+            return self._fetch_by_path(item.path, item.locale, operation)
+        return q.page_from_write(node.get("page"), _sent_create(item), operation)
+
+    def _confirm_ambiguous_create(self, item: PageCreate, exc: WikiJSError, operation: str) -> Page:
+        """After a create failed ambiguously: the page, if the server did create it."""
+        try:
+            page = self._fetch_by_path(item.path, item.locale, operation)
+        except PageNotFoundError:
+            raise exc from None
+        except WikiJSError as lookup_error:
+            logger.warning(
+                "%s: could not check whether %s/%s was created: %s",
+                operation,
+                item.locale,
+                item.path,
+                lookup_error,
+                extra={"operation": operation},
+            )
+            raise exc from None
+        if page.content != item.content or page.title != item.title:
+            raise exc
+        logger.warning(
+            "%s: the request failed (%s) but %s/%s now exists with the content sent: "
+            "it was created, returning it",
+            operation,
+            type(exc).__name__,
+            item.locale,
+            item.path,
+            extra={"operation": operation, "error": str(exc)},
+        )
+        return page
+
+    def update(
+        self,
+        page_id: int,
+        *,
+        current: Page | None = None,
+        content: str | UnsetType = UNSET,
+        title: str | UnsetType = UNSET,
+        description: str | UnsetType = UNSET,
+        tags: Sequence[str] | UnsetType = UNSET,
+        is_published: bool | UnsetType = UNSET,
+        is_private: bool | UnsetType = UNSET,
+        publish_start_date: str | UnsetType = UNSET,
+        publish_end_date: str | UnsetType = UNSET,
+        script_css: str | UnsetType = UNSET,
+        script_js: str | UnsetType = UNSET,
+        editor: str | UnsetType = UNSET,
+    ) -> Page:
+        """Change some fields of a page; the others keep their current values.
+
+        Wiki.js replaces the whole page on update, so this reads the page first (skip the
+        read by passing ``current``, a full :class:`Page` from ``get``/``get_many``) and
+        sends every field. The page is never moved (see :meth:`move`). Every update adds
+        a history version on the server, even when nothing changed.
+        """
+        item = PageUpdate(
+            page_id=page_id,
+            current=current,
+            content=content,
+            title=title,
+            description=description,
+            tags=tags,
+            is_published=is_published,
+            is_private=is_private,
+            publish_start_date=publish_start_date,
+            publish_end_date=publish_end_date,
+            script_css=script_css,
+            script_js=script_js,
+            editor=editor,
+        )
+        operation = "pages.update"
+        base = current if current is not None else self._fetch(page_id, operation)
+        if base.id != page_id:
+            raise ValueError(f"current is page {base.id}, not page {page_id}")
+        changes = item.changes()
+        merged = q.merge_update(base, changes)
+        variables = q.update_variables(page_id, merged, editor_changed="editor" in changes)
+        try:
+            data, errors = self._mutate(operation, q.UPDATE, variables)
+        finally:
+            self._invalidate(page_id)
+        node = q.pages_field(data, "update", operation) if data.get("pages") is not None else None
+        return self._finish_update(page_id, base, merged, node, errors, operation)
+
+    def _finish_update(
+        self,
+        page_id: int,
+        base: Page,
+        merged: Mapping[str, Any],
+        node: Any,
+        errors: Sequence[Mapping[str, Any]],
+        operation: str,
+    ) -> Page:
+        if not isinstance(node, Mapping):
+            if errors:
+                raise error_from_graphql(errors, operation)
+            raise InvalidResponseError("the answer has no pages.update", operation=operation)
+        try:
+            raise_for_result(node.get("responseResult"), operation)
+        except TreeRebuildError as exc:
+            page = self._fetch(page_id, operation)
+            self._mark_tree_stale(operation, exc, f"page {page_id} was updated")
+            return page
+        return q.page_from_write(node.get("page"), dict(merged), operation, fallback=base)
+
+    def delete(self, page_id: int) -> None:
+        """Delete a page (its history goes with it)."""
+        operation = "pages.delete"
+        try:
+            data, errors = self._mutate(operation, q.DELETE, {"id": page_id})
+        finally:
+            self._invalidate(page_id)
+        node = q.pages_field(data, "delete", operation) if data.get("pages") is not None else None
+        self._finish_delete(page_id, node, errors, operation)
+
+    def _finish_delete(
+        self, page_id: int, node: Any, errors: Sequence[Mapping[str, Any]], operation: str
+    ) -> None:
+        if not isinstance(node, Mapping):
+            if errors:
+                raise error_from_graphql(errors, operation)
+            raise InvalidResponseError("the answer has no pages.delete", operation=operation)
+        try:
+            raise_for_result(node.get("responseResult"), operation)
+        except TreeRebuildError as exc:
+            try:
+                self._fetch(page_id, operation)
+            except PageNotFoundError:
+                self._mark_tree_stale(operation, exc, f"page {page_id} is gone")
+                return
+            raise exc from None
+
+    def move(self, page_id: int, path: str, locale: str | None = None) -> None:
+        """Move a page to ``path`` (and ``locale``; default: its current one). Id and
+        history are kept."""
+        check_path(path)
+        operation = "pages.move"
+        if locale is None:
+            locale = self._fetch(page_id, operation).locale
+        variables = {"id": page_id, "destinationPath": path, "destinationLocale": locale}
+        try:
+            data, errors = self._mutate(operation, q.MOVE, variables)
+        finally:
+            self._invalidate(page_id)
+            self._invalidate(path=path, locale=locale)
+        node = q.pages_field(data, "move", operation) if data.get("pages") is not None else None
+        self._finish_simple(
+            node,
+            errors,
+            operation,
+            page_id,
+            f"page {page_id} is at {locale}/{path}",
+            expect_path=(locale, path),
+        )
+
+    def restore(self, page_id: int, version_id: int) -> None:
+        """Restore a stored version (this also restores its path: the page may move back)."""
+        operation = "pages.restore"
+        try:
+            data, errors = self._mutate(
+                operation, q.RESTORE, {"pageId": page_id, "versionId": version_id}
+            )
+        finally:
+            self._invalidate(page_id)
+        node = q.pages_field(data, "restore", operation) if data.get("pages") is not None else None
+        self._finish_simple(node, errors, operation, page_id, f"page {page_id} was restored")
+
+    def render(self, page_id: int) -> None:
+        """Re-render a page's HTML."""
+        operation = "pages.render"
+        data, errors = self._mutate(operation, q.RENDER, {"id": page_id})
+        node = q.pages_field(data, "render", operation) if data.get("pages") is not None else None
+        self._finish_simple(node, errors, operation, None, "")
+
+    def rebuild_tree(self) -> None:
+        """Rebuild the page tree (navigation); clears :attr:`tree_stale`."""
+        operation = "pages.rebuild_tree"
+        data, errors = self._mutate(operation, q.REBUILD_TREE)
+        node = (
+            q.pages_field(data, "rebuildTree", operation) if data.get("pages") is not None else None
+        )
+        self._finish_simple(node, errors, operation, None, "")
+        self._tree_stale = False
+
+    def _finish_simple(
+        self,
+        node: Any,
+        errors: Sequence[Mapping[str, Any]],
+        operation: str,
+        page_id: int | None,
+        what: str,
+        *,
+        expect_path: tuple[str, str] | None = None,
+    ) -> None:
+        if not isinstance(node, Mapping):
+            if errors:
+                raise error_from_graphql(errors, operation)
+            raise InvalidResponseError(f"the answer of {operation} is empty", operation=operation)
+        try:
+            raise_for_result(node.get("responseResult"), operation)
+        except TreeRebuildError as exc:
+            if page_id is None:
+                raise
+            try:
+                page = self._fetch(page_id, operation)
+            except PageNotFoundError:
+                raise exc from None
+            if expect_path is not None and (page.locale, page.path) != expect_path:
+                raise
+            self._mark_tree_stale(operation, exc, what)
+
+    # -- batched writes --------------------------------------------------------------------
+
+    def create_many(
+        self, items: Sequence[PageCreate], *, batch_size: int | None = None
+    ) -> builtins.list[BatchResult[Page]]:
+        """Create many pages, ``batch_size`` (default 10) aliased creates per request.
+
+        The server runs them serially, in order. Results keep the input order; each
+        item's ``key`` is its :class:`PageCreate`. Items with an illegal path fail
+        without being sent.
+        """
+        operation = "pages.create_many"
+        results: builtins.list[BatchResult[Page] | None] = [None] * len(items)
+        sendable: builtins.list[int] = []
+        for index, item in enumerate(items):
+            problems = validate_path(item.path)
+            if problems:
+                error = IllegalPathError(item.path, problems, operation=operation)
+                results[index] = BatchResult(key=item, error=error)
+            else:
+                sendable.append(index)
+        for chunk in chunks(sendable, batch_size or self.write_batch_size):
+            variables: dict[str, Any] = {}
+            for pos, index in enumerate(chunk):
+                variables.update(q.suffixed(q.create_variables(items[index]), pos))
+            try:
+                data, errors = self._mutate(
+                    operation, q.create_many_document(len(chunk)), variables
+                )
+            except AuthenticationError:
+                raise
+            except WikiJSError as exc:
+                for index in chunk:
+                    results[index] = self._ambiguous_item(items[index], exc, operation)
+                continue
+            finally:
+                for index in chunk:
+                    self._invalidate(path=items[index].path, locale=items[index].locale)
+            aliases = [q.alias(pos) for pos in range(len(chunk))]
+            grouped = group_errors(errors, aliases)
+            for pos, index in enumerate(chunk):
+                node = data.get(aliases[pos])
+                create = node.get("create") if isinstance(node, Mapping) else None
+                try:
+                    page = self._finish_create(
+                        items[index], create, grouped.for_alias(aliases[pos]), operation
+                    )
+                except WikiJSError as exc:
+                    results[index] = BatchResult(key=items[index], error=exc)
+                else:
+                    results[index] = BatchResult(key=items[index], value=page)
+        return [r for r in results if r is not None]
+
+    def _ambiguous_item(
+        self, item: PageCreate, exc: WikiJSError, operation: str
+    ) -> BatchResult[Page]:
+        if not _is_ambiguous(exc):
+            return BatchResult(key=item, error=exc)
+        try:
+            return BatchResult(key=item, value=self._confirm_ambiguous_create(item, exc, operation))
+        except WikiJSError as error:
+            return BatchResult(key=item, error=error)
+
+    def update_many(
+        self, items: Sequence[PageUpdate], *, batch_size: int | None = None
+    ) -> builtins.list[BatchResult[Page]]:
+        """Safe partial updates of many pages (see :meth:`update`).
+
+        Pages without ``current`` are read first with :meth:`get_many`; then
+        ``batch_size`` (default 10) aliased updates per request. Results keep the input
+        order; each item's ``key`` is its :class:`PageUpdate`.
+        """
+        operation = "pages.update_many"
+        results: builtins.list[BatchResult[Page] | None] = [None] * len(items)
+        bases: dict[int, Page] = {}
+        to_read = [item.page_id for item in items if item.current is None]
+        if to_read:
+            for read in self.get_many(list(dict.fromkeys(to_read))):
+                if read.value is not None:
+                    bases[read.key] = read.value
+                elif read.error is not None:
+                    for index, item in enumerate(items):
+                        if item.current is None and item.page_id == read.key:
+                            results[index] = BatchResult(key=item, error=read.error)
+        ready: builtins.list[tuple[int, Page, dict[str, Any]]] = []
+        for index, item in enumerate(items):
+            if results[index] is not None:
+                continue
+            base = item.current if item.current is not None else bases[item.page_id]
+            if base.id != item.page_id:
+                error = InvalidResponseError(
+                    f"current is page {base.id}, not page {item.page_id}", operation=operation
+                )
+                results[index] = BatchResult(key=item, error=error)
+                continue
+            ready.append((index, base, q.merge_update(base, item.changes())))
+        for chunk in chunks(ready, batch_size or self.write_batch_size):
+            variables: dict[str, Any] = {}
+            for pos, (index, _, merged) in enumerate(chunk):
+                item = items[index]
+                editor_changed = not isinstance(item.editor, UnsetType)
+                variables.update(
+                    q.suffixed(
+                        q.update_variables(item.page_id, merged, editor_changed=editor_changed), pos
+                    )
+                )
+            try:
+                data, errors = self._mutate(
+                    operation, q.update_many_document(len(chunk)), variables
+                )
+            except AuthenticationError:
+                raise
+            except WikiJSError as exc:
+                for index, _, _ in chunk:
+                    results[index] = BatchResult(key=items[index], error=exc)
+                continue
+            finally:
+                for index, _, _ in chunk:
+                    self._invalidate(items[index].page_id)
+            aliases = [q.alias(pos) for pos in range(len(chunk))]
+            grouped = group_errors(errors, aliases)
+            for pos, (index, base, merged) in enumerate(chunk):
+                node = data.get(aliases[pos])
+                update = node.get("update") if isinstance(node, Mapping) else None
+                try:
+                    page = self._finish_update(
+                        items[index].page_id,
+                        base,
+                        merged,
+                        update,
+                        grouped.for_alias(aliases[pos]),
+                        operation,
+                    )
+                except WikiJSError as exc:
+                    results[index] = BatchResult(key=items[index], error=exc)
+                else:
+                    results[index] = BatchResult(key=items[index], value=page)
+        return [r for r in results if r is not None]
+
+    def delete_many(
+        self, ids: Sequence[int], *, batch_size: int | None = None
+    ) -> builtins.list[BatchResult[None]]:
+        """Delete many pages, ``batch_size`` (default 10) aliased deletes per request."""
+        operation = "pages.delete_many"
+        results: builtins.list[BatchResult[None]] = []
+        for chunk in chunks(list(ids), batch_size or self.write_batch_size):
+            variables: dict[str, Any] = {}
+            for pos, page_id in enumerate(chunk):
+                variables.update(q.suffixed({"id": page_id}, pos))
+            try:
+                data, errors = self._mutate(
+                    operation, q.delete_many_document(len(chunk)), variables
+                )
+            except AuthenticationError:
+                raise
+            except WikiJSError as exc:
+                results.extend(BatchResult(key=page_id, error=exc) for page_id in chunk)
+                continue
+            finally:
+                for page_id in chunk:
+                    self._invalidate(page_id)
+            aliases = [q.alias(pos) for pos in range(len(chunk))]
+            grouped = group_errors(errors, aliases)
+            for pos, page_id in enumerate(chunk):
+                node = data.get(aliases[pos])
+                delete = node.get("delete") if isinstance(node, Mapping) else None
+                try:
+                    self._finish_delete(page_id, delete, grouped.for_alias(aliases[pos]), operation)
+                except WikiJSError as exc:
+                    results.append(BatchResult(key=page_id, error=exc))
+                else:
+                    results.append(BatchResult(key=page_id))
+        return results
+
+
+def _sent_create(item: PageCreate) -> dict[str, Any]:
+    """What a create answer lacks and the SDK knows because it sent it."""
+    return {
+        "path": item.path,
+        "locale": item.locale,
+        "title": item.title,
+        "description": item.description,
+        "content": item.content,
+        "editor": item.editor,
+        "is_published": item.is_published,
+        "is_private": item.is_private,
+        "publish_start_date": item.publish_start_date,
+        "publish_end_date": item.publish_end_date,
+        "script_css": item.script_css,
+        "script_js": item.script_js,
+        "tags": list(item.tags),
+    }

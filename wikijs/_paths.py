@@ -1,0 +1,147 @@
+"""Page path rules: what Wiki.js refuses, and what its web UI can never open.
+
+Two sets of rules apply to a page path (Wiki.js 2.5, see ``tests/data/path-rules-results.json``):
+
+1. **The server** (``pages.create`` / ``pages.move``) answers ``6005 PageIllegalPath`` only
+   for a path containing ``.``, a space, ``\\`` or ``//``. It strips one leading and one
+   trailing ``/`` and stores everything else as sent: ``login``, ``a``, ``en/x``,
+   ``_assets/x``, ``x?y=1``, tabs, newlines, even ``""``.
+2. **The web UI** parses the URL before looking a page up: it drops control characters
+   (``\\x00-\\x1f``, ``\\x80-\\x9f``) and ``\\ " | < > : * ?``; it takes a first segment of
+   two letters (or ``xx-yy``) as a locale; it drops a one-character first segment (those
+   are the ``/a``, ``/e``, ``/h``, ``/i``, ``/p``, ``/s``, ``/t`` ... routes); and it refuses
+   to create pages under its reserved first segments. A page stored at such a path exists
+   but no link in the wiki can ever reach it.
+
+:func:`validate_path` reports both kinds of problems; :func:`check_path` raises
+:class:`~wikijs.IllegalPathError`. The SDK calls ``check_path`` before every create and
+move, so an unreachable page is never written.
+
+Beyond Wiki.js's own reserved list (``login logout register verify favicons fonts img js
+svg``) these first segments are refused because a route of the application answers them
+before the page router does: ``graphql`` (the API endpoint, mounted as a prefix),
+``_assets`` (static files, mounted as a prefix), ``healthz`` (health check),
+``_userav`` (``/_userav/:uid`` avatars) and ``login-reset`` (``/login-reset/:token``).
+Treating the whole first segment as reserved keeps the rule as simple as Wiki.js's own
+``isReservedPath``.
+
+The SDK does *not* strip slashes: a leading or trailing ``/`` is reported, because the
+server would store a different path than the one sent (``x/`` is stored as ``x``), and a
+caller that later looks the page up by the path it sent would not find it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._errors import IllegalPathError
+
+__all__ = ["MAX_PATH_LENGTH", "RESERVED_FIRST_SEGMENTS", "check_path", "validate_path"]
+
+#: ``pages.path`` is ``varchar(255)``: longer paths fail with raw SQL text (errorCode 1).
+MAX_PATH_LENGTH = 255
+
+#: First path segments the UI or the application's routes own (see the module docstring).
+RESERVED_FIRST_SEGMENTS: frozenset[str] = frozenset(
+    {
+        # Wiki.js's own ``reservedPaths`` (server/app/data.yml)
+        "login",
+        "logout",
+        "register",
+        "verify",
+        "favicons",
+        "fonts",
+        "img",
+        "js",
+        "svg",
+        # routes of the application that answer before the page router
+        "graphql",
+        "healthz",
+        "_assets",
+        "_userav",
+        "login-reset",
+    }
+)
+
+# The server's 6005 rule (checked before it strips slashes).
+_SERVER_ILLEGAL = ((".", "'.'"), (" ", "a space"), ("\\", "'\\'"), ("//", "'//'"))
+# Characters the UI's URL parser removes (unsafeCharsRegex in server/helpers/page.js),
+# except backslash, which the server rule already covers.
+_UI_DROPPED_CHARS = '"|<>:*?'
+_CONTROL = re.compile(r"[\x00-\x1f\x80-\x9f]")
+_LOCALE_SEGMENT = re.compile(r"^[A-Za-z]{2}(-[A-Za-z]{2})?$")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def validate_path(path: str) -> list[str]:
+    """Return the problems of a page path (without locale); an empty list means it is fine.
+
+    Each problem is one short sentence that says what is wrong and why it matters::
+
+        >>> validate_path("docs/setup")
+        []
+        >>> validate_path("en/setup")
+        ["first segment 'en' looks like a locale: the web UI would open page 'setup' in locale 'en'"]
+    """
+    problems: list[str] = []
+    if path == "":
+        return ["path is empty: the web UI opens 'home' for an empty path"]
+
+    # -- what the server refuses (6005 PageIllegalPath) --------------------------------
+    for needle, name in _SERVER_ILLEGAL:
+        if needle in path:
+            problems.append(f"contains {name}: Wiki.js refuses it")
+
+    # -- what the server silently changes ----------------------------------------------
+    if path.startswith("/") and not path.startswith("//"):
+        problems.append("starts with '/': Wiki.js strips it and stores a different path")
+    if path.endswith("/") and not path.endswith("//"):
+        problems.append("ends with '/': Wiki.js strips it and stores a different path")
+    if len(path) > MAX_PATH_LENGTH:
+        problems.append(f"is {len(path)} characters long: Wiki.js stores at most {MAX_PATH_LENGTH}")
+
+    # -- what the web UI cannot reach ------------------------------------------------------
+    controls = sorted({repr(c) for c in _CONTROL.findall(path)})
+    if controls:
+        problems.append(
+            f"contains control characters ({', '.join(controls)}): the web UI drops them"
+        )
+    dropped = [c for c in _UI_DROPPED_CHARS if c in path]
+    if dropped:
+        shown = " ".join(dropped)
+        problems.append(f"contains {shown}: the web UI drops these characters from URLs")
+    if "#" in path:
+        problems.append("contains '#': a browser never sends what follows it")
+    if _PERCENT_ESCAPE.search(path):
+        problems.append("contains a %XX escape: the web UI decodes it to another path")
+    if path != path.strip():
+        problems.append("starts or ends with whitespace: the web UI trims it")
+
+    segments = path.strip("/").split("/")
+    first = segments[0]
+    if first:
+        if len(first) == 1:
+            problems.append(
+                f"first segment {first!r} has one character: the web UI drops it "
+                "(one-letter routes such as /a, /e, /h, /s, /t belong to the app)"
+            )
+        elif _LOCALE_SEGMENT.match(first):
+            rest = "/".join(segments[1:]) or "home"
+            problems.append(
+                f"first segment {first!r} looks like a locale: the web UI would open "
+                f"page {rest!r} in locale {first.lower()!r}"
+            )
+        if first in RESERVED_FIRST_SEGMENTS:
+            problems.append(f"first segment {first!r} is reserved by Wiki.js")
+    for segment in segments:
+        if segment and segment.strip() == "":
+            problems.append("has a segment made only of whitespace: the web UI skips it")
+            break
+    return problems
+
+
+def check_path(path: str) -> None:
+    """Raise :class:`~wikijs.IllegalPathError` if :func:`validate_path` finds a problem."""
+    problems = validate_path(path)
+    if problems:
+        raise IllegalPathError(path, problems)

@@ -1,0 +1,152 @@
+"""Users: list, search, read, create, update, delete, and account state changes."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from typing import Any
+
+from wikijs._errors import InvalidResponseError
+from wikijs._graphql import users as gql
+from wikijs._graphql._executor import Executor, Operation
+from wikijs._logging import MASKER
+from wikijs.models._users import User, UserLastLogin, UserListItem, UserProfile
+
+__all__ = ["UsersAPI"]
+
+
+class UsersAPI:
+    """``client.users``: the wiki's user accounts (most calls need ``manage:users``)."""
+
+    def __init__(self, executor: Executor) -> None:
+        self._executor = executor
+
+    def _query(self, name: str, query: str, variables: dict[str, Any] | None = None) -> Any:
+        return self._executor.execute(Operation(name, query, variables or {}))
+
+    def _write(self, name: str, query: str, field: str, variables: dict[str, Any]) -> Any:
+        data = self._executor.execute(Operation(name, query, variables, mutation=True))
+        return gql.check_write(data, field, name)
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def list(self) -> list[UserListItem]:
+        """Every user, including the system ones (Guest)."""
+        op = "users.list"
+        return gql.parse_list(self._query(op, gql.LIST), "list", op)
+
+    def search(self, query: str) -> builtins.list[UserListItem]:
+        """Users whose email or name contains ``query`` (the server returns at most a few)."""
+        op = "users.search"
+        return gql.parse_list(self._query(op, gql.SEARCH, {"query": query}), "search", op)
+
+    def get(self, user_id: int) -> User:
+        """One user with its groups."""
+        op = "users.get"
+        return gql.parse_user(self._query(op, gql.GET, {"id": user_id}), user_id, op)
+
+    def profile(self) -> UserProfile:
+        """The authenticated user's own profile."""
+        op = "users.profile"
+        return gql.parse_profile(self._query(op, gql.PROFILE), op)
+
+    def last_logins(self) -> builtins.list[UserLastLogin]:
+        """The users who logged in most recently."""
+        op = "users.last_logins"
+        return gql.parse_last_logins(self._query(op, gql.LAST_LOGINS), op)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def create(
+        self,
+        email: str,
+        name: str,
+        *,
+        password: str | None = None,
+        provider_key: str = "local",
+        groups: Iterable[int] = (),
+        must_change_password: bool = False,
+        send_welcome_email: bool = False,
+    ) -> User:
+        """Create a user and return it as the server stored it."""
+        if password:
+            MASKER.register(password)
+        op = "users.create"
+        variables: dict[str, Any] = {
+            "email": email,
+            "name": name,
+            "providerKey": provider_key,
+            "groups": [int(g) for g in groups],
+            "mustChangePassword": must_change_password,
+            "sendWelcomeEmail": send_welcome_email,
+        }
+        if password is not None:
+            variables["passwordRaw"] = password
+        node = self._write(op, gql.CREATE, "create", variables)
+        user_id = gql.created_id(node)
+        if user_id is None:
+            user_id = self._find_id_by_email(email, op)
+        return self.get(user_id)
+
+    def _find_id_by_email(self, email: str, operation: str) -> int:
+        wanted = email.strip().lower()
+        matches = [u.id for u in self.list() if u.email.strip().lower() == wanted]
+        if not matches:
+            raise InvalidResponseError(
+                f"user {email!r} was created but is not listed", operation=operation
+            )
+        return max(matches)
+
+    def update(
+        self,
+        user_id: int,
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        new_password: str | None = None,
+        groups: Iterable[int] | None = None,
+        location: str | None = None,
+        job_title: str | None = None,
+        timezone: str | None = None,
+        date_format: str | None = None,
+        appearance: str | None = None,
+    ) -> None:
+        """Change the given fields; the others keep their value. ``groups`` replaces the
+        user's group memberships. Nothing given: no request."""
+        if new_password:
+            MASKER.register(new_password)
+        changes: dict[str, Any] = {
+            "email": email,
+            "name": name,
+            "newPassword": new_password,
+            "groups": [int(g) for g in groups] if groups is not None else None,
+            "location": location,
+            "jobTitle": job_title,
+            "timezone": timezone,
+            "dateFormat": date_format,
+            "appearance": appearance,
+        }
+        given = {key: value for key, value in changes.items() if value is not None}
+        if not given:
+            return
+        self._write("users.update", gql.UPDATE, "update", {"id": user_id, **given})
+
+    def delete(self, user_id: int, replace_id: int) -> None:
+        """Delete a user; their pages and content are reassigned to ``replace_id``."""
+        self._write("users.delete", gql.DELETE, "delete", {"id": user_id, "replaceId": replace_id})
+
+    def activate(self, user_id: int) -> None:
+        """Allow the user to log in again."""
+        self._write("users.activate", gql.ACTIVATE, "activate", {"id": user_id})
+
+    def deactivate(self, user_id: int) -> None:
+        """Block the user from logging in."""
+        self._write("users.deactivate", gql.DEACTIVATE, "deactivate", {"id": user_id})
+
+    def verify(self, user_id: int) -> None:
+        """Mark the user's email address as verified."""
+        self._write("users.verify", gql.VERIFY, "verify", {"id": user_id})
+
+    def reset_password(self, user_id: int) -> None:
+        """Send the user a password reset email."""
+        self._write("users.reset_password", gql.RESET_PASSWORD, "resetPassword", {"id": user_id})

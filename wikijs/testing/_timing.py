@@ -1,0 +1,161 @@
+"""Simulated cost of operations, the server's capacity, and the rebuild-tree race.
+
+A :class:`WriteCost` is the time an operation takes when it runs alone, split into a
+part that overlaps freely with other requests and a ``held`` part that needs one of the
+server's ``capacity`` slots. With ``capacity=1`` (Node.js runs JavaScript on one thread)
+the throughput of concurrent writes levels off at one write per ``held`` seconds, which
+is what the real 2-vCPU server shows: creates take 1.56 s alone but 0.87 s each with 2,
+4 or 8 in flight (:data:`REAL_SERVER_TIMINGS`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from wikijs.testing._faults import Trigger
+
+
+@dataclass(frozen=True)
+class WriteCost:
+    """``seconds`` an operation takes alone; ``held`` of them occupy a capacity slot."""
+
+    seconds: float
+    held: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.seconds < 0 or self.held < 0 or self.held > self.seconds:
+            raise ValueError(
+                f"WriteCost needs 0 <= held <= seconds (got {self.seconds}, {self.held})"
+            )
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Per-operation costs (by dotted name, e.g. ``"pages.create"``) and server capacity."""
+
+    costs: Mapping[str, WriteCost] = field(default_factory=dict)
+    capacity: int = 1
+
+    def __post_init__(self) -> None:
+        if self.capacity < 1:
+            raise ValueError("Timings.capacity must be at least 1")
+
+    @classmethod
+    def from_latency(cls, latency: Mapping[str, float | WriteCost], capacity: int = 1) -> Timings:
+        """Costs from ``{"pages.create": 1.56}``; a bare number overlaps freely."""
+        costs = {
+            name: value if isinstance(value, WriteCost) else WriteCost(float(value))
+            for name, value in latency.items()
+        }
+        return cls(costs, capacity)
+
+
+def _real(seconds: float) -> WriteCost:
+    # The held share measured for creates (0.87 s of 1.56 s), applied to every write.
+    return WriteCost(seconds, round(seconds * 0.87 / 1.56, 3))
+
+
+#: Medians of the real Wiki.js 2.5.314 on a 2-vCPU host (tests/data/timings.json):
+#: a create alone takes 1.56 s; with 2, 4 or 8 in flight each takes 0.87 s.
+REAL_SERVER_TIMINGS = Timings(
+    {
+        "pages.create": WriteCost(1.56, 0.87),
+        "pages.update": _real(1.07),
+        "pages.move": _real(0.50),
+        "pages.delete": _real(0.50),
+        "pages.restore": _real(1.46),
+        "pages.render": _real(1.01),
+        "pages.convert": _real(1.07),
+        "authentication.login": WriteCost(0.30, 0.30),
+        "pages.single": WriteCost(0.004),
+        "pages.singleByPath": WriteCost(0.004),
+        "pages.list": WriteCost(0.007),
+    },
+    capacity=1,
+)
+
+
+@dataclass(frozen=True)
+class TreeRace:
+    """Reproduce the real server's rebuild-tree race on overlapping writes.
+
+    When two or more writes are in flight, Wiki.js sometimes answers a create with
+    ``{succeeded: false, errorCode: 1, slug: "Error", message: "Error when running job
+    rebuild-tree: ... pageTree_pkey"}`` although the page was written; the page tree
+    then stays stale until a later rebuild. A write "overlaps" when another write ran at
+    any moment during it. Which overlapping writes fail follows the ``nth`` /
+    ``fraction`` / ``max_count`` rules of :class:`wikijs.testing.Fault`.
+    """
+
+    nth: int | None = None
+    fraction: float | None = None
+    seed: int = 0
+    max_count: int | None = None
+    operations: tuple[str, ...] = ("pages.create",)
+
+    def __post_init__(self) -> None:
+        if self.nth is not None and self.nth < 1:
+            raise ValueError("TreeRace 'nth' counts from 1")
+        if self.fraction is not None and not 0.0 <= self.fraction <= 1.0:
+            raise ValueError("TreeRace 'fraction' must be between 0 and 1")
+
+
+class CostModel:
+    """Sleeps for simulated costs on the engine's event loop (never under a lock)."""
+
+    def __init__(self, timings: Timings | None) -> None:
+        self.timings = timings or Timings()
+        self._slots: asyncio.Semaphore | None = None
+
+    def reset(self) -> None:
+        self._slots = None
+
+    def cost(self, operation: str) -> WriteCost | None:
+        return self.timings.costs.get(operation)
+
+    async def spend(self, operation: str) -> None:
+        cost = self.timings.costs.get(operation)
+        if cost is None or cost.seconds <= 0:
+            return
+        free = cost.seconds - cost.held
+        if free > 0:
+            await asyncio.sleep(free)
+        if cost.held > 0:
+            if self._slots is None:
+                self._slots = asyncio.Semaphore(self.timings.capacity)
+            async with self._slots:
+                await asyncio.sleep(cost.held)
+
+
+class RaceModel:
+    """Tracks writes in flight and decides which overlapping ones hit the race."""
+
+    def __init__(self, race: TreeRace | None) -> None:
+        self.configure(race)
+        self._in_flight: set[object] = set()
+        self._overlapped: set[object] = set()
+
+    def configure(self, race: TreeRace | None) -> None:
+        self.race = race
+        self._trigger = (
+            Trigger(race.nth, race.fraction, race.seed, race.max_count) if race else None
+        )
+
+    def begin(self, token: object) -> None:
+        if self._in_flight:
+            self._overlapped.add(token)
+            self._overlapped.update(self._in_flight)
+        self._in_flight.add(token)
+
+    def end(self, token: object, operation: str, rebuilds_tree: bool) -> bool:
+        """Finish a write; True if it must answer with the rebuild-tree error."""
+        self._in_flight.discard(token)
+        overlapped = token in self._overlapped
+        self._overlapped.discard(token)
+        if not (rebuilds_tree and overlapped and self.race and self._trigger):
+            return False
+        if operation not in self.race.operations:
+            return False
+        return self._trigger.fire()

@@ -1,0 +1,64 @@
+"""The `wikisync` command line: validate, plan, apply, pull (and a demo).
+
+Each command lives in its own module and stays thin: it parses options, calls the
+engine, renders, and maps errors to exit codes through one boundary
+(:func:`wikisync.cli._common.boundary`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wikisync._version import __version__
+from wikisync.cli import apply as _apply
+from wikisync.cli import demo as _demo
+from wikisync.cli import plan as _plan
+from wikisync.cli import validate as _validate
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="wikisync",
+    help=(
+        "Docs-as-code for Wiki.js: plan and apply a directory of Markdown files to a wiki.\n\n"
+        "Credentials come from the environment: WIKIJS_URL and WIKIJS_API_KEY "
+        "(or WIKIJS_USERNAME and WIKIJS_PASSWORD).\n\n"
+        "Exit codes: 0 ok / no changes, 1 error, 2 changes present (plan "
+        "--detailed-exitcode), 3 saved plan is stale, 4 a safety guard refused."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"wikisync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Docs-as-code for Wiki.js."""
+
+
+app.command("validate", help=_validate.HELP, epilog=_validate.EPILOG)(_validate.validate)
+app.command("plan", help=_plan.HELP, epilog=_plan.EPILOG)(_plan.plan)
+app.command("apply", help=_apply.HELP, epilog=_apply.EPILOG)(_apply.apply)
+app.command("demo", help=_demo.HELP, epilog=_demo.EPILOG)(_demo.demo)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,196 @@
+"""Shared CLI plumbing: the error boundary, the client, output and progress."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterator
+from typing import IO, Literal, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from wikijs import WikiJSClient, WikiJSError
+from wikijs._logging import configure_logging as _configure_logging
+from wikisync.apply import ActionResult
+from wikisync.errors import GuardError, StalePlanError, WikisyncError
+
+__all__ = [
+    "EXIT_CHANGES",
+    "EXIT_ERROR",
+    "EXIT_GUARD",
+    "EXIT_OK",
+    "EXIT_STALE",
+    "LineReporter",
+    "RichReporter",
+    "boundary",
+    "err",
+    "fail",
+    "make_client",
+    "make_reporter",
+    "use_color",
+]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+EXIT_STALE = 3
+EXIT_GUARD = 4
+
+_SCHEME_RE = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
+
+
+def err(message: str) -> None:
+    """A message for people: always stderr, so stdout stays data."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    err(f"Error: {message}")
+    raise typer.Exit(code)
+
+
+def use_color(no_color: bool, stream: IO[str] | None = None) -> bool:
+    stream = stream or sys.stdout
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def setup_logging(debug: bool) -> None:
+    if debug:
+        fmt: Literal["text", "json"] = (
+            "json" if os.environ.get("WIKISYNC_LOG_FORMAT") == "json" else "text"
+        )
+        _configure_logging("DEBUG", fmt=fmt, stream=sys.stderr)
+        _configure_logging("DEBUG", fmt=fmt, stream=sys.stderr, logger="wikisync")
+
+
+@contextlib.contextmanager
+def boundary(debug: bool = False) -> Iterator[None]:
+    """The one place errors become `Error: ...` and an exit code. --debug re-raises."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except StalePlanError as exc:
+        if debug:
+            raise
+        fail(str(exc), EXIT_STALE)
+    except GuardError as exc:
+        if debug:
+            raise
+        err("Error: a safety guard refused the plan; nothing was applied:")
+        for violation in exc.violations:
+            err(f"  - {violation}")
+        raise typer.Exit(EXIT_GUARD) from None
+    except (WikisyncError, WikiJSError) as exc:
+        if debug:
+            raise
+        fail(str(exc))
+    except KeyboardInterrupt:
+        err("Interrupted.")
+        raise typer.Exit(130) from None
+
+
+def make_client(url: str | None) -> WikiJSClient:
+    """A client from the environment; ``--url`` may override WIKIJS_URL."""
+    url = url or os.environ.get("WIKIJS_URL", "")
+    if not url:
+        fail("no wiki URL: set WIKIJS_URL or pass --url")
+    if not _SCHEME_RE.match(url):
+        fail(f"the wiki URL must start with http:// or https:// (got {url!r})")
+    api_key = os.environ.get("WIKIJS_API_KEY") or None
+    username = os.environ.get("WIKIJS_USERNAME") or None
+    password = os.environ.get("WIKIJS_PASSWORD") or None
+    if not api_key and not (username and password):
+        fail(
+            "no credentials: set WIKIJS_API_KEY (or WIKIJS_USERNAME and WIKIJS_PASSWORD) "
+            "in the environment"
+        )
+    return WikiJSClient(url, api_key=api_key, username=username, password=password)
+
+
+_SYMBOL = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}
+
+
+class LineReporter:
+    """Plain progress lines on stderr, for CI logs."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = 0
+        self.count = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+
+    def done(self, result: ActionResult) -> None:
+        self.count += 1
+        change = result.change
+        where = f"{change.locale}/{change.path}"
+        if change.action == "move" and change.from_path:
+            where = f"{change.from_locale or change.locale}/{change.from_path} -> {where}"
+        line = f"[{self.count}/{self.total}] {_SYMBOL.get(change.action, '?')} {change.action} {where}: {result.status}"
+        if result.error:
+            line += f" ({result.error})"
+        print(line, file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        pass
+
+
+class RichReporter:
+    """A progress bar on a terminal; failures are printed above it."""
+
+    def __init__(self) -> None:
+        self.console = Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("[bold]Applying"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=self.console,
+            transient=True,
+        )
+        self.task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        self.progress.start()
+        self.task = self.progress.add_task("", total=total)
+
+    def done(self, result: ActionResult) -> None:
+        assert self.task is not None
+        change = result.change
+        if result.status != "ok":
+            self.console.print(
+                f"{_SYMBOL.get(change.action, '?')} {change.locale}/{change.path}: "
+                f"{result.status} ({result.error})",
+                markup=False,
+            )
+        self.progress.update(self.task, advance=1, description=f"{change.locale}/{change.path}")
+
+    def finish(self) -> None:
+        self.progress.stop()
+
+
+def make_reporter() -> LineReporter | RichReporter:
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        return RichReporter()
+    return LineReporter()
+
+
+logging.getLogger("wikisync").addHandler(logging.NullHandler())

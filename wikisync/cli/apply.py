@@ -1,0 +1,142 @@
+"""`wikisync apply`: plan (or load a saved plan), confirm, execute."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wikisync.cli._common import (
+    EXIT_ERROR,
+    boundary,
+    err,
+    fail,
+    make_client,
+    make_reporter,
+    setup_logging,
+    use_color,
+)
+from wikisync.cli.plan import report_problems
+from wikisync.engine import apply_run, check_saved_plan, load_directory, make_plan
+from wikisync.errors import PlanFileError
+from wikisync.remote import Remote
+from wikisync.render import load_plan_json, render_text
+
+HELP = """Apply a directory (plan, confirm, execute) or a saved plan (exactly as saved).
+
+With a directory, shows the plan and asks for `yes` on a terminal; elsewhere it needs
+--auto-approve. A saved plan (from `plan --out`) counts as approval: apply re-checks that
+the wiki and the files are as they were when it was made and refuses a stale plan with
+exit code 3. Unchanged pages get no write. Up to --parallelism writes run at once; a
+failed write does not stop the others unless --fail-fast; the run then ends with exit 1
+and a re-run finishes the job."""
+
+EPILOG = """Examples:
+
+  wikisync apply docs/
+
+  wikisync apply docs/ --auto-approve --parallelism 8
+
+  wikisync plan docs/ --out plan.json && wikisync apply plan.json"""
+
+
+def _confirm() -> bool:
+    if not sys.stdin.isatty():
+        return False
+    err("\nDo you want to perform these actions? Only 'yes' will be accepted to approve.")
+    try:
+        answer = input("  Enter a value: ")
+    except EOFError:
+        return False
+    return answer.strip() == "yes"
+
+
+def apply(
+    target: Annotated[
+        Path, typer.Argument(help="A content directory, or a plan saved with `plan --out`.")
+    ] = Path("."),
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")
+    ] = False,
+    parallelism: Annotated[
+        int, typer.Option("--parallelism", min=1, max=32, help="Writes in flight at once.")
+    ] = 4,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite pages edited in the wiki (conflicts).")
+    ] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop starting writes after the first failure.")
+    ] = False,
+    break_lock: Annotated[
+        bool,
+        typer.Option("--break-lock", help="Ignore a lock left by a crashed apply elsewhere."),
+    ] = False,
+    url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+) -> None:
+    setup_logging(debug)
+    with boundary(debug):
+        saved = None
+        info: dict[str, str] = {}
+        directory = target
+        if target.is_file():
+            try:
+                saved, info = load_plan_json(target.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise PlanFileError(f"{target}: cannot read the saved plan ({exc})") from exc
+            directory = Path(info.get("dir") or ".")
+            url = url or info.get("url") or None
+        source = load_directory(directory)
+        report_problems(source)
+        with make_client(url) as client:
+            remote = Remote(client, root=source.config.root, locale=source.config.locale)
+            if saved is not None:
+                force = force or bool(info.get("force"))
+            run = make_plan(source, remote, force=force)
+            for note in run.notes:
+                err(f"Note: {note}")
+            if saved is not None:
+                check_saved_plan(saved, run)
+            else:
+                print(
+                    render_text(run.plan, color=use_color(no_color), directory=str(directory)),
+                    end="",
+                )
+            if not run.plan.has_changes and not run.plan.adopted:
+                if saved is not None:
+                    print(f"No changes. The wiki matches {directory}.")
+                return
+            if run.plan.guard_violations:
+                from wikisync.errors import GuardError
+
+                raise GuardError(run.plan.guard_violations)
+            if saved is None and not auto_approve and not _confirm():
+                if not sys.stdin.isatty():
+                    fail("apply needs --auto-approve when it cannot ask (not a terminal)")
+                err("Apply cancelled.")
+                raise typer.Exit(EXIT_ERROR)
+            report = apply_run(
+                run,
+                remote,
+                parallelism=parallelism,
+                fail_fast=fail_fast,
+                break_lock=break_lock,
+                reporter=make_reporter(),
+            )
+        for note in report.notes:
+            err(f"Note: {note}")
+        failures = [r for r in report.results if r.status == "failed"]
+        skipped = [r for r in report.results if r.status == "skipped"]
+        for result in failures:
+            c = result.change
+            err(f"Failed: {c.action} {c.locale}/{c.path}: {result.error}")
+        for result in skipped:
+            c = result.change
+            err(f"Skipped: {c.action} {c.locale}/{c.path}: {result.error}")
+        print(report.summary_line())
+        if failures or skipped:
+            err("Run `wikisync apply` again to finish the job once the cause is fixed.")
+            raise typer.Exit(EXIT_ERROR)

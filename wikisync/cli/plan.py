@@ -1,0 +1,136 @@
+"""`wikisync plan`: read the files and the wiki, print what apply would do."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wikisync._version import __version__
+from wikisync.cli._common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_GUARD,
+    boundary,
+    err,
+    make_client,
+    setup_logging,
+    use_color,
+)
+from wikisync.engine import LoadedSource, PlanRun, load_directory, make_plan
+from wikisync.remote import Remote
+from wikisync.render import render_json, render_markdown, render_text
+
+HELP = """Show what `apply` would change in the wiki; change nothing.
+
+Reads DIR (default: the current directory) and the pages under the configured root,
+and prints a plan: + create, ~ update (with a diff), > move, - delete, ! conflict (the
+page was edited in the wiki since the last apply)."""
+
+EPILOG = """Examples:
+
+  wikisync plan docs/
+
+  wikisync plan docs/ --out plan.json      # save it; `wikisync apply plan.json` applies exactly it
+
+  wikisync plan docs/ --json | jq .summary
+
+  wikisync plan docs/ --detailed-exitcode   # exit 2 when there are changes (drift checks)
+
+  wikisync plan docs/ --target handbook/guides"""
+
+
+def report_problems(source: LoadedSource) -> None:
+    for problem in source.problems:
+        err(f"{problem}" if problem.is_error else f"{problem} (warning)")
+    if source.errors:
+        err(
+            f"Error: {len(source.errors)} problem(s) in the source; fix them first "
+            "(`wikisync validate` lists them). Nothing was planned."
+        )
+        raise typer.Exit(EXIT_ERROR)
+
+
+def target_info(run: PlanRun, url: str) -> dict[str, str]:
+    info = {
+        "url": url,
+        "root": run.options.root,
+        "locale": run.options.locale,
+        "dir": str(run.source.directory),
+    }
+    if run.options.force:
+        info["force"] = "true"
+    return info
+
+
+def compute(
+    directory: Path, url: str | None, *, force: bool, targets: tuple[str, ...]
+) -> tuple[PlanRun, str]:
+    source = load_directory(directory)
+    report_problems(source)
+    with make_client(url) as client:
+        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        run = make_plan(source, remote, force=force, targets=targets)
+        wiki_url = client.url
+    for note in run.notes:
+        err(f"Note: {note}")
+    return run, wiki_url
+
+
+def plan(
+    directory: Annotated[Path, typer.Argument(help="The content directory.")] = Path("."),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Save the plan as JSON for `apply PLAN.json`.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the JSON plan.")] = False,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
+    ] = False,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", help="Limit the plan to this wiki path (repeatable)."),
+    ] = None,
+    summary_file: Annotated[
+        Path | None,
+        typer.Option("--summary-file", help="Append the plan as Markdown to this file."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, or github (Markdown for PR comments).")
+    ] = "text",
+    force: Annotated[
+        bool, typer.Option("--force", help="Plan to overwrite pages edited in the wiki.")
+    ] = False,
+    url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+) -> None:
+    setup_logging(debug)
+    with boundary(debug):
+        run, wiki_url = compute(directory, url, force=force, targets=tuple(target or ()))
+        doc = render_json(run.plan, target=target_info(run, wiki_url), wikisync_version=__version__)
+        if out is not None:
+            tmp = out.with_name(out.name + ".tmp")
+            tmp.write_text(doc + "\n", encoding="utf-8")
+            os.replace(tmp, out)
+        if as_json:
+            print(doc)
+        elif fmt == "github":
+            print(render_markdown(run.plan, directory=str(directory)))
+        else:
+            print(
+                render_text(run.plan, color=use_color(no_color), directory=str(directory)), end=""
+            )
+        if summary_file is not None:
+            with summary_file.open("a", encoding="utf-8") as fh:
+                fh.write(render_markdown(run.plan, directory=str(directory)) + "\n")
+        if out is not None and not as_json:
+            err(f"Saved the plan to {out}. To apply exactly this plan, run: wikisync apply {out}")
+        if run.plan.guard_violations:
+            err("Error: a safety guard refuses this plan; `apply` will not run it:")
+            for violation in run.plan.guard_violations:
+                err(f"  - {violation}")
+            raise typer.Exit(EXIT_GUARD)
+        if detailed_exitcode and run.plan.has_changes:
+            raise typer.Exit(EXIT_CHANGES)

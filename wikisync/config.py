@@ -1,0 +1,387 @@
+"""``wikisync.yml``: the optional settings file at the root of a content directory.
+
+```yaml
+locale: en            # default locale of files not under a locale folder
+locales: [en, fr]     # locales that may appear as a leading folder (default: [locale])
+root: handbook        # wiki path prefix this directory owns ("" = whole wiki)
+include: ["**/*.md", "**/*.html"]
+exclude: ["README.md", "drafts/**"]
+prune: false          # delete managed pages whose file is gone
+max_delete: 10        # refuse a plan that deletes more
+protect: [home]       # wiki paths never changed or deleted
+assets: {folder: handbook}   # where referenced images/files are uploaded (default: root)
+```
+
+Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
+``wikisync.yml:LINE: message``. Secrets are never read from this file: a key that looks
+like one (``api_key``, ``token``, ``password`` ...) is an error that points to the
+environment variables.
+
+Globs are matched against posix paths relative to the content directory, the way
+``.gitignore`` patterns are: ``*`` and ``?`` stay within one folder, ``**`` spans any
+number of folders (``**/*.md`` also matches ``a.md``), ``[abc]`` is a character class, a
+pattern without ``/`` matches a name in any folder (``README.md``), a leading ``/``
+anchors it at the top, and a pattern that matches a folder matches everything in it
+(``drafts``). Only ``.md`` and ``.html`` files can become pages, whatever ``include`` says.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
+
+from wikisync._frontmatter import YAMLSafetyError, compose_yaml, yaml_error_line, yaml_error_text
+from wikisync.errors import ConfigError
+from wikisync.model import PlanOptions, Problem
+
+__all__ = [
+    "CONFIG_FILE",
+    "DEFAULT_INCLUDE",
+    "AssetsConfig",
+    "Config",
+    "compile_glob",
+    "load_config",
+]
+
+CONFIG_FILE = "wikisync.yml"
+DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.md", "**/*.html")
+
+_SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def _list_to_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+StrTuple = Annotated[tuple[StrictStr, ...], BeforeValidator(_list_to_tuple)]
+
+
+def _check_glob(pattern: str) -> str:
+    try:
+        compile_glob(pattern)
+    except ValueError as exc:
+        raise ValueError(f"bad glob {pattern!r}: {exc}") from None
+    return pattern
+
+
+GlobTuple = Annotated[
+    tuple[Annotated[StrictStr, AfterValidator(_check_glob)], ...],
+    BeforeValidator(_list_to_tuple),
+]
+
+
+@functools.lru_cache(maxsize=256)
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """Compile a ``.gitignore``-style glob (see the module docstring) into a regex.
+
+    The regex matches a relative posix path, or any of its parent folders. Raises
+    ``ValueError`` with a short reason for a pattern that cannot work.
+    """
+    if not pattern.strip():
+        raise ValueError("empty pattern")
+    if "\\" in pattern:
+        raise ValueError("use '/' to separate folders, not '\\'")
+    anchored = pattern.startswith("/")
+    body = pattern.strip("/")
+    if not body:
+        raise ValueError("pattern matches nothing")
+    segments = body.split("/")
+    if any(s in ("..", ".") for s in segments):
+        raise ValueError("'.' and '..' segments are not allowed")
+    if "" in segments:
+        raise ValueError("empty folder name ('//')")
+    if len(segments) > 1:
+        anchored = True
+    parts: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "**":
+            parts.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        if "**" in segment:
+            raise ValueError("'**' must be a whole folder name, as in 'a/**/b'")
+        parts.append(_translate_segment(segment) + ("" if last else "/"))
+    regex = "".join(parts)
+    prefix = "" if anchored else "(?:[^/]+/)*"
+    return re.compile(rf"^{prefix}{regex}(?:/.*)?$", re.DOTALL)
+
+
+def _translate_segment(segment: str) -> str:
+    out: list[str] = []
+    index = 0
+    while index < len(segment):
+        char = segment[index]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = segment.find(
+                "]", index + 2 if segment[index + 1 : index + 2] in "!^" else index + 1
+            )
+            if end == -1:
+                raise ValueError("'[' without a closing ']'")
+            inner = segment[index + 1 : end]
+            negate = inner[:1] in ("!", "^")
+            if negate:
+                inner = inner[1:]
+            if not inner:
+                raise ValueError("empty character class '[]'")
+            escaped = inner.replace("\\", "\\\\").replace("^", "\\^")
+            out.append(f"[{'^/' if negate else ''}{escaped}]")
+            index = end
+        elif char == "]":
+            raise ValueError("']' without an opening '['")
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return "".join(out)
+
+
+class AssetsConfig(BaseModel):
+    """``assets:``: where referenced local files are uploaded."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    folder: StrictStr | None = None
+    """Asset folder path ("" = the asset root); ``None`` means "same as ``root``"."""
+
+    @field_validator("folder")
+    @classmethod
+    def _check_folder(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip("/")
+        if any(part in ("", ".", "..") for part in value.split("/")) and value:
+            raise ValueError("folder names must not be empty, '.' or '..'")
+        return value
+
+
+class Config(BaseModel):
+    """The settings of one content directory (all optional)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    locale: StrictStr = "en"
+    locales: StrTuple | None = None
+    root: StrictStr = ""
+    include: GlobTuple = DEFAULT_INCLUDE
+    exclude: GlobTuple = ()
+    prune: StrictBool = False
+    max_delete: Annotated[StrictInt, Field(ge=0)] = 10
+    protect: StrTuple = ()
+    assets: AssetsConfig = AssetsConfig()
+
+    @field_validator("locale")
+    @classmethod
+    def _check_locale(cls, value: str) -> str:
+        if not _LOCALE.match(value):
+            raise ValueError(f"{value!r} is not a locale code such as 'en' or 'zh-tw'")
+        return value
+
+    @field_validator("locales")
+    @classmethod
+    def _check_locales(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        for item in value:
+            if not _LOCALE.match(item):
+                raise ValueError(f"{item!r} is not a locale code such as 'en' or 'zh-tw'")
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("root")
+    @classmethod
+    def _check_root(cls, value: str) -> str:
+        root = value.strip("/")
+        if root:
+            from wikijs import validate_path  # the server's and the UI's path rules
+
+            problems = validate_path(root)
+            if problems:
+                raise ValueError(f"{root!r} is not a usable wiki path: {'; '.join(problems)}")
+        return root
+
+    @field_validator("protect")
+    @classmethod
+    def _check_protect(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p.strip("/") for p in value)
+
+    # -- derived -----------------------------------------------------------------------
+
+    @property
+    def all_locales(self) -> tuple[str, ...]:
+        """Locales that may appear as a leading folder (``locales``, default ``[locale]``)."""
+        return self.locales if self.locales is not None else (self.locale,)
+
+    @property
+    def assets_folder(self) -> str:
+        """The asset folder path: ``assets.folder``, else ``root``."""
+        return self.assets.folder if self.assets.folder is not None else self.root
+
+    def is_included(self, rel_path: str) -> bool:
+        """Whether the file ``rel_path`` (posix, relative) is selected by include/exclude."""
+        return any(compile_glob(p).match(rel_path) for p in self.include) and not any(
+            compile_glob(p).match(rel_path) for p in self.exclude
+        )
+
+    def plan_options(
+        self,
+        *,
+        force: bool = False,
+        targets: Sequence[str] = (),
+        source_had_errors: bool = False,
+    ) -> PlanOptions:
+        """The :class:`~wikisync.model.PlanOptions` these settings call for."""
+        return PlanOptions(
+            root=self.root,
+            locale=self.locale,
+            prune=self.prune,
+            max_delete=self.max_delete,
+            protect=self.protect,
+            force=force,
+            targets=tuple(targets),
+            source_had_errors=source_had_errors,
+        )
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def _node_line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _locate(root: yaml.Node, loc: Sequence[int | str]) -> int:
+    """The line of the key (or list item) a pydantic error location points to."""
+    node = root
+    line = _node_line(root)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
+                    line = _node_line(key_node)
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                node = node.value[part]
+                line = _node_line(node)
+            else:
+                return line
+        else:
+            return line
+    return line
+
+
+def _message(error: Any) -> str:
+    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {loc!r}"
+    if kind == "value_error":
+        ctx = error.get("ctx", {})
+        reason = str(ctx.get("error", error["msg"]))
+        return f"{loc}: {reason}"
+    expected = {
+        "string_type": "must be a text",
+        "bool_type": "must be true or false",
+        "int_type": "must be a whole number",
+        "tuple_type": "must be a list",
+        "model_type": "must be a mapping",
+        "greater_than_equal": "must be 0 or more",
+    }.get(kind)
+    if expected:
+        value = error.get("input")
+        shown = "" if isinstance(value, (dict, list, tuple)) else f" (got {value!r})"
+        return f"{loc}: {expected}{shown}"
+    return f"{loc}: {error['msg']}"
+
+
+def _problem(line: int | None, message: str, code: str = "config") -> Problem:
+    return Problem(CONFIG_FILE, line, message, code)
+
+
+def parse_config(text: str) -> Config:
+    """Parse the text of a ``wikisync.yml``; raises :class:`~wikisync.errors.ConfigError`."""
+    try:
+        node = compose_yaml(text)
+    except YAMLSafetyError as exc:
+        raise ConfigError([_problem(exc.line + 1, exc.message)]) from None
+    except yaml.YAMLError as exc:
+        line = yaml_error_line(exc, 0)
+        raise ConfigError([_problem(line, f"not valid YAML: {yaml_error_text(exc)}")]) from None
+    if node is None:
+        return Config()
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError([_problem(_node_line(node), "must be a mapping of settings")])
+
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str):
+            problems.append(_problem(_node_line(key_node), "keys must be plain names"))
+            continue
+        if key in data:
+            problems.append(_problem(_node_line(key_node), f"key {key!r} is set twice"))
+            continue
+        if _SECRET_KEY.search(key):
+            problems.append(
+                _problem(
+                    _node_line(key_node),
+                    f"{key!r} does not belong in wikisync.yml: secrets are read from the "
+                    "environment only (WIKIJS_API_KEY, or WIKIJS_USERNAME and WIKIJS_PASSWORD)",
+                    "config-secret",
+                )
+            )
+            continue
+        data[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(_problem(_locate(node, error["loc"]), _message(error)))
+        raise ConfigError(sorted(problems, key=Problem.sort_key)) from None
+    if problems:
+        raise ConfigError(sorted(problems, key=Problem.sort_key))
+    return config
+
+
+def load_config(directory: str | Path) -> Config:
+    """Read ``<directory>/wikisync.yml``; defaults when the file does not exist.
+
+    Raises :class:`~wikisync.errors.ConfigError` listing every problem found.
+    """
+    path = Path(directory) / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError([_problem(None, f"cannot be read: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError([_problem(line, "is not UTF-8 text")]) from None
+    return parse_config(text)

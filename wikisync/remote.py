@@ -1,0 +1,222 @@
+"""The wiki side: the only wikisync module that talks to Wiki.js (through the SDK).
+
+It reads as little as possible: one ``pages.list`` for the whole wiki (filtered to
+``root`` here, since the API has no path filter), one read of the state page, and
+batched ``pages.single`` reads (50 per request) only for pages whose content the plan
+needs. Writes go through the SDK's safe calls: ``update`` is read-modify-write against
+the full page fetched for the plan, so fields a file does not set keep their values.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from wikijs import Page, WikiJSClient
+from wikisync.model import LocalPage, RemotePage, State, state_page_path
+from wikisync.state import LoadedState, Lock, dump_state, load_state
+
+__all__ = ["Remote", "RemoteSnapshot", "in_scope"]
+
+
+def _iso(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return str(value)
+
+
+def in_scope(path: str, root: str) -> bool:
+    """Whether a wiki path lies under ``root`` ("" = the whole wiki)."""
+    root = root.strip("/")
+    return not root or path == root or path.startswith(root + "/")
+
+
+def _to_remote(page: Any, *, full: bool) -> RemotePage:
+    tags = [getattr(t, "tag", t) for t in (page.tags or [])]
+    extra: dict[str, Any] = {}
+    if full:
+        extra = {
+            "content": page.content if page.content is not None else "",
+            "editor": page.editor,
+            "publish_start_date": page.publish_start_date or "",
+            "publish_end_date": page.publish_end_date or "",
+            "script_css": page.script_css or "",
+            "script_js": page.script_js or "",
+        }
+    return RemotePage(
+        id=int(page.id),
+        locale=page.locale,
+        path=page.path,
+        title=page.title or "",
+        description=page.description or "",
+        tags=tuple(str(t) for t in tags),
+        is_published=bool(page.is_published),
+        is_private=bool(page.is_private),
+        content_type=page.content_type or "markdown",
+        created_at=_iso(page.created_at),
+        updated_at=_iso(page.updated_at),
+        **extra,
+    )
+
+
+@dataclass(frozen=True)
+class RemoteSnapshot:
+    """The wiki's pages under ``root`` (list fields only) and the stored state."""
+
+    pages: tuple[RemotePage, ...]
+    loaded: LoadedState
+    state_page_id: int | None
+    state_updated_at: str | None
+    duplicate_state_pages: tuple[int, ...] = ()
+
+
+class Remote:
+    """Reads and writes one wiki under one root. Safe to share between threads."""
+
+    def __init__(self, client: WikiJSClient, *, root: str, locale: str) -> None:
+        self.client = client
+        self.root = root.strip("/")
+        self.locale = locale
+        self.state_path = state_page_path(self.root)
+        self._full: dict[int, Page] = {}
+        self._lock = threading.Lock()
+
+    # -- reads ---------------------------------------------------------------------
+
+    def snapshot(self) -> RemoteSnapshot:
+        """One list of the whole wiki, filtered to ``root``, plus the state page."""
+        listing = self.client.pages.list()
+        pages: list[RemotePage] = []
+        state_ids: list[tuple[int, str]] = []
+        for item in listing:
+            if not in_scope(item.path, self.root):
+                continue
+            if item.path == self.state_path:
+                state_ids.append((int(item.id), _iso(item.updated_at)))
+                continue
+            pages.append(_to_remote(item, full=False))
+        state_ids.sort()
+        state_page_id = state_ids[0][0] if state_ids else None
+        state_updated_at = state_ids[0][1] if state_ids else None
+        loaded = self.read_state(state_page_id)
+        return RemoteSnapshot(
+            pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
+            loaded=loaded,
+            state_page_id=state_page_id,
+            state_updated_at=state_updated_at,
+            duplicate_state_pages=tuple(i for i, _ in state_ids[1:]),
+        )
+
+    def read_state(self, state_page_id: int | None) -> LoadedState:
+        if state_page_id is None:
+            return load_state(None, root=self.root)
+        page = self.client.pages.get(state_page_id)
+        return load_state(page.content or "", root=self.root)
+
+    def fetch_full(self, ids: Iterable[int]) -> dict[int, RemotePage]:
+        """Full records (content, scripts, publish dates) for ``ids``, batched."""
+        wanted = sorted(set(ids))
+        out: dict[int, RemotePage] = {}
+        if not wanted:
+            return out
+        for result in self.client.pages.get_many(wanted):
+            if result.ok and result.value is not None:
+                page = result.value
+                with self._lock:
+                    self._full[int(page.id)] = page
+                out[int(page.id)] = _to_remote(page, full=True)
+        return out
+
+    def current(self, page_id: int) -> Page:
+        with self._lock:
+            page = self._full.get(page_id)
+        if page is None:
+            page = self.client.pages.get(page_id)
+            with self._lock:
+                self._full[page_id] = page
+        return page
+
+    # -- page writes -----------------------------------------------------------------
+
+    def create(self, local: LocalPage) -> RemotePage:
+        values = local.fields.for_create()
+        page = self.client.pages.create(
+            local.path,
+            content=local.content,
+            locale=local.locale,
+            title=values["title"],
+            description=values["description"],
+            tags=values["tags"],
+            is_published=values["is_published"],
+            is_private=values["is_private"],
+            editor=values["editor"],
+            publish_start_date=values["publish_start_date"],
+            publish_end_date=values["publish_end_date"],
+            script_css=values["script_css"],
+            script_js=values["script_js"],
+        )
+        return _to_remote(page, full=False)
+
+    def update(self, page_id: int, local: LocalPage) -> RemotePage:
+        """Content and every field the file sets; everything else keeps its value."""
+        current = self.current(page_id)
+        changes: dict[str, Any] = {"content": local.content}
+        for name, value in local.fields.set_fields().items():
+            changes[name] = value
+        page = self.client.pages.update(page_id, current=current, **changes)
+        with self._lock:
+            self._full.pop(page_id, None)
+        return _to_remote(page, full=False)
+
+    def move(self, page_id: int, path: str, locale: str) -> RemotePage:
+        self.client.pages.move(page_id, path, locale)
+        with self._lock:
+            self._full.pop(page_id, None)
+        return _to_remote(self.client.pages.get(page_id), full=False)
+
+    def delete(self, page_id: int) -> None:
+        self.client.pages.delete(page_id)
+
+    def finish(self) -> bool:
+        """Rebuild the page tree once if a write left it stale. Returns whether it did."""
+        if self.client.pages.tree_stale:
+            self.client.pages.rebuild_tree()
+            return True
+        return False
+
+    # -- state -----------------------------------------------------------------------
+
+    def write_state(self, state: State, *, page_id: int | None, lock: Lock | None = None) -> int:
+        """Create or replace the state page; returns its id."""
+        content = dump_state(state, lock=lock)
+        if page_id is None:
+            page = self.client.pages.create(
+                self.state_path,
+                content=content,
+                locale=self.locale,
+                title="wikisync state",
+                description="Managed by wikisync. Do not edit.",
+                tags=["wikisync"],
+                is_published=False,
+                is_private=False,
+                editor="code",
+            )
+            return int(page.id)
+        self.client.pages.update(
+            page_id,
+            content=content,
+            title="wikisync state",
+            description="Managed by wikisync. Do not edit.",
+            tags=["wikisync"],
+            is_published=False,
+        )
+        return page_id
+
+    def delete_pages(self, ids: Sequence[int]) -> None:
+        for page_id in ids:
+            self.client.pages.delete(page_id)

@@ -1,0 +1,164 @@
+"""The plan as GitHub-flavoured Markdown, for pull-request comments and step summaries.
+
+A summary table comes first, then one row per change, then the details of each change
+(reason, field changes, content diff in a ``diff`` fence) in ``<details>`` blocks. The
+output never exceeds ``max_chars``: details that do not fit are left out (a long diff is
+cut first) and a closing note says how much was left out. Text from files and the wiki is
+escaped: fences are longer than any backtick run inside them, table cells cannot break
+the table, and ``<``/``>``/``&`` in HTML parts are entities.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from wikisync.model import Change, Plan
+from wikisync.render._common import (
+    ARROW,
+    SYMBOLS,
+    change_title,
+    conflict_sentence,
+    format_value,
+    no_changes_sentence,
+    summary_sentence,
+)
+
+__all__ = ["render_markdown"]
+
+_TITLE = "### wikisync plan"
+_BACKTICK_RUN = re.compile(r"`+")
+_NOTE_RESERVE = 240
+
+
+def _fence_for(text: str) -> str:
+    longest = max((len(m.group(0)) for m in _BACKTICK_RUN.finditer(text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _code(text: str) -> str:
+    """Inline code that survives any backticks inside and sits safely in a table cell."""
+    text = text.replace("\n", " ").replace("|", "\\|")
+    longest = max((len(m.group(0)) for m in _BACKTICK_RUN.finditer(text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _cell(text: str) -> str:
+    return html.escape(text.replace("\n", " "), quote=False).replace("|", "\\|")
+
+
+def _header(plan: Plan, directory: str | None) -> str:
+    lines = [_TITLE, ""]
+    if not plan.has_changes:
+        lines.append(f"**{no_changes_sentence(directory or '.')}**")
+    else:
+        lines.append(f"**{summary_sentence(plan)}**")
+        conflicts = conflict_sentence(plan)
+        if conflicts:
+            lines += ["", f"> [!WARNING]\n> {conflicts}"]
+    summary = plan.summary
+    lines += ["", "| Action | Pages |", "|---|---:|"]
+    for action in ("create", "update", "move", "delete", "conflict"):
+        lines.append(f"| `{SYMBOLS[action]}` {action} | {summary[action]} |")
+    lines.append(f"| unchanged | {summary['unchanged']} |")
+    if plan.guard_violations:
+        lines += ["", "> [!CAUTION]", "> **Refused by a safety guard; nothing will be applied:**"]
+        lines += [f"> - {_cell(message)}" for message in plan.guard_violations]
+    for title, keys in (
+        ("Orphaned (file gone, prune off; kept)", plan.orphaned),
+        ("Not managed by wikisync (left alone)", plan.unmanaged),
+        ("Adopted (recorded as managed from now on)", plan.adopted),
+    ):
+        if keys:
+            shown = ", ".join(_code(f"/{locale}/{path}") for locale, path in keys)
+            lines += ["", f"{title}: {shown}"]
+    return "\n".join(lines) + "\n"
+
+
+def _row(change: Change) -> str:
+    fields = ", ".join(change.fields) if change.fields else ""
+    return (
+        f"| `{SYMBOLS[change.action]}` {change.action} | {_code(change_title(change))} | "
+        f"{_code(change.source) if change.source else ''} | {_cell(fields)} |"
+    )
+
+
+def _details(change: Change, max_diff_chars: int | None = None) -> str:
+    summary = html.escape(f"{SYMBOLS[change.action]} {change.action} {change_title(change)}")
+    lines = [f"<details><summary>{summary}</summary>", ""]
+    if change.reason:
+        lines.append(f"- {_cell(change.reason)}")
+    if change.action == "conflict":
+        lines.append("- use `--force` to overwrite")
+    for item in change.field_changes:
+        if change.action == "create":
+            lines.append(f"- {_cell(item.field)} = {_code(format_value(item.new))}")
+        else:
+            old, new = _code(format_value(item.old)), _code(format_value(item.new))
+            lines.append(f"- {_cell(item.field)}: {old} {ARROW} {new}")
+    if change.diff:
+        diff = change.diff
+        if max_diff_chars is not None and len(diff) > max_diff_chars:
+            cut = diff[:max_diff_chars].rsplit("\n", 1)[0]
+            left = diff.count("\n") - cut.count("\n")
+            diff = f"{cut}\n... diff cut to fit: {left} more lines"
+        fence = _fence_for(diff)
+        lines += ["", f"{fence}diff", diff, fence]
+    lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | None = None) -> str:
+    """The plan as Markdown of at most ``max_chars`` characters."""
+    out = _header(plan, directory)
+    if not plan.changes:
+        return out[:max_chars]
+    blocks: list[str] = ["\n| Action | Page | Source | Changes |\n|---|---|---|---|\n"]
+    blocks += [_row(change) + "\n" for change in plan.changes]
+    blocks.append("\n")
+    details = [c for c in plan.changes if c.reason or c.field_changes or c.diff]
+    blocks += [_details(change) + "\n" for change in details]
+
+    budget = max_chars - _NOTE_RESERVE
+    if len(out) > budget:  # only with a tiny max_chars: keep whole lines of the header
+        blocks.insert(0, out)
+        out = ""
+    first_detail = len(blocks) - len(details)
+    left_out = 0
+    rows_cut = details_cut = 0
+    stopped = False
+    for index, block in enumerate(blocks):
+        is_detail = index >= first_detail
+        if not stopped and len(out) + len(block) <= budget:
+            out += block
+            continue
+        if not stopped and is_detail:
+            change = details[index - first_detail]
+            room = budget - len(out) - len(_details(change, 0)) - 80
+            if room > 200:
+                shorter = _details(change, room) + "\n"
+                if len(out) + len(shorter) <= budget:
+                    out += shorter
+                    left_out += len(block) - len(shorter)
+                    continue
+        stopped = True
+        left_out += len(block)
+        if is_detail:
+            details_cut += 1
+        elif block.startswith("| "):
+            rows_cut += 1
+    if left_out:
+        parts = []
+        if rows_cut:
+            parts.append(f"{rows_cut} table row{'s' if rows_cut != 1 else ''}")
+        if details_cut:
+            parts.append(f"details of {details_cut} change{'s' if details_cut != 1 else ''}")
+        shown = f" ({' and '.join(parts)} not shown)" if parts else ""
+        out += (
+            f"\n_Output truncated to stay under {max_chars:,} characters: about "
+            f"{left_out:,} characters left out{shown}. "
+            "Run `wikisync plan` locally for the full plan._\n"
+        )
+    return out

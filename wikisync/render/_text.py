@@ -1,0 +1,131 @@
+"""The terminal view of a plan, Terraform style."""
+
+from __future__ import annotations
+
+from wikisync.model import Change, Plan
+from wikisync.render._common import (
+    ARROW,
+    SYMBOLS,
+    change_title,
+    conflict_sentence,
+    format_value,
+    no_changes_sentence,
+    page_ref,
+    summary_sentence,
+)
+
+__all__ = ["render_text", "summary_line"]
+
+_RESET = "\033[0m"
+_COLORS = {
+    "create": "\033[32m",  # green
+    "update": "\033[33m",  # yellow
+    "move": "\033[36m",  # cyan
+    "delete": "\033[31m",  # red
+    "conflict": "\033[1;35m",  # bold magenta
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+    "warn": "\033[1;31m",
+    "added": "\033[32m",
+    "removed": "\033[31m",
+    "hunk": "\033[36m",
+}
+_INDENT = "      "
+
+
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, style: str, text: str) -> str:
+        if not self.color or not text:
+            return text
+        return f"{_COLORS[style]}{text}{_RESET}"
+
+
+def summary_line(plan: Plan) -> str:
+    """``Plan: 3 to create, 2 to update, 1 to move, 0 to delete.`` (frozen wording)."""
+    return summary_sentence(plan)
+
+
+def _diff_lines(diff: str, paint: _Painter) -> list[str]:
+    out: list[str] = []
+    for line in diff.split("\n"):
+        if line.startswith(("+++", "---")):
+            styled = paint("bold", line)
+        elif line.startswith("@@"):
+            styled = paint("hunk", line)
+        elif line.startswith("+"):
+            styled = paint("added", line)
+        elif line.startswith("-"):
+            styled = paint("removed", line)
+        else:
+            styled = line
+        out.append(_INDENT + styled)
+    return out
+
+
+def _change_lines(change: Change, paint: _Painter) -> list[str]:
+    symbol = SYMBOLS[change.action]
+    head = f"  {paint(change.action, symbol)} {paint('bold', change_title(change))}"
+    if change.page_id is not None:
+        head += paint("dim", f"  (page {change.page_id})")
+    lines = [head]
+    if change.source:
+        lines.append(f"{_INDENT}source: {change.source}")
+    if change.reason:
+        lines.append(f"{_INDENT}{change.reason}")
+    if change.action == "conflict":
+        lines.append(f"{_INDENT}{paint('warn', 'use --force to overwrite')}")
+    for item in change.field_changes:
+        if change.action == "create":
+            lines.append(f"{_INDENT}{item.field} = {format_value(item.new)}")
+        else:
+            old, new = format_value(item.old), format_value(item.new)
+            lines.append(f"{_INDENT}{item.field}: {old} {ARROW} {new}")
+    if change.action != "create" and "content" in change.fields:
+        lines.append(f"{_INDENT}content:")
+        if change.diff:
+            lines.extend(_diff_lines(change.diff, paint))
+    return lines
+
+
+def _listing(title: str, keys: tuple[tuple[str, str], ...]) -> list[str]:
+    if not keys:
+        return []
+    return ["", title, *(f"  {page_ref(locale, path)}" for locale, path in keys)]
+
+
+def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str:
+    """The plan as terminal text (ANSI colour only when ``color``), ending in a newline.
+
+    ``directory`` is the content directory as the user named it, for the no-changes line.
+    """
+    paint = _Painter(color)
+    lines: list[str] = []
+    if plan.changes:
+        lines.append("wikisync will perform the following actions:")
+        for change in plan.changes:
+            lines.append("")
+            lines.extend(_change_lines(change, paint))
+    lines += _listing(
+        "Adopted (existing pages a file claims; recorded as managed from now on):", plan.adopted
+    )
+    lines += _listing(
+        "Orphaned (managed pages whose file is gone; prune is off, so they are kept):",
+        plan.orphaned,
+    )
+    lines += _listing("Not managed by wikisync (left alone):", plan.unmanaged)
+    if plan.guard_violations:
+        lines += ["", paint("warn", "Refused by a safety guard (nothing will be applied):")]
+        lines += [f"  - {message}" for message in plan.guard_violations]
+    if lines:
+        lines.append("")
+    if plan.has_changes:
+        lines.append(paint("bold", summary_sentence(plan)))
+        conflicts = conflict_sentence(plan)
+        if conflicts:
+            lines.append(paint("conflict", conflicts))
+    else:
+        lines.append(no_changes_sentence(directory))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
