@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Iterable
 from typing import Any
 
-from wikijs._errors import InvalidResponseError
+from wikijs._errors import GraphQLError, InvalidResponseError, UserNotFoundError
 from wikijs._graphql import users as gql
 from wikijs._graphql._executor import Executor, Operation
 from wikijs._logging import MASKER
@@ -41,9 +41,24 @@ class UsersAPI:
         return gql.parse_list(self._query(op, gql.SEARCH, {"query": query}), "search", op)
 
     def get(self, user_id: int) -> User:
-        """One user with its groups."""
+        """One user with its groups (:class:`~wikijs.UserNotFoundError` if missing).
+
+        For a missing id Wiki.js does not answer null but fails inside its resolver
+        (a JavaScript TypeError without a Wiki.js code); that becomes UserNotFoundError.
+        """
         op = "users.get"
-        return gql.parse_user(self._query(op, gql.GET, {"id": user_id}), user_id, op)
+        try:
+            data = self._query(op, gql.GET, {"id": user_id})
+        except GraphQLError as exc:
+            if type(exc) is not GraphQLError:  # syntax/validation errors stay what they are
+                raise
+            raise UserNotFoundError(
+                f"user {user_id} does not exist ({exc.message})",
+                operation=op,
+                status=exc.status,
+                request_id=exc.request_id,
+            ) from exc
+        return gql.parse_user(data, user_id, op)
 
     def profile(self) -> UserProfile:
         """The authenticated user's own profile."""

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from tests.e2e.conftest import Wiki, plan_json, write_site
+from e2e_helpers import Wiki, plan_json, write_site
 
 SITE = {
     "wikisync.yml": """

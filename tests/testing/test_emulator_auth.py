@@ -133,7 +133,9 @@ def test_an_expired_session_is_renewed_through_the_new_jwt_header(
 ) -> None:
     clock = FakeClock()
     emulator = wikijs_emulator_factory(clock=clock, session_lifetime=60, session_renewal=3600)
-    token = _login(emulator, emulator.admin_password).json()["data"]["authentication"]["login"]["jwt"]
+    token = _login(emulator, emulator.admin_password).json()["data"]["authentication"]["login"][
+        "jwt"
+    ]
     client = Client(emulator, key=token)
     fresh = client.post(PROFILE)
     assert "new-jwt" not in fresh.headers
@@ -154,13 +156,17 @@ def test_group_changes_renew_sessions_with_new_permissions(wikijs_emulator: Wiki
         'mutation { users { create(email: "ed@example.com", name: "Ed", passwordRaw: "secret-1", '
         'providerKey: "local", groups: [2]) { responseResult { succeeded } } } }'
     )
-    login = Client(wikijs_emulator, key=None).post(
-        LOGIN, {"u": "ed@example.com", "p": "secret-1"}
-    ).json()["data"]["authentication"]["login"]
+    login = (
+        Client(wikijs_emulator, key=None)
+        .post(LOGIN, {"u": "ed@example.com", "p": "secret-1"})
+        .json()["data"]["authentication"]["login"]
+    )
     ed = Client(wikijs_emulator, key=login["jwt"])
     assert ed.post("{ users { list { id } } }").json()["errors"][0]["message"] == "Forbidden"
     users = admin.data('{ users { search(query: "ed@") { id } } }')["users"]["search"]
-    admin.data(f"mutation {{ groups {{ assignUser(groupId: 1, userId: {users[0]['id']}) {{ responseResult {{ succeeded }} }} }} }}")
+    admin.data(
+        f"mutation {{ groups {{ assignUser(groupId: 1, userId: {users[0]['id']}) {{ responseResult {{ succeeded }} }} }} }}"
+    )
     response = ed.post("{ users { list { id } } }")
     assert "new-jwt" in response.headers
     assert "errors" not in response.json()

@@ -7,13 +7,15 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+Started = tuple["subprocess.Popen[str]", str, str]
+StartCli = Callable[..., Started]
 
 
 def _env() -> dict[str, str]:
@@ -23,10 +25,10 @@ def _env() -> dict[str, str]:
 
 
 @pytest.fixture
-def start_cli() -> Iterator[object]:
+def start_cli() -> Iterator[StartCli]:
     processes: list[subprocess.Popen[str]] = []
 
-    def start(*args: str) -> tuple[subprocess.Popen[str], str, str]:
+    def start(*args: str) -> Started:
         process = subprocess.Popen(
             [sys.executable, "-m", "wikijs.testing", "--port", "0", *args],
             cwd=ROOT,
@@ -36,7 +38,7 @@ def start_cli() -> Iterator[object]:
             text=True,
         )
         processes.append(process)
-        assert process.stdout is not None
+        assert process.stdout is not None and process.stderr is not None
         first = process.stdout.readline()
         assert "listening on http://127.0.0.1:" in first, first + process.stderr.read()
         url = first.rsplit(" ", 1)[-1].strip()
@@ -54,9 +56,9 @@ def start_cli() -> Iterator[object]:
                 stream.close()
 
 
-def test_the_cli_serves_until_sigterm(start_cli: object, tmp_path: Path) -> None:
+def test_the_cli_serves_until_sigterm(start_cli: StartCli, tmp_path: Path) -> None:
     state = tmp_path / "cli.json"
-    process, url, key = start_cli("--state", str(state), "--api-key", "cli-key")  # type: ignore[operator]
+    process, url, key = start_cli("--state", str(state), "--api-key", "cli-key")
     assert key == "cli-key"
     headers = {"Authorization": f"Bearer {key}"}
     mutation = (
@@ -73,8 +75,8 @@ def test_the_cli_serves_until_sigterm(start_cli: object, tmp_path: Path) -> None
     assert [p["path"] for p in doc["pages"]] == ["cli/page"]
 
 
-def test_cli_faults_and_profile_options(start_cli: object) -> None:
-    process, url, key = start_cli("--fault", "429,retry_after=3,nth=1", "--locales", "en,es")  # type: ignore[operator]
+def test_cli_faults_and_profile_options(start_cli: StartCli) -> None:
+    process, url, key = start_cli("--fault", "429,retry_after=3,nth=1", "--locales", "en,es")
     headers = {"Authorization": f"Bearer {key}"}
     query = {"query": "{ localization { locales { code } } }"}
     first = requests.post(f"{url}/graphql", json=query, headers=headers)

@@ -94,7 +94,7 @@ def test_drop_after_runs_the_operation_then_hangs_up(wikijs_emulator: WikiJSEmul
     page_id = client.create("d/after")["page"]["id"]
     wikijs_emulator.faults.add(Fault(kind="drop", when="after", operation="pages.update", nth=1))
     update = (
-        "mutation ($id: Int!) { pages { update(id: $id, content: \"changed\", tags: [], "
+        'mutation ($id: Int!) { pages { update(id: $id, content: "changed", tags: [], '
         "isPublished: true) { responseResult { succeeded } } } }"
     )
     with pytest.raises(requests.ConnectionError):
@@ -118,7 +118,12 @@ def test_faults_can_match_a_request_kind_and_be_cleared(wikijs_emulator: WikiJSE
     client = Client(wikijs_emulator)
     wikijs_emulator.faults.add(Fault(kind="status", status=503, request_kind="mutation"))
     assert client.post(LIST).status_code == 200
-    assert client.post("mutation { pages { rebuildTree { responseResult { succeeded } } } }").status_code == 503
+    assert (
+        client.post(
+            "mutation { pages { rebuildTree { responseResult { succeeded } } } }"
+        ).status_code
+        == 503
+    )
     wikijs_emulator.faults.clear()
     assert len(wikijs_emulator.faults) == 0
     assert client.create("k/ok")["responseResult"]["succeeded"]
@@ -140,7 +145,10 @@ def test_an_aliased_document_matches_each_of_its_operations(
             "429,retry_after=2,operation=pages.create,nth=3",
             Fault(kind="status", status=429, retry_after=2, operation="pages.create", nth=3),
         ),
-        ("drop,when=after,operation=pages.update", Fault(kind="drop", when="after", operation="pages.update")),
+        (
+            "drop,when=after,operation=pages.update",
+            Fault(kind="drop", when="after", operation="pages.update"),
+        ),
         ("slow,delay=5,fraction=0.1,seed=1", Fault(kind="slow", delay=5, fraction=0.1, seed=1)),
         ("status=502,max_count=2", Fault(kind="status", status=502, max_count=2)),
     ],

@@ -66,7 +66,12 @@ def test_path_rules_match_the_recorded_server(wikijs_emulator: WikiJSEmulator) -
         rr = result["responseResult"]
         stored = result["page"]["path"] if result["page"] else None
         got = (rr["succeeded"], rr["errorCode"], rr["slug"], stored)
-        want = (expected["succeeded"], expected["errorCode"], expected["slug"], expected["stored_path"])
+        want = (
+            expected["succeeded"],
+            expected["errorCode"],
+            expected["slug"],
+            expected["stored_path"],
+        )
         if got != want:
             differences[path] = (want, got)
     assert differences == {}
@@ -79,7 +84,11 @@ def test_page_hash_is_sha1_of_locale_path_and_private_namespace(
     recorded = {}
     for line in (DATA / "transcripts.jsonl").read_text("utf-8").splitlines():
         t = json.loads(line)
-        page = (((t["response"]["body"] or {}).get("data") or {}).get("pages") or {}) if isinstance(t["response"]["body"], dict) else {}
+        page = (
+            (((t["response"]["body"] or {}).get("data") or {}).get("pages") or {})
+            if isinstance(t["response"]["body"], dict)
+            else {}
+        )
         create = page.get("create") if isinstance(page, dict) else None
         if isinstance(create, dict) and create.get("page") and "hash" in create["page"]:
             recorded[create["page"]["path"]] = create["page"]["hash"]
@@ -87,10 +96,14 @@ def test_page_hash_is_sha1_of_locale_path_and_private_namespace(
     for path, digest in recorded.items():
         assert hashlib.sha1(f"en|{path}|".encode()).hexdigest() == digest, path
     client = Client(wikijs_emulator)
-    assert _create_raw(client, path="sdk/crud-669512")["page"]["hash"] == recorded["sdk/crud-669512"]
+    assert (
+        _create_raw(client, path="sdk/crud-669512")["page"]["hash"] == recorded["sdk/crud-669512"]
+    )
 
 
-def test_create_checks_locale_editor_content_and_duplicates(wikijs_emulator: WikiJSEmulator) -> None:
+def test_create_checks_locale_editor_content_and_duplicates(
+    wikijs_emulator: WikiJSEmulator,
+) -> None:
     client = Client(wikijs_emulator)
     assert _create_raw(client, path="fr/page", locale="fr")["responseResult"]["succeeded"]
     spanish = _create_raw(client, path="es/page", locale="es")["responseResult"]
@@ -122,11 +135,15 @@ def test_editors_map_to_content_types(
 
 
 def test_tags_are_trimmed_and_lowercased(wikijs_emulator: WikiJSEmulator) -> None:
-    page = _create_raw(Client(wikijs_emulator), path="tags", tags=["MixedCase", " spaced tag ", "a,b", "a,b"])
+    page = _create_raw(
+        Client(wikijs_emulator), path="tags", tags=["MixedCase", " spaced tag ", "a,b", "a,b"]
+    )
     assert [t["tag"] for t in page["page"]["tags"]] == ["mixedcase", "spaced tag", "a,b"]
 
 
-def test_selecting_locale_editor_or_toc_in_a_write_response(wikijs_emulator: WikiJSEmulator) -> None:
+def test_selecting_locale_editor_or_toc_in_a_write_response(
+    wikijs_emulator: WikiJSEmulator,
+) -> None:
     client = Client(wikijs_emulator)
     body = client.post(
         'mutation { pages { create(content: "# A", description: "", editor: "markdown", '
@@ -150,12 +167,19 @@ def test_update_replaces_the_page(wikijs_emulator: WikiJSEmulator) -> None:
     result = _update(client, page_id, content="# v2", tags=["b"])
     assert result["responseResult"]["succeeded"] is True
     page = wikijs_emulator.page(page_id)
-    assert (page.content, page.title, page.description, page.tags) == ("# v2", "Doc", "keep me", ("b",))
+    assert (page.content, page.title, page.description, page.tags) == (
+        "# v2",
+        "Doc",
+        "keep me",
+        ("b",),
+    )
     assert page.is_published is False  # isPublished omitted: unpublished
     assert (page.script_css, page.publish_start_date) == ("", "")  # reset when omitted
 
 
-def test_update_without_content_is_refused_and_writes_nothing(wikijs_emulator: WikiJSEmulator) -> None:
+def test_update_without_content_is_refused_and_writes_nothing(
+    wikijs_emulator: WikiJSEmulator,
+) -> None:
     page_id = wikijs_emulator.add_page("doc", "# v1")
     result = _update(Client(wikijs_emulator), page_id, title="Only title")
     assert result["responseResult"]["errorCode"] == 6004
@@ -194,7 +218,9 @@ def test_every_update_adds_a_version_even_without_changes(wikijs_emulator: WikiJ
 def test_update_with_a_new_path_moves_the_page(wikijs_emulator: WikiJSEmulator) -> None:
     page_id = wikijs_emulator.add_page("old/path", "# v1")
     client = Client(wikijs_emulator)
-    result = _update(client, page_id, content="# v2", tags=[], isPublished=True, path="new/path", locale="en")
+    result = _update(
+        client, page_id, content="# v2", tags=[], isPublished=True, path="new/path", locale="en"
+    )
     assert result["page"]["path"] == "old/path"  # the answer shows the path before the move
     assert wikijs_emulator.page(page_id).path == "new/path"
     trail = client.data(HISTORY, {"id": page_id})["pages"]["history"]["trail"]
@@ -222,7 +248,9 @@ def test_move_rules(wikijs_emulator: WikiJSEmulator) -> None:
     client = Client(wikijs_emulator)
 
     def move(page_id: int, path: str, locale: str = "en") -> dict[str, Any]:
-        rr: dict[str, Any] = client.data(MOVE, {"id": page_id, "p": path, "l": locale})["pages"]["move"]["responseResult"]
+        rr: dict[str, Any] = client.data(MOVE, {"id": page_id, "p": path, "l": locale})["pages"][
+            "move"
+        ]["responseResult"]
         return rr
 
     assert move(first, "b/page")["errorCode"] == 6006
@@ -238,8 +266,13 @@ def test_move_rules(wikijs_emulator: WikiJSEmulator) -> None:
 def test_delete_then_single_and_history(wikijs_emulator: WikiJSEmulator) -> None:
     page_id = wikijs_emulator.add_page("gone", "# bye")
     client = Client(wikijs_emulator)
-    deleted = client.data(f"mutation {{ pages {{ delete(id: {page_id}) {{ responseResult {{ succeeded message }} }} }} }}")
-    assert deleted["pages"]["delete"]["responseResult"] == {"succeeded": True, "message": "Page has been deleted."}
+    deleted = client.data(
+        f"mutation {{ pages {{ delete(id: {page_id}) {{ responseResult {{ succeeded message }} }} }} }}"
+    )
+    assert deleted["pages"]["delete"]["responseResult"] == {
+        "succeeded": True,
+        "message": "Page has been deleted.",
+    }
     single = client.post(f"{{ pages {{ single(id: {page_id}) {{ id }} }} }}").json()
     assert single["errors"][0]["extensions"]["exception"]["code"] == 6003
     history = client.post(f"{{ pages {{ history(id: {page_id}) {{ total }} }} }}").json()
@@ -249,18 +282,33 @@ def test_delete_then_single_and_history(wikijs_emulator: WikiJSEmulator) -> None
 def test_restore_brings_back_content_and_path(wikijs_emulator: WikiJSEmulator) -> None:
     page_id = wikijs_emulator.add_page("first/path", "# original", tags=["t"])
     client = Client(wikijs_emulator)
-    _update(client, page_id, content="# changed", tags=["t"], isPublished=True, path="second/path", locale="en")
+    _update(
+        client,
+        page_id,
+        content="# changed",
+        tags=["t"],
+        isPublished=True,
+        path="second/path",
+        locale="en",
+    )
     versions = client.data(HISTORY, {"id": page_id})["pages"]["history"]["trail"]
     oldest = versions[-1]["versionId"]
     restore = "mutation ($p: Int!, $v: Int!) { pages { restore(pageId: $p, versionId: $v) { responseResult { succeeded } } } }"
-    assert client.data(restore, {"p": page_id, "v": oldest})["pages"]["restore"]["responseResult"]["succeeded"]
+    assert client.data(restore, {"p": page_id, "v": oldest})["pages"]["restore"]["responseResult"][
+        "succeeded"
+    ]
     page = wikijs_emulator.page(page_id)
     assert (page.path, page.content, page.tags) == ("first/path", "# original", ())
     version = client.data(
         "query ($p: Int!, $v: Int!) { pages { version(pageId: $p, versionId: $v) { action path content tags } } }",
         {"p": page_id, "v": oldest},
     )["pages"]["version"]
-    assert version == {"action": "updated", "path": "first/path", "content": "# original", "tags": []}
+    assert version == {
+        "action": "updated",
+        "path": "first/path",
+        "content": "# original",
+        "tags": [],
+    }
 
 
 def test_aliases_in_one_pages_block_run_concurrently(wikijs_emulator: WikiJSEmulator) -> None:
@@ -270,7 +318,9 @@ def test_aliases_in_one_pages_block_run_concurrently(wikijs_emulator: WikiJSEmul
         'isPrivate: false, locale: "en", path: "race/same", tags: [], title: "{n}") '
         "{{ responseResult {{ succeeded }} page {{ id }} }}"
     )
-    data = client.data(f"mutation {{ pages {{ {create.format(n='n1')} {create.format(n='n2')} }} }}")
+    data = client.data(
+        f"mutation {{ pages {{ {create.format(n='n1')} {create.format(n='n2')} }} }}"
+    )
     assert data["pages"]["n1"]["responseResult"]["succeeded"] is True
     assert data["pages"]["n2"]["responseResult"]["succeeded"] is True
     assert data["pages"]["n1"]["page"]["id"] == data["pages"]["n2"]["page"]["id"]

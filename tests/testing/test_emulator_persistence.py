@@ -18,7 +18,7 @@ def test_pages_keys_assets_and_history_survive_a_restart(tmp_path: Path) -> None
         client = Client(first)
         page_id = client.create("kept/page", "# Kept", tags=["keep"])["page"]["id"]
         client.data(
-            "mutation ($id: Int!) { pages { update(id: $id, content: \"# Kept v2\", tags: [\"keep\"], "
+            'mutation ($id: Int!) { pages { update(id: $id, content: "# Kept v2", tags: ["keep"], '
             "isPublished: true) { responseResult { succeeded } } } }",
             {"id": page_id},
         )
@@ -26,7 +26,10 @@ def test_pages_keys_assets_and_history_survive_a_restart(tmp_path: Path) -> None
         upload = requests.post(
             f"{first.url}/u",
             headers={"Authorization": f"Bearer {first.api_key}"},
-            files=[("mediaUpload", (None, '{"folderId":0}')), ("mediaUpload", ("a.txt", b"abc", "text/plain"))],
+            files=[
+                ("mediaUpload", (None, '{"folderId":0}')),
+                ("mediaUpload", ("a.txt", b"abc", "text/plain")),
+            ],
         )
         assert upload.text == "ok"
         api_key, password = first.api_key, first.admin_password

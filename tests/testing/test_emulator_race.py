@@ -38,8 +38,12 @@ def test_an_overlapping_create_answers_the_race_error_but_is_written(
     assert len(failed) == 1
     result = failed[0]["responseResult"]
     assert (result["errorCode"], result["slug"]) == (1, "Error")
-    assert result["message"].startswith('Error when running job rebuild-tree: insert into "pageTree"')
-    assert result["message"].endswith('duplicate key value violates unique constraint "pageTree_pkey"')
+    assert result["message"].startswith(
+        'Error when running job rebuild-tree: insert into "pageTree"'
+    )
+    assert result["message"].endswith(
+        'duplicate key value violates unique constraint "pageTree_pkey"'
+    )
     assert failed[0]["page"] is None
     assert {p.path for p in emulator.pages()} == {"race-a", "race-b"}
 

@@ -69,7 +69,9 @@ def test_the_held_part_is_limited_by_capacity(
         timings=Timings({"pages.create": WriteCost(0.1, 0.1)}, capacity=1)
     )
     assert _creates(emulator, workers=4, per_worker=1) >= 0.4
-    wide = wikijs_emulator_factory(timings=Timings({"pages.create": WriteCost(0.1, 0.1)}, capacity=4))
+    wide = wikijs_emulator_factory(
+        timings=Timings({"pages.create": WriteCost(0.1, 0.1)}, capacity=4)
+    )
     assert _creates(wide, workers=4, per_worker=1) < 0.35
 
 
@@ -104,10 +106,14 @@ def test_the_real_server_preset_matches_the_measured_medians() -> None:
 
     assert create.seconds == pytest.approx(measured["create_single_s"]["median"], abs=0.01)
     for k in (2, 4, 8):
-        assert per_page(k) == pytest.approx(measured["concurrent_creates_per_page_s"][f"parallel_{k}"], abs=0.01)
+        assert per_page(k) == pytest.approx(
+            measured["concurrent_creates_per_page_s"][f"parallel_{k}"], abs=0.01
+        )
     for name, key in (("pages.update", "update_single_s"), ("pages.move", "move_single_s"),
                       ("pages.delete", "delete_single_s")):  # fmt: skip
-        assert REAL_SERVER_TIMINGS.costs[name].seconds == pytest.approx(measured[key]["median"], abs=0.01)
+        assert REAL_SERVER_TIMINGS.costs[name].seconds == pytest.approx(
+            measured[key]["median"], abs=0.01
+        )
     assert WikiJSEmulator.REAL_SERVER_TIMINGS is REAL_SERVER_TIMINGS
 
 

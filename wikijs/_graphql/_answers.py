@@ -7,7 +7,7 @@ from typing import Any
 
 from wikijs._errors import InvalidResponseError, raise_for_result
 
-__all__ = ["RESULT", "field_at", "mapping_at", "check_result", "items_at"]
+__all__ = ["RESULT", "check_result", "field_at", "items_at", "mapping_at"]
 
 #: The selection of a mutation's ``responseResult``.
 RESULT = "responseResult { succeeded errorCode slug message }"

@@ -13,9 +13,10 @@ import base64
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from graphql import execute
 
@@ -466,12 +467,18 @@ def parse_multipart(content_type: str, body: bytes) -> list[Part]:
     return parts
 
 
+_PARAM = re.compile(r';\s*([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+
+
 def _disposition_param(disposition: str, key: str) -> str | None:
-    for item in disposition.split(";")[1:]:
-        k, _, v = item.strip().partition("=")
-        if k.strip().lower() == key:
-            v = v.strip()
-            if len(v) >= 2 and v[0] == v[-1] == '"':
-                v = v[1:-1].replace('\\"', '"')
-            return v
+    for name, value in _PARAM.findall(disposition):
+        if name.lower() == f"{key}*" and "''" in value:  # RFC 5987: utf-8''%E2%82%AC.txt
+            charset, _, encoded = value.strip().partition("''")
+            return unquote(encoded, encoding=charset or "utf-8", errors="replace")
+    for name, value in _PARAM.findall(disposition):
+        if name.lower() == key:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = re.sub(r"\\(.)", r"\1", value[1:-1])
+            return str(value)
     return None

@@ -477,6 +477,8 @@ class Wiki:
 
     # ----------------------------------------------------------------- render -------
     def render_page(self, page: PageRow) -> None:
+        """The ``render-page`` job: HTML, TOC and links, saved with a patch that (through
+        the model's ``$beforeUpdate``) also moves ``updatedAt`` forward."""
         st = self.state
         out = _render.render(
             page.content,
@@ -488,6 +490,27 @@ class Wiki:
         page.render = out.html
         page.toc = out.toc
         page.links = out.links
+        page.updated_at = self.now_iso()
+
+    def reconnect_links(self, locale: str, path: str, mode: str, source: str | None = None) -> None:
+        """``pages.reconnectLinks``: fix the link classes in pages linking to ``path``.
+
+        The patch goes through the model, so every linking page gets a new ``updatedAt``.
+        """
+        href = f"/{locale}/{path}"
+        valid = f'<a href="{href}" class="is-internal-link is-valid-page">'
+        invalid = f'<a href="{href}" class="is-internal-link is-invalid-page">'
+        if mode == "create":
+            old, new = invalid, valid
+        elif mode == "delete":
+            old, new = valid, invalid
+        else:
+            old, new = f'<a href="{source}" class="is-internal-link is-valid-page">', valid
+        target = [locale, path]
+        for page in self.state.pages.values():
+            if target in page.links:
+                page.render = (page.render or "").replace(old, new)
+                page.updated_at = self.now_iso()
 
     # ------------------------------------------------------------------- tree -------
     def mark_tree_dirty(self) -> None:
@@ -700,6 +723,8 @@ class Wiki:
         response = self.page_dict(shown, write_response=True)
         self.render_page(page)
         frame.rebuild_tree = True
+        self.reconnect_links(locale, path, "create")
+        response["updatedAt"] = shown.updated_at  # "Get latest updatedAt"
         self.changed()
         return response
 
@@ -885,15 +910,18 @@ class Wiki:
                     "DataError", f"{sql} - value too long for type character varying({limit})"
                 )
         self._fk_checks(sql, None, destination_locale)
+        source = f"/{page.locale}/{page.path}"
         st.unindex_page(page)
-        page.path = path
-        page.locale = destination_locale
         page.title = title
         page.hash = page_hash(destination_locale, path, "")
         page.updated_at = self.now_iso()
+        page.path = path
+        page.locale = destination_locale
         st.index_page(page)
         frame.page_id = page.id
         frame.rebuild_tree = True
+        self.reconnect_links(destination_locale, path, "move", source)
+        self.reconnect_links(destination_locale, path, "create")
         self.changed()
 
     def delete_page(self, user: Principal, page_id: int, frame: WriteFrame) -> None:
@@ -910,6 +938,7 @@ class Wiki:
         del st.pages[page_id]
         frame.page_id = page_id
         frame.rebuild_tree = True
+        self.reconnect_links(page.locale, page.path, "delete")
         self.changed()
 
     def restore_page(
