@@ -219,6 +219,7 @@ class Transport:
             method="GET",
             url=f"{self.base_url}/{quote(path.lstrip('/'), safe='/')}",
             variables={"path": path},
+            headers={"Accept": "*/*"},
             graphql=False,
         )
         payload: bytes = self._send(request).payload
@@ -354,7 +355,7 @@ class Transport:
         """The single send path: rate limit, hooks, HTTP, log, metrics, retries."""
         request_id = new_request_id()
         started = self._clock()
-        masked = mask_data(dict(request.variables))
+        masked = mask_data(_abridged(request.variables))
         attempt = 1
         while True:
             waited = self.limiter.acquire(request.operation) if self.limiter is not None else 0.0
@@ -501,6 +502,22 @@ class Transport:
             request_id=request_id,
             retry_after=retry_after,
         )
+
+
+#: Longer strings (page content) reach hooks as ``"<N chars>"``: hooks get the shape of a
+#: request, and masking megabytes of text for every attempt would be slow.
+_HOOK_STRING_LIMIT = 200
+
+
+def _abridged(value: Any) -> Any:
+    """``value`` with long strings replaced by ``"<N chars>"`` (recursively)."""
+    if isinstance(value, str):
+        return value if len(value) <= _HOOK_STRING_LIMIT else f"<{len(value)} chars>"
+    if isinstance(value, Mapping):
+        return {key: _abridged(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_abridged(item) for item in value]
+    return value
 
 
 def _graphql_note(answer: _Answer | None) -> str | None:

@@ -26,7 +26,7 @@ def _upload(
     headers = {}
     if key is not None:
         headers["Authorization"] = f"Bearer {emulator.api_key if key == 'default' else key}"
-    files = [
+    files: list[tuple[str, Any]] = [
         ("mediaUpload", (None, json.dumps({"folderId": folder}))),
         ("mediaUpload", (name, data, mime)),
     ]

@@ -227,3 +227,32 @@ def test_parallel_writers_share_one_client(emu: Any) -> None:
             pool.map(lambda i: wiki.pages.create(f"docs/par-{i}", content=f"# {i}"), range(16))
         )
     assert len({p.id for p in pages}) == 16
+
+
+def test_every_read_parses_against_the_emulator(emu: Any) -> None:
+    page_id = emu.add_page(
+        "docs/reads", "# Reads\n\nSee [other](/en/docs/other).", title="Reads", tags=["x"]
+    )
+    emu.add_page("docs/other", "# Other", title="Other")
+    with client_for(emu) as wiki:
+        before = wiki.pages.get(page_id)
+        assert wiki.pages.check_conflicts(page_id, before.updated) is False
+        latest = wiki.pages.conflict_latest(page_id)
+        assert (latest.id, latest.content) == (page_id, before.content)
+        assert [t.tag for t in wiki.pages.tags()] == ["x"]
+        assert wiki.pages.search_tags("x") == ["x"]
+        assert any(r.id == page_id for r in wiki.pages.search("Reads").results)
+        assert any(
+            i.path == "docs/reads"
+            for i in wiki.pages.tree(mode="ALL", path="docs/reads", include_ancestors=True)
+        )
+        links = {link.path: link.links for link in wiki.pages.links()}
+        assert links["en/docs/reads"] == ["en/docs/other"]
+        assert wiki.pages.history(page_id).trail == []  # versions are kept from the first update
+        wiki.pages.update(page_id, title="Reads v2")
+        assert wiki.pages.check_conflicts(page_id, before.updated_at) is True
+        version = wiki.pages.history(page_id).trail[-1].version_id
+        old = wiki.pages.version(page_id, version)
+        assert (old.page_id, old.title) == (page_id, "Reads")
+        wiki.pages.render(page_id)
+        assert [i.id for i in wiki.pages.list(tags=["x"])] == [page_id]

@@ -497,3 +497,17 @@ def test_concurrent_calls_from_threads(http: responses.RequestsMock, fake_time: 
         t.join()
     assert errors == []
     assert got == {i: i for i in range(1, 17)}
+
+
+def test_hooks_get_masked_abridged_variables(
+    http: responses.RequestsMock, fake_time: FakeTime
+) -> None:
+    http.add(responses.POST, GRAPHQL, json=create_body())
+    hooks = Hooks()
+    seen: list[dict[str, Any]] = []
+    hooks.on_request(lambda event: seen.append(dict(event.variables)))
+    content = "x" * 1_000_000  # long page content is neither copied nor scanned per attempt
+    make_client(fake_time, hooks=hooks).pages.create("sdk/crud-669512", content=content)
+    assert seen[0]["content"] == "<1000000 chars>"
+    assert seen[0]["path"] == "sdk/crud-669512"
+    assert json.loads(http.calls[0].request.body)["variables"]["content"] == content
