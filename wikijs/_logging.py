@@ -49,7 +49,7 @@ _AUTH_HEADER = re.compile(
 )
 _COOKIE_HEADER = re.compile(r"""(\b(?:set-)?cookie["']?\s*[:=]\s*)[^\r\n]+""", re.IGNORECASE)
 _KEY_VALUE = re.compile(
-    r"""((?:[A-Za-z0-9_-]*?)(?:password|passwd|api[_-]?key|secret|token|jwt)["']?\s*[:=]\s*)"""
+    r"""((?<![A-Za-z0-9_-])[A-Za-z0-9_-]*?(?:password|passwd|api[_-]?key|secret|token|jwt)["']?\s*[:=]\s*)"""
     r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"',;&}\])]+)""",
     re.IGNORECASE,
 )

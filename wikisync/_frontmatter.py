@@ -43,6 +43,10 @@ MAX_DEPTH = 8
 _MD_HANDLER = YAMLHandler()
 _MD_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's FM_BOUNDARY
 _WIKIJS_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*:(?: .*)?$")
+_WIKIJS_WRITER_KEYS = frozenset(
+    {"title", "description", "published", "date", "tags", "editor", "dateCreated"}
+)
+_WIKIJS_FINGERPRINT = frozenset({"date", "dateCreated", "editor"})
 _LEGACY_LINE = re.compile(r"^<!--\s*(TITLE|SUBTITLE):\s?(.*?)\s*-->\s*$")
 _HTML_OPEN = re.compile(r"^<!--[ \t]*$")
 _HTML_CLOSE = re.compile(r"^-->[ \t]*$")
@@ -146,6 +150,10 @@ def _parse_wikijs_lines(header: str, first_line: int) -> dict[str, HeaderValue] 
             return None
         key, _, value = line.partition(":")
         values[key] = HeaderValue(key=key, line=number, raw=value[1:] if value else "")
+    # Only a header Wiki.js itself wrote gets this leniency: its writer always emits
+    # these keys, and nothing else. A hand-written header with broken YAML is an error.
+    if not set(values) <= _WIKIJS_WRITER_KEYS or not _WIKIJS_FINGERPRINT & set(values):
+        return None
     return values
 
 

@@ -20,12 +20,17 @@ from typing import Any, Literal
 
 __all__ = [
     "ACTIONS",
+    "ASSET_ACTIONS",
+    "ASSET_SUMMARY_KEYS",
     "EDITOR_CONTENT_TYPES",
     "EDITORS",
     "PAGE_FIELD_NAMES",
     "STATE_PAGE_NAME",
     "SUMMARY_KEYS",
     "Action",
+    "AssetAction",
+    "AssetChange",
+    "AssetEntry",
     "Change",
     "Editor",
     "FieldChange",
@@ -35,10 +40,12 @@ __all__ = [
     "Plan",
     "PlanOptions",
     "Problem",
+    "RemoteAsset",
     "RemotePage",
     "Severity",
     "State",
     "StateEntry",
+    "asset_path",
     "content_digest",
     "normalize_content",
     "normalize_tags",
@@ -59,9 +66,11 @@ def state_page_path(root: str) -> str:
 Severity = Literal["error", "warning"]
 Editor = Literal["markdown", "ckeditor", "code"]
 Action = Literal["create", "update", "move", "delete", "conflict"]
+AssetAction = Literal["upload", "replace", "delete", "conflict"]
 
 EDITORS: tuple[Editor, ...] = ("markdown", "ckeditor", "code")
 ACTIONS: tuple[Action, ...] = ("create", "update", "move", "delete", "conflict")
+ASSET_ACTIONS: tuple[AssetAction, ...] = ("upload", "replace", "delete", "conflict")
 
 EDITOR_CONTENT_TYPES: Mapping[str, str] = MappingProxyType(
     {"markdown": "markdown", "ckeditor": "html", "code": "html"}
@@ -229,6 +238,34 @@ class LocalAsset:
     digest: str
     used_by: tuple[str, ...] = ()
 
+    @property
+    def path(self) -> str:
+        """Where the wiki serves it, without the leading ``/`` (``handbook/img/a.png``)."""
+        return asset_path(self.folder, self.filename)
+
+
+def asset_path(folder: tuple[str, ...], filename: str) -> str:
+    """``folder`` slugs and ``filename`` joined with ``/`` (how assets are keyed)."""
+    return "/".join((*folder, filename))
+
+
+@dataclass(frozen=True)
+class RemoteAsset:
+    """An asset as the wiki's asset library lists it (``assets.list``).
+
+    ``updated_at`` is the server's exact ISO string, compared verbatim.
+    """
+
+    id: int
+    folder: tuple[str, ...]
+    filename: str
+    size: int
+    updated_at: str = ""
+
+    @property
+    def path(self) -> str:
+        return asset_path(self.folder, self.filename)
+
 
 @dataclass(frozen=True)
 class RemotePage:
@@ -291,19 +328,51 @@ class StateEntry:
 
 
 @dataclass(frozen=True)
+class AssetEntry:
+    """What wikisync last uploaded to one asset path.
+
+    ``path`` is the served path without the leading ``/`` (folder slugs and file name);
+    ``digest`` (sha256 hex) and ``size`` describe the bytes uploaded from ``source``;
+    ``asset_id`` and ``updated_at`` are what the server listed right after the upload.
+    """
+
+    path: str
+    source: str
+    asset_id: int
+    digest: str
+    size: int
+    updated_at: str
+
+
+@dataclass(frozen=True)
 class State:
-    """Ownership record: the pages wikisync manages, keyed by page id."""
+    """Ownership record: the pages (by page id) and assets (by path) wikisync manages.
+
+    ``commit`` is the git commit of the content directory at the last apply (``None``
+    outside git); renames since that commit become moves.
+    """
 
     pages: Mapping[int, StateEntry] = field(default_factory=dict)
     serial: int = 0
     root: str = ""
     wikisync_version: str = ""
+    assets: Mapping[str, AssetEntry] = field(default_factory=dict)
+    commit: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pages", _freeze_mapping(self.pages))
+        object.__setattr__(self, "assets", _freeze_mapping(self.assets))
 
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.pages.items())), self.serial, self.root))
+        return hash(
+            (
+                tuple(sorted(self.pages.items())),
+                tuple(sorted(self.assets.items())),
+                self.serial,
+                self.root,
+                self.commit,
+            )
+        )
 
     def by_source(self) -> dict[str, StateEntry]:
         return {e.source: e for e in self.pages.values()}
@@ -367,7 +436,37 @@ class Change:
         return (self.path, self.locale, ACTIONS.index(self.action))
 
 
+@dataclass(frozen=True)
+class AssetChange:
+    """One action on one asset (a local file pages link to).
+
+    ``path`` is where the wiki serves it, without the leading ``/``; ``url`` the link
+    written into pages. ``upload`` puts a new asset there, ``replace`` overwrites the
+    asset at that path (same name), ``delete`` removes a managed asset no page links to
+    any more, ``conflict`` is an asset replaced in the wiki since the last apply (not
+    overwritten unless forced). ``size`` and ``digest`` describe the local file;
+    ``asset_id`` and ``remote_updated_at`` the asset in the wiki, when there is one.
+    """
+
+    action: AssetAction
+    path: str
+    source: str | None = None
+    url: str = ""
+    folder: tuple[str, ...] = ()
+    filename: str = ""
+    size: int | None = None
+    digest: str | None = None
+    asset_id: int | None = None
+    remote_updated_at: str | None = None
+    reason: str = ""
+    used_by: tuple[str, ...] = ()
+
+    def sort_key(self) -> tuple[str, int]:
+        return (self.path, ASSET_ACTIONS.index(self.action))
+
+
 SUMMARY_KEYS: tuple[str, ...] = ("create", "update", "move", "delete", "conflict", "unchanged")
+ASSET_SUMMARY_KEYS: tuple[str, ...] = ("upload", "replace", "delete", "conflict", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -382,6 +481,11 @@ class Plan:
     guard_violations: tuple[str, ...] = ()
     unchanged_count: int | None = None
     """Set on plans read back from JSON, which count unchanged pages without listing them."""
+    asset_changes: tuple[AssetChange, ...] = ()
+    assets_unchanged: tuple[str, ...] = ()
+    assets_orphaned: tuple[str, ...] = ()
+    """Managed assets no page links to any more, kept because prune is off (or refused)."""
+    assets_unchanged_count: int | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -395,8 +499,22 @@ class Plan:
         return counts
 
     @property
+    def asset_summary(self) -> dict[str, int]:
+        """Counts per asset action plus ``unchanged`` (:data:`ASSET_SUMMARY_KEYS` order)."""
+        counts = dict.fromkeys(ASSET_SUMMARY_KEYS, 0)
+        for change in self.asset_changes:
+            counts[change.action] += 1
+        counts["unchanged"] = (
+            len(self.assets_unchanged)
+            if self.assets_unchanged_count is None
+            else self.assets_unchanged_count
+        )
+        return counts
+
+    @property
     def has_changes(self) -> bool:
-        return bool(self.changes)
+        """Whether apply would write anything (pages or assets)."""
+        return bool(self.changes or self.asset_changes)
 
     def by_action(self, action: Action) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.action == action)

@@ -8,7 +8,14 @@ Its content is a short notice followed by one fenced JSON document::
      "lock": null,
      "pages": [[12, "en", "handbook/guide/install", "guide/install.md",
                 "2026-11-26T05:05:14.967Z", "<digest>", "<content digest>"], ...],
+     "assets": [["handbook/guide/img/a.png", "guide/img/a.png", 3, "<sha256>", 3172,
+                 "2026-11-26T05:05:13.120Z"], ...],
+     "commit": "<git commit of the content directory at the last apply>",
      "checksum": "<sha256 of everything above>"}
+
+``assets`` (uploaded assets: served path, source file, asset id, sha256 and size of the
+bytes uploaded, the asset's ``updatedAt`` right after) and ``commit`` are present only
+when there is something to record, so a state without them reads as before.
 
 The checksum makes a truncated or hand-edited state detectable: such a state is not
 trusted; wikisync starts from an empty state instead and re-adopts pages by matching
@@ -26,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from wikisync.model import State, StateEntry
+from wikisync.model import AssetEntry, State, StateEntry
 
 __all__ = [
     "STATE_FORMAT",
@@ -116,6 +123,13 @@ def dump_state(state: State, *, lock: Lock | None = None) -> str:
             for e in entries
         ],
     }
+    if state.assets:
+        body["assets"] = [
+            [a.path, a.source, a.asset_id, a.digest, a.size, a.updated_at]
+            for a in sorted(state.assets.values(), key=lambda a: a.path)
+        ]
+    if state.commit:
+        body["commit"] = state.commit
     body["checksum"] = _checksum(body)
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return f"{_NOTICE}```json\n{text}\n```\n"
@@ -153,6 +167,18 @@ def load_state(content: str | None, *, root: str) -> LoadedState:
                 digest=str(digest),
                 content_digest=str(content_digest),
             )
+        assets = {}
+        for row in body.get("assets") or ():
+            path, source, asset_id, digest, size, asset_updated_at = row
+            assets[str(path)] = AssetEntry(
+                path=str(path),
+                source=str(source),
+                asset_id=int(asset_id),
+                digest=str(digest),
+                size=int(size),
+                updated_at=str(asset_updated_at),
+            )
+        commit = body.get("commit")
         raw_lock = body.get("lock")
         lock = (
             Lock(**{k: str(raw_lock[k]) for k in ("id", "holder", "acquired_at", "expires_at")})
@@ -164,6 +190,8 @@ def load_state(content: str | None, *, root: str) -> LoadedState:
             serial=int(body.get("serial", 0)),
             root=str(body.get("root", root)),
             wikisync_version=str(body.get("wikisync_version", "")),
+            assets=assets,
+            commit=str(commit) if commit else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         return LoadedState(empty, problem=f"the state document is malformed ({exc})")

@@ -9,7 +9,7 @@ import pytest
 import requests
 from _emulator_client import Client
 
-from wikijs.testing import WikiJSEmulator
+from wikijs.testing import WikiJSEmulator, WriteCost
 
 
 def test_pages_keys_assets_and_history_survive_a_restart(tmp_path: Path) -> None:
@@ -71,3 +71,13 @@ def test_a_broken_state_file_is_reported_with_its_path(tmp_path: Path) -> None:
     state.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match=r"broken\.json:1: not a valid emulator state file"):
         WikiJSEmulator(state_file=state)
+
+
+def test_an_emulator_can_be_stopped_and_started_again() -> None:
+    emulator = WikiJSEmulator(write_latency={"pages.create": WriteCost(0.01, 0.01)})
+    with emulator:
+        Client(emulator).create("before")
+    assert not emulator.running
+    with emulator:
+        assert Client(emulator).create("after")["responseResult"]["succeeded"]
+        assert [p.path for p in emulator.pages()] == ["before", "after"]

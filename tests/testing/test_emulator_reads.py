@@ -229,3 +229,15 @@ def test_listing_ten_thousand_pages_is_fast(wikijs_emulator_factory: Any) -> Non
         assert (time.perf_counter() - started) / 50 < 0.01
     finally:
         emulator.stop()
+
+
+def test_long_lists_keep_aliases_fragments_typename_and_skip(wikijs_emulator: WikiJSEmulator) -> None:
+    for i in range(40):
+        wikijs_emulator.add_page(f"many/{i:02d}", "x", title=f"T{i}", tags=["t"] if i % 2 else [])
+    query = """query ($skip: Boolean!) { pages { list(orderBy: PATH) {
+        ...Bits __typename name: title desc: description @skip(if: $skip) } } }
+      fragment Bits on PageListItem { id tags }"""
+    items = Client(wikijs_emulator).data(query, {"skip": True})["pages"]["list"]
+    assert len(items) == 40
+    assert items[3] == {"id": 4, "tags": ["t"], "__typename": "PageListItem", "name": "T3"}
+    assert items[4] == {"id": 5, "tags": [], "__typename": "PageListItem", "name": "T4"}

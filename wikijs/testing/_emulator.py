@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
+from wikijs.testing._assets import find_asset
 from wikijs.testing._engine import Engine, HttpResponse
 from wikijs.testing._faults import Fault, FaultSet
 from wikijs.testing._log import RequestLog
@@ -272,6 +273,7 @@ class WikiJSEmulator:
         """Start serving (idempotent); returns the emulator."""
         if self._server is not None:
             return self
+        self._costs.reset()  # its semaphore belongs to the previous event loop
         loop = _LoopThread()
         try:
             server = EmulatorHTTPServer((self.host, self._requested_port), self)
@@ -494,8 +496,6 @@ class WikiJSEmulator:
 
     def asset(self, path: str) -> bytes | None:
         """The bytes served at ``/<folder slugs>/<filename>``, or None."""
-        from wikijs.testing._assets import find_asset
-
         found = self._call(lambda: find_asset(self._wiki, path))
         return found.data if found else None
 

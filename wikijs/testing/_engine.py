@@ -34,7 +34,7 @@ from wikijs.testing._graphql import (
 )
 from wikijs.testing._resolvers import RequestContext
 from wikijs.testing._timing import CostModel, RaceModel
-from wikijs.testing._wiki import Wiki
+from wikijs.testing._wiki import Wiki, parse_iso
 
 logger = logging.getLogger("wikijs.testing")
 
@@ -401,8 +401,6 @@ class Engine:
 
 
 def _parse_ms(stamp: str) -> float:
-    from wikijs.testing._wiki import parse_iso
-
     value = parse_iso(stamp)
     return (value or 0.0) * 1000
 

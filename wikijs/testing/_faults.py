@@ -13,6 +13,10 @@ Selection rules, shared with :class:`wikijs.testing.TreeRace`:
 * ``fraction=F``: each matching request fires with probability F, drawn from a
   ``random.Random(seed)`` that belongs to the fault (deterministic per fault).
 * neither: every matching request fires (up to ``max_count``).
+
+When several faults fire for one request, their delays add up and the first status or
+drop fault (in the order they were added) decides the answer; the others keep their
+turn for a later request.
 """
 
 from __future__ import annotations

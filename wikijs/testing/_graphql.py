@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
@@ -52,7 +53,7 @@ from graphql import (
     type_from_ast,
     validate,
 )
-from graphql.pyutils import Undefined, suggestion_list
+from graphql.pyutils import Path, Undefined, suggestion_list
 
 try:
     from graphql.execution import Executor
@@ -476,8 +477,6 @@ class WikiExecutor(Executor[Any]):
         grouped_field_set: Any,
         *rest: Any,
     ) -> Any:
-        from graphql.pyutils import Path
-
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         first_error: Exception | None = None
@@ -503,8 +502,6 @@ class WikiExecutor(Executor[Any]):
             return results
 
         async def get_results() -> dict[str, Any]:
-            import asyncio
-
             values = await asyncio.gather(
                 *(results[f] for f in awaitable_fields), return_exceptions=True
             )

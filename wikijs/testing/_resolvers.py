@@ -10,6 +10,7 @@ says so.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from wikijs.testing._errors import (
 )
 from wikijs.testing._timing import CostModel, RaceModel
 from wikijs.testing._wiki import (
+    EDITORS,
     TREE_RACE_MESSAGE,
     Principal,
     Wiki,
@@ -368,8 +370,6 @@ def page_convert(op: Op, args: dict[str, Any]) -> Any:
             op.user, ["write:pages"], {"path": page.path, "locale": page.locale}
         ):
             raise WikiError("PageUpdateForbidden")
-        from wikijs.testing._wiki import EDITORS
-
         editor = args["editor"]
         if editor not in EDITORS:
             raise JSError("ForeignKeyViolationError", 'insert or update on table "pages" violates '
@@ -507,8 +507,6 @@ def page_purge_history(op: Op, args: dict[str, Any]) -> Any:
 
 
 def _iso_duration(text: str) -> float:
-    import re
-
     m = re.fullmatch(
         r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?",
         text.strip(),

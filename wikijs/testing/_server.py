@@ -141,10 +141,15 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         try:
             body = self._read_body()
-        except (_TooLarge, ValueError):
+        except _TooLarge:
             self.close_connection = True
             self._write(text_response(413, "request entity too large"))
             self._log(path, "other", (), 413, started)
+            return
+        except ValueError:  # a malformed Content-Length or chunk size
+            self.close_connection = True
+            self._write(text_response(400, "Bad Request"))
+            self._log(path, "other", (), 400, started)
             return
         request = HttpRequest(
             method=self.command,

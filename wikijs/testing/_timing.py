@@ -86,7 +86,12 @@ class TreeRace:
     rebuild-tree: ... pageTree_pkey"}`` although the page was written; the page tree
     then stays stale until a later rebuild. A write "overlaps" when another write ran at
     any moment during it. Which overlapping writes fail follows the ``nth`` /
-    ``fraction`` / ``max_count`` rules of :class:`wikijs.testing.Fault`.
+    ``fraction`` / ``max_count`` rules of :class:`wikijs.testing.Fault`; ``operations``
+    names the writes that can fail (those that rebuild the tree: creates by default, also
+    ``pages.move``, ``pages.delete`` and moving updates/restores if listed).
+
+    The failed write is applied; its page is missing from ``pages.tree`` until the next
+    successful rebuild (any later create, move or delete, or ``pages.rebuildTree``).
     """
 
     nth: int | None = None

@@ -315,9 +315,9 @@ class Wiki:
         key: str | None = None,
     ) -> str:
         st = self.state
-        key_id = st.next_id("api_keys")
         now = self.now()
-        expires = now + parse_duration(expiration)
+        expires = now + parse_duration(expiration)  # a bad duration fails before the insert
+        key_id = st.next_id("api_keys")
         grp = 1 if full_access else (group or 0)
         if key is None:
             key = sign(
