@@ -10,6 +10,7 @@ not re-exported here, so the module names stay modules).
 
 from __future__ import annotations
 
+from wikisync._version import __version__
 from wikisync.config import Config, load_config
 from wikisync.errors import (
     ApplyError,
@@ -41,7 +42,7 @@ from wikisync.model import (
 from wikisync.source import SourceResult, load_source
 
 __all__ = [
-    "STATE_PAGE_NAME",
+    "__version__",
     "ApplyError",
     "Change",
     "Config",
@@ -58,6 +59,7 @@ __all__ = [
     "PlanOptions",
     "Problem",
     "RemotePage",
+    "STATE_PAGE_NAME",
     "SourceError",
     "SourceResult",
     "StalePlanError",

@@ -11,7 +11,9 @@
     ├── GuardError           a safety guard refused the plan (max_delete, protect)
     ├── StalePlanError       a saved plan no longer matches the wiki or the files
     ├── LockError            another apply holds the lock on this wiki and root
-    └── ApplyError           one or more writes failed
+    ├── ApplyError           one or more writes failed
+    ├── ActionInputError     the GitHub Action was given invalid inputs (wikisync.action)
+    └── GitHubAPIError       the GitHub REST API refused a request (wikisync.github)
 
 Errors raised by the ``wikijs`` SDK are not wrapped here; the CLI handles both trees.
 """

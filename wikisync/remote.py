@@ -5,18 +5,32 @@ It reads as little as possible: one ``pages.list`` for the whole wiki (filtered 
 batched ``pages.single`` reads (50 per request) only for pages whose content the plan
 needs. Writes go through the SDK's safe calls: ``update`` is read-modify-write against
 the full page fetched for the plan, so fields a file does not set keep their values.
+
+Assets: only the asset folders a plan involves are listed (``assets.folders`` down the
+folder path, then ``assets.list``; nothing at all when no page links to a file and the
+state records no asset), and bytes are downloaded only for the paths
+:func:`wikisync.assets.asset_downloads_needed` names. Uploads create missing folders first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from wikijs import Page, WikiJSClient
-from wikisync.model import LocalPage, RemotePage, State, state_page_path
+from wikijs import Asset, Page, WikiJSClient
+from wikisync.model import (
+    AssetChange,
+    LocalPage,
+    RemoteAsset,
+    RemotePage,
+    State,
+    state_page_path,
+)
 from wikisync.state import LoadedState, Lock, dump_state, load_state
 
 __all__ = ["Remote", "RemoteSnapshot", "in_scope"]
@@ -85,6 +99,8 @@ class Remote:
         self.state_path = state_page_path(self.root)
         self._full: dict[int, Page] = {}
         self._lock = threading.Lock()
+        self._children: dict[int, dict[str, int]] = {}
+        self._folder_ids: dict[tuple[str, ...], int] = {(): 0}
 
     # -- reads ---------------------------------------------------------------------
 
@@ -220,3 +236,79 @@ class Remote:
     def delete_pages(self, ids: Sequence[int]) -> None:
         for page_id in ids:
             self.client.pages.delete(page_id)
+
+    # -- assets ----------------------------------------------------------------------
+
+    def _child_folders(self, parent_id: int) -> dict[str, int]:
+        with self._lock:
+            known = self._children.get(parent_id)
+        if known is None:
+            known = {f.slug: f.id for f in self.client.assets.folders(parent_id)}
+            with self._lock:
+                self._children[parent_id] = known
+        return known
+
+    def folder_id(self, folder: tuple[str, ...]) -> int | None:
+        """The id of the asset folder at ``folder`` (slugs), or ``None`` if it does not exist."""
+        with self._lock:
+            known = self._folder_ids.get(folder)
+        if known is not None:
+            return known
+        parent = 0
+        for depth, slug in enumerate(folder):
+            child = self._child_folders(parent).get(slug)
+            if child is None:
+                return None
+            parent = child
+            with self._lock:
+                self._folder_ids[folder[: depth + 1]] = parent
+        return parent
+
+    def asset_listing(self, folders: Iterable[tuple[str, ...]]) -> dict[str, RemoteAsset]:
+        """The assets directly inside ``folders``, keyed by served path (no leading ``/``)."""
+        out: dict[str, RemoteAsset] = {}
+        for folder in sorted(set(folders)):
+            folder_id = self.folder_id(folder)
+            if folder_id is None:
+                continue
+            for asset in self.client.assets.list(folder_id):
+                remote = _to_remote_asset(asset, folder)
+                out[remote.path] = remote
+        return out
+
+    def asset_digest(self, path: str) -> str:
+        """sha256 hex of the bytes the wiki serves at ``/<path>``."""
+        return hashlib.sha256(self.client.assets.download("/" + path)).hexdigest()
+
+    def ensure_folder(self, folder: tuple[str, ...]) -> int:
+        """The id of the asset folder at ``folder`` (slugs), creating missing folders."""
+        found = self.folder_id(folder)
+        if found is not None:
+            return found
+        folder_id = self.client.assets.ensure_folder("/".join(folder))
+        with self._lock:
+            self._folder_ids[folder] = folder_id
+            self._children.clear()  # new folders: list again when asked
+        return folder_id
+
+    def upload_asset(self, directory: Path, change: AssetChange) -> RemoteAsset:
+        """Upload ``change.source`` into its folder (the same name overwrites in place)."""
+        assert change.source is not None
+        folder_id = self.ensure_folder(change.folder)
+        asset = self.client.assets.upload(
+            directory / change.source, filename=change.filename, folder_id=folder_id
+        )
+        return _to_remote_asset(asset, change.folder)
+
+    def delete_asset(self, asset_id: int) -> None:
+        self.client.assets.delete(asset_id)
+
+
+def _to_remote_asset(asset: Asset, folder: tuple[str, ...]) -> RemoteAsset:
+    return RemoteAsset(
+        id=int(asset.id),
+        folder=folder,
+        filename=asset.filename,
+        size=int(asset.file_size),
+        updated_at=str(asset.updated_at or ""),
+    )
