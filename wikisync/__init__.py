@@ -42,7 +42,7 @@ from wikisync.model import (
 from wikisync.source import SourceResult, load_source
 
 __all__ = [
-    "__version__",
+    "STATE_PAGE_NAME",
     "ApplyError",
     "Change",
     "Config",
@@ -59,7 +59,6 @@ __all__ = [
     "PlanOptions",
     "Problem",
     "RemotePage",
-    "STATE_PAGE_NAME",
     "SourceError",
     "SourceResult",
     "StalePlanError",
@@ -67,6 +66,7 @@ __all__ = [
     "StateEntry",
     "StateError",
     "WikisyncError",
+    "__version__",
     "load_config",
     "load_source",
     "normalize_content",

@@ -1,8 +1,10 @@
 """Executing a plan: the writes, in a safe order, with partial failure recorded.
 
-Order: moves first (so a path another change needs is vacated; chained moves are
-ordered, a cycle fails its moves), then creates, updates and deletes concurrently, up to
-``parallelism`` at a time. Every change ends ``ok``, ``failed`` or ``skipped``; a failure
+Order: asset uploads first (:func:`upload_assets`, so no page links to an asset that is
+not there yet), then page moves (so a path another change needs is vacated; chained moves
+are ordered, a cycle fails its moves), then creates, updates and deletes concurrently, up
+to ``parallelism`` at a time, and asset deletes last (:func:`delete_assets`). A page whose
+asset failed to upload is skipped. Every change ends ``ok``, ``failed`` or ``skipped``; a failure
 does not stop the others unless ``fail_fast``. Conflicts are skipped (the plan turns them
 into updates only under ``--force``). The state is rebuilt from what was actually
 written, so a re-run converges: pages that were written are unchanged next time, pages
@@ -15,17 +17,21 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Protocol
 
-from wikisync.model import Change, LocalPage, RemotePage
-from wikisync.remote import Remote
+from wikisync.model import AssetChange, Change, LocalPage, RemotePage
+from wikisync.remote import Remote, UploadedAsset
 
 __all__ = [
     "ActionResult",
     "ApplyReport",
+    "AssetResult",
     "NullReporter",
     "Reporter",
+    "delete_assets",
     "execute",
+    "upload_assets",
 ]
 
 Status = Literal["ok", "failed", "skipped"]
@@ -42,26 +48,56 @@ class ActionResult:
 
 
 @dataclass(frozen=True)
+class AssetResult:
+    """How one asset change ended. ``uploaded`` is what the server stored (uploads)."""
+
+    change: AssetChange
+    status: Status
+    error: str | None = None
+    uploaded: UploadedAsset | None = None
+
+
+@dataclass(frozen=True)
 class ApplyReport:
     results: tuple[ActionResult, ...]
     tree_rebuilt: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    asset_results: tuple[AssetResult, ...] = ()
 
     def count(self, action: str, status: Status = "ok") -> int:
         return sum(1 for r in self.results if r.change.action == action and r.status == status)
 
+    def count_assets(self, action: str, status: Status = "ok") -> int:
+        return sum(
+            1 for r in self.asset_results if r.change.action == action and r.status == status
+        )
+
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.results if r.status == "failed")
+        """Failed writes, pages and assets."""
+        statuses = [r.status for r in self.results] + [r.status for r in self.asset_results]
+        return statuses.count("failed")
 
     @property
     def skipped(self) -> int:
-        return sum(1 for r in self.results if r.status == "skipped")
+        statuses = [r.status for r in self.results] + [r.status for r in self.asset_results]
+        return statuses.count("skipped")
 
     def summary_line(self) -> str:
         return (
             f"Apply complete! {self.count('create')} created, {self.count('update')} updated, "
             f"{self.count('move')} moved, {self.count('delete')} deleted, {self.failed} failed."
+        )
+
+    def asset_summary_line(self) -> str | None:
+        """``Assets: 1 uploaded, 0 replaced, 0 deleted, 0 failed.``, or None without assets."""
+        if not self.asset_results:
+            return None
+        failed = sum(1 for r in self.asset_results if r.status == "failed")
+        return (
+            f"Assets: {self.count_assets('upload')} uploaded, "
+            f"{self.count_assets('replace')} replaced, {self.count_assets('delete')} deleted, "
+            f"{failed} failed."
         )
 
 
@@ -116,9 +152,15 @@ def execute(
     parallelism: int = 4,
     fail_fast: bool = False,
     reporter: Reporter | None = None,
+    blocked: Mapping[tuple[str, str], str] | None = None,
 ) -> ApplyReport:
-    """Run ``changes`` against the wiki. ``pages`` maps keys to the desired pages."""
+    """Run ``changes`` against the wiki. ``pages`` maps keys to the desired pages.
+
+    ``blocked`` maps page keys to the reason their change must not run (an asset the page
+    links to failed to upload); those changes end ``skipped``.
+    """
     reporter = reporter or NullReporter()
+    blocked = blocked or {}
     results: list[ActionResult] = []
     results_lock = threading.Lock()
     stop = threading.Event()
@@ -154,6 +196,8 @@ def execute(
     def guarded(change: Change) -> ActionResult:
         if stop.is_set():
             return ActionResult(change, "skipped", error="not attempted after an earlier failure")
+        if change.action != "delete" and change.key in blocked:
+            return ActionResult(change, "skipped", error=blocked[change.key])
         try:
             return run(change)
         except Exception as exc:  # every failure is recorded, never hidden
@@ -208,3 +252,99 @@ def _run_pool(
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 record(future.result())
+
+
+# -- assets ----------------------------------------------------------------------------------
+
+
+def upload_assets(
+    changes: Sequence[AssetChange],
+    directory: Path,
+    remote: Remote,
+    *,
+    parallelism: int = 4,
+    fail_fast: bool = False,
+) -> tuple[AssetResult, ...]:
+    """Upload (and replace) the assets of ``changes``; conflicts are skipped.
+
+    Folders are created first, one at a time; uploads then run up to ``parallelism`` at a
+    time. Deletes in ``changes`` are ignored here (see :func:`delete_assets`).
+    """
+    results: list[AssetResult] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    uploads = [c for c in changes if c.action in ("upload", "replace")]
+    for change in changes:
+        if change.action == "conflict":
+            results.append(
+                AssetResult(change, "skipped", error=change.reason or "conflict (use --force)")
+            )
+    broken: dict[tuple[str, ...], str] = {}
+    for folder in sorted({c.folder for c in uploads}):
+        try:
+            remote.ensure_folder(folder)
+        except Exception as exc:  # recorded on every upload into that folder
+            broken[folder] = f"asset folder /{'/'.join(folder)} could not be created: " + (
+                _describe(exc)
+            )
+
+    def record(result: AssetResult) -> None:
+        with lock:
+            results.append(result)
+
+    def task(change: AssetChange) -> AssetResult:
+        if change.folder in broken:
+            return AssetResult(change, "failed", error=broken[change.folder])
+        if stop.is_set():
+            return AssetResult(change, "skipped", error="not attempted after an earlier failure")
+        try:
+            return AssetResult(change, "ok", uploaded=remote.upload_asset(directory, change))
+        except Exception as exc:  # every failure is recorded, never hidden
+            if fail_fast:
+                stop.set()
+            return AssetResult(change, "failed", error=_describe(exc))
+
+    _run_tasks(uploads, task, record, max(1, parallelism))
+    return _in_order(results, changes)
+
+
+def delete_assets(
+    changes: Sequence[AssetChange], remote: Remote, *, stop_after_failure: bool = False
+) -> tuple[AssetResult, ...]:
+    """Delete the assets ``changes`` says to delete, one at a time."""
+    results: list[AssetResult] = []
+    for change in changes:
+        if change.action != "delete":
+            continue
+        if stop_after_failure:
+            results.append(
+                AssetResult(change, "skipped", error="not attempted after an earlier failure")
+            )
+            continue
+        try:
+            assert change.asset_id is not None
+            remote.delete_asset(change.asset_id)
+            results.append(AssetResult(change, "ok"))
+        except Exception as exc:  # every failure is recorded, never hidden
+            results.append(AssetResult(change, "failed", error=_describe(exc)))
+    return tuple(results)
+
+
+def _in_order(
+    results: Sequence[AssetResult], changes: Sequence[AssetChange]
+) -> tuple[AssetResult, ...]:
+    order = {id(c): i for i, c in enumerate(changes)}
+    return tuple(sorted(results, key=lambda r: order.get(id(r.change), len(order))))
+
+
+def _run_tasks(
+    items: Sequence[AssetChange],
+    task: Callable[[AssetChange], AssetResult],
+    record: Callable[[AssetResult], None],
+    parallelism: int,
+) -> None:
+    if not items:
+        return
+    with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="wikisync-upload") as pool:
+        for result in pool.map(task, items):
+            record(result)

@@ -4,48 +4,84 @@
 plus everything apply needs). ``apply_run`` takes the lock, executes the plan, and
 records the new ownership state. The CLI, the GitHub Action and Python callers all go
 through these two functions.
+
+git, when the content directory is in a git working tree (:mod:`wikisync.gitinfo`):
+
+* files renamed since the commit recorded at the last apply (committed, staged, unstaged
+  or untracked; edited renames included) are passed to ``plan()`` as renames, so they
+  become moves; the commit checked out is recorded in the state at apply;
+* ``changed_since=REF`` plans only the pages whose files changed since ``REF`` and the
+  pages the change touches (see :func:`changed_scope`), and so reads only their content;
+  the result for those pages is the same as a full plan's. A ``REF`` this clone lacks (a
+  shallow checkout) falls back to a full plan with a note.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import unquote
 
-from wikisync.apply import ApplyReport, Reporter, execute
-from wikisync.config import Config, load_config
-from wikisync.errors import GuardError, LockError, SourceError, StalePlanError
+from wikisync.apply import (
+    ApplyReport,
+    AssetResult,
+    Reporter,
+    delete_assets,
+    execute,
+    upload_assets,
+)
+from wikisync.assets import (
+    asset_downloads_needed,
+    asset_folders,
+    asset_problems,
+    attach_assets,
+    plan_assets,
+)
+from wikisync.config import CONFIG_FILE, Config, load_config
+from wikisync.errors import GuardError, LockError, SourceError, StalePlanError, StateError
+from wikisync.gitinfo import GitInfoError, GitRepo, open_repo
+from wikisync.links import iter_link_destinations
 from wikisync.model import (
-    Change,
+    AssetEntry,
+    LocalAsset,
     LocalPage,
     Plan,
     PlanOptions,
     Problem,
+    RemoteAsset,
     RemotePage,
     State,
     StateEntry,
 )
 from wikisync.plan import content_reads_needed, plan
 from wikisync.remote import Remote, RemoteSnapshot
-from wikisync.source import load_source
-from wikisync.state import Lock
+from wikisync.source import load_source, page_key
+from wikisync.state import LoadedState, Lock, load_state
 
 __all__ = [
     "LOCK_TTL",
+    "ChangedScope",
+    "LoadedSource",
     "PlanRun",
     "apply_run",
+    "changed_scope",
     "check_saved_plan",
     "load_directory",
     "make_plan",
+    "state_needs_write",
 ]
 
 LOCK_TTL = 15 * 60.0
 """Seconds after which a lock left by a crashed apply on another machine is ignored."""
+
+Key = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -54,6 +90,7 @@ class LoadedSource:
     config: Config
     pages: tuple[LocalPage, ...]
     problems: tuple[Problem, ...]
+    assets: tuple[LocalAsset, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -62,7 +99,11 @@ class LoadedSource:
 
 @dataclass(frozen=True)
 class PlanRun:
-    """A computed plan together with what apply needs to carry it out."""
+    """A computed plan together with what apply needs to carry it out.
+
+    ``remote_assets`` is the asset listing the plan saw (served path -> asset) and
+    ``commit`` the git commit of the content directory (``None`` outside git).
+    """
 
     source: LoadedSource
     snapshot: RemoteSnapshot
@@ -70,6 +111,9 @@ class PlanRun:
     plan: Plan
     options: PlanOptions
     notes: tuple[str, ...] = field(default_factory=tuple)
+    remote_assets: Mapping[str, RemoteAsset] = field(default_factory=dict)
+    commit: str | None = None
+    changed_since: str | None = None
 
     @property
     def pages_by_key(self) -> dict[tuple[str, str], LocalPage]:
@@ -85,8 +129,122 @@ def load_directory(directory: str | os.PathLike[str]) -> LoadedSource:
         raise SourceError(f"{path}: not a directory")
     config = load_config(path)
     result = load_source(path, config)
-    problems = tuple(sorted(result.problems, key=lambda p: p.sort_key()))
-    return LoadedSource(path, config, tuple(result.pages), problems)
+    problems = tuple(
+        sorted((*result.problems, *asset_problems(result.assets)), key=lambda p: p.sort_key())
+    )
+    return LoadedSource(path, config, tuple(result.pages), problems, tuple(result.assets))
+
+
+# -- git ---------------------------------------------------------------------------------------
+
+
+def _renames_since(repo: GitRepo | None, commit: str | None, notes: list[str]) -> dict[str, str]:
+    """Files renamed between ``commit`` (the last apply's; else HEAD) and the working tree."""
+    if repo is None:
+        return {}
+    base = commit or repo.head
+    if base is None:
+        return {}
+    resolved = repo.resolve(base)
+    if resolved is None:
+        notes.append(
+            f"the commit of the last apply ({base[:12]}) is not in this clone"
+            f"{' (a shallow checkout)' if repo.shallow else ''}; renamed files are matched "
+            "to their pages by identical content only. Fetch more history (for GitHub "
+            "Actions: actions/checkout with fetch-depth: 0) to detect edited renames."
+        )
+        return {}
+    try:
+        return dict(repo.diff(resolved).renames)
+    except GitInfoError as exc:
+        notes.append(f"renames could not be read from git ({exc}); matching by content only")
+        return {}
+
+
+def _link_keys(page: LocalPage, config: Config) -> set[Key]:
+    """The ``(locale, path)`` of every wiki page link in a page (``/<locale>/<path>``, or
+    ``/<path>`` in the default locale)."""
+    keys: set[Key] = set()
+    html = page.source.lower().endswith(".html")
+    for _, _, destination in iter_link_destinations(page.content, html=html):
+        target = destination.strip()
+        if not target.startswith("/") or target.startswith("//"):
+            continue
+        path = unquote(re.split(r"[?#]", target, maxsplit=1)[0]).strip("/")
+        first, _, rest = path.partition("/")
+        if first in config.all_locales:
+            keys.add((first, rest))
+        elif path:
+            keys.add((config.locale, path))
+    return keys
+
+
+@dataclass(frozen=True)
+class ChangedScope:
+    """The pages a ``--changed-since`` plan covers.
+
+    ``sources`` are the files planned; ``page_ids`` the wiki pages compared with them
+    (their own pages, renamed or deleted files' pages, unmanaged pages at their paths).
+    """
+
+    commit: str
+    sources: frozenset[str]
+    page_ids: frozenset[int]
+
+
+def changed_scope(
+    repo: GitRepo,
+    commit: str,
+    pages: Iterable[LocalPage],
+    remote_pages: Iterable[RemotePage],
+    state: State,
+    config: Config,
+    renames: Mapping[str, str],
+) -> ChangedScope | None:
+    """The pages whose plan can change because of what changed since ``commit``.
+
+    That is the page files changed since ``commit`` (added, modified, renamed, in the
+    working tree too), the pages they link to, and the pages linking to a changed, renamed
+    or deleted page; on the wiki side their pages, the pages recorded for renamed or
+    deleted files, and whatever sits at their paths. ``None`` when the change touches
+    everything (``wikisync.yml`` changed).
+    """
+    diff = repo.diff(commit)
+    if CONFIG_FILE in diff.changed or CONFIG_FILE in diff.deleted:
+        return None
+    pages = tuple(pages)
+    by_source = {p.source: p for p in pages}
+    source_by_key = {p.key: p.source for p in pages}
+    changed = {s for s in diff.changed if s in by_source}
+    gone = set(diff.deleted) | set(diff.renames)
+    gone |= {old for old, new in renames.items() if new in changed}
+    entries_gone = [e for e in state.pages.values() if e.source in gone]
+    touched: set[Key] = {by_source[s].key for s in changed}
+    touched |= {e.key for e in entries_gone}
+    touched |= {page_key(s, config) for s in gone}
+    links = {p.source: _link_keys(p, config) for p in pages}
+
+    sources = set(changed)
+    for page in pages:
+        if links[page.source] & touched:
+            sources.add(page.source)  # links to a changed, renamed or deleted page
+    for source in changed:
+        for key in links[source]:
+            target = source_by_key.get(key)
+            if target is not None:
+                sources.add(target)  # a page a changed page links to
+
+    keys = {by_source[s].key for s in sources} | touched
+    managed_sources = sources | gone
+    ids = {
+        r.id
+        for r in remote_pages
+        if r.key in keys or (r.id in state.pages and state.pages[r.id].source in managed_sources)
+    }
+    return ChangedScope(commit, frozenset(sources), frozenset(ids))
+
+
+# -- planning ----------------------------------------------------------------------------------
 
 
 def make_plan(
@@ -96,8 +254,13 @@ def make_plan(
     force: bool = False,
     targets: tuple[str, ...] = (),
     renames: Mapping[str, str] | None = None,
+    changed_since: str | None = None,
 ) -> PlanRun:
-    """Read the wiki under ``root`` (as few requests as possible) and plan."""
+    """Read the wiki under ``root`` (as few requests as possible) and plan.
+
+    ``renames`` (old file -> new file) overrides what git says; ``changed_since`` limits
+    the plan to what changed since that git ref (see the module docstring).
+    """
     config = source.config
     snapshot = remote.snapshot()
     notes: list[str] = []
@@ -112,16 +275,99 @@ def make_plan(
         source_had_errors=bool(source.errors) or snapshot.loaded.problem is not None,
     )
     state = snapshot.loaded.state
-    need = content_reads_needed(source.pages, snapshot.pages, state, options)
+    repo = open_repo(source.directory)
+    if renames is None:
+        renames = _renames_since(repo, state.commit, notes)
+    desired: tuple[LocalPage, ...] = source.pages
+    listed: tuple[RemotePage, ...] = snapshot.pages
+    if changed_since is not None:
+        scope = _scope(repo, changed_since, source, snapshot, state, renames, notes)
+        if scope is not None:
+            desired = tuple(p for p in desired if p.source in scope.sources)
+            listed = tuple(r for r in listed if r.id in scope.page_ids)
+    need = content_reads_needed(desired, listed, state, options, renames=renames)
     full = remote.fetch_full(need)
-    actual = tuple(full.get(p.id, p) for p in snapshot.pages)
-    result = plan(source.pages, actual, state, options, renames=dict(renames or {}))
-    return PlanRun(source, snapshot, actual, result, options, tuple(notes))
+    actual = tuple(full.get(p.id, p) for p in listed)
+    result = plan(desired, actual, state, options, renames=dict(renames))
+
+    local_assets = source.assets
+    if targets:
+        in_target = {c.source for c in result.changes if c.source}
+        in_target |= _sources_of(desired, (*result.unchanged, *result.adopted))
+        local_assets = tuple(a for a in local_assets if set(a.used_by) & in_target)
+    remote_assets: dict[str, RemoteAsset] = {}
+    if local_assets or state.assets:
+        remote_assets = remote.asset_listing(asset_folders(local_assets, state))
+    needed = asset_downloads_needed(local_assets, remote_assets, state)
+    digests = {path: remote.asset_digest(path) for path in sorted(needed)}
+    asset_plan = plan_assets(
+        local_assets, remote_assets, state, options, digests=digests, deletes=not targets
+    )
+    result = attach_assets(result, asset_plan, options)
+    return PlanRun(
+        source,
+        snapshot,
+        actual,
+        result,
+        options,
+        tuple(notes),
+        remote_assets=remote_assets,
+        commit=repo.head if repo is not None else None,
+        changed_since=changed_since,
+    )
 
 
-def fingerprint(changes: tuple[Change, ...]) -> list[tuple[object, ...]]:
-    return sorted(
+def _sources_of(pages: Iterable[LocalPage], keys: Iterable[Key]) -> set[str]:
+    wanted = set(keys)
+    return {p.source for p in pages if p.key in wanted}
+
+
+def _scope(
+    repo: GitRepo | None,
+    ref: str,
+    source: LoadedSource,
+    snapshot: RemoteSnapshot,
+    state: State,
+    renames: Mapping[str, str],
+    notes: list[str],
+) -> ChangedScope | None:
+    everything = "planning every page (a full plan)"
+    if repo is None:
+        notes.append(
+            f"--changed-since {ref}: {source.directory} is not in a git repository; {everything}"
+        )
+        return None
+    commit = repo.resolve(ref)
+    if commit is None:
+        why = "this is a shallow clone" if repo.shallow else "no such commit here"
+        notes.append(
+            f"--changed-since {ref}: the commit is not in this clone ({why}); {everything}. "
+            "Fetch it (for GitHub Actions: actions/checkout with fetch-depth: 0) to plan "
+            "only what changed."
+        )
+        return None
+    try:
+        scope = changed_scope(
+            repo, commit, source.pages, snapshot.pages, state, source.config, renames
+        )
+    except GitInfoError as exc:
+        notes.append(f"--changed-since {ref}: {exc}; {everything}")
+        return None
+    if scope is None:
+        notes.append(f"--changed-since {ref}: {CONFIG_FILE} changed; {everything}")
+        return None
+    notes.append(
+        f"--changed-since {ref}: planning {len(scope.sources)} of {len(source.pages)} pages "
+        f"(files changed since {commit[:12]} and the pages their links touch)"
+    )
+    return scope
+
+
+def fingerprint(plan: Plan) -> list[tuple[object, ...]]:
+    """What must be equal for a saved plan to still be current (pages and assets)."""
+    rows: list[tuple[object, ...]] = [
         (
+            "page",
             c.action,
             c.locale,
             c.path,
@@ -131,15 +377,34 @@ def fingerprint(changes: tuple[Change, ...]) -> list[tuple[object, ...]]:
             c.digest or "",
             c.remote_updated_at or "",
         )
-        for c in changes
-    )
+        for c in plan.changes
+    ]
+    rows += [
+        (
+            "asset",
+            a.action,
+            "",
+            a.path,
+            "",
+            a.asset_id or 0,
+            (),
+            a.digest or "",
+            a.remote_updated_at or "",
+        )
+        for a in plan.asset_changes
+    ]
+    return sorted(rows, key=repr)
 
 
 def check_saved_plan(saved: Plan, fresh: PlanRun) -> None:
     """Raise :class:`StalePlanError` unless ``fresh`` would do exactly what ``saved`` says."""
-    if fingerprint(saved.changes) != fingerprint(fresh.plan.changes):
-        before = {(c.action, c.locale, c.path) for c in saved.changes}
-        after = {(c.action, c.locale, c.path) for c in fresh.plan.changes}
+    if fingerprint(saved) != fingerprint(fresh.plan):
+        before: set[tuple[str, str, str]] = {(c.action, c.locale, c.path) for c in saved.changes}
+        before |= {(a.action, "asset", a.path) for a in saved.asset_changes}
+        after: set[tuple[str, str, str]] = {
+            (c.action, c.locale, c.path) for c in fresh.plan.changes
+        }
+        after |= {(a.action, "asset", a.path) for a in fresh.plan.asset_changes}
         differing = sorted((before ^ after) or before)
         sample = ", ".join(f"{a} {loc}/{p}" for a, loc, p in differing[:5])
         raise StalePlanError(
@@ -179,6 +444,12 @@ class _LockHandle:
     lock: Lock
 
 
+def _read_states(remote: Remote, ids: Iterable[int]) -> dict[int, LoadedState]:
+    """The state pages ``ids`` as the wiki holds them now (never from a cache)."""
+    found = remote.fetch_full(ids)
+    return {i: load_state(page.content, root=remote.root) for i, page in found.items()}
+
+
 def _acquire_lock(
     remote: Remote,
     run: PlanRun,
@@ -188,6 +459,20 @@ def _acquire_lock(
 ) -> _LockHandle:
     snapshot = run.snapshot
     current = snapshot.loaded.lock
+    if snapshot.state_page_id is not None:
+        # The plan may be old (a prompt waited for "yes"): if another apply recorded
+        # changes since, this plan may create pages that exist now. Read the state again.
+        fresh = _read_states(remote, [snapshot.state_page_id]).get(snapshot.state_page_id)
+        if fresh is None or (fresh.state, fresh.problem) != (
+            snapshot.loaded.state,
+            snapshot.loaded.problem,
+        ):
+            raise StalePlanError(
+                "the wiki changed since this plan was made: another wikisync apply "
+                "recorded its changes meanwhile. Nothing was applied; run `wikisync apply` "
+                "again to see the current plan."
+            )
+        current = fresh.lock
     now = _now()
     if current is not None and _lock_is_live(current, now) and not break_lock:
         raise LockError(
@@ -197,18 +482,39 @@ def _acquire_lock(
         )
     lock = Lock.new(uuid.uuid4().hex, _holder(), now, LOCK_TTL)
     started = time.monotonic()
-    page_id = remote.write_state(snapshot.loaded.state, page_id=snapshot.state_page_id, lock=lock)
+    try:
+        page_id = remote.write_state(
+            snapshot.loaded.state, page_id=snapshot.state_page_id, lock=lock
+        )
+    except Exception as exc:
+        hint = (
+            " Another wikisync apply may have started at the same time; try again."
+            if snapshot.state_page_id is None
+            else ""
+        )
+        raise StateError(
+            f"could not take the lock: writing {remote.state_path} failed ({exc}). "
+            f"Nothing was applied.{hint}"
+        ) from exc
     took = time.monotonic() - started
     # Another apply that read the state before our write may write its own lock right
     # after it; waiting longer than such a write takes lets us see it and back off.
     sleep(min(5.0, max(0.2, 2 * took)))
     if snapshot.state_page_id is None:
         # Two first runs may both have created a state page (Wiki.js has no unique
-        # path index); the lowest id wins, the others remove their own.
+        # path index, and answers a create with the page it finds at the path, so the
+        # id returned may be the other's). Ours carries our lock; the lowest id wins,
+        # the others remove their own.
         again = remote.snapshot()
-        if again.state_page_id != page_id:
-            remote.delete_pages([page_id])
+        ids = sorted({i for i in (again.state_page_id, *again.duplicate_state_pages) if i})
+        states = _read_states(remote, ids)
+        ours = [
+            i for i in ids if (found := states.get(i)) and found.lock and found.lock.id == lock.id
+        ]
+        if not ours or ours[0] != ids[0]:
+            remote.delete_pages(ours)
             raise LockError("another wikisync apply started at the same time; try again")
+        page_id = ours[0]
     loaded = remote.read_state(page_id)
     if loaded.lock is None or loaded.lock.id != lock.id:
         holder = loaded.lock.holder if loaded.lock else "unknown"
@@ -226,8 +532,12 @@ def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePa
         if page_id in listing:
             entries[page_id] = entry
     actual_by_key = {p.key: p for p in run.actual}
+    # An adopted page with a change is recorded below only if its write succeeded.
+    changed = {c.key for c in run.plan.changes}
     # Unchanged and adopted pages: the wiki equals the file now.
     for key in (*run.plan.unchanged, *run.plan.adopted):
+        if key in changed:
+            continue
         local = pages_by_key.get(key)
         remote_page = actual_by_key.get(key)
         if local is None or remote_page is None or remote_page.id not in listing:
@@ -278,16 +588,86 @@ def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePa
         serial=old.serial + 1,
         root=run.options.root,
         wikisync_version=__version__,
+        assets=_new_asset_entries(run, report),
+        commit=run.commit or old.commit,
     )
+
+
+def _unchanged_asset_entries(run: PlanRun) -> dict[str, AssetEntry]:
+    """State entries for the assets the plan found unchanged (as the listing shows them)."""
+    local = {a.path: a for a in run.source.assets}
+    out: dict[str, AssetEntry] = {}
+    for path in run.plan.assets_unchanged:
+        found = run.remote_assets.get(path)
+        asset = local.get(path)
+        if found is None or asset is None:
+            continue
+        out[path] = AssetEntry(
+            path=path,
+            source=asset.source,
+            asset_id=found.id,
+            digest=asset.digest,
+            size=asset.size,
+            updated_at=found.updated_at,
+        )
+    return out
+
+
+def _new_asset_entries(run: PlanRun, report: ApplyReport) -> dict[str, AssetEntry]:
+    old = run.snapshot.loaded.state.assets
+    # Keep what is still listed (failed, skipped or orphaned assets stay managed).
+    entries = {path: e for path, e in old.items() if path in run.remote_assets}
+    entries.update(_unchanged_asset_entries(run))
+    for result in report.asset_results:
+        change = result.change
+        if result.status != "ok":
+            continue
+        if change.action == "delete":
+            entries.pop(change.path, None)
+        elif result.uploaded is not None and change.source is not None:
+            uploaded = result.uploaded
+            entries[change.path] = AssetEntry(
+                path=change.path,
+                source=change.source,
+                asset_id=uploaded.asset.id,
+                digest=uploaded.digest,
+                size=uploaded.size,
+                updated_at=uploaded.asset.updated_at,
+            )
+    return entries
 
 
 def state_needs_write(run: PlanRun) -> bool:
-    return bool(run.plan.adopted) or any(
-        run.snapshot.loaded.state.pages.get(p.id) is not None
-        and run.snapshot.loaded.state.pages[p.id].updated_at != p.updated_at
+    """Whether an apply without changes must still write the state (adoptions, pages and
+    assets whose record is out of date)."""
+    state = run.snapshot.loaded.state
+    if run.plan.adopted:
+        return True
+    if any(
+        state.pages.get(p.id) is not None
+        and state.pages[p.id].updated_at != p.updated_at
         and p.key in run.plan.unchanged
         for p in run.actual
-    )
+    ):
+        return True
+    return any(state.assets.get(path) != e for path, e in _unchanged_asset_entries(run).items())
+
+
+def _blocked_by_assets(run: PlanRun, results: Iterable[AssetResult]) -> dict[Key, str]:
+    failed: dict[str, str] = {}
+    for result in results:
+        change = result.change
+        if result.status == "failed" and change.source is not None:
+            failed[change.source] = change.path
+    if not failed:
+        return {}
+    blocked: dict[Key, str] = {}
+    for page in run.source.pages:
+        for asset in page.assets:
+            if asset in failed:
+                blocked[page.key] = f"links to /{failed[asset]}, which was not uploaded"
+                break
+    return blocked
 
 
 def apply_run(
@@ -300,25 +680,57 @@ def apply_run(
     reporter: Reporter | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ApplyReport:
-    """Execute ``run.plan`` under the lock and store the new state."""
+    """Execute ``run.plan`` under the lock and store the new state.
+
+    Asset uploads run first, then the page changes (a page linking to an asset whose
+    upload failed is skipped), then asset deletes.
+    """
     if run.plan.guard_violations:
         raise GuardError(run.plan.guard_violations)
-    if not run.plan.changes and not state_needs_write(run):
+    if not run.plan.has_changes and not state_needs_write(run):
         return ApplyReport(results=())
     handle = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
     report = ApplyReport(results=())
     try:
-        report = execute(
-            run.plan.changes,
+        uploaded = upload_assets(
+            run.plan.asset_changes,
+            run.source.directory,
+            remote,
+            parallelism=parallelism,
+            fail_fast=fail_fast,
+        )
+        report = ApplyReport(results=(), asset_results=uploaded)
+        stopped = fail_fast and any(r.status == "failed" for r in uploaded)
+        pages = execute(
+            () if stopped else run.plan.changes,
             run.pages_by_key,
             remote,
             parallelism=parallelism,
             fail_fast=fail_fast,
             reporter=reporter,
+            blocked=_blocked_by_assets(run, uploaded),
+        )
+        stopped = stopped or (fail_fast and pages.failed > 0)
+        deleted = delete_assets(run.plan.asset_changes, remote, stop_after_failure=stopped)
+        report = ApplyReport(
+            results=pages.results,
+            tree_rebuilt=pages.tree_rebuilt,
+            notes=pages.notes,
+            asset_results=(*uploaded, *deleted),
         )
     finally:
-        after = remote.snapshot()
-        listing = {p.id: p for p in after.pages}
-        state = _new_state(run, report, listing)
-        remote.write_state(state, page_id=handle.page_id, lock=None)
+        try:
+            after = remote.snapshot()
+            listing = {p.id: p for p in after.pages}
+            state = _new_state(run, report, listing)
+            remote.write_state(state, page_id=handle.page_id, lock=None)
+        except Exception as exc:
+            statuses = [r.status for r in report.results]
+            statuses += [r.status for r in report.asset_results]
+            written = statuses.count("ok")
+            raise StateError(
+                f"{written} change(s) were applied, but the state recording them could not be "
+                f"saved ({exc}). Run `wikisync apply` again: it matches the pages written to "
+                "their files and records them."
+            ) from exc
     return report

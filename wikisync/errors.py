@@ -12,6 +12,7 @@
     ├── StalePlanError       a saved plan no longer matches the wiki or the files
     ├── LockError            another apply holds the lock on this wiki and root
     ├── ApplyError           one or more writes failed
+    ├── GitInfoError         git could not answer about the content directory (wikisync.gitinfo)
     ├── ActionInputError     the GitHub Action was given invalid inputs (wikisync.action)
     └── GitHubAPIError       the GitHub REST API refused a request (wikisync.github)
 

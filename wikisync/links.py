@@ -11,7 +11,8 @@ reference definitions ``[id]: dest``, and ``href``/``src`` attributes of raw HTM
 In HTML pages: every ``href``/``src`` attribute. Never rewritten: fenced code blocks,
 inline code spans, HTML comments, and destinations that are external (a scheme such as
 ``http:`` or ``mailto:``), protocol-relative (``//host``), absolute (``/x``) or a bare
-``#anchor``. Indented code blocks are not recognised (use fences for code with links).
+``#anchor``. Indented code blocks (four columns more than the text around them, after a
+blank line; inside a list item, four more than the item's text) count as code too.
 
 A relative destination resolves against the linking file's folder:
 
@@ -55,7 +56,10 @@ PAGE_EXTENSIONS: tuple[str, ...] = (".md", ".html")
 """File extensions that can be pages (compared case-insensitively)."""
 
 _EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|/|#)")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_LIST_ITEM = re.compile(r"^([-+*]|\d{1,9}[.)])([ \t]+|$)")
+_ATX_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
+_BLOCK_STARTS = frozenset("`~-+*#0123456789")  # first characters of the three patterns above
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BACKTICKS = re.compile(r"`+")
 _INLINE_DEST = re.compile(r"\]\([ \t]*(?:<([^<>\n]*)>|((?:[^\s()<>]|\([^\s()]*\))+))")
@@ -86,40 +90,112 @@ class LinkRewrite:
 # -- finding link destinations -------------------------------------------------------------
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` where links are not links: fenced code, code spans, comments."""
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    fence: tuple[str, int] | None = None
-    fence_start = 0
-    chunk_start = 0
-    chunks: list[tuple[int, int]] = []
-    for line in text.splitlines(keepends=True):
-        stripped = line.rstrip("\n")
-        if fence is None:
-            match = _FENCE_OPEN.match(stripped)
-            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
-                chunks.append((chunk_start, offset))
-                fence = (match.group(1)[0], len(match.group(1)))
-                fence_start = offset
+def _indent_width(line: str) -> int:
+    """Columns of leading whitespace (tabs advance to the next multiple of 4)."""
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
         else:
-            closing = stripped.strip()
-            char, length = fence
-            if (
-                len(stripped) - len(stripped.lstrip(" ")) <= 3
-                and len(closing) >= length
-                and closing == char * len(closing)
-            ):
-                spans.append((fence_start, offset + len(line)))
-                fence = None
-                chunk_start = offset + len(line)
+            break
+    return width
+
+
+class _BlockScanner:
+    """Finds fenced and indented code blocks line by line, the CommonMark way.
+
+    Indentation counts from the content column of the list item a line belongs to, so
+    a list item's continuation paragraphs are not code, while a block indented four more
+    columns inside the item is.
+    """
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.fence: tuple[str, int, int] | None = None  # char, length, base column
+        self.fence_start = 0
+        self.code: tuple[int, int] | None = None  # indented code: start, end so far
+        self.blank_before = True
+        self.in_paragraph = False
+        self.item_column = 0
+
+    def line(self, offset: int, line: str) -> None:
+        text = line.rstrip("\n")
+        if self.fence is not None:
+            char, length, base = self.fence
+            if char * 3 not in text:
+                return  # a closing fence has at least three of the opening characters
+            indent = _indent_width(text)
+            closing = text.strip()
+            if indent - base <= 3 and len(closing) >= length and closing == char * len(closing):
+                self.spans.append((self.fence_start, offset + len(line)))
+                self.fence = None
+            return
+        if not text.strip():
+            self.blank_before = True
+            self.in_paragraph = False
+            return
+        indent = _indent_width(text) if text[0] in " \t" else 0
+        if self.item_column and indent < self.item_column and self.blank_before:
+            self.item_column = 0  # the list item ended
+        relative = indent - self.item_column if indent >= self.item_column else indent
+        if self.code is not None:
+            if relative >= 4:
+                self.code = (self.code[0], offset + len(line))
+                self.blank_before = False
+                return
+            self.spans.append(self.code)
+            self.code = None
+        if relative >= 4 and not self.in_paragraph:
+            self.code = (offset, offset + len(line))
+            self.blank_before = False
+            return
+        body = text.lstrip(" \t")
+        if body[0] not in _BLOCK_STARTS:  # not a fence, list item or heading: paragraph text
+            self.in_paragraph = True
+            self.blank_before = False
+            return
+        fence = _FENCE_OPEN.match(body)
+        if fence and relative <= 3 and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
+            self.fence = (fence.group(1)[0], len(fence.group(1)), indent)
+            self.fence_start = offset
+            self.in_paragraph = False
+            self.blank_before = False
+            return
+        item = _LIST_ITEM.match(body)
+        if item and relative <= 3:
+            gap = len(item.group(2))
+            marker = len(item.group(1)) + (gap if 1 <= gap <= 4 else 1)
+            self.item_column = indent + marker
+            self.in_paragraph = bool(body[len(item.group(0)) :].strip())
+        else:
+            self.in_paragraph = not _ATX_HEADING.match(body)
+        self.blank_before = False
+
+    def finish(self, end: int) -> list[tuple[int, int]]:
+        if self.fence is not None:
+            self.spans.append((self.fence_start, end))
+        if self.code is not None:
+            self.spans.append(self.code)
+        return sorted(self.spans)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` where links are not links: fenced and indented code, code spans,
+    HTML comments."""
+    scanner = _BlockScanner()
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        scanner.line(offset, line)
         offset += len(line)
-    if fence is not None:
-        spans.append((fence_start, len(text)))
-    else:
-        chunks.append((chunk_start, len(text)))
-    for start, end in chunks:
-        spans.extend(_code_and_comment_spans(text, start, end))
+    blocks = scanner.finish(len(text))
+    spans = list(blocks)
+    position = 0
+    for start, end in [*blocks, (len(text), len(text))]:
+        if start > position:
+            spans.extend(_code_and_comment_spans(text, position, start))
+        position = max(position, end)
     spans.sort()
     return spans
 
@@ -167,9 +243,9 @@ def iter_link_destinations(text: str, *, html: bool = False) -> Iterator[tuple[i
     starts = [a for a, _ in spans]
     for pattern in patterns:
         for match in pattern.finditer(text):
-            group = next(
-                g for g in range(1, (match.lastindex or 0) + 1) if match.group(g) is not None
-            )
+            # The alternatives of each pattern are its only groups: the one that matched is
+            # the last (and only) one set.
+            group = match.lastindex or 0
             start, end = match.span(group)
             index = bisect_right(starts, start) - 1
             if index >= 0 and spans[index][0] <= start < spans[index][1]:
@@ -313,6 +389,14 @@ def default_asset_url(rel_path: str, folder: str) -> str:
 
 # -- wiki -> files ---------------------------------------------------------------------------
 
+_LINK_UNSAFE = re.compile(r"[%\s()<>\x00-\x1f\x7f]")
+
+
+def _link_path(rel: str) -> str:
+    """A relative file path as a link destination: characters that would end or break
+    the destination are percent-encoded (what :func:`rewrite_links` decodes)."""
+    return _LINK_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), rel)
+
 
 def to_relative_links(
     content: str,
@@ -324,15 +408,17 @@ def to_relative_links(
     default_locale: str | None = None,
     source: str | None = None,
     html: bool = False,
+    assets: Mapping[str, str] | None = None,
 ) -> str:
     """Turn absolute wiki links in a page's content back into relative file links.
 
-    The inverse of :func:`rewrite_links` for pages: ``pages`` maps ``(locale, path)`` of
-    every page that has a file to that file (relative posix path). The page itself is
+    The inverse of :func:`rewrite_links`: ``pages`` maps ``(locale, path)`` of every page
+    that has a file to that file (relative posix path); ``assets`` maps served asset
+    paths (``handbook/img/a.png``, no leading ``/``) to their files. The page itself is
     ``(locale, page_path)``; its file is ``source`` or ``pages[(locale, page_path)]``.
-    A link ``/<locale>/<path>`` (or ``/<path>``, meaning ``default_locale``) to a page in
-    ``pages`` becomes a relative path with its query and fragment; every other link is
-    left as it is.
+    A link to a known asset, or ``/<locale>/<path>`` (or ``/<path>``, meaning
+    ``default_locale``) to a page in ``pages``, becomes a relative path with its query and
+    fragment; every other link is left as it is.
     """
     own = source if source is not None else pages.get((locale, page_path))
     if own is None:
@@ -347,6 +433,12 @@ def to_relative_links(
         target = destination.strip()
         if target.startswith("/") and not target.startswith("//"):
             raw_path, suffix = _split_destination(target)
+            asset_file = (assets or {}).get(unquote(raw_path).strip("/"))
+            if asset_file is not None:
+                parts.append(content[position:start])
+                parts.append(_link_path(posixpath.relpath(asset_file, folder or ".")) + suffix)
+                position = end
+                continue
             segments = unquote(raw_path).strip("/").split("/")
             if segments and segments[0] in known_locales:
                 key = (segments[0], "/".join(segments[1:]))
@@ -356,7 +448,7 @@ def to_relative_links(
             if file is None and key[1] == "":
                 file = pages.get((key[0], "home"))
             if file is not None:
-                replacement = posixpath.relpath(file, folder or ".") + suffix
+                replacement = _link_path(posixpath.relpath(file, folder or ".")) + suffix
         parts.append(content[position:start])
         parts.append(replacement)
         position = end

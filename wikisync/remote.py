@@ -33,7 +33,7 @@ from wikisync.model import (
 )
 from wikisync.state import LoadedState, Lock, dump_state, load_state
 
-__all__ = ["Remote", "RemoteSnapshot", "in_scope"]
+__all__ = ["Remote", "RemoteSnapshot", "UploadedAsset", "in_scope"]
 
 
 def _iso(value: Any) -> str:
@@ -87,6 +87,15 @@ class RemoteSnapshot:
     state_page_id: int | None
     state_updated_at: str | None
     duplicate_state_pages: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadedAsset:
+    """An upload as the server stored it, with the sha256 and size of the bytes sent."""
+
+    asset: RemoteAsset
+    digest: str
+    size: int
 
 
 class Remote:
@@ -278,7 +287,11 @@ class Remote:
 
     def asset_digest(self, path: str) -> str:
         """sha256 hex of the bytes the wiki serves at ``/<path>``."""
-        return hashlib.sha256(self.client.assets.download("/" + path)).hexdigest()
+        return hashlib.sha256(self.download_asset(path)).hexdigest()
+
+    def download_asset(self, path: str) -> bytes:
+        """The bytes the wiki serves at ``/<path>`` (a served asset path)."""
+        return self.client.assets.download("/" + path)
 
     def ensure_folder(self, folder: tuple[str, ...]) -> int:
         """The id of the asset folder at ``folder`` (slugs), creating missing folders."""
@@ -291,14 +304,20 @@ class Remote:
             self._children.clear()  # new folders: list again when asked
         return folder_id
 
-    def upload_asset(self, directory: Path, change: AssetChange) -> RemoteAsset:
-        """Upload ``change.source`` into its folder (the same name overwrites in place)."""
+    def upload_asset(self, directory: Path, change: AssetChange) -> UploadedAsset:
+        """Upload ``change.source`` into its folder (the same name overwrites in place).
+
+        The file is read once: the digest and size returned are those of the bytes sent.
+        """
         assert change.source is not None
         folder_id = self.ensure_folder(change.folder)
-        asset = self.client.assets.upload(
-            directory / change.source, filename=change.filename, folder_id=folder_id
+        data = (directory / change.source).read_bytes()
+        asset = self.client.assets.upload(data, filename=change.filename, folder_id=folder_id)
+        return UploadedAsset(
+            asset=_to_remote_asset(asset, change.folder),
+            digest=hashlib.sha256(data).hexdigest(),
+            size=len(data),
         )
-        return _to_remote_asset(asset, change.folder)
 
     def delete_asset(self, asset_id: int) -> None:
         self.client.assets.delete(asset_id)

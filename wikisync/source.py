@@ -90,6 +90,9 @@ MAX_REQUEST_BYTES = 5 * 1024 * 1024
 MAX_ASSET_BYTES = 5_242_880
 """The largest file Wiki.js accepts on ``POST /u``."""
 
+MAX_FIELD_CHARS = 255
+"""Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
+
 _REQUEST_OVERHEAD = 4096  # the mutation text and variable names around the page fields
 
 _IGNORED_KEYS = frozenset({"date", "dateCreated"})
@@ -158,6 +161,27 @@ def estimate_request_bytes(content: str, fields: PageFields) -> int:
     """About how many bytes a create/update of this page sends (JSON, ASCII-escaped)."""
     variables = {"content": content, **fields.for_create()}
     return len(json.dumps(variables, ensure_ascii=True)) + _REQUEST_OVERHEAD
+
+
+def _request_bytes_bound(content: str, fields: PageFields) -> int:
+    """An upper bound of :func:`estimate_request_bytes`, without encoding anything.
+
+    ASCII-escaped JSON spends at most 12 characters on one character of a string (an
+    astral character becomes two ``\\uXXXX`` escapes); the other values are short.
+    """
+    texts = (
+        content,
+        fields.title,
+        fields.description,
+        fields.editor,
+        fields.publish_start_date,
+        fields.publish_end_date,
+        fields.script_css,
+        fields.script_js,
+        *(fields.tags or ()),
+    )
+    chars = sum(len(t) for t in texts if t)
+    return 12 * chars + 64 * (len(fields.tags or ()) + 16) + _REQUEST_OVERHEAD
 
 
 # -- walking the directory -------------------------------------------------------------------
@@ -365,6 +389,15 @@ def _first_heading(content: str, html: bool) -> str | None:
     return None
 
 
+def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
+    return Problem(
+        rel,
+        line,
+        f"{what} is {len(text.strip())} characters; Wiki.js stores {MAX_FIELD_CHARS} at most",
+        "frontmatter-too-long",
+    )
+
+
 def _read_fields(
     rel: str, header: Header, path: str, html: bool, problems: list[Problem]
 ) -> PageFields | None:
@@ -411,10 +444,17 @@ def _read_fields(
 
     is_published = one_of("published", "isPublished")
     is_private = one_of("private", "isPrivate")
+    for key in ("title", "description"):
+        text = values.get(key)
+        if isinstance(text, str) and len(text.strip()) > MAX_FIELD_CHARS:
+            problems.append(_too_long(rel, header.values[key].line, key, text))
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
     title = values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
+    if len(title.strip()) > MAX_FIELD_CHARS:
+        problems.append(_too_long(rel, None, "title (from the first heading)", title))
+        return None
     editor: Editor | None = values.get("editor") or ("ckeditor" if html else None)
     return PageFields(
         title=title.strip(),
@@ -506,16 +546,28 @@ def load_source(
     folder = config.assets_folder
     url_for = asset_url or (lambda rel: default_asset_url(rel, folder))
 
+    # Links ask about the same few folders and files over and over; the directory does
+    # not change while it is read, so each answer is looked up on disk once.
+    files_seen: dict[str, bool] = {}
+    dirs_seen: dict[str, bool] = {}
+
     def file_exists(rel: str) -> bool:
-        path = base / rel
-        if not path.is_file():
-            return False
-        return walk.inside(os.path.realpath(path)) and not any(
-            part == ".git" for part in rel.split("/")
-        )
+        known = files_seen.get(rel)
+        if known is None:
+            path = base / rel
+            known = (
+                path.is_file()
+                and walk.inside(os.path.realpath(path))
+                and not any(part == ".git" for part in rel.split("/"))
+            )
+            files_seen[rel] = known
+        return known
 
     def dir_exists(rel: str) -> bool:
-        return (base / rel).is_dir()
+        known = dirs_seen.get(rel)
+        if known is None:
+            known = dirs_seen[rel] = os.path.isdir(os.path.join(base, rel))
+        return known
 
     pages: list[LocalPage] = []
     asset_users: dict[str, set[str]] = defaultdict(set)
@@ -606,7 +658,9 @@ def _load_page(
     )
     problems.extend(rewritten.problems)
     content = normalize_content(rewritten.content)
-    size = estimate_request_bytes(content, fields)
+    size = _request_bytes_bound(content, fields)
+    if size > MAX_REQUEST_BYTES:
+        size = estimate_request_bytes(content, fields)
     if size > MAX_REQUEST_BYTES:
         problems.append(
             Problem(

@@ -333,11 +333,6 @@ def test_example_site_plans_applies_and_settles(scenario: Scenario) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="wikisync apply does not upload referenced assets yet",
-    raises=AssertionError,
-)
 def test_example_site_uploads_each_asset_once(scenario: Scenario) -> None:
     shutil.copytree(EXAMPLE_SITE, scenario.workspace / "handbook")
     apply = scenario.run("workflow_dispatch", {}, path="handbook", command="apply")

@@ -202,7 +202,14 @@ def test_text_shows_guard_violations() -> None:
 
 def test_json_is_the_documented_document() -> None:
     document = json.loads(render_json(PLAN, target=TARGET, wikisync_version="0.1.0"))
-    assert list(document) == ["format_version", "wikisync_version", "target", "summary", "changes"]
+    assert list(document) == [
+        "format_version",
+        "wikisync_version",
+        "target",
+        "summary",
+        "assets",
+        "changes",
+    ]
     assert document["format_version"] == "1"
     assert document["target"] == TARGET
     assert document["summary"] == {
@@ -215,6 +222,7 @@ def test_json_is_the_documented_document() -> None:
     }
     update = next(c for c in document["changes"] if c["action"] == "update")
     assert update == {
+        "kind": "page",
         "action": "update",
         "path": "handbook/guide/install",
         "locale": "en",

@@ -15,6 +15,7 @@ from wikisync._version import __version__
 from wikisync.cli import apply as _apply
 from wikisync.cli import demo as _demo
 from wikisync.cli import plan as _plan
+from wikisync.cli import pull as _pull
 from wikisync.cli import validate as _validate
 
 __all__ = ["app", "main"]
@@ -57,6 +58,7 @@ def _root(
 app.command("validate", help=_validate.HELP, epilog=_validate.EPILOG)(_validate.validate)
 app.command("plan", help=_plan.HELP, epilog=_plan.EPILOG)(_plan.plan)
 app.command("apply", help=_apply.HELP, epilog=_apply.EPILOG)(_apply.apply)
+app.command("pull", help=_pull.HELP, epilog=_pull.EPILOG)(_pull.pull)
 app.command("demo", help=_demo.HELP, epilog=_demo.EPILOG)(_demo.demo)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import re
 import sys
@@ -49,6 +50,7 @@ EXIT_STALE = 3
 EXIT_GUARD = 4
 
 _SCHEME_RE = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
+_USERINFO_RE = re.compile(r"^([a-z][a-z0-9+.-]*://)?[^/?#\s]*@", re.IGNORECASE)
 
 
 def err(message: str) -> None:
@@ -109,6 +111,12 @@ def make_client(url: str | None) -> WikiJSClient:
     url = url or os.environ.get("WIKIJS_URL", "")
     if not url:
         fail("no wiki URL: set WIKIJS_URL or pass --url")
+    if _USERINFO_RE.match(url):
+        shown = _USERINFO_RE.sub(r"\1***@", url)
+        fail(
+            f"the wiki URL must not contain a user name or password (got {shown!r}): "
+            "put the API key in WIKIJS_API_KEY"
+        )
     if not _SCHEME_RE.match(url):
         fail(f"the wiki URL must start with http:// or https:// (got {url!r})")
     api_key = os.environ.get("WIKIJS_API_KEY") or None
@@ -119,7 +127,23 @@ def make_client(url: str | None) -> WikiJSClient:
             "no credentials: set WIKIJS_API_KEY (or WIKIJS_USERNAME and WIKIJS_PASSWORD) "
             "in the environment"
         )
-    return WikiJSClient(url, api_key=api_key, username=username, password=password)
+    return WikiJSClient(
+        url, api_key=api_key, username=username, password=password, timeout=_timeout()
+    )
+
+
+def _timeout() -> tuple[float, float]:
+    """``WIKIJS_TIMEOUT``: seconds to wait for an answer (default 60; connecting, at most 5)."""
+    raw = os.environ.get("WIKIJS_TIMEOUT", "").strip()
+    if not raw:
+        return (5.0, 60.0)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not math.isfinite(seconds) or seconds <= 0:
+        fail(f"WIKIJS_TIMEOUT must be a positive number of seconds (got {raw!r})")
+    return (min(5.0, seconds), seconds)
 
 
 _SYMBOL = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}

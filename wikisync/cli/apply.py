@@ -19,7 +19,13 @@ from wikisync.cli._common import (
     use_color,
 )
 from wikisync.cli.plan import report_problems
-from wikisync.engine import apply_run, check_saved_plan, load_directory, make_plan
+from wikisync.engine import (
+    apply_run,
+    check_saved_plan,
+    load_directory,
+    make_plan,
+    state_needs_write,
+)
 from wikisync.errors import PlanFileError
 from wikisync.remote import Remote
 from wikisync.render import load_plan_json, render_text
@@ -73,6 +79,15 @@ def apply(
         bool,
         typer.Option("--break-lock", help="Ignore a lock left by a crashed apply elsewhere."),
     ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REF",
+            help="Apply only pages whose files changed since this git ref (and the pages "
+            "their links touch), as `plan --changed-since` shows.",
+        ),
+    ] = None,
     url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
@@ -87,6 +102,8 @@ def apply(
                 saved, info = load_plan_json(target.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as exc:
                 raise PlanFileError(f"{target}: cannot read the saved plan ({exc})") from exc
+            except PlanFileError as exc:
+                raise PlanFileError(f"{target}: {exc}") from exc
             directory = Path(info.get("dir") or ".")
             url = url or info.get("url") or None
         source = load_directory(directory)
@@ -95,7 +112,12 @@ def apply(
             remote = Remote(client, root=source.config.root, locale=source.config.locale)
             if saved is not None:
                 force = force or bool(info.get("force"))
-            run = make_plan(source, remote, force=force)
+            run = make_plan(
+                source,
+                remote,
+                force=force,
+                changed_since=changed_since or info.get("changed_since") or None,
+            )
             for note in run.notes:
                 err(f"Note: {note}")
             if saved is not None:
@@ -105,15 +127,16 @@ def apply(
                     render_text(run.plan, color=use_color(no_color), directory=str(directory)),
                     end="",
                 )
-            if not run.plan.has_changes and not run.plan.adopted:
-                if saved is not None:
-                    print(f"No changes. The wiki matches {directory}.")
-                return
-            if run.plan.guard_violations:
+            if run.plan.guard_violations:  # also when it refused the only changes
                 from wikisync.errors import GuardError
 
                 raise GuardError(run.plan.guard_violations)
-            if saved is None and not auto_approve and not _confirm():
+            visible = run.plan.has_changes or bool(run.plan.adopted)
+            if not visible and not state_needs_write(run):
+                if saved is not None:
+                    print(f"No changes. The wiki matches {directory}.")
+                return
+            if saved is None and visible and not auto_approve and not _confirm():
                 if not sys.stdin.isatty():
                     fail("apply needs --auto-approve when it cannot ask (not a terminal)")
                 err("Apply cancelled.")
@@ -136,7 +159,14 @@ def apply(
         for result in skipped:
             c = result.change
             err(f"Skipped: {c.action} {c.locale}/{c.path}: {result.error}")
+        for asset in report.asset_results:
+            if asset.status != "ok":
+                label = "Failed" if asset.status == "failed" else "Skipped"
+                err(f"{label}: {asset.change.action} /{asset.change.path}: {asset.error}")
         print(report.summary_line())
-        if failures or skipped:
+        assets_line = report.asset_summary_line()
+        if assets_line:
+            print(assets_line)
+        if failures or skipped or any(a.status != "ok" for a in report.asset_results):
             err("Run `wikisync apply` again to finish the job once the cause is fixed.")
             raise typer.Exit(EXIT_ERROR)

@@ -27,7 +27,12 @@ HELP = """Show what `apply` would change in the wiki; change nothing.
 
 Reads DIR (default: the current directory) and the pages under the configured root,
 and prints a plan: + create, ~ update (with a diff), > move, - delete, ! conflict (the
-page was edited in the wiki since the last apply)."""
+page was edited in the wiki since the last apply), and the assets (images and files the
+pages link to) to upload, replace or delete.
+
+In a git repository, files renamed since the last apply become moves (also when they were
+edited), and --changed-since REF plans only the pages whose files changed since REF and
+the pages their links touch (a full plan when REF is not in the clone)."""
 
 EPILOG = """Examples:
 
@@ -39,7 +44,9 @@ EPILOG = """Examples:
 
   wikisync plan docs/ --detailed-exitcode   # exit 2 when there are changes (drift checks)
 
-  wikisync plan docs/ --target handbook/guides"""
+  wikisync plan docs/ --target handbook/guides
+
+  wikisync plan docs/ --changed-since origin/main   # in CI: only what the push changed"""
 
 
 def report_problems(source: LoadedSource) -> None:
@@ -62,17 +69,26 @@ def target_info(run: PlanRun, url: str) -> dict[str, str]:
     }
     if run.options.force:
         info["force"] = "true"
+    if run.commit:
+        info["commit"] = run.commit
+    if run.changed_since:
+        info["changed_since"] = run.changed_since
     return info
 
 
 def compute(
-    directory: Path, url: str | None, *, force: bool, targets: tuple[str, ...]
+    directory: Path,
+    url: str | None,
+    *,
+    force: bool,
+    targets: tuple[str, ...],
+    changed_since: str | None = None,
 ) -> tuple[PlanRun, str]:
     source = load_directory(directory)
     report_problems(source)
     with make_client(url) as client:
         remote = Remote(client, root=source.config.root, locale=source.config.locale)
-        run = make_plan(source, remote, force=force, targets=targets)
+        run = make_plan(source, remote, force=force, targets=targets, changed_since=changed_since)
         wiki_url = client.url
     for note in run.notes:
         err(f"Note: {note}")
@@ -102,13 +118,28 @@ def plan(
     force: Annotated[
         bool, typer.Option("--force", help="Plan to overwrite pages edited in the wiki.")
     ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REF",
+            help="Plan only pages whose files changed since this git ref (and the pages "
+            "their links touch); read only their content.",
+        ),
+    ] = None,
     url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
 ) -> None:
     setup_logging(debug)
     with boundary(debug):
-        run, wiki_url = compute(directory, url, force=force, targets=tuple(target or ()))
+        run, wiki_url = compute(
+            directory,
+            url,
+            force=force,
+            targets=tuple(target or ()),
+            changed_since=changed_since,
+        )
         doc = render_json(run.plan, target=target_info(run, wiki_url), wikisync_version=__version__)
         if out is not None:
             tmp = out.with_name(out.name + ".tmp")

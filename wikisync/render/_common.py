@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wikisync.model import Change, Plan
+from wikisync.model import AssetChange, Change, Plan
 
 SYMBOLS = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}
+ASSET_SYMBOLS = {"upload": "+", "replace": "~", "delete": "-", "conflict": "!"}
 ARROW = "\u2192"
+BACK_ARROW = "<-"
 
 
 def page_ref(locale: str | None, path: str | None) -> str:
@@ -55,3 +57,40 @@ def conflict_sentence(plan: Plan) -> str | None:
 
 def no_changes_sentence(directory: str) -> str:
     return f"No changes. The wiki matches {directory}."
+
+
+def format_size(size: int | None) -> str:
+    """A byte count as people read it: ``812 B``, ``3.1 kB``, ``4.2 MB`` (powers of 1000)."""
+    if size is None:
+        return "?"
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def asset_line(change: AssetChange) -> str:
+    """``upload /handbook/img/a.png (3.1 kB) <- img/a.png`` (without the symbol)."""
+    line = f"{change.action} /{change.path}"
+    if change.action == "delete":
+        if change.asset_id is not None:
+            line += f" (asset {change.asset_id})"
+        return line
+    line += f" ({format_size(change.size)})"
+    if change.source:
+        line += f" {BACK_ARROW} {change.source}"
+    return line
+
+
+def asset_summary_sentence(plan: Plan) -> str | None:
+    """``Assets: 1 to upload, 0 to replace, 0 to delete.`` (None without asset changes)."""
+    if not plan.asset_changes:
+        return None
+    s = plan.asset_summary
+    sentence = (
+        f"Assets: {s['upload']} to upload, {s['replace']} to replace, {s['delete']} to delete"
+    )
+    if s["conflict"]:
+        sentence += f", {s['conflict']} in conflict (use --force to overwrite)"
+    return sentence + "."

@@ -13,12 +13,16 @@ from __future__ import annotations
 import html
 import re
 
-from wikisync.model import Change, Plan
+from wikisync.model import AssetChange, Change, Plan
 from wikisync.render._common import (
     ARROW,
+    ASSET_SYMBOLS,
+    BACK_ARROW,
     SYMBOLS,
+    asset_summary_sentence,
     change_title,
     conflict_sentence,
+    format_size,
     format_value,
     no_changes_sentence,
     summary_sentence,
@@ -55,6 +59,9 @@ def _header(plan: Plan, directory: str | None) -> str:
         lines.append(f"**{no_changes_sentence(directory or '.')}**")
     else:
         lines.append(f"**{summary_sentence(plan)}**")
+        assets = asset_summary_sentence(plan)
+        if assets:
+            lines += ["", f"**{_cell(assets)}**"]
         conflicts = conflict_sentence(plan)
         if conflicts:
             lines += ["", f"> [!WARNING]\n> {conflicts}"]
@@ -66,6 +73,9 @@ def _header(plan: Plan, directory: str | None) -> str:
     if plan.guard_violations:
         lines += ["", "> [!CAUTION]", "> **Refused by a safety guard; nothing will be applied:**"]
         lines += [f"> - {_cell(message)}" for message in plan.guard_violations]
+    if plan.assets_orphaned:
+        shown = ", ".join(_code(f"/{path}") for path in plan.assets_orphaned)
+        lines += ["", f"Orphaned assets (no page links to them; kept): {shown}"]
     for title, keys in (
         ("Orphaned (file gone, prune off; kept)", plan.orphaned),
         ("Not managed by wikisync (left alone)", plan.unmanaged),
@@ -82,6 +92,20 @@ def _row(change: Change) -> str:
     return (
         f"| `{SYMBOLS[change.action]}` {change.action} | {_code(change_title(change))} | "
         f"{_code(change.source) if change.source else ''} | {_cell(fields)} |"
+    )
+
+
+def _asset_row(change: AssetChange) -> str:
+    if change.action == "delete":
+        what = f"asset {change.asset_id}" if change.asset_id is not None else ""
+    else:
+        what = format_size(change.size)
+    if change.reason and change.reason != "not in the wiki yet":
+        what = f"{what}; {change.reason}" if what else change.reason
+    source = f"{BACK_ARROW} {_code(change.source)}" if change.source else ""
+    return (
+        f"| `{ASSET_SYMBOLS[change.action]}` {change.action} | {_code('/' + change.path)} | "
+        f"{source} | {_cell(what)} |"
     )
 
 
@@ -113,10 +137,15 @@ def _details(change: Change, max_diff_chars: int | None = None) -> str:
 def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | None = None) -> str:
     """The plan as Markdown of at most ``max_chars`` characters."""
     out = _header(plan, directory)
-    if not plan.changes:
+    if not plan.changes and not plan.asset_changes:
         return out[:max_chars]
-    blocks: list[str] = ["\n| Action | Page | Source | Changes |\n|---|---|---|---|\n"]
-    blocks += [_row(change) + "\n" for change in plan.changes]
+    blocks: list[str] = []
+    if plan.changes:
+        blocks.append("\n| Action | Page | Source | Changes |\n|---|---|---|---|\n")
+        blocks += [_row(change) + "\n" for change in plan.changes]
+    if plan.asset_changes:
+        blocks.append("\n| Action | Asset | Source | Size |\n|---|---|---|---|\n")
+        blocks += [_asset_row(change) + "\n" for change in plan.asset_changes]
     blocks.append("\n")
     details = [c for c in plan.changes if c.reason or c.field_changes or c.diff]
     blocks += [_details(change) + "\n" for change in details]

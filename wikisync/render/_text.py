@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from wikisync.model import Change, Plan
+from wikisync.model import AssetChange, Change, Plan
 from wikisync.render._common import (
     ARROW,
+    ASSET_SYMBOLS,
     SYMBOLS,
+    asset_line,
+    asset_summary_sentence,
     change_title,
     conflict_sentence,
     format_value,
@@ -90,6 +93,19 @@ def _change_lines(change: Change, paint: _Painter) -> list[str]:
     return lines
 
 
+_ASSET_STYLE = {"upload": "create", "replace": "update", "delete": "delete", "conflict": "conflict"}
+
+
+def _asset_lines(change: AssetChange, paint: _Painter) -> list[str]:
+    symbol = paint(_ASSET_STYLE[change.action], ASSET_SYMBOLS[change.action])
+    lines = [f"  {symbol} {asset_line(change)}"]
+    if change.reason and change.reason != "not in the wiki yet":
+        lines.append(f"{_INDENT}{change.reason}")
+    if change.action == "conflict":
+        lines.append(f"{_INDENT}{paint('warn', 'use --force to overwrite')}")
+    return lines
+
+
 def _listing(title: str, keys: tuple[tuple[str, str], ...]) -> list[str]:
     if not keys:
         return []
@@ -103,11 +119,15 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
     """
     paint = _Painter(color)
     lines: list[str] = []
-    if plan.changes:
+    if plan.changes or plan.asset_changes:
         lines.append("wikisync will perform the following actions:")
         for change in plan.changes:
             lines.append("")
             lines.extend(_change_lines(change, paint))
+    if plan.asset_changes:
+        lines += ["", "Assets:"]
+        for asset in plan.asset_changes:
+            lines.extend(_asset_lines(asset, paint))
     lines += _listing(
         "Adopted (existing pages a file claims; recorded as managed from now on):", plan.adopted
     )
@@ -116,6 +136,9 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
         plan.orphaned,
     )
     lines += _listing("Not managed by wikisync (left alone):", plan.unmanaged)
+    if plan.assets_orphaned:
+        lines += ["", "Orphaned assets (no page links to them; kept, prune is off or refused):"]
+        lines += [f"  /{path}" for path in plan.assets_orphaned]
     if plan.guard_violations:
         lines += ["", paint("warn", "Refused by a safety guard (nothing will be applied):")]
         lines += [f"  - {message}" for message in plan.guard_violations]
@@ -123,6 +146,9 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
         lines.append("")
     if plan.has_changes:
         lines.append(paint("bold", summary_sentence(plan)))
+        assets = asset_summary_sentence(plan)
+        if assets:
+            lines.append(paint("bold", assets))
         conflicts = conflict_sentence(plan)
         if conflicts:
             lines.append(paint("conflict", conflicts))
