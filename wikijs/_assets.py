@@ -20,8 +20,9 @@ from wikijs._errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
+from wikijs._flow import Flow, M, Resource, Runner, download, execute, flow, upload
 from wikijs._graphql import assets as gql
-from wikijs._graphql._executor import Executor, Operation
+from wikijs._graphql._executor import Operation
 from wikijs.models._assets import Asset, AssetFolder
 
 __all__ = ["MAX_UPLOAD_SIZE", "AssetsAPI", "asset_filename", "asset_folder_slug"]
@@ -74,31 +75,33 @@ def _guess_mime(filename: str) -> str:
     return guessed or "application/octet-stream"
 
 
-class AssetsAPI:
+class AssetsAPI(Resource[M]):
     """``client.assets``: the wiki's media library.
 
     Remembers every folder it has seen (id -> parent and slug), so building a folder's
     path rarely needs a request.
     """
 
-    def __init__(self, executor: Executor) -> None:
-        self._executor = executor
+    def __init__(self, runner: Runner[M]) -> None:
+        super().__init__(runner)
         self._folders: dict[int, AssetFolder] = {}
 
     # -- folders ---------------------------------------------------------------------------
 
-    def folders(self, parent_id: int = 0) -> list[AssetFolder]:
+    @flow
+    def folders(self, parent_id: int = 0) -> Flow[list[AssetFolder]]:
         """The folders directly inside folder ``parent_id`` (0 = the root)."""
         op = "assets.folders"
-        data = self._executor.execute(Operation(op, gql.FOLDERS, {"parentFolderId": parent_id}))
+        data = yield from execute(Operation(op, gql.FOLDERS, {"parentFolderId": parent_id}))
         found = gql.parse_folders(data, parent_id, op)
         for folder in found:
             self._folders[folder.id] = folder
         return found
 
+    @flow
     def create_folder(
         self, slug: str, *, parent_id: int = 0, name: str | None = None
-    ) -> AssetFolder | None:
+    ) -> Flow[AssetFolder | None]:
         """Create a folder inside ``parent_id``; return it (None if it cannot be found
         right after).
 
@@ -113,17 +116,18 @@ class AssetsAPI:
         variables: dict[str, object] = {"parentFolderId": parent_id, "slug": stored}
         if name is not None:
             variables["name"] = name
-        data = self._executor.execute(Operation(op, gql.CREATE_FOLDER, variables, mutation=True))
+        data = yield from execute(Operation(op, gql.CREATE_FOLDER, variables, mutation=True))
         gql.check_write(data, "createFolder", op)
-        return self._find_folder(parent_id, stored)
+        return (yield from self._find_folder(parent_id, stored))
 
-    def _find_folder(self, parent_id: int, slug: str) -> AssetFolder | None:
-        for folder in self.folders(parent_id):
+    def _find_folder(self, parent_id: int, slug: str) -> Flow[AssetFolder | None]:
+        for folder in (yield from AssetsAPI.folders.flow(self, parent_id)):
             if folder.slug == slug:
                 return folder
         return None
 
-    def folder_path(self, folder_id: int) -> str:
+    @flow
+    def folder_path(self, folder_id: int) -> Flow[str]:
         """The slugs from the root down to ``folder_id``, joined with ``/`` ("" for 0)."""
         parts: list[str] = []
         current = folder_id
@@ -135,12 +139,12 @@ class AssetsAPI:
                     operation="assets.folder_path",
                 )
             seen.add(current)
-            folder = self._folders.get(current) or self._locate(current)
+            folder = self._folders.get(current) or (yield from self._locate(current))
             parts.append(folder.slug)
             current = folder.parent_id
         return "/".join(reversed(parts))
 
-    def _locate(self, folder_id: int) -> AssetFolder:
+    def _locate(self, folder_id: int) -> Flow[AssetFolder]:
         """Walk the folder tree breadth-first until ``folder_id`` shows up."""
         queue = [0]
         visited: set[int] = set()
@@ -149,7 +153,7 @@ class AssetsAPI:
             if parent in visited:
                 continue
             visited.add(parent)
-            for folder in self.folders(parent):
+            for folder in (yield from AssetsAPI.folders.flow(self, parent)):
                 if folder.id == folder_id:
                     return folder
                 queue.append(folder.id)
@@ -157,7 +161,8 @@ class AssetsAPI:
             f"asset folder {folder_id} does not exist", operation="assets.folder_path"
         )
 
-    def ensure_folder(self, path: str) -> int:
+    @flow
+    def ensure_folder(self, path: str) -> Flow[int]:
         """The id of the folder at ``path`` (``"handbook/images"``), creating missing ones.
 
         Each segment is turned into the slug the server would store
@@ -168,12 +173,12 @@ class AssetsAPI:
             slug = asset_folder_slug(segment)
             if not slug:
                 raise ValueError(f"asset folder path {path!r}: segment {segment!r} is empty")
-            folder = self._find_folder(parent, slug)
+            folder = yield from self._find_folder(parent, slug)
             if folder is None:
                 try:
-                    folder = self.create_folder(slug, parent_id=parent)
+                    folder = yield from AssetsAPI.create_folder.flow(self, slug, parent_id=parent)
                 except AssetFolderExistsError:  # created meanwhile by someone else
-                    folder = self._find_folder(parent, slug)
+                    folder = yield from self._find_folder(parent, slug)
             if folder is None:
                 raise InvalidResponseError(
                     f"asset folder {slug!r} was created but is not listed",
@@ -184,17 +189,17 @@ class AssetsAPI:
 
     # -- files -----------------------------------------------------------------------------
 
-    def list(self, folder_id: int = 0, kind: str = "ALL") -> list[Asset]:
+    @flow
+    def list(self, folder_id: int = 0, kind: str = "ALL") -> Flow[list[Asset]]:
         """The assets in ``folder_id``; ``kind`` is ``ALL``, ``IMAGE`` or ``BINARY``."""
         wanted = kind.upper()
         if wanted not in gql.KINDS:
             raise ValueError(f"asset kind must be one of {', '.join(gql.KINDS)}, not {kind!r}")
         op = "assets.list"
-        data = self._executor.execute(
-            Operation(op, gql.LIST, {"folderId": folder_id, "kind": wanted})
-        )
+        data = yield from execute(Operation(op, gql.LIST, {"folderId": folder_id, "kind": wanted}))
         return gql.parse_list(data, folder_id, op)
 
+    @flow
     def upload(
         self,
         path_or_bytes: str | os.PathLike[str] | bytes,
@@ -202,7 +207,7 @@ class AssetsAPI:
         filename: str | None = None,
         folder_id: int = 0,
         mime: str | None = None,
-    ) -> Asset:
+    ) -> Flow[Asset]:
         """Upload a file (a path, or bytes with ``filename``) into ``folder_id``.
 
         The size limit is checked before anything is sent
@@ -226,8 +231,8 @@ class AssetsAPI:
         stored = asset_filename(filename or Path(source).name)
         if not stored:
             raise ValueError(f"{source}: the file name is empty once sanitised")
-        self._executor.upload(folder_id, stored, content, mime or _guess_mime(stored))
-        for asset in self.list(folder_id):
+        yield from upload(folder_id, stored, content, mime or _guess_mime(stored))
+        for asset in (yield from AssetsAPI.list.flow(self, folder_id)):
             if asset.filename == stored:
                 return asset
         raise InvalidResponseError(
@@ -235,27 +240,31 @@ class AssetsAPI:
             operation=op,
         )
 
-    def asset_path(self, asset: Asset) -> str:
+    @flow
+    def asset_path(self, asset: Asset) -> Flow[str]:
         """The URL path the wiki serves ``asset`` at (``/<folder slugs>/<filename>``)."""
-        folder = self.folder_path(asset.folder_id)
+        folder = yield from AssetsAPI.folder_path.flow(self, asset.folder_id)
         return f"/{folder}/{asset.filename}" if folder else f"/{asset.filename}"
 
-    def download(self, path: str) -> bytes:
+    @flow
+    def download(self, path: str) -> Flow[bytes]:
         """The bytes of the asset served at ``path`` (``"/handbook/logo.png"``)."""
-        return self._executor.download("/" + path.lstrip("/"))
+        return (yield from download("/" + path.lstrip("/")))
 
-    def rename(self, asset_id: int, filename: str) -> None:
+    @flow
+    def rename(self, asset_id: int, filename: str) -> Flow[None]:
         """Rename an asset; the extension cannot change (AssetRenameInvalidExtError)."""
         op = "assets.rename"
-        data = self._executor.execute(
+        data = yield from execute(
             Operation(op, gql.RENAME, {"id": asset_id, "filename": filename}, mutation=True)
         )
         gql.check_write(data, "renameAsset", op)
 
-    def delete(self, asset_id: int) -> None:
+    @flow
+    def delete(self, asset_id: int) -> Flow[None]:
         """Delete an asset (AssetInvalidError if it does not exist)."""
         op = "assets.delete"
-        data = self._executor.execute(Operation(op, gql.DELETE, {"id": asset_id}, mutation=True))
+        data = yield from execute(Operation(op, gql.DELETE, {"id": asset_id}, mutation=True))
         gql.check_write(data, "deleteAsset", op)
 
 

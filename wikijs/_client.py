@@ -1,4 +1,10 @@
-"""``WikiJSClient``: configuration, credentials, resources, and the context manager."""
+"""``WikiJSClient``: configuration, credentials, resources, and the context manager.
+
+:class:`ClientBase` holds everything the sync client and the async client
+(:class:`wikijs.aio.AsyncWikiJSClient`) share: the options, the credentials, the policies
+(retries, rate limit, cache, metrics, hooks), the transport's engine and the resources.
+A subclass only opens its transport (``requests`` or ``aiohttp``) and closes it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,16 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Generic, Literal
+
+from typing_extensions import TypeVar
 
 from ._assets import AssetsAPI
 from ._auth import ApiKeyAuth, Auth, LoginAuth, NoAuth
 from ._batch import DEFAULT_READ_BATCH, DEFAULT_WRITE_BATCH
 from ._cache import CacheBackend, MemoryCache, PageCache
+from ._engine import Engine, IOOptions
+from ._flow import Flow, Mode, Resource, Runner, Sync, flow, identify
 from ._groups import GroupsAPI
 from ._hooks import Hooks
 from ._metrics import Metrics
@@ -24,7 +34,7 @@ from ._transport import Session, Timeout, Transport
 from ._users import UsersAPI
 from .models._common import Identity
 
-__all__ = ["WikiJSClient"]
+__all__ = ["ClientBase", "WikiJSClient"]
 
 #: Environment variables read by :meth:`WikiJSClient.from_env`.
 ENV_URL = "WIKIJS_URL"
@@ -32,30 +42,18 @@ ENV_API_KEY = "WIKIJS_API_KEY"
 ENV_USERNAME = "WIKIJS_USERNAME"
 ENV_PASSWORD = "WIKIJS_PASSWORD"
 
+CM = TypeVar("CM", bound=Mode)
+TR = TypeVar("TR", bound=Runner[Any])
+SessionT = TypeVar("SessionT")
+SleepT = TypeVar("SleepT")
+C = TypeVar("C", bound="ClientBase[Any, Any, Any, Any]")
 
-class WikiJSClient:
-    """A client for one Wiki.js 2.x wiki.
 
-    ```python
-    with WikiJSClient("https://wiki.example.com", api_key=key) as wiki:
-        page = wiki.pages.get_by_path("handbook/setup")
-        wiki.pages.update(page.id, current=page, content=page.content + "\\n\\nMore.")
-    ```
+class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT]):
+    """What the sync and the async client share (see :class:`WikiJSClient` for the options).
 
-    Credentials are an API key (``api_key``) or a login (``username``/``password``).
-    They are checked once, before the first request (``verify_auth``): Wiki.js runs a
-    request with an unaccepted key as the Guest user instead of refusing it, so without
-    the check a bad key shows up only as puzzling "Forbidden" errors on writes.
-
-    Every request goes through the retry policy (``retry``; mutations are re-sent only
-    when they provably did not reach the server), a client-side rate limiter
-    (``rate_limit``; default 10/s, burst 20; ``False`` disables it), the ``wikijs.http``
-    logger (one line per HTTP attempt, secrets masked), metrics (:meth:`metrics`) and
-    ``hooks``. Page reads by id or path are cached for ``cache_ttl`` seconds
-    (``cache=False`` disables it); every write invalidates the page it touches.
-
-    ``clock``, ``sleep`` and ``rand`` replace the monotonic clock, ``time.sleep`` and the
-    jitter source, for tests. The client is safe to share between threads.
+    ``CM`` is the mode of the resources (sync or async), ``TR`` the transport, ``SessionT``
+    the HTTP session type it accepts and ``SleepT`` what its ``sleep`` returns.
     """
 
     def __init__(
@@ -77,10 +75,11 @@ class WikiJSClient:
         write_batch_size: int = DEFAULT_WRITE_BATCH,
         user_agent: str | None = None,
         verify_auth: bool = True,
+        max_concurrency: int | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], SleepT] | None = None,
         rand: Callable[[], float] = random.random,
-        session: Session | None = None,
+        session: SessionT | None = None,
     ) -> None:
         if not url or not url.strip():
             raise ValueError("url is empty")
@@ -91,49 +90,53 @@ class WikiJSClient:
         if rate_limit is False:
             limiter: RateLimiter | None = None
         elif rate_limit is None:
-            limiter = RateLimiter(10.0, 20, clock=clock, sleep=sleep)
+            limiter = RateLimiter(10.0, 20, clock=clock)
         else:
             limiter = rate_limit
         self.hooks = hooks if hooks is not None else Hooks()
         self._metrics = Metrics(enabled=metrics)
-        self._transport = Transport(
+        engine = Engine(
             self.url,
             auth=self.auth,
-            timeout=timeout,
-            verify=verify,
             retry=retry if retry is not None else RetryPolicy(),
             limiter=limiter,
             metrics=self._metrics,
             hooks=self.hooks,
             user_agent=user_agent,
             verify_auth=verify_auth and not isinstance(self.auth, NoAuth),
-            session=session,
             clock=clock,
-            sleep=sleep,
             rand=rand,
         )
+        self._transport: TR = self._open(
+            engine, IOOptions(timeout, verify, session, sleep, max_concurrency)
+        )
+        super().__init__(self._transport)
         if cache is False:
             self.cache: PageCache | None = None
         else:
             backend = cache if cache is not None else MemoryCache(clock=clock)
             self.cache = PageCache(backend, ttl=cache_ttl)
-        # Resources: one class per resource over the executor (the transport). A new
-        # resource is a class taking an Executor, instantiated here.
-        self.pages = PagesAPI(
+        # Resources: one class per resource over the transport. A new resource is a
+        # Resource subclass with @flow methods, instantiated here.
+        self.pages: PagesAPI[CM] = PagesAPI(
             self._transport,
             cache=self.cache,
             batch_size=batch_size,
             write_batch_size=write_batch_size,
         )
-        self.assets = AssetsAPI(self._transport)
-        self.users = UsersAPI(self._transport)
-        self.groups = GroupsAPI(self._transport)
-        self.system = SystemAPI(self._transport)
-        self.site = SiteAPI(self._transport)
-        self.navigation = NavigationAPI(self._transport)
+        self.assets: AssetsAPI[CM] = AssetsAPI(self._transport)
+        self.users: UsersAPI[CM] = UsersAPI(self._transport)
+        self.groups: GroupsAPI[CM] = GroupsAPI(self._transport)
+        self.system: SystemAPI[CM] = SystemAPI(self._transport)
+        self.site: SiteAPI[CM] = SiteAPI(self._transport)
+        self.navigation: NavigationAPI[CM] = NavigationAPI(self._transport)
+
+    def _open(self, engine: Engine, options: IOOptions[SessionT, SleepT]) -> TR:
+        """The transport that performs ``engine``'s I/O."""
+        raise NotImplementedError
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> WikiJSClient:
+    def from_env(cls: type[C], environ: Mapping[str, str] | None = None, **overrides: Any) -> C:
         """A client configured from ``WIKIJS_URL`` and ``WIKIJS_API_KEY`` (or
         ``WIKIJS_USERNAME``/``WIKIJS_PASSWORD``); keyword arguments override them."""
         env = os.environ if environ is None else environ
@@ -156,7 +159,56 @@ class WikiJSClient:
                 )
         return cls(url, **overrides)
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(url={self.url!r}, auth={self.auth.description})"
+
+    # -- account and observability -----------------------------------------------------------
+
+    @flow
+    def whoami(self) -> Flow[Identity]:
+        """The user the credentials belong to; :class:`AuthenticationError` if Wiki.js
+        treats them as the Guest user."""
+        return (yield from identify())
+
+    def metrics(self) -> dict[str, Any]:
+        """Request counts, errors, retries, rate-limit waits and latency percentiles."""
+        return self._metrics.snapshot()
+
+    @property
+    def transport(self) -> TR:
+        """The runner resources send their flows through."""
+        return self._transport
+
+
+class WikiJSClient(ClientBase[Sync, Transport, Session, None]):
+    """A client for one Wiki.js 2.x wiki.
+
+    ```python
+    with WikiJSClient("https://wiki.example.com", api_key=key) as wiki:
+        page = wiki.pages.get_by_path("handbook/setup")
+        wiki.pages.update(page.id, current=page, content=page.content + "\\n\\nMore.")
+    ```
+
+    Credentials are an API key (``api_key``) or a login (``username``/``password``).
+    They are checked once, before the first request (``verify_auth``): Wiki.js runs a
+    request with an unaccepted key as the Guest user instead of refusing it, so without
+    the check a bad key shows up only as puzzling "Forbidden" errors on writes.
+
+    Every request goes through the retry policy (``retry``; mutations are re-sent only
+    when they provably did not reach the server), a client-side rate limiter
+    (``rate_limit``; default 10/s, burst 20; ``False`` disables it), the ``wikijs.http``
+    logger (one line per HTTP attempt, secrets masked), metrics (:meth:`metrics`) and
+    ``hooks``. Page reads by id or path are cached for ``cache_ttl`` seconds
+    (``cache=False`` disables it); every write invalidates the page it touches.
+    ``max_concurrency`` bounds the HTTP requests in flight from all threads (default: no
+    bound beyond the threads themselves).
+
+    ``clock``, ``sleep`` and ``rand`` replace the monotonic clock, ``time.sleep`` and the
+    jitter source, for tests. The client is safe to share between threads.
+    """
+
+    def _open(self, engine: Engine, options: IOOptions[Session, None]) -> Transport:
+        return Transport.over(engine, options)
 
     def close(self) -> None:
         """Close the HTTP session (its pooled connections)."""
@@ -172,25 +224,6 @@ class WikiJSClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"WikiJSClient(url={self.url!r}, auth={self.auth.description})"
-
-    # -- account and observability -----------------------------------------------------------
-
-    def whoami(self) -> Identity:
-        """The user the credentials belong to; :class:`AuthenticationError` if Wiki.js
-        treats them as the Guest user."""
-        return self._transport.identity()
-
-    def metrics(self) -> dict[str, Any]:
-        """Request counts, errors, retries, rate-limit waits and latency percentiles."""
-        return self._metrics.snapshot()
-
-    @property
-    def transport(self) -> Transport:
-        """The executor resources send their operations through."""
-        return self._transport
 
 
 def _make_auth(api_key: str | None, username: str | None, password: str | None) -> Auth:

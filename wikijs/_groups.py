@@ -6,48 +6,54 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from wikijs._errors import InvalidResponseError
+from wikijs._flow import Flow, M, Resource, Runner, execute, flow
 from wikijs._graphql import groups as gql
-from wikijs._graphql._executor import Executor, Operation
+from wikijs._graphql._executor import Operation
 from wikijs.models._users import Group, GroupListItem, PageRule
 
 __all__ = ["GroupsAPI"]
 
 
-class GroupsAPI:
+class GroupsAPI(Resource[M]):
     """``client.groups``: user groups, their permissions and page rules."""
 
-    def __init__(self, executor: Executor) -> None:
-        self._executor = executor
+    def __init__(self, runner: Runner[M]) -> None:
+        super().__init__(runner)
 
-    def _write(self, name: str, query: str, field: str, variables: dict[str, Any]) -> Any:
-        data = self._executor.execute(Operation(name, query, variables, mutation=True))
+    def _write(self, name: str, query: str, field: str, variables: dict[str, Any]) -> Flow[Any]:
+        data = yield from execute(Operation(name, query, variables, mutation=True))
         return gql.check_write(data, field, name)
 
-    def list(self) -> list[GroupListItem]:
+    @flow
+    def list(self) -> Flow[list[GroupListItem]]:
         """Every group with its number of users."""
         op = "groups.list"
-        return gql.parse_list(self._executor.execute(Operation(op, gql.LIST)), op)
+        return gql.parse_list((yield from execute(Operation(op, gql.LIST))), op)
 
-    def get(self, group_id: int) -> Group:
+    @flow
+    def get(self, group_id: int) -> Flow[Group]:
         """One group with permissions, page rules and members (NotFoundError if missing)."""
         op = "groups.get"
-        data = self._executor.execute(Operation(op, gql.GET, {"id": group_id}))
+        data = yield from execute(Operation(op, gql.GET, {"id": group_id}))
         return gql.parse_group(data, group_id, op)
 
-    def create(self, name: str) -> Group:
+    @flow
+    def create(self, name: str) -> Flow[Group]:
         """Create a group (with the server's default permissions) and return it."""
         op = "groups.create"
-        node = self._write(op, gql.CREATE, "create", {"name": name})
+        node = yield from self._write(op, gql.CREATE, "create", {"name": name})
         group_id = gql.created_id(node)
         if group_id is None:
-            matches = [g.id for g in self.list() if g.name == name]
+            groups = yield from GroupsAPI.list.flow(self)
+            matches = [g.id for g in groups if g.name == name]
             if not matches:
                 raise InvalidResponseError(
                     f"group {name!r} was created but is not listed", operation=op
                 )
             group_id = max(matches)
-        return self.get(group_id)
+        return (yield from GroupsAPI.get.flow(self, group_id))
 
+    @flow
     def update(
         self,
         group_id: int,
@@ -57,13 +63,13 @@ class GroupsAPI:
         permissions: Iterable[str] | None = None,
         page_rules: Iterable[PageRule | Mapping[str, Any]] | None = None,
         current: Group | None = None,
-    ) -> None:
+    ) -> Flow[None]:
         """Change the given fields and keep the others.
 
         ``groups.update`` replaces the whole group, so the current group is read first
         (or taken from ``current``) and sent back with the changes.
         """
-        base = current if current is not None else self.get(group_id)
+        base = current if current is not None else (yield from GroupsAPI.get.flow(self, group_id))
         rules = (
             [PageRule.model_validate(rule) for rule in page_rules]
             if page_rules is not None
@@ -80,26 +86,33 @@ class GroupsAPI:
             "permissions": list(permissions) if permissions is not None else base.permissions,
             "pageRules": [rule.as_input() for rule in rules],
         }
-        self._write("groups.update", gql.UPDATE, "update", variables)
+        yield from self._write("groups.update", gql.UPDATE, "update", variables)
 
-    def delete(self, group_id: int) -> None:
+    @flow
+    def delete(self, group_id: int) -> Flow[None]:
         """Delete a group (its members stay, without it)."""
-        self._write("groups.delete", gql.DELETE, "delete", {"id": group_id})
+        yield from self._write("groups.delete", gql.DELETE, "delete", {"id": group_id})
 
-    def assign_user(self, group_id: int, user_id: int) -> None:
+    @flow
+    def assign_user(self, group_id: int, user_id: int) -> Flow[None]:
         """Add a user to a group."""
-        self._write(
-            "groups.assign_user",
-            gql.ASSIGN_USER,
-            "assignUser",
-            {"groupId": group_id, "userId": user_id},
+        (
+            yield from self._write(
+                "groups.assign_user",
+                gql.ASSIGN_USER,
+                "assignUser",
+                {"groupId": group_id, "userId": user_id},
+            )
         )
 
-    def unassign_user(self, group_id: int, user_id: int) -> None:
+    @flow
+    def unassign_user(self, group_id: int, user_id: int) -> Flow[None]:
         """Remove a user from a group."""
-        self._write(
-            "groups.unassign_user",
-            gql.UNASSIGN_USER,
-            "unassignUser",
-            {"groupId": group_id, "userId": user_id},
+        (
+            yield from self._write(
+                "groups.unassign_user",
+                gql.UNASSIGN_USER,
+                "unassignUser",
+                {"groupId": group_id, "userId": user_id},
+            )
         )

@@ -41,8 +41,9 @@ from ._errors import (
     is_missing_page_typeerror,
     raise_for_result,
 )
+from ._flow import Flow, M, Resource, Runner, execute, execute_partial, flow
 from ._graphql import pages as q
-from ._graphql._executor import Executor, Operation
+from ._graphql._executor import Operation
 from ._paths import check_path, validate_path
 from .models._common import UNSET, BatchResult, UnsetType
 from .models._pages import (
@@ -73,12 +74,13 @@ def _is_ambiguous(exc: WikiJSError) -> bool:
     return isinstance(exc, (TransportError, ServerError))
 
 
-class PagesAPI:
-    """Pages of one wiki. Obtain it as ``client.pages``; safe to use from several threads."""
+class PagesAPI(Resource[M]):
+    """Pages of one wiki. Obtain it as ``client.pages`` (``await`` its methods on the async
+    client); safe to use from several threads."""
 
     def __init__(
         self,
-        executor: Executor,
+        runner: Runner[M],
         *,
         cache: PageCache | None = None,
         batch_size: int = DEFAULT_READ_BATCH,
@@ -86,7 +88,7 @@ class PagesAPI:
     ) -> None:
         if batch_size < 1 or write_batch_size < 1:
             raise ValueError("batch sizes must be at least 1")
-        self._executor = executor
+        super().__init__(runner)
         self._cache = cache
         self.batch_size = batch_size
         self.write_batch_size = write_batch_size
@@ -112,14 +114,16 @@ class PagesAPI:
 
     def _query(
         self, name: str, query: str, variables: Mapping[str, Any] | None = None
-    ) -> dict[str, Any]:
-        return self._executor.execute(Operation(name=name, query=query, variables=variables or {}))
+    ) -> Flow[dict[str, Any]]:
+        return (yield from execute(Operation(name=name, query=query, variables=variables or {})))
 
     def _mutate(
         self, name: str, query: str, variables: Mapping[str, Any] | None = None
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        return self._executor.execute_partial(
-            Operation(name=name, query=query, variables=variables or {}, mutation=True)
+    ) -> Flow[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        return (
+            yield from execute_partial(
+                Operation(name=name, query=query, variables=variables or {}, mutation=True)
+            )
         )
 
     def _invalidate(
@@ -130,6 +134,7 @@ class PagesAPI:
 
     # -- reads -----------------------------------------------------------------------------
 
+    @flow
     def list(
         self,
         *,
@@ -140,7 +145,7 @@ class PagesAPI:
         locale: str | None = None,
         creator_id: int | None = None,
         author_id: int | None = None,
-    ) -> builtins.list[PageListItem]:
+    ) -> Flow[builtins.list[PageListItem]]:
         """Every page matching the filters (the server has no offset), without content.
 
         ``order_by`` is ``ID``, ``CREATED``, ``PATH``, ``TITLE`` or ``UPDATED``;
@@ -156,47 +161,52 @@ class PagesAPI:
             creator_id=creator_id,
             author_id=author_id,
         )
-        return q.parse_list(self._query("pages.list", q.LIST, variables), "pages.list")
+        return q.parse_list((yield from self._query("pages.list", q.LIST, variables)), "pages.list")
 
-    def get(self, page_id: int) -> Page:
+    @flow
+    def get(self, page_id: int) -> Flow[Page]:
         """The page with id ``page_id``; :class:`PageNotFoundError` if there is none."""
         if self._cache is not None:
             cached = self._cache.get_by_id(page_id)
             if isinstance(cached, Page):
                 return cached
-        page = self._fetch(page_id)
+        page = yield from self._fetch(page_id)
         if self._cache is not None:
             self._cache.put(page)
         return page
 
-    def _fetch(self, page_id: int, operation: str = "pages.get") -> Page:
-        data = self._query(operation, q.GET, {"id": page_id})
+    def _fetch(self, page_id: int, operation: str = "pages.get") -> Flow[Page]:
+        data = yield from self._query(operation, q.GET, {"id": page_id})
         node = q.pages_field(data, "single", operation)
         if node is None:
             raise PageNotFoundError(f"page {page_id} does not exist", operation=operation)
         return q.parse_page(node, operation)
 
-    def get_by_path(self, path: str, locale: str = "en") -> Page:
+    @flow
+    def get_by_path(self, path: str, locale: str = "en") -> Flow[Page]:
         """The page at ``path`` in ``locale`` (needs manage:pages or delete:pages rights)."""
         if self._cache is not None:
             cached = self._cache.get_by_path(path, locale)
             if isinstance(cached, Page):
                 return cached
-        page = self._fetch_by_path(path, locale)
+        page = yield from self._fetch_by_path(path, locale)
         if self._cache is not None:
             self._cache.put(page)
         return page
 
-    def _fetch_by_path(self, path: str, locale: str, operation: str = "pages.get_by_path") -> Page:
-        data = self._query(operation, q.GET_BY_PATH, {"path": path, "locale": locale})
+    def _fetch_by_path(
+        self, path: str, locale: str, operation: str = "pages.get_by_path"
+    ) -> Flow[Page]:
+        data = yield from self._query(operation, q.GET_BY_PATH, {"path": path, "locale": locale})
         node = q.pages_field(data, "singleByPath", operation)
         if node is None:
             raise PageNotFoundError(f"no page at {locale}/{path}", operation=operation)
         return q.parse_page(node, operation)
 
+    @flow
     def get_many(
         self, ids: Sequence[int], *, batch_size: int | None = None
-    ) -> builtins.list[BatchResult[Page]]:
+    ) -> Flow[builtins.list[BatchResult[Page]]]:
         """Many pages in few requests (``batch_size`` aliased reads per request, default 50).
 
         Results keep the input order; a missing id gives that item a
@@ -210,7 +220,7 @@ class PagesAPI:
                 name=operation, query=q.get_many_document(len(chunk)), variables=variables
             )
             try:
-                data, errors = self._executor.execute_partial(op)
+                data, errors = yield from execute_partial(op)
             except AuthenticationError:
                 raise
             except WikiJSError as exc:
@@ -249,6 +259,7 @@ class PagesAPI:
             self._cache.put(page)
         return BatchResult(key=page_id, value=page)
 
+    @flow
     def tree(
         self,
         *,
@@ -257,7 +268,7 @@ class PagesAPI:
         mode: str = "ALL",
         locale: str = "en",
         include_ancestors: bool = False,
-    ) -> builtins.list[PageTreeItem]:
+    ) -> Flow[builtins.list[PageTreeItem]]:
         """Folders and pages of the navigation tree (``mode``: ALL, FOLDERS or PAGES)."""
         mode = mode.upper()
         if mode not in _TREE_MODES:
@@ -271,34 +282,40 @@ class PagesAPI:
                 "includeAncestors": include_ancestors or None,
             }
         )
-        return q.parse_tree(self._query("pages.tree", q.TREE, variables), "pages.tree")
+        return q.parse_tree((yield from self._query("pages.tree", q.TREE, variables)), "pages.tree")
 
+    @flow
     def search(
         self, query: str, *, path: str | None = None, locale: str | None = None
-    ) -> PageSearchResponse:
+    ) -> Flow[PageSearchResponse]:
         """Full-text search with the wiki's search engine."""
         variables = q.without_none({"query": query, "path": path, "locale": locale})
-        return q.parse_search(self._query("pages.search", q.SEARCH, variables), "pages.search")
+        return q.parse_search(
+            (yield from self._query("pages.search", q.SEARCH, variables)), "pages.search"
+        )
 
-    def tags(self) -> builtins.list[PageTag]:
+    @flow
+    def tags(self) -> Flow[builtins.list[PageTag]]:
         """Every tag of the wiki."""
-        return q.parse_tags(self._query("pages.tags", q.TAGS), "pages.tags")
+        return q.parse_tags((yield from self._query("pages.tags", q.TAGS)), "pages.tags")
 
-    def search_tags(self, query: str) -> builtins.list[str]:
+    @flow
+    def search_tags(self, query: str) -> Flow[builtins.list[str]]:
         """Tags that match ``query``."""
-        data = self._query("pages.search_tags", q.SEARCH_TAGS, {"query": query})
+        data = yield from self._query("pages.search_tags", q.SEARCH_TAGS, {"query": query})
         return q.parse_search_tags(data, "pages.search_tags")
 
+    @flow
     def history(
         self, page_id: int, *, offset_page: int | None = None, offset_size: int | None = None
-    ) -> PageHistory:
+    ) -> Flow[PageHistory]:
         """The version trail of a page, newest first."""
         operation = "pages.history"
         variables = q.without_none(
             {"id": page_id, "offsetPage": offset_page, "offsetSize": offset_size}
         )
         try:
-            data = self._query(operation, q.HISTORY, variables)
+            data = yield from self._query(operation, q.HISTORY, variables)
         except WikiJSError as exc:
             if is_missing_page_typeerror(exc):
                 raise PageNotFoundError(
@@ -312,34 +329,41 @@ class PagesAPI:
             raise PageNotFoundError(f"page {page_id} does not exist", operation=operation)
         return q.parse_history(data, operation)
 
-    def version(self, page_id: int, version_id: int) -> PageVersion:
+    @flow
+    def version(self, page_id: int, version_id: int) -> Flow[PageVersion]:
         """One stored version of a page."""
         operation = "pages.version"
-        data = self._query(operation, q.VERSION, {"pageId": page_id, "versionId": version_id})
+        data = yield from self._query(
+            operation, q.VERSION, {"pageId": page_id, "versionId": version_id}
+        )
         if q.pages_field(data, "version", operation) is None:
             raise PageNotFoundError(
                 f"page {page_id} has no version {version_id}", operation=operation
             )
         return q.parse_version(data, operation)
 
-    def links(self, locale: str = "en") -> builtins.list[PageLink]:
+    @flow
+    def links(self, locale: str = "en") -> Flow[builtins.list[PageLink]]:
         """Every page of ``locale`` with the paths it links to."""
-        data = self._query("pages.links", q.LINKS, {"locale": locale})
+        data = yield from self._query("pages.links", q.LINKS, {"locale": locale})
         return q.parse_links(data, "pages.links")
 
-    def check_conflicts(self, page_id: int, checkout_date: str | datetime) -> bool:
+    @flow
+    def check_conflicts(self, page_id: int, checkout_date: str | datetime) -> Flow[bool]:
         """Whether the page changed since ``checkout_date``."""
         variables = {"id": page_id, "checkoutDate": q.checkout_date(checkout_date)}
-        data = self._query("pages.check_conflicts", q.CHECK_CONFLICTS, variables)
+        data = yield from self._query("pages.check_conflicts", q.CHECK_CONFLICTS, variables)
         return q.parse_check_conflicts(data, "pages.check_conflicts")
 
-    def conflict_latest(self, page_id: int) -> PageConflictLatest:
+    @flow
+    def conflict_latest(self, page_id: int) -> Flow[PageConflictLatest]:
         """The latest saved state of a page, for resolving a conflict."""
-        data = self._query("pages.conflict_latest", q.CONFLICT_LATEST, {"id": page_id})
+        data = yield from self._query("pages.conflict_latest", q.CONFLICT_LATEST, {"id": page_id})
         return q.parse_conflict_latest(data, "pages.conflict_latest")
 
     # -- writes ----------------------------------------------------------------------------
 
+    @flow
     def create(
         self,
         path: str,
@@ -356,7 +380,7 @@ class PagesAPI:
         publish_end_date: str = "",
         script_css: str = "",
         script_js: str = "",
-    ) -> Page:
+    ) -> Flow[Page]:
         """Create a page and return it.
 
         Raises :class:`IllegalPathError` before any request for a path Wiki.js would
@@ -381,19 +405,19 @@ class PagesAPI:
         )
         operation = "pages.create"
         try:
-            data, errors = self._mutate(operation, q.CREATE, q.create_variables(item))
+            data, errors = yield from self._mutate(operation, q.CREATE, q.create_variables(item))
         except WikiJSError as exc:
             if _is_ambiguous(exc):
-                return self._confirm_ambiguous_create(item, exc, operation)
+                return (yield from self._confirm_ambiguous_create(item, exc, operation))
             raise
         finally:
             self._invalidate(path=item.path, locale=item.locale)
         node = q.pages_field(data, "create", operation) if data.get("pages") is not None else None
-        return self._finish_create(item, node, errors, operation)
+        return (yield from self._finish_create(item, node, errors, operation))
 
     def _finish_create(
         self, item: PageCreate, node: Any, errors: Sequence[Mapping[str, Any]], operation: str
-    ) -> Page:
+    ) -> Flow[Page]:
         if not isinstance(node, Mapping):
             if errors:
                 raise error_from_graphql(errors, operation)
@@ -402,20 +426,22 @@ class PagesAPI:
             raise_for_result(node.get("responseResult"), operation)
         except TreeRebuildError as exc:
             try:
-                page = self._fetch_by_path(item.path, item.locale, operation)
+                page = yield from self._fetch_by_path(item.path, item.locale, operation)
             except PageNotFoundError:
                 raise exc from None
             self._mark_tree_stale(operation, exc, f"{item.locale}/{item.path} exists")
             return page
         if not isinstance(node.get("page"), Mapping):
             # Created, but the answer carries no page: read it.
-            return self._fetch_by_path(item.path, item.locale, operation)
+            return (yield from self._fetch_by_path(item.path, item.locale, operation))
         return q.page_from_write(node.get("page"), _sent_create(item), operation)
 
-    def _confirm_ambiguous_create(self, item: PageCreate, exc: WikiJSError, operation: str) -> Page:
+    def _confirm_ambiguous_create(
+        self, item: PageCreate, exc: WikiJSError, operation: str
+    ) -> Flow[Page]:
         """After a create failed ambiguously: the page, if the server did create it."""
         try:
-            page = self._fetch_by_path(item.path, item.locale, operation)
+            page = yield from self._fetch_by_path(item.path, item.locale, operation)
         except PageNotFoundError:
             raise exc from None
         except WikiJSError as lookup_error:
@@ -441,6 +467,7 @@ class PagesAPI:
         )
         return page
 
+    @flow
     def update(
         self,
         page_id: int,
@@ -457,7 +484,7 @@ class PagesAPI:
         script_css: str | UnsetType = UNSET,
         script_js: str | UnsetType = UNSET,
         editor: str | UnsetType = UNSET,
-    ) -> Page:
+    ) -> Flow[Page]:
         """Change some fields of a page; the others keep their current values.
 
         Wiki.js replaces the whole page on update, so this reads the page first (skip the
@@ -481,18 +508,18 @@ class PagesAPI:
             editor=editor,
         )
         operation = "pages.update"
-        base = current if current is not None else self._fetch(page_id, operation)
+        base = current if current is not None else (yield from self._fetch(page_id, operation))
         if base.id != page_id:
             raise ValueError(f"current is page {base.id}, not page {page_id}")
         changes = item.changes()
         merged = q.merge_update(base, changes)
         variables = q.update_variables(page_id, merged, editor_changed="editor" in changes)
         try:
-            data, errors = self._mutate(operation, q.UPDATE, variables)
+            data, errors = yield from self._mutate(operation, q.UPDATE, variables)
         finally:
             self._invalidate(page_id)
         node = q.pages_field(data, "update", operation) if data.get("pages") is not None else None
-        return self._finish_update(page_id, base, merged, node, errors, operation)
+        return (yield from self._finish_update(page_id, base, merged, node, errors, operation))
 
     def _finish_update(
         self,
@@ -502,7 +529,7 @@ class PagesAPI:
         node: Any,
         errors: Sequence[Mapping[str, Any]],
         operation: str,
-    ) -> Page:
+    ) -> Flow[Page]:
         if not isinstance(node, Mapping):
             if errors:
                 raise error_from_graphql(errors, operation)
@@ -510,24 +537,25 @@ class PagesAPI:
         try:
             raise_for_result(node.get("responseResult"), operation)
         except TreeRebuildError as exc:
-            page = self._fetch(page_id, operation)
+            page = yield from self._fetch(page_id, operation)
             self._mark_tree_stale(operation, exc, f"page {page_id} was updated")
             return page
         return q.page_from_write(node.get("page"), dict(merged), operation, fallback=base)
 
-    def delete(self, page_id: int) -> None:
+    @flow
+    def delete(self, page_id: int) -> Flow[None]:
         """Delete a page (its history goes with it)."""
         operation = "pages.delete"
         try:
-            data, errors = self._mutate(operation, q.DELETE, {"id": page_id})
+            data, errors = yield from self._mutate(operation, q.DELETE, {"id": page_id})
         finally:
             self._invalidate(page_id)
         node = q.pages_field(data, "delete", operation) if data.get("pages") is not None else None
-        self._finish_delete(page_id, node, errors, operation)
+        yield from self._finish_delete(page_id, node, errors, operation)
 
     def _finish_delete(
         self, page_id: int, node: Any, errors: Sequence[Mapping[str, Any]], operation: str
-    ) -> None:
+    ) -> Flow[None]:
         if not isinstance(node, Mapping):
             if errors:
                 raise error_from_graphql(errors, operation)
@@ -536,62 +564,72 @@ class PagesAPI:
             raise_for_result(node.get("responseResult"), operation)
         except TreeRebuildError as exc:
             try:
-                self._fetch(page_id, operation)
+                yield from self._fetch(page_id, operation)
             except PageNotFoundError:
                 self._mark_tree_stale(operation, exc, f"page {page_id} is gone")
                 return
             raise exc from None
 
-    def move(self, page_id: int, path: str, locale: str | None = None) -> None:
+    @flow
+    def move(self, page_id: int, path: str, locale: str | None = None) -> Flow[None]:
         """Move a page to ``path`` (and ``locale``; default: its current one). Id and
         history are kept."""
         check_path(path)
         operation = "pages.move"
         if locale is None:
-            locale = self._fetch(page_id, operation).locale
+            locale = (yield from self._fetch(page_id, operation)).locale
         variables = {"id": page_id, "destinationPath": path, "destinationLocale": locale}
         try:
-            data, errors = self._mutate(operation, q.MOVE, variables)
+            data, errors = yield from self._mutate(operation, q.MOVE, variables)
         finally:
             self._invalidate(page_id)
             self._invalidate(path=path, locale=locale)
         node = q.pages_field(data, "move", operation) if data.get("pages") is not None else None
-        self._finish_simple(
-            node,
-            errors,
-            operation,
-            page_id,
-            f"page {page_id} is at {locale}/{path}",
-            expect_path=(locale, path),
+        (
+            yield from self._finish_simple(
+                node,
+                errors,
+                operation,
+                page_id,
+                f"page {page_id} is at {locale}/{path}",
+                expect_path=(locale, path),
+            )
         )
 
-    def restore(self, page_id: int, version_id: int) -> None:
+    @flow
+    def restore(self, page_id: int, version_id: int) -> Flow[None]:
         """Restore a stored version (this also restores its path: the page may move back)."""
         operation = "pages.restore"
         try:
-            data, errors = self._mutate(
+            data, errors = yield from self._mutate(
                 operation, q.RESTORE, {"pageId": page_id, "versionId": version_id}
             )
         finally:
             self._invalidate(page_id)
         node = q.pages_field(data, "restore", operation) if data.get("pages") is not None else None
-        self._finish_simple(node, errors, operation, page_id, f"page {page_id} was restored")
+        (
+            yield from self._finish_simple(
+                node, errors, operation, page_id, f"page {page_id} was restored"
+            )
+        )
 
-    def render(self, page_id: int) -> None:
+    @flow
+    def render(self, page_id: int) -> Flow[None]:
         """Re-render a page's HTML."""
         operation = "pages.render"
-        data, errors = self._mutate(operation, q.RENDER, {"id": page_id})
+        data, errors = yield from self._mutate(operation, q.RENDER, {"id": page_id})
         node = q.pages_field(data, "render", operation) if data.get("pages") is not None else None
-        self._finish_simple(node, errors, operation, None, "")
+        yield from self._finish_simple(node, errors, operation, None, "")
 
-    def rebuild_tree(self) -> None:
+    @flow
+    def rebuild_tree(self) -> Flow[None]:
         """Rebuild the page tree (navigation); clears :attr:`tree_stale`."""
         operation = "pages.rebuild_tree"
-        data, errors = self._mutate(operation, q.REBUILD_TREE)
+        data, errors = yield from self._mutate(operation, q.REBUILD_TREE)
         node = (
             q.pages_field(data, "rebuildTree", operation) if data.get("pages") is not None else None
         )
-        self._finish_simple(node, errors, operation, None, "")
+        yield from self._finish_simple(node, errors, operation, None, "")
         self._tree_stale = False
 
     def _finish_simple(
@@ -603,7 +641,7 @@ class PagesAPI:
         what: str,
         *,
         expect_path: tuple[str, str] | None = None,
-    ) -> None:
+    ) -> Flow[None]:
         if not isinstance(node, Mapping):
             if errors:
                 raise error_from_graphql(errors, operation)
@@ -614,7 +652,7 @@ class PagesAPI:
             if page_id is None:
                 raise
             try:
-                page = self._fetch(page_id, operation)
+                page = yield from self._fetch(page_id, operation)
             except PageNotFoundError:
                 raise exc from None
             if expect_path is not None and (page.locale, page.path) != expect_path:
@@ -623,9 +661,10 @@ class PagesAPI:
 
     # -- batched writes --------------------------------------------------------------------
 
+    @flow
     def create_many(
         self, items: Sequence[PageCreate], *, batch_size: int | None = None
-    ) -> builtins.list[BatchResult[Page]]:
+    ) -> Flow[builtins.list[BatchResult[Page]]]:
         """Create many pages, ``batch_size`` (default 10) aliased creates per request.
 
         The server runs them serially, in order. Results keep the input order; each
@@ -647,14 +686,14 @@ class PagesAPI:
             for pos, index in enumerate(chunk):
                 variables.update(q.suffixed(q.create_variables(items[index]), pos))
             try:
-                data, errors = self._mutate(
+                data, errors = yield from self._mutate(
                     operation, q.create_many_document(len(chunk)), variables
                 )
             except AuthenticationError:
                 raise
             except WikiJSError as exc:
                 for index in chunk:
-                    results[index] = self._ambiguous_item(items[index], exc, operation)
+                    results[index] = yield from self._ambiguous_item(items[index], exc, operation)
                 continue
             finally:
                 for index in chunk:
@@ -665,7 +704,7 @@ class PagesAPI:
                 node = data.get(aliases[pos])
                 create = node.get("create") if isinstance(node, Mapping) else None
                 try:
-                    page = self._finish_create(
+                    page = yield from self._finish_create(
                         items[index], create, grouped.for_alias(aliases[pos]), operation
                     )
                 except WikiJSError as exc:
@@ -676,17 +715,20 @@ class PagesAPI:
 
     def _ambiguous_item(
         self, item: PageCreate, exc: WikiJSError, operation: str
-    ) -> BatchResult[Page]:
+    ) -> Flow[BatchResult[Page]]:
         if not _is_ambiguous(exc):
             return BatchResult(key=item, error=exc)
         try:
-            return BatchResult(key=item, value=self._confirm_ambiguous_create(item, exc, operation))
+            return BatchResult(
+                key=item, value=(yield from self._confirm_ambiguous_create(item, exc, operation))
+            )
         except WikiJSError as error:
             return BatchResult(key=item, error=error)
 
+    @flow
     def update_many(
         self, items: Sequence[PageUpdate], *, batch_size: int | None = None
-    ) -> builtins.list[BatchResult[Page]]:
+    ) -> Flow[builtins.list[BatchResult[Page]]]:
         """Safe partial updates of many pages (see :meth:`update`).
 
         Pages without ``current`` are read first with :meth:`get_many`; then
@@ -698,7 +740,8 @@ class PagesAPI:
         bases: dict[int, Page] = {}
         to_read = [item.page_id for item in items if item.current is None]
         if to_read:
-            for read in self.get_many(list(dict.fromkeys(to_read))):
+            reads = yield from PagesAPI.get_many.flow(self, list(dict.fromkeys(to_read)))
+            for read in reads:
                 if read.value is not None:
                     bases[read.key] = read.value
                 elif read.error is not None:
@@ -728,7 +771,7 @@ class PagesAPI:
                     )
                 )
             try:
-                data, errors = self._mutate(
+                data, errors = yield from self._mutate(
                     operation, q.update_many_document(len(chunk)), variables
                 )
             except AuthenticationError:
@@ -746,7 +789,7 @@ class PagesAPI:
                 node = data.get(aliases[pos])
                 update = node.get("update") if isinstance(node, Mapping) else None
                 try:
-                    page = self._finish_update(
+                    page = yield from self._finish_update(
                         items[index].page_id,
                         base,
                         merged,
@@ -760,9 +803,10 @@ class PagesAPI:
                     results[index] = BatchResult(key=items[index], value=page)
         return [r for r in results if r is not None]
 
+    @flow
     def delete_many(
         self, ids: Sequence[int], *, batch_size: int | None = None
-    ) -> builtins.list[BatchResult[None]]:
+    ) -> Flow[builtins.list[BatchResult[None]]]:
         """Delete many pages, ``batch_size`` (default 10) aliased deletes per request."""
         operation = "pages.delete_many"
         results: builtins.list[BatchResult[None]] = []
@@ -771,7 +815,7 @@ class PagesAPI:
             for pos, page_id in enumerate(chunk):
                 variables.update(q.suffixed({"id": page_id}, pos))
             try:
-                data, errors = self._mutate(
+                data, errors = yield from self._mutate(
                     operation, q.delete_many_document(len(chunk)), variables
                 )
             except AuthenticationError:
@@ -788,7 +832,11 @@ class PagesAPI:
                 node = data.get(aliases[pos])
                 delete = node.get("delete") if isinstance(node, Mapping) else None
                 try:
-                    self._finish_delete(page_id, delete, grouped.for_alias(aliases[pos]), operation)
+                    (
+                        yield from self._finish_delete(
+                            page_id, delete, grouped.for_alias(aliases[pos]), operation
+                        )
+                    )
                 except WikiJSError as exc:
                     results.append(BatchResult(key=page_id, error=exc))
                 else:

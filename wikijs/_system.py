@@ -2,46 +2,41 @@
 
 from __future__ import annotations
 
+from wikijs._flow import Flow, M, Resource, execute, flow
 from wikijs._graphql import system as gql
-from wikijs._graphql._executor import Executor, Operation
+from wikijs._graphql._executor import Operation
 from wikijs.models._system import NavigationTree, SiteConfig, SystemInfo
 
 __all__ = ["NavigationAPI", "SiteAPI", "SystemAPI"]
 
 
-class SystemAPI:
+class SystemAPI(Resource[M]):
     """``client.system``."""
 
-    def __init__(self, executor: Executor) -> None:
-        self._executor = executor
-
-    def info(self) -> SystemInfo:
+    @flow
+    def info(self) -> Flow[SystemInfo]:
         """Wiki.js version, database, platform and totals (needs ``manage:system``)."""
         op = "system.info"
-        return gql.parse_system_info(self._executor.execute(Operation(op, gql.SYSTEM_INFO)), op)
+        return gql.parse_system_info((yield from execute(Operation(op, gql.SYSTEM_INFO))), op)
 
 
-class SiteAPI:
+class SiteAPI(Resource[M]):
     """``client.site``."""
 
-    def __init__(self, executor: Executor) -> None:
-        self._executor = executor
-
-    def config(self) -> SiteConfig:
+    @flow
+    def config(self) -> Flow[SiteConfig]:
         """The site's settings: host, title, upload limits..."""
         op = "site.config"
-        return gql.parse_site_config(self._executor.execute(Operation(op, gql.SITE_CONFIG)), op)
+        return gql.parse_site_config((yield from execute(Operation(op, gql.SITE_CONFIG))), op)
 
 
-class NavigationAPI:
+class NavigationAPI(Resource[M]):
     """``client.navigation``."""
 
-    def __init__(self, executor: Executor) -> None:
-        self._executor = executor
-
-    def tree(self) -> list[NavigationTree]:
+    @flow
+    def tree(self) -> Flow[list[NavigationTree]]:
         """The navigation menu, one tree per locale."""
         op = "navigation.tree"
         return gql.parse_navigation_tree(
-            self._executor.execute(Operation(op, gql.NAVIGATION_TREE)), op
+            (yield from execute(Operation(op, gql.NAVIGATION_TREE))), op
         )

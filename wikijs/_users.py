@@ -7,40 +7,46 @@ from collections.abc import Iterable
 from typing import Any
 
 from wikijs._errors import GraphQLError, InvalidResponseError, UserNotFoundError
+from wikijs._flow import Flow, M, Resource, Runner, execute, flow
 from wikijs._graphql import users as gql
-from wikijs._graphql._executor import Executor, Operation
+from wikijs._graphql._executor import Operation
 from wikijs._logging import MASKER
 from wikijs.models._users import User, UserLastLogin, UserListItem, UserProfile
 
 __all__ = ["UsersAPI"]
 
 
-class UsersAPI:
+class UsersAPI(Resource[M]):
     """``client.users``: the wiki's user accounts (most calls need ``manage:users``)."""
 
-    def __init__(self, executor: Executor) -> None:
-        self._executor = executor
+    def __init__(self, runner: Runner[M]) -> None:
+        super().__init__(runner)
 
-    def _query(self, name: str, query: str, variables: dict[str, Any] | None = None) -> Any:
-        return self._executor.execute(Operation(name, query, variables or {}))
+    def _query(self, name: str, query: str, variables: dict[str, Any] | None = None) -> Flow[Any]:
+        return (yield from execute(Operation(name, query, variables or {})))
 
-    def _write(self, name: str, query: str, field: str, variables: dict[str, Any]) -> Any:
-        data = self._executor.execute(Operation(name, query, variables, mutation=True))
+    def _write(self, name: str, query: str, field: str, variables: dict[str, Any]) -> Flow[Any]:
+        data = yield from execute(Operation(name, query, variables, mutation=True))
         return gql.check_write(data, field, name)
 
     # -- reads -----------------------------------------------------------------------------
 
-    def list(self) -> list[UserListItem]:
+    @flow
+    def list(self) -> Flow[list[UserListItem]]:
         """Every user, including the system ones (Guest)."""
         op = "users.list"
-        return gql.parse_list(self._query(op, gql.LIST), "list", op)
+        return gql.parse_list((yield from self._query(op, gql.LIST)), "list", op)
 
-    def search(self, query: str) -> builtins.list[UserListItem]:
+    @flow
+    def search(self, query: str) -> Flow[builtins.list[UserListItem]]:
         """Users whose email or name contains ``query`` (the server returns at most a few)."""
         op = "users.search"
-        return gql.parse_list(self._query(op, gql.SEARCH, {"query": query}), "search", op)
+        return gql.parse_list(
+            (yield from self._query(op, gql.SEARCH, {"query": query})), "search", op
+        )
 
-    def get(self, user_id: int) -> User:
+    @flow
+    def get(self, user_id: int) -> Flow[User]:
         """One user with its groups (:class:`~wikijs.UserNotFoundError` if missing).
 
         For a missing id Wiki.js does not answer null but fails inside its resolver
@@ -48,7 +54,7 @@ class UsersAPI:
         """
         op = "users.get"
         try:
-            data = self._query(op, gql.GET, {"id": user_id})
+            data = yield from self._query(op, gql.GET, {"id": user_id})
         except GraphQLError as exc:
             if type(exc) is not GraphQLError:  # syntax/validation errors stay what they are
                 raise
@@ -60,18 +66,21 @@ class UsersAPI:
             ) from exc
         return gql.parse_user(data, user_id, op)
 
-    def profile(self) -> UserProfile:
+    @flow
+    def profile(self) -> Flow[UserProfile]:
         """The authenticated user's own profile."""
         op = "users.profile"
-        return gql.parse_profile(self._query(op, gql.PROFILE), op)
+        return gql.parse_profile((yield from self._query(op, gql.PROFILE)), op)
 
-    def last_logins(self) -> builtins.list[UserLastLogin]:
+    @flow
+    def last_logins(self) -> Flow[builtins.list[UserLastLogin]]:
         """The users who logged in most recently."""
         op = "users.last_logins"
-        return gql.parse_last_logins(self._query(op, gql.LAST_LOGINS), op)
+        return gql.parse_last_logins((yield from self._query(op, gql.LAST_LOGINS)), op)
 
     # -- writes ----------------------------------------------------------------------------
 
+    @flow
     def create(
         self,
         email: str,
@@ -82,7 +91,7 @@ class UsersAPI:
         groups: Iterable[int] = (),
         must_change_password: bool = False,
         send_welcome_email: bool = False,
-    ) -> User:
+    ) -> Flow[User]:
         """Create a user and return it as the server stored it."""
         if password:
             MASKER.register(password)
@@ -97,21 +106,23 @@ class UsersAPI:
         }
         if password is not None:
             variables["passwordRaw"] = password
-        node = self._write(op, gql.CREATE, "create", variables)
+        node = yield from self._write(op, gql.CREATE, "create", variables)
         user_id = gql.created_id(node)
         if user_id is None:
-            user_id = self._find_id_by_email(email, op)
-        return self.get(user_id)
+            user_id = yield from self._find_id_by_email(email, op)
+        return (yield from UsersAPI.get.flow(self, user_id))
 
-    def _find_id_by_email(self, email: str, operation: str) -> int:
+    def _find_id_by_email(self, email: str, operation: str) -> Flow[int]:
         wanted = email.strip().lower()
-        matches = [u.id for u in self.list() if u.email.strip().lower() == wanted]
+        users = yield from UsersAPI.list.flow(self)
+        matches = [u.id for u in users if u.email.strip().lower() == wanted]
         if not matches:
             raise InvalidResponseError(
                 f"user {email!r} was created but is not listed", operation=operation
             )
         return max(matches)
 
+    @flow
     def update(
         self,
         user_id: int,
@@ -125,7 +136,7 @@ class UsersAPI:
         timezone: str | None = None,
         date_format: str | None = None,
         appearance: str | None = None,
-    ) -> None:
+    ) -> Flow[None]:
         """Change the given fields; the others keep their value. ``groups`` replaces the
         user's group memberships. Nothing given: no request."""
         if new_password:
@@ -144,24 +155,33 @@ class UsersAPI:
         given = {key: value for key, value in changes.items() if value is not None}
         if not given:
             return
-        self._write("users.update", gql.UPDATE, "update", {"id": user_id, **given})
+        yield from self._write("users.update", gql.UPDATE, "update", {"id": user_id, **given})
 
-    def delete(self, user_id: int, replace_id: int) -> None:
+    @flow
+    def delete(self, user_id: int, replace_id: int) -> Flow[None]:
         """Delete a user; their pages and content are reassigned to ``replace_id``."""
-        self._write("users.delete", gql.DELETE, "delete", {"id": user_id, "replaceId": replace_id})
+        yield from self._write(
+            "users.delete", gql.DELETE, "delete", {"id": user_id, "replaceId": replace_id}
+        )
 
-    def activate(self, user_id: int) -> None:
+    @flow
+    def activate(self, user_id: int) -> Flow[None]:
         """Allow the user to log in again."""
-        self._write("users.activate", gql.ACTIVATE, "activate", {"id": user_id})
+        yield from self._write("users.activate", gql.ACTIVATE, "activate", {"id": user_id})
 
-    def deactivate(self, user_id: int) -> None:
+    @flow
+    def deactivate(self, user_id: int) -> Flow[None]:
         """Block the user from logging in."""
-        self._write("users.deactivate", gql.DEACTIVATE, "deactivate", {"id": user_id})
+        yield from self._write("users.deactivate", gql.DEACTIVATE, "deactivate", {"id": user_id})
 
-    def verify(self, user_id: int) -> None:
+    @flow
+    def verify(self, user_id: int) -> Flow[None]:
         """Mark the user's email address as verified."""
-        self._write("users.verify", gql.VERIFY, "verify", {"id": user_id})
+        yield from self._write("users.verify", gql.VERIFY, "verify", {"id": user_id})
 
-    def reset_password(self, user_id: int) -> None:
+    @flow
+    def reset_password(self, user_id: int) -> Flow[None]:
         """Send the user a password reset email."""
-        self._write("users.reset_password", gql.RESET_PASSWORD, "resetPassword", {"id": user_id})
+        yield from self._write(
+            "users.reset_password", gql.RESET_PASSWORD, "resetPassword", {"id": user_id}
+        )

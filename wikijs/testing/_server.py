@@ -143,13 +143,13 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()
         except _TooLarge:
             self.close_connection = True
-            self._write(text_response(413, "request entity too large"))
             self._log(path, "other", (), 413, started)
+            self._write(text_response(413, "request entity too large"))
             return
         except ValueError:  # a malformed Content-Length or chunk size
             self.close_connection = True
-            self._write(text_response(400, "Bad Request"))
             self._log(path, "other", (), 400, started)
+            self._write(text_response(400, "Bad Request"))
             return
         request = HttpRequest(
             method=self.command,
@@ -171,18 +171,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._write(response)
             return
         if decision.drop_before:
-            self._drop()
             self._log(path, classified.kind, classified.operations, None, started, fault_name)
+            self._drop()
             return
         try:
             response = runtime.submit(runtime.engine.handle(classified, request)).result()
         except Exception:  # noqa: BLE001 - the emulator is stopping or crashed: no answer
-            self._drop()
             self._log(path, classified.kind, classified.operations, None, started, fault_name)
+            self._drop()
             return
         if decision.drop_after:
-            self._drop()
             self._log(path, classified.kind, classified.operations, None, started, fault_name)
+            self._drop()
             return
         # Log before answering, so a client that saw the answer also sees the entry.
         self._log(

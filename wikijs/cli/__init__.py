@@ -1,0 +1,17 @@
+"""The ``wikijs`` command line (typer + rich): pages, assets, users, groups, export, info.
+
+Thin commands over :class:`wikijs.WikiJSClient`; one error boundary
+(:class:`wikijs.cli._common.BoundaryGroup`); credentials from the environment only.
+"""
+
+from __future__ import annotations
+
+from ._app import (
+    app,
+    main,
+)
+
+__all__ = [
+    "app",
+    "main",
+]
