@@ -4,9 +4,10 @@ Wiki.js itself only limits logins, password resets and comments, but every write
 render and tree-rebuild jobs on the server, so a client that writes in a tight loop slows
 the wiki down for everybody. :class:`RateLimiter` spaces requests out.
 
-:meth:`RateLimiter.reserve` does all the bookkeeping and returns how long to wait, so the
-sync client calls :meth:`RateLimiter.acquire` (reserve + sleep) and the async client does
-``await asyncio.sleep(limiter.reserve(op))``. Clock and sleep are injectable.
+:meth:`RateLimiter.reserve` does all the bookkeeping and returns how long to wait; both
+clients reserve and then sleep with their own sleep function (``time.sleep``, or
+``asyncio.sleep`` in the async client). :meth:`RateLimiter.acquire` (reserve + sleep) is
+for callers that use a limiter directly. Clock and sleep are injectable.
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
-"""The one seam between resources (pages, assets, users, ...) and the transport.
+"""What a resource asks the transport to send: one GraphQL :class:`Operation`.
 
-Resource classes build GraphQL documents and parse answers; they never touch the
-network. They talk to an :class:`Executor`, which the sync client implements over
-``requests`` and the async client over ``aiohttp``.
+Resource flows (:mod:`wikijs._flow`) build operations from the documents in
+:mod:`wikijs._graphql` and parse the answers; they never touch the network. The sync
+transport sends them with ``requests``, the async one with ``aiohttp``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,23 +25,3 @@ class Operation:
     query: str
     variables: Mapping[str, Any] = field(default_factory=dict)
     mutation: bool = False
-
-
-class Executor(Protocol):
-    """Sends operations and returns the ``data`` member of the answer.
-
-    Raises the package's exceptions (``wikijs.WikiJSError`` subclasses) for transport
-    failures, HTTP errors and GraphQL ``errors[]``. It does *not* interpret mutation
-    ``responseResult`` objects: that is the resource's job (see ``raise_for_result``).
-    """
-
-    def execute(self, op: Operation) -> dict[str, Any]: ...
-
-    def execute_partial(self, op: Operation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Like ``execute`` but returns ``(data, errors)`` without raising for
-        GraphQL errors, for aliased batch documents where one item may fail."""
-        ...
-
-    def upload(self, folder_id: int, filename: str, content: bytes, mime: str) -> None: ...
-
-    def download(self, path: str) -> bytes: ...
