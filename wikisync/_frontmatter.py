@@ -148,18 +148,24 @@ def _as_python_tree(node: yaml.Node | None) -> int:
     stack: list[tuple[yaml.Node, int]] = [(node, 0)] if node is not None else []
     while stack:
         current, depth = stack.pop()
-        if isinstance(current, yaml.ScalarNode):
+        if current.__class__ is yaml.ScalarNode:
             if current.style == "":
                 current.style = None
             continue
         depth += 1
         deepest = max(deepest, depth)
-        if isinstance(current, yaml.SequenceNode):
-            stack.extend((child, depth) for child in current.value)
-        elif isinstance(current, yaml.MappingNode):
+        if current.__class__ is yaml.MappingNode:
             for key, value in current.value:
-                stack.append((key, depth))
-                stack.append((value, depth))
+                if key.__class__ is yaml.ScalarNode and value.__class__ is yaml.ScalarNode:
+                    if key.style == "":  # the usual case, a plain key: value, inline
+                        key.style = None
+                    if value.style == "":
+                        value.style = None
+                else:
+                    stack.append((key, depth))
+                    stack.append((value, depth))
+        else:
+            stack.extend((child, depth) for child in current.value)
     return deepest
 
 

@@ -575,7 +575,8 @@ class _Run:
     def repo_relative(self, source: str) -> str:
         if not source:
             return ""
-        path = (self.content_dir / source).resolve()
+        # Lexically: a symbolic link is named as itself, not as the file it points to.
+        path = Path(os.path.normpath(self.content_dir / source))
         try:
             return path.relative_to(self.workspace).as_posix()
         except ValueError:

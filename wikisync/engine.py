@@ -729,8 +729,8 @@ def apply_run(
             statuses += [r.status for r in report.asset_results]
             written = statuses.count("ok")
             raise StateError(
-                f"{written} change(s) were applied, but the state recording them could not be "
-                f"saved ({exc}). Run `wikisync apply` again: it matches the pages written to "
+                f"{written} change(s) were applied, but saving the state that records them "
+                f"failed ({exc}). Run `wikisync apply` again: it matches the pages written to "
                 "their files and records them."
             ) from exc
     return report

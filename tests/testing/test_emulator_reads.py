@@ -231,7 +231,9 @@ def test_listing_ten_thousand_pages_is_fast(wikijs_emulator_factory: Any) -> Non
         emulator.stop()
 
 
-def test_long_lists_keep_aliases_fragments_typename_and_skip(wikijs_emulator: WikiJSEmulator) -> None:
+def test_long_lists_keep_aliases_fragments_typename_and_skip(
+    wikijs_emulator: WikiJSEmulator,
+) -> None:
     for i in range(40):
         wikijs_emulator.add_page(f"many/{i:02d}", "x", title=f"T{i}", tags=["t"] if i % 2 else [])
     query = """query ($skip: Boolean!) { pages { list(orderBy: PATH) {

@@ -1,0 +1,198 @@
+"""An apply killed at any point (SIGKILL: no cleanup at all) costs nothing.
+
+``wikisync apply`` runs as a subprocess against an emulator whose writes take time; the
+test watches the emulator's request log and kills the process after K writes. The next
+apply must finish the job without duplicates, and the lock the killed run left on the
+state page must not block it: on the same host, a lock whose process is gone is ignored.
+A lock held by another host is respected until it expires, or until ``--break-lock``.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from rel_helpers import (
+    Site,
+    WriteWatcher,
+    duplicated_paths,
+    missing_or_wrong,
+    numbered_site,
+    outside_root,
+    page_file,
+    pages_under,
+    plan_in_process,
+    run_cli,
+    seed_outside_root,
+    start_cli,
+    state_document,
+    state_pages,
+    wiki_env,
+    write_files,
+)
+
+from wikijs.testing import WikiJSEmulator
+from wikisync.state import Lock, dump_state, load_state
+
+PAGES = 10
+LATENCY = {"pages.create": 0.12, "pages.update": 0.12}
+
+
+def _kill_after(emulator: WikiJSEmulator, writes: int, *args: str | Path) -> tuple[int, int]:
+    """Start ``wikisync apply``; SIGKILL it once ``writes`` writes have completed.
+
+    Returns the killed process's pid and how many writes reached the wiki in the end
+    (a write already sent when the process died still lands)."""
+    watcher = WriteWatcher(emulator)
+    before = watcher.count()
+    proc = start_cli(*args, env=wiki_env(emulator))
+    try:
+        assert watcher.wait_for(before + writes), "the apply did not get that far"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    watcher.settle(quiet=0.6)  # writes already sent still land
+    return proc.pid, watcher.count() - before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pages_written", [0, 1, 4, PAGES - 1, PAGES])
+def test_killed_first_apply_then_rerun_converges(pages_written: int, tmp_path: Path) -> None:
+    site = numbered_site(tmp_path / "site", PAGES)
+    with WikiJSEmulator(write_latency=LATENCY) as emulator:
+        outside = seed_outside_root(emulator)
+        # The first write is the lock (the state page is created with it).
+        args = ("apply", site.directory, "--auto-approve", "--parallelism", "2")
+        pid, _ = _kill_after(emulator, 1 + pages_written, *args)
+        assert len(pages_under(emulator)) >= pages_written
+        assert duplicated_paths(emulator.pages()) == []
+        # The state is intact: still the lock with nothing recorded, or (killed only
+        # after its last write was sent) the complete new state.
+        left = load_state(state_pages(emulator)[0].content, root="handbook")
+        assert left.problem is None
+        if left.lock is not None:
+            assert left.lock.holder == f"{socket.gethostname()}:{pid}"
+            assert left.state.pages == {}
+        else:
+            assert pages_written == PAGES and len(left.state.pages) == PAGES
+
+        rerun = run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
+        assert rerun.returncode == 0, rerun
+        assert "lock" not in rerun.output.lower()
+        assert "0 failed." in rerun.stdout or "No changes." in rerun.stdout
+
+        assert missing_or_wrong(emulator, site) == []
+        assert duplicated_paths(emulator.pages()) == []
+        assert outside_root(emulator) == outside
+        assert len(state_pages(emulator)) == 1
+        doc = state_document(emulator)
+        assert doc["lock"] is None
+        assert len(doc["pages"]) == PAGES
+        assert not plan_in_process(site.directory, emulator).has_changes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pages_written", [1, 5])
+def test_killed_update_run_does_not_mistake_its_own_writes_for_hand_edits(
+    pages_written: int, tmp_path: Path
+) -> None:
+    """Pages the killed run already updated equal their files: the re-run leaves them
+    alone (no conflict, no second write) and updates only the rest."""
+    site = numbered_site(tmp_path / "site", PAGES)
+    with WikiJSEmulator(write_latency=LATENCY) as emulator:
+        first = run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
+        assert first.returncode == 0, first
+        for i in range(PAGES):
+            write_files(
+                site.directory,
+                {f"p{i:02d}.md": page_file(f"Page {i}", f"New text {i}.", (f"t{i % 3}", "sync"))},
+            )
+        expected = Site(
+            site.directory,
+            tuple(replace(p, body=f"New text {i}.") for i, p in enumerate(site.pages)),
+        )
+        args = ("apply", site.directory, "--auto-approve", "--parallelism", "1")
+        _, landed = _kill_after(emulator, 1 + pages_written, *args)
+        updated_by_killed_run = landed - 1  # the first write was the lock
+        assert pages_written <= updated_by_killed_run < PAGES
+        emulator.log.reset()
+        rerun = run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
+        assert rerun.returncode == 0, rerun
+        assert "conflict" not in rerun.output.lower()
+        updates = emulator.log.count("pages.update") - 2  # minus the lock and the state
+        assert updates == PAGES - updated_by_killed_run, rerun
+        assert missing_or_wrong(emulator, expected) == []
+        assert duplicated_paths(emulator.pages()) == []
+
+
+def _set_lock(emulator: WikiJSEmulator, holder: str, expires_in: float) -> None:
+    """Rewrite the state page as another machine's apply would leave it."""
+    page = state_pages(emulator)[0]
+    loaded = load_state(page.content, root="handbook")
+    now = datetime.now(timezone.utc)
+    lock = Lock.new("0123456789abcdef", holder, now - timedelta(seconds=60), 60 + expires_in)
+    emulator.edit_page(page.id, content=dump_state(loaded.state, lock=lock))
+
+
+@pytest.fixture
+def applied_once(tmp_path: Path, emulator: WikiJSEmulator) -> Path:
+    site = numbered_site(tmp_path / "site", 3)
+    first = run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
+    assert first.returncode == 0, first
+    (site.directory / "p00.md").write_text("---\ntitle: Page 0\n---\nChanged.\n", encoding="utf-8")
+    return site.directory
+
+
+def test_a_live_lock_from_another_host_refuses_and_writes_nothing(
+    applied_once: Path, emulator: WikiJSEmulator
+) -> None:
+    _set_lock(emulator, "ci-runner-7:4242", expires_in=600)
+    emulator.log.reset()
+    result = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
+    assert result.returncode == 1, result
+    assert "another wikisync apply (ci-runner-7:4242) holds the lock" in result.stderr
+    assert "--break-lock" in result.stderr
+    assert emulator.log.writes() == []
+
+
+def test_break_lock_takes_over_a_lock_from_another_host(
+    applied_once: Path, emulator: WikiJSEmulator
+) -> None:
+    _set_lock(emulator, "ci-runner-7:4242", expires_in=600)
+    result = run_cli(
+        "apply", applied_once, "--auto-approve", "--break-lock", env=wiki_env(emulator)
+    )
+    assert result.returncode == 0, result
+    assert "0 created, 1 updated" in result.stdout
+    assert state_document(emulator)["lock"] is None
+
+
+def test_an_expired_lock_from_another_host_is_ignored(
+    applied_once: Path, emulator: WikiJSEmulator
+) -> None:
+    _set_lock(emulator, "ci-runner-7:4242", expires_in=-1)
+    result = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
+    assert result.returncode == 0, result
+    assert "0 created, 1 updated" in result.stdout
+
+
+def test_a_live_lock_of_a_running_process_on_this_host_is_respected(
+    applied_once: Path, emulator: WikiJSEmulator
+) -> None:
+    """Same host, but the holder's process is alive (this test's own pid): refused."""
+    import os
+
+    _set_lock(emulator, f"{socket.gethostname()}:{os.getpid()}", expires_in=600)
+    emulator.log.reset()
+    result = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
+    assert result.returncode == 1, result
+    assert "holds the lock" in result.stderr
+    assert emulator.log.writes() == []
