@@ -132,7 +132,7 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
         "Adopted (existing pages a file claims; recorded as managed from now on):", plan.adopted
     )
     lines += _listing(
-        "Orphaned (managed pages whose file is gone; prune is off, so they are kept):",
+        "Orphaned (managed pages whose file is gone; kept: prune is off or refused):",
         plan.orphaned,
     )
     lines += _listing("Not managed by wikisync (left alone):", plan.unmanaged)
