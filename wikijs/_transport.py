@@ -9,6 +9,7 @@ the async transport (``wikijs/aio/_transport.py``) shares them.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -185,6 +186,15 @@ def _never_sent(exc: requests.ConnectionError) -> bool:
     return False
 
 
+_OS_ERROR = re.compile(r"\[Errno -?\d+\][^'\")]*")
+
+
+def _short(exc: BaseException) -> str:
+    """The operating system's reason (``[Errno 111] Connection refused``) when there is one."""
+    match = _OS_ERROR.search(str(exc))
+    return match.group(0).strip() if match else str(exc)
+
+
 def _classify(
     exc: requests.RequestException, operation: str, request_id: str
 ) -> tuple[ErrorKind, TransportError]:
@@ -193,7 +203,7 @@ def _classify(
     if isinstance(exc, requests.ConnectTimeout):
         return "connect", ConnectError(f"connection timed out: {exc}", **ctx)
     if isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
-        return "connect", ConnectError(f"could not connect: {exc}", **ctx)
+        return "connect", ConnectError(f"could not connect: {_short(exc)}", **ctx)
     if isinstance(exc, requests.ReadTimeout):
         return "timeout", RequestTimeout(
             "no answer in time (the server may still have executed the request)", **ctx
@@ -202,7 +212,7 @@ def _classify(
         return "dropped", ConnectionDropped(f"the connection broke during the answer: {exc}", **ctx)
     if isinstance(exc, requests.ConnectionError):
         if _never_sent(exc):
-            return "connect", ConnectError(f"could not connect: {exc}", **ctx)
+            return "connect", ConnectError(f"could not connect: {_short(exc)}", **ctx)
         return "dropped", ConnectionDropped(
             f"the connection closed before an answer (the server may have executed the "
             f"request): {exc}",

@@ -149,3 +149,24 @@ def test_login_with_username_and_password(wiki: Wiki, site: Path) -> None:
     result = CliRunner().invoke(app, ["apply", str(site), "--auto-approve"], env=env)
     assert result.exit_code == 0, result.output
     assert "2 created" in result.stdout
+
+
+def test_usage_errors_exit_1_because_2_means_changes() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "wikisync", "plan", "--no-such-flag"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "No such option" in result.stderr
+
+
+def test_both_ways_of_signing_in_is_a_clear_error(wiki: Wiki, site: Path) -> None:
+    env = {**wiki.env, "WIKIJS_USERNAME": "a@example.com", "WIKIJS_PASSWORD": "secret-pw"}
+    result = CliRunner().invoke(app, ["plan", str(site)], env=env)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: both WIKIJS_API_KEY")

@@ -7,6 +7,7 @@ engine, renders, and maps errors to exit codes through one boundary
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -63,4 +64,19 @@ app.command("demo", help=_demo.HELP, epilog=_demo.EPILOG)(_demo.demo)
 
 
 def main() -> None:
-    app()
+    """Run the CLI. A usage error exits 1: exit code 2 means "changes present"."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(prog_name="wikisync", standalone_mode=False)
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
+    except Exception as exc:
+        # The argument parser's own errors (unknown option, missing argument) carry
+        # `show()` and `exit_code`; click uses 2 for them, which wikisync reserves.
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if not callable(show) or not isinstance(exit_code, int):
+            raise
+        show()
+        sys.exit(1 if exit_code == 2 else exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

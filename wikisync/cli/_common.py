@@ -122,6 +122,11 @@ def make_client(url: str | None) -> WikiJSClient:
     api_key = os.environ.get("WIKIJS_API_KEY") or None
     username = os.environ.get("WIKIJS_USERNAME") or None
     password = os.environ.get("WIKIJS_PASSWORD") or None
+    if api_key and (username or password):
+        fail(
+            "both WIKIJS_API_KEY and WIKIJS_USERNAME/WIKIJS_PASSWORD are set; "
+            "set only one way of signing in"
+        )
     if not api_key and not (username and password):
         fail(
             "no credentials: set WIKIJS_API_KEY (or WIKIJS_USERNAME and WIKIJS_PASSWORD) "
