@@ -20,12 +20,8 @@ from typing import Any
 import pytest
 from gha_runner import ActionRun, FakeGitHub, base_env, run_composite
 
+from wikijs.testing import WikiJSEmulator
 from wikisync.github import comment_marker, parse_fingerprint
-
-_testing = pytest.importorskip("wikijs.testing")
-if not hasattr(_testing, "WikiJSEmulator"):
-    pytest.skip("the Wiki.js emulator (wikijs.testing) is not available", allow_module_level=True)
-WikiJSEmulator = _testing.WikiJSEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_SITE = ROOT / "examples" / "site"

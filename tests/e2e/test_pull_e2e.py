@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from e2e_helpers import Wiki, plan_json, write_site
+from git_helpers import git
 from typer.testing import CliRunner
 
 from wikijs.testing import WikiJSEmulator
@@ -62,26 +62,6 @@ SITE = {
         Voir la [FAQ](../../faq.md).
     """,
 }
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=Docs",
-            "-c",
-            "user.email=docs@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            *args,
-        ],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
 
 
 @pytest.fixture

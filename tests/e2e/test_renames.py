@@ -5,38 +5,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from e2e_helpers import Wiki, plan_json, write_site
+from git_helpers import git
 
 from wikisync.model import STATE_PAGE_NAME
 
 SAMPLES = Path(__file__).parents[1] / "data" / "git-storage-samples"
 BODY = "".join(f"Step {i}: do the thing number {i}.\n" for i in range(1, 16))
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=Docs",
-            "-c",
-            "user.email=docs@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-            *args,
-        ],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
 
 
 def make_repo(root: Path, files: dict[str, str]) -> Path:

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from git_helpers import git
 
 from wikisync.gitinfo import GitRepo, open_repo
 
 BODY = "".join(f"Line {i} of a page long enough for rename detection.\n" for i in range(12))
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=Docs",
-            "-c",
-            "user.email=docs@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-            *args,
-        ],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
 
 
 def write(path: Path, text: str) -> None:
