@@ -170,3 +170,24 @@ def test_both_ways_of_signing_in_is_a_clear_error(wiki: Wiki, site: Path) -> Non
     result = CliRunner().invoke(app, ["plan", str(site)], env=env)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: both WIKIJS_API_KEY")
+
+
+def test_apply_with_standard_input_closed_refuses_cleanly(wiki: Wiki, site: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import shlex
+
+    command = f"{shlex.quote(sys.executable)} -m wikisync apply {shlex.quote(str(site))} 0<&-"
+    result = subprocess.run(
+        ["/bin/sh", "-c", command],
+        env={**os.environ, **wiki.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Error: apply needs --auto-approve" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert wiki.writes() == []

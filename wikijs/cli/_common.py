@@ -128,7 +128,7 @@ def confirm(question: str, yes: bool) -> None:
     """Ask on a terminal; elsewhere require ``--yes``."""
     if yes:
         return
-    if not sys.stdin.isatty():
+    if sys.stdin is None or not sys.stdin.isatty():
         raise CLIError(f"{question} Pass --yes to confirm (no terminal to ask on).")
     if not typer.confirm(question, err=True):
         raise typer.Exit(1)

@@ -40,6 +40,7 @@ __all__ = [
     "fail",
     "make_client",
     "make_reporter",
+    "interactive",
     "use_color",
 ]
 
@@ -61,6 +62,11 @@ def err(message: str) -> None:
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     err(f"Error: {message}")
     raise typer.Exit(code)
+
+
+def interactive() -> bool:
+    """Whether a person can answer a prompt (standard input may even be closed)."""
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 def use_color(no_color: bool, stream: IO[str] | None = None) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from wikisync.cli._common import (
     boundary,
     err,
     fail,
+    interactive,
     make_client,
     make_reporter,
     setup_logging,
@@ -49,7 +49,7 @@ EPILOG = """Examples:
 
 
 def _confirm() -> bool:
-    if not sys.stdin.isatty():
+    if not interactive():
         return False
     err("\nDo you want to perform these actions? Only 'yes' will be accepted to approve.")
     try:
@@ -137,7 +137,7 @@ def apply(
                     print(f"No changes. The wiki matches {directory}.")
                 return
             if saved is None and visible and not auto_approve and not _confirm():
-                if not sys.stdin.isatty():
+                if not interactive():
                     fail("apply needs --auto-approve when it cannot ask (not a terminal)")
                 err("Apply cancelled.")
                 raise typer.Exit(EXIT_ERROR)
