@@ -174,10 +174,9 @@ def test_both_ways_of_signing_in_is_a_clear_error(wiki: Wiki, site: Path) -> Non
 
 def test_apply_with_standard_input_closed_refuses_cleanly(wiki: Wiki, site: Path) -> None:
     import os
+    import shlex
     import subprocess
     import sys
-
-    import shlex
 
     command = f"{shlex.quote(sys.executable)} -m wikisync apply {shlex.quote(str(site))} 0<&-"
     result = subprocess.run(
