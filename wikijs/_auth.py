@@ -8,16 +8,28 @@ answer back. Every secret is registered with the log masker the moment it is kno
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from ._graphql._executor import Operation
 from ._graphql.auth import LOGIN
 from ._logging import MASKER
 
-__all__ = ["ApiKeyAuth", "Auth", "LoginAuth", "NoAuth"]
+__all__ = ["ApiKeyAuth", "Auth", "Login", "LoginAuth", "NoAuth"]
 
 #: Response header in which Wiki.js sends a renewed session token.
 NEW_JWT_HEADER = "new-jwt"
+
+
+@dataclass(frozen=True)
+class Login:
+    """A login the transport must send (without credentials headers) before anything else.
+
+    ``accept`` stores the token the login answered with.
+    """
+
+    operation: Operation
+    accept: Callable[[str], None]
 
 
 class Auth:
@@ -30,17 +42,9 @@ class Auth:
         """Headers to send with an authenticated request."""
         return {}
 
-    def needs_login(self) -> bool:
-        """Whether :meth:`login_operation` must run before the next request."""
-        return False
-
-    def login_operation(self) -> Operation | None:
-        """The login request to send (without credentials headers), if this auth logs in."""
+    def pending_login(self) -> Login | None:
+        """The login to run before the next request, or ``None`` when none is needed."""
         return None
-
-    def accept_token(self, token: str) -> None:
-        """Store the token a login returned."""
-        raise NotImplementedError
 
     def observe(self, response_headers: Mapping[str, str]) -> None:
         """Look at an answer's headers (session renewal)."""
@@ -98,11 +102,10 @@ class LoginAuth(Auth):
         token = self.token
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def needs_login(self) -> bool:
-        return self.token is None
-
-    def login_operation(self) -> Operation:
-        return Operation(
+    def pending_login(self) -> Login | None:
+        if self.token is not None:
+            return None
+        operation = Operation(
             name="auth.login",
             query=LOGIN,
             variables={
@@ -112,8 +115,10 @@ class LoginAuth(Auth):
             },
             mutation=True,
         )
+        return Login(operation, self.accept_token)
 
     def accept_token(self, token: str) -> None:
+        """Store a session token (from the login, or renewed by the server)."""
         MASKER.register(token)
         with self._lock:
             self._token = token

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Generic, Literal
@@ -49,7 +50,7 @@ SleepT = TypeVar("SleepT")
 C = TypeVar("C", bound="ClientBase[Any, Any, Any, Any]")
 
 
-class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT]):
+class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
     """What the sync and the async client share (see :class:`WikiJSClient` for the options).
 
     ``CM`` is the mode of the resources (sync or async), ``TR`` the transport, ``SessionT``
@@ -131,9 +132,9 @@ class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT]):
         self.site: SiteAPI[CM] = SiteAPI(self._transport)
         self.navigation: NavigationAPI[CM] = NavigationAPI(self._transport)
 
+    @abstractmethod
     def _open(self, engine: Engine, options: IOOptions[SessionT, SleepT]) -> TR:
         """The transport that performs ``engine``'s I/O."""
-        raise NotImplementedError
 
     @classmethod
     def from_env(cls: type[C], environ: Mapping[str, str] | None = None, **overrides: Any) -> C:

@@ -364,7 +364,7 @@ class Engine:
         """Whether credentials must be settled before ``operation`` is sent."""
         if operation in _LOGIN_OPERATIONS:
             return False
-        if self.auth.needs_login():
+        if self.auth.pending_login() is not None:
             return True
         return (
             check_identity
@@ -382,10 +382,9 @@ class Engine:
         """Log in and check the identity, as needed; run under the transport's lock."""
         if not self.needs_setup(action.operation, action.check_identity):
             return
-        if self.auth.needs_login():
-            op = self.auth.login_operation()
-            if op is None:  # pragma: no cover - needs_login implies a login operation
-                return
+        login = self.auth.pending_login()
+        if login is not None:
+            op = login.operation
             answer = yield from self.send(self.graphql_request(op, authenticate=False))
             payload = answer.payload
             errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
@@ -393,7 +392,7 @@ class Engine:
                 raise error_from_graphql(
                     errors, op.name, status=answer.status, request_id=answer.request_id
                 )
-            self.auth.accept_token(parse_login(payload.get("data"), op.name))
+            login.accept(parse_login(payload.get("data"), op.name))
         if not action.check_identity or self.ready or action.operation in _IDENTITY_OPERATIONS:
             return
         if not self.verify_auth:

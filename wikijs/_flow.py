@@ -25,6 +25,7 @@ two transports differ, and only in their I/O.
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass
 from types import MethodType
@@ -199,15 +200,15 @@ class Stepper(Generic[Y, T]):
         self._value = None
 
 
-class Runner(Generic[M]):
+class Runner(ABC, Generic[M]):
     """Runs flows. The sync transport returns a flow's result, the async one a coroutine."""
 
     #: Whether :meth:`run` returns a coroutine.
     asynchronous: ClassVar[bool] = False
 
+    @abstractmethod
     def run(self, flow: Flow[T]) -> Any:
         """Drive ``flow`` to its end, answering its requests."""
-        raise NotImplementedError
 
 
 class Resource(Generic[M]):

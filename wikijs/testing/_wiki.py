@@ -83,6 +83,12 @@ def parse_iso(value: str) -> float | None:
         return None
 
 
+#: The privateNS value Wiki.js 2.x's ``createPage`` hashes for a private page: its code
+#: passes the literal placeholder ``'TODO'`` (private namespaces were never built), and
+#: ``''`` otherwise. Moves and path-changing updates always hash ``''``.
+PRIVATE_NS_PLACEHOLDER = "TODO"
+
+
 def page_hash(locale: str, path: str, private_ns: str) -> str:
     """``pageHelper.generateHash``: sha1 of ``locale|path|privateNS``."""
     return hashlib.sha1(f"{locale}|{path}|{private_ns}".encode()).hexdigest()
@@ -775,7 +781,7 @@ class Wiki:
             publish_end_date=publish_end_date,
             script_css=script_css,
             script_js=script_js,
-            hash=page_hash(locale, path, "TODO" if is_private else ""),
+            hash=page_hash(locale, path, PRIVATE_NS_PLACEHOLDER if is_private else ""),
             render=None,  # filled by render_page
             toc=[],
             created_at=now,
