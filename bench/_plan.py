@@ -48,18 +48,7 @@ def seed_wiki(emulator: WikiJSEmulator, corpus: Corpus) -> int:
     config = load_config(corpus.directory)
     loaded = load_source(corpus.directory, config)
     for page in loaded.pages:
-        values = page.fields.for_create()
-        emulator.add_page(
-            page.path,
-            page.content,
-            locale=page.locale,
-            title=values["title"],
-            description=values["description"],
-            tags=values["tags"],
-            is_published=values["is_published"],
-            is_private=values["is_private"],
-            editor=values["editor"],
-        )
+        emulator.add_page(page.path, page.content, locale=page.locale, **page.fields.for_create())
     return len(loaded.pages)
 
 

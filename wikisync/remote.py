@@ -169,21 +169,11 @@ class Remote:
     # -- page writes -----------------------------------------------------------------
 
     def create(self, local: LocalPage) -> RemotePage:
-        values = local.fields.for_create()
         page = self.client.pages.create(
             local.path,
             content=local.content,
             locale=local.locale,
-            title=values["title"],
-            description=values["description"],
-            tags=values["tags"],
-            is_published=values["is_published"],
-            is_private=values["is_private"],
-            editor=values["editor"],
-            publish_start_date=values["publish_start_date"],
-            publish_end_date=values["publish_end_date"],
-            script_css=values["script_css"],
-            script_js=values["script_js"],
+            **local.fields.for_create(),
         )
         return _to_remote(page, full=False)
 

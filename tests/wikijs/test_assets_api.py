@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import responses
 from _replay import Replay, make_transport, transcript
 
 from wikijs._assets import MAX_UPLOAD_SIZE, AssetsAPI, asset_filename, asset_folder_slug
@@ -20,14 +19,6 @@ from wikijs._errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
-
-
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        r = Replay(rsps)
-        yield r
-        r.assert_done()
 
 
 @pytest.fixture

@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import responses
 from _replay import Replay, make_transport, success, transcript
 
 from wikijs._errors import NotFoundError
 from wikijs._groups import GroupsAPI
 from wikijs.models._users import PageRule
-
-
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        r = Replay(rsps)
-        yield r
-        r.assert_done()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import responses
 from _replay import API_KEY, URL, Replay, make_transport, transcript
 
 from wikijs import (
@@ -87,14 +86,6 @@ def _with_locale(body: Any, field: str, locale: str = "en") -> Any:
 def recorded_page(name: str = "single_page") -> Page:
     """A full page as the server answered it to ``single``."""
     return Page.model_validate(served(name)["data"]["pages"]["single"])
-
-
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        r = Replay(rsps)
-        yield r
-        r.assert_done()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import responses
 from _replay import Replay, make_transport
 from graphql import build_client_schema, parse, validate
 
@@ -19,14 +18,6 @@ from wikijs.models._system import SystemInfo
 INTROSPECTION = (
     Path(__file__).resolve().parents[2] / "wikijs" / "testing" / "data" / "introspection.json"
 )
-
-
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        r = Replay(rsps)
-        yield r
-        r.assert_done()
 
 
 @pytest.fixture

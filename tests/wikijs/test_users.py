@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import responses
 from _replay import Replay, make_transport, success, transcript
 
 from wikijs._errors import (
@@ -19,14 +18,6 @@ from wikijs._errors import (
 )
 from wikijs._logging import MASKER
 from wikijs._users import UsersAPI
-
-
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        r = Replay(rsps)
-        yield r
-        r.assert_done()
 
 
 @pytest.fixture

@@ -63,8 +63,7 @@ def pull(
     setup_logging(debug)
     with boundary(debug):
         if directory.exists() and not directory.is_dir():
-            err(f"Error: {directory}: not a directory")
-            raise typer.Exit(EXIT_ERROR)
+            fail(f"{directory}: not a directory")
         config = load_config(directory)
         with make_client(url) as client:
             remote = Remote(client, root=config.root, locale=config.locale)
