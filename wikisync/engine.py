@@ -40,7 +40,6 @@ from wikisync.apply import (
 from wikisync.assets import (
     asset_downloads_needed,
     asset_folders,
-    asset_problems,
     attach_assets,
     plan_assets,
 )
@@ -129,10 +128,7 @@ def load_directory(directory: str | os.PathLike[str]) -> LoadedSource:
         raise SourceError(f"{path}: not a directory")
     config = load_config(path)
     result = load_source(path, config)
-    problems = tuple(
-        sorted((*result.problems, *asset_problems(result.assets)), key=lambda p: p.sort_key())
-    )
-    return LoadedSource(path, config, tuple(result.pages), problems, tuple(result.assets))
+    return LoadedSource(path, config, result.pages, result.problems, result.assets)
 
 
 # -- git ---------------------------------------------------------------------------------------

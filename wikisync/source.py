@@ -58,6 +58,7 @@ from typing import Any, cast
 import yaml
 
 from wikisync._frontmatter import Header, HeaderValue, parse_page_text
+from wikisync.assets import asset_problems
 from wikisync.config import Config
 from wikisync.errors import SourceError
 from wikisync.links import PAGE_EXTENSIONS, asset_location, default_asset_url, rewrite_links
@@ -612,6 +613,7 @@ def load_source(
                 used_by=tuple(sorted(asset_users[rel])),
             )
         )
+    problems.extend(asset_problems(assets))
     problems.sort(key=Problem.sort_key)
     return SourceResult(tuple(pages), tuple(problems), tuple(assets))
 

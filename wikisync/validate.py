@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wikisync.assets import asset_problems
 from wikisync.config import Config, load_config
 from wikisync.errors import ConfigError, SourceError
 from wikisync.model import Problem
@@ -47,4 +46,4 @@ def validate(directory: str | Path, config: Config | None = None) -> list[Proble
         result = load_source(directory, config)
     except SourceError as exc:
         return [Problem(str(directory), None, str(exc), "source")]
-    return sorted((*result.problems, *asset_problems(result.assets)), key=Problem.sort_key)
+    return list(result.problems)

@@ -190,3 +190,12 @@ def test_apply_with_standard_input_closed_refuses_cleanly(wiki: Wiki, site: Path
     assert "Error: apply needs --auto-approve" in result.stderr
     assert "Traceback" not in result.stderr
     assert wiki.writes() == []
+
+
+def test_pull_into_a_file_is_a_clear_error(wiki: Wiki, tmp_path: Path) -> None:
+    target = tmp_path / "not-a-dir"
+    target.write_text("x", encoding="utf-8")
+    result = wiki.run("pull", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error:") and "not a directory" in result.stderr
+    assert target.read_text(encoding="utf-8") == "x"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wikisync.cli._common import EXIT_ERROR, boundary, err, make_client, setup_logging
+from wikisync.cli._common import EXIT_ERROR, boundary, err, fail, make_client, setup_logging
 from wikisync.config import load_config
 from wikisync.pull import PullItem
 from wikisync.pull import pull as pull_pages

@@ -11,7 +11,6 @@ import typer
 from wikisync.cli._common import EXIT_ERROR, boundary, err
 from wikisync.engine import load_directory
 from wikisync.render import render_github_annotations
-from wikisync.validate import validate as validate_directory
 
 HELP = """Check a content directory without touching the network.
 
@@ -38,8 +37,8 @@ def validate(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     with boundary(debug):
-        load_directory(directory)  # raises for a missing directory or a broken config
-        problems = sorted(validate_directory(directory), key=lambda p: p.sort_key())
+        # Raises for a missing directory or a broken config; the problems come sorted.
+        problems = list(load_directory(directory).problems)
         errors = [p for p in problems if p.is_error]
         if as_json:
             doc = {
