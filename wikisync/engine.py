@@ -62,7 +62,7 @@ from wikisync.model import (
 from wikisync.plan import content_reads_needed, plan
 from wikisync.remote import Remote, RemoteSnapshot
 from wikisync.source import load_source, page_key
-from wikisync.state import LoadedState, Lock, load_state
+from wikisync.state import Lock
 
 __all__ = [
     "LOCK_TTL",
@@ -434,31 +434,20 @@ def _lock_is_live(lock: Lock, now: datetime) -> bool:
     return not (host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)))
 
 
-@dataclass
-class _LockHandle:
-    page_id: int
-    lock: Lock
-
-
-def _read_states(remote: Remote, ids: Iterable[int]) -> dict[int, LoadedState]:
-    """The state pages ``ids`` as the wiki holds them now (never from a cache)."""
-    found = remote.fetch_full(ids)
-    return {i: load_state(page.content, root=remote.root) for i, page in found.items()}
-
-
 def _acquire_lock(
     remote: Remote,
     run: PlanRun,
     *,
     break_lock: bool,
     sleep: Callable[[float], None],
-) -> _LockHandle:
+) -> int:
+    """Take the lock on the state page; returns the state page's id."""
     snapshot = run.snapshot
     current = snapshot.loaded.lock
     if snapshot.state_page_id is not None:
         # The plan may be old (a prompt waited for "yes"): if another apply recorded
         # changes since, this plan may create pages that exist now. Read the state again.
-        fresh = _read_states(remote, [snapshot.state_page_id]).get(snapshot.state_page_id)
+        fresh = remote.read_states([snapshot.state_page_id]).get(snapshot.state_page_id)
         if fresh is None or (fresh.state, fresh.problem) != (
             snapshot.loaded.state,
             snapshot.loaded.problem,
@@ -501,9 +490,8 @@ def _acquire_lock(
         # path index, and answers a create with the page it finds at the path, so the
         # id returned may be the other's). Ours carries our lock; the lowest id wins,
         # the others remove their own.
-        again = remote.snapshot()
-        ids = sorted({i for i in (again.state_page_id, *again.duplicate_state_pages) if i})
-        states = _read_states(remote, ids)
+        ids = [i for i, _ in remote.list_pages().state_pages]
+        states = remote.read_states(ids)
         ours = [
             i for i in ids if (found := states.get(i)) and found.lock and found.lock.id == lock.id
         ]
@@ -515,7 +503,7 @@ def _acquire_lock(
     if loaded.lock is None or loaded.lock.id != lock.id:
         holder = loaded.lock.holder if loaded.lock else "unknown"
         raise LockError(f"another wikisync apply ({holder}) took the lock at the same time")
-    return _LockHandle(page_id, lock)
+    return page_id
 
 
 def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePage]) -> State:
@@ -685,7 +673,7 @@ def apply_run(
         raise GuardError(run.plan.guard_violations)
     if not run.plan.has_changes and not state_needs_write(run):
         return ApplyReport(results=())
-    handle = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+    state_page_id = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
     report = ApplyReport(results=())
     try:
         uploaded = upload_assets(
@@ -716,10 +704,9 @@ def apply_run(
         )
     finally:
         try:
-            after = remote.snapshot()
-            listing = {p.id: p for p in after.pages}
+            listing = {p.id: p for p in remote.list_pages().pages}
             state = _new_state(run, report, listing)
-            remote.write_state(state, page_id=handle.page_id, lock=None)
+            remote.write_state(state, page_id=state_page_id, lock=None)
         except Exception as exc:
             statuses = [r.status for r in report.results]
             statuses += [r.status for r in report.asset_results]

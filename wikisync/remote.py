@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wikijs import Asset, Page, WikiJSClient
+from wikisync.errors import StateError
 from wikisync.model import (
     AssetChange,
     LocalPage,
@@ -33,7 +34,7 @@ from wikisync.model import (
 )
 from wikisync.state import LoadedState, Lock, dump_state, load_state
 
-__all__ = ["Remote", "RemoteSnapshot", "UploadedAsset", "in_scope"]
+__all__ = ["Listing", "Remote", "RemoteSnapshot", "UploadedAsset", "in_scope"]
 
 
 def _iso(value: Any) -> str:
@@ -79,6 +80,15 @@ def _to_remote(page: Any, *, full: bool) -> RemotePage:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """The pages under ``root`` and the state page(s), ``(id, updatedAt)`` lowest id first
+    (more than one only after two first applies raced)."""
+
+    pages: tuple[RemotePage, ...]
+    state_pages: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
 class RemoteSnapshot:
     """The wiki's pages under ``root`` (list fields only) and the stored state."""
 
@@ -113,35 +123,53 @@ class Remote:
 
     # -- reads ---------------------------------------------------------------------
 
-    def snapshot(self) -> RemoteSnapshot:
-        """One list of the whole wiki, filtered to ``root``, plus the state page."""
-        listing = self.client.pages.list()
+    def list_pages(self) -> Listing:
+        """One list of the whole wiki (the API has no path filter), filtered to ``root``."""
         pages: list[RemotePage] = []
-        state_ids: list[tuple[int, str]] = []
-        for item in listing:
+        state_pages: list[tuple[int, str]] = []
+        for item in self.client.pages.list():
             if not in_scope(item.path, self.root):
                 continue
             if item.path == self.state_path:
-                state_ids.append((int(item.id), _iso(item.updated_at)))
+                state_pages.append((int(item.id), _iso(item.updated_at)))
                 continue
             pages.append(_to_remote(item, full=False))
-        state_ids.sort()
-        state_page_id = state_ids[0][0] if state_ids else None
-        state_updated_at = state_ids[0][1] if state_ids else None
-        loaded = self.read_state(state_page_id)
-        return RemoteSnapshot(
+        return Listing(
             pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
-            loaded=loaded,
+            state_pages=tuple(sorted(state_pages)),
+        )
+
+    def snapshot(self) -> RemoteSnapshot:
+        """The pages under ``root`` (list fields only) and the stored state."""
+        listing = self.list_pages()
+        state_page_id, state_updated_at = (
+            listing.state_pages[0] if listing.state_pages else (None, None)
+        )
+        return RemoteSnapshot(
+            pages=listing.pages,
+            loaded=self.read_state(state_page_id),
             state_page_id=state_page_id,
             state_updated_at=state_updated_at,
-            duplicate_state_pages=tuple(i for i, _ in state_ids[1:]),
+            duplicate_state_pages=tuple(i for i, _ in listing.state_pages[1:]),
         )
 
     def read_state(self, state_page_id: int | None) -> LoadedState:
+        """The stored state as the wiki holds it now (``None``: no state page yet)."""
         if state_page_id is None:
             return load_state(None, root=self.root)
-        page = self.client.pages.get(state_page_id)
-        return load_state(page.content or "", root=self.root)
+        loaded = self.read_states([state_page_id]).get(state_page_id)
+        if loaded is None:
+            raise StateError(
+                f"the state page {self.state_path} (id {state_page_id}) disappeared while "
+                "wikisync was reading it; run the command again"
+            )
+        return loaded
+
+    def read_states(self, ids: Iterable[int]) -> dict[int, LoadedState]:
+        """State pages by id, read from the wiki (batched reads never use the SDK's cache:
+        another apply may have written them a moment ago)."""
+        found = self.fetch_full(ids)
+        return {i: load_state(page.content, root=self.root) for i, page in found.items()}
 
     def fetch_full(self, ids: Iterable[int]) -> dict[int, RemotePage]:
         """Full records (content, scripts, publish dates) for ``ids``, batched."""
