@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote
 
+from wikisync._version import __version__
 from wikisync.apply import (
     ApplyReport,
     AssetResult,
@@ -506,6 +507,19 @@ def _acquire_lock(
     return page_id
 
 
+def _entry(page_id: int, local: LocalPage, updated_at: str) -> StateEntry:
+    """What the state records for a page that now holds ``local``."""
+    return StateEntry(
+        page_id=page_id,
+        locale=local.locale,
+        path=local.path,
+        source=local.source,
+        updated_at=updated_at,
+        digest=local.digest,
+        content_digest=local.content_digest,
+    )
+
+
 def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePage]) -> State:
     """What wikisync manages after this apply, from what was really written."""
     old = run.snapshot.loaded.state
@@ -534,15 +548,7 @@ def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePa
             and prior.updated_at == listing[remote_page.id].updated_at
         ):
             continue
-        entries[remote_page.id] = StateEntry(
-            page_id=remote_page.id,
-            locale=local.locale,
-            path=local.path,
-            source=local.source,
-            updated_at=listing[remote_page.id].updated_at,
-            digest=local.digest,
-            content_digest=local.content_digest,
-        )
+        entries[remote_page.id] = _entry(remote_page.id, local, listing[remote_page.id].updated_at)
     for result in report.results:
         change = result.change
         if result.status != "ok":
@@ -556,17 +562,7 @@ def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePa
         if local is None or written_id is None or written_id not in listing:
             continue
         page_id = written_id
-        entries[page_id] = StateEntry(
-            page_id=page_id,
-            locale=local.locale,
-            path=local.path,
-            source=local.source,
-            updated_at=listing[page_id].updated_at,
-            digest=local.digest,
-            content_digest=local.content_digest,
-        )
-    from wikisync._version import __version__
-
+        entries[page_id] = _entry(page_id, local, listing[page_id].updated_at)
     return State(
         pages=entries,
         serial=old.serial + 1,

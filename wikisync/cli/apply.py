@@ -26,7 +26,7 @@ from wikisync.engine import (
     make_plan,
     state_needs_write,
 )
-from wikisync.errors import PlanFileError
+from wikisync.errors import GuardError, PlanFileError
 from wikisync.remote import Remote
 from wikisync.render import load_plan_json, render_text
 
@@ -128,8 +128,6 @@ def apply(
                     end="",
                 )
             if run.plan.guard_violations:  # also when it refused the only changes
-                from wikisync.errors import GuardError
-
                 raise GuardError(run.plan.guard_violations)
             visible = run.plan.has_changes or bool(run.plan.adopted)
             if not visible and not state_needs_write(run):
