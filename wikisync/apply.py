@@ -72,16 +72,18 @@ class ApplyReport:
             1 for r in self.asset_results if r.change.action == action and r.status == status
         )
 
+    def statuses(self) -> list[Status]:
+        """How every change ended, pages and assets."""
+        return [r.status for r in self.results] + [r.status for r in self.asset_results]
+
     @property
     def failed(self) -> int:
         """Failed writes, pages and assets."""
-        statuses = [r.status for r in self.results] + [r.status for r in self.asset_results]
-        return statuses.count("failed")
+        return self.statuses().count("failed")
 
     @property
     def skipped(self) -> int:
-        statuses = [r.status for r in self.results] + [r.status for r in self.asset_results]
-        return statuses.count("skipped")
+        return self.statuses().count("skipped")
 
     def summary_line(self) -> str:
         return (
@@ -93,7 +95,7 @@ class ApplyReport:
         """``Assets: 1 uploaded, 0 replaced, 0 deleted, 0 failed.``, or None without assets."""
         if not self.asset_results:
             return None
-        failed = sum(1 for r in self.asset_results if r.status == "failed")
+        failed = [r.status for r in self.asset_results].count("failed")
         return (
             f"Assets: {self.count_assets('upload')} uploaded, "
             f"{self.count_assets('replace')} replaced, {self.count_assets('delete')} deleted, "

@@ -704,9 +704,7 @@ def apply_run(
             state = _new_state(run, report, listing)
             remote.write_state(state, page_id=state_page_id, lock=None)
         except Exception as exc:
-            statuses = [r.status for r in report.results]
-            statuses += [r.status for r in report.asset_results]
-            written = statuses.count("ok")
+            written = report.statuses().count("ok")
             raise StateError(
                 f"{written} change(s) were applied, but saving the state that records them "
                 f"failed ({exc}). Run `wikisync apply` again: it matches the pages written to "

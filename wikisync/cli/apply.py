@@ -165,6 +165,6 @@ def apply(
         assets_line = report.asset_summary_line()
         if assets_line:
             print(assets_line)
-        if failures or skipped or any(a.status != "ok" for a in report.asset_results):
+        if report.failed or report.skipped:
             err("Run `wikisync apply` again to finish the job once the cause is fixed.")
             raise typer.Exit(EXIT_ERROR)
