@@ -214,6 +214,14 @@ class LocalPage:
     content_digest: str
     digest: str
     assets: tuple[str, ...] = ()
+    nav_title: str | None = None
+    """The label the generator's navigation gives the page (``linkTitle``,
+    ``sidebar_label``, a ``nav`` entry), or ``None`` to use the title. Not a page field:
+    it is not part of :attr:`digest` and never written to the page."""
+    nav_order: float | None = None
+    """The page's place in the generator's navigation, lower first (``weight``,
+    ``sidebar_position``, the index in mkdocs.yml ``nav`` or a Docusaurus sidebar), or
+    ``None``: after the ordered pages, in file order. Not part of :attr:`digest`."""
 
     @property
     def key(self) -> tuple[str, str]:
