@@ -1,11 +1,20 @@
-"""Read-only views of the wiki itself: system information, site settings, navigation."""
+"""The wiki itself: system information, site settings (read-only), the navigation menu."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from wikijs._flow import Flow, M, Resource, execute, flow
 from wikijs._graphql import system as gql
 from wikijs._graphql._executor import Operation
-from wikijs.models._system import NavigationTree, SiteConfig, SystemInfo
+from wikijs.models._system import (
+    NavigationConfig,
+    NavigationMode,
+    NavigationTree,
+    SiteConfig,
+    SystemInfo,
+)
 
 __all__ = ["NavigationAPI", "SiteAPI", "SystemAPI"]
 
@@ -31,7 +40,10 @@ class SiteAPI(Resource[M]):
 
 
 class NavigationAPI(Resource[M]):
-    """``client.navigation``."""
+    """``client.navigation``: the menu (one flat list of items per locale) and its mode.
+
+    Reading and writing both need ``manage:navigation`` (guests get ForbiddenError).
+    """
 
     @flow
     def tree(self) -> Flow[list[NavigationTree]]:
@@ -40,3 +52,44 @@ class NavigationAPI(Resource[M]):
         return gql.parse_navigation_tree(
             (yield from execute(Operation(op, gql.NAVIGATION_TREE))), op
         )
+
+    @flow
+    def config(self) -> Flow[NavigationConfig]:
+        """Which menu the wiki shows (``mode``: NONE, TREE, MIXED or STATIC)."""
+        op = "navigation.config"
+        return gql.parse_navigation_config(
+            (yield from execute(Operation(op, gql.NAVIGATION_CONFIG))), op
+        )
+
+    @flow
+    def mode(self) -> Flow[str]:
+        """The navigation mode alone (``config().mode``)."""
+        config = yield from NavigationAPI.config.flow(self)
+        return config.mode
+
+    @flow
+    def update_tree(self, trees: Iterable[NavigationTree | Mapping[str, Any]]) -> Flow[None]:
+        """Replace the whole menu with ``trees`` (one per locale).
+
+        Every locale's menu is replaced: a locale missing from ``trees`` loses its menu.
+        To change one locale, read :meth:`tree`, change that locale and send it all back.
+        """
+        op = "navigation.update_tree"
+        payload = [NavigationTree.model_validate(tree).to_input() for tree in trees]
+        data = yield from execute(
+            Operation(op, gql.NAVIGATION_UPDATE_TREE, {"tree": payload}, mutation=True)
+        )
+        gql.check_navigation_write(data, "updateTree", op)
+
+    @flow
+    def set_mode(self, mode: NavigationMode) -> Flow[None]:
+        """Choose which menu the wiki shows: ``MIXED`` or ``STATIC`` show :meth:`tree`.
+
+        A mode outside :data:`~wikijs.NAVIGATION_MODES` is refused by the server
+        (QueryValidationError, nothing changed).
+        """
+        op = "navigation.set_mode"
+        data = yield from execute(
+            Operation(op, gql.NAVIGATION_UPDATE_CONFIG, {"mode": mode}, mutation=True)
+        )
+        gql.check_navigation_write(data, "updateConfig", op)

@@ -151,8 +151,8 @@ def test_site_system_navigation_localization(
         "usersTotal": 2,
         "groupsTotal": 2,
     }
-    nav = client.data("{ navigation { tree { locale items { id } } } }")["navigation"]["tree"]
-    assert nav == [{"locale": "en", "items": []}, {"locale": "de", "items": []}]
+    nav = client.data("{ navigation { tree { locale items { label } } } }")["navigation"]["tree"]
+    assert nav == [{"locale": "en", "items": [{"label": "Home"}]}]  # as a fresh install
     locales = client.data("{ localization { locales { code name nativeName isInstalled } } }")
     assert locales["localization"]["locales"][1] == {
         "code": "de",

@@ -70,7 +70,7 @@ def test_navigation_tree(replay: Replay, transport: Transport) -> None:
     replay.expect_graphql("navigation.tree", {"data": {"navigation": {"tree": tree}}})
     [en] = NavigationAPI(transport).tree()
     assert en.locale == "en"
-    assert [(i.label, i.target, i.visibility_groups) for i in en.items] == [("Home", "/", [])]
+    assert [(i.label, i.target, i.visibility_groups) for i in en.items] == [("Home", "/", None)]
 
 
 AREA = ("assets.", "users.", "groups.", "system.", "site.", "navigation.")
@@ -100,6 +100,9 @@ EXPECTED = {
     "system.info",
     "site.config",
     "navigation.tree",
+    "navigation.config",
+    "navigation.update_tree",
+    "navigation.set_mode",
 }
 
 

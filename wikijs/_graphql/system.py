@@ -1,13 +1,17 @@
-"""System, site and navigation documents and parsers (read-only)."""
+"""System, site and navigation documents and parsers.
+
+``navigation.updateTree`` replaces the menu of *every* locale: a locale the tree leaves
+out loses its menu. It does not check ``kind``; ``id`` is required by the schema.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from wikijs.models._system import NavigationTree, SiteConfig, SystemInfo
+from wikijs.models._system import NavigationConfig, NavigationTree, SiteConfig, SystemInfo
 
-from ._answers import items_at, mapping_at
+from ._answers import RESULT, check_result, items_at, mapping_at
 from .documents import document
 
 SYSTEM_INFO_FIELDS = (
@@ -27,6 +31,17 @@ SITE_CONFIG = document("site.config", f"query {{ site {{ config {{ {SITE_CONFIG_
 NAVIGATION_TREE = document(
     "navigation.tree", f"query {{ navigation {{ tree {{ {NAVIGATION_FIELDS} }} }} }}"
 )
+NAVIGATION_CONFIG = document("navigation.config", "query { navigation { config { mode } } }")
+NAVIGATION_UPDATE_TREE = document(
+    "navigation.update_tree",
+    "mutation ($tree: [NavigationTreeInput]!) { navigation { updateTree(tree: $tree) "
+    f"{{ {RESULT} }} }} }}",
+)
+NAVIGATION_UPDATE_CONFIG = document(
+    "navigation.set_mode",
+    "mutation ($mode: NavigationMode!) { navigation { updateConfig(mode: $mode) "
+    f"{{ {RESULT} }} }} }}",
+)
 
 
 def parse_system_info(data: Mapping[str, Any], operation: str) -> SystemInfo:
@@ -42,3 +57,14 @@ def parse_navigation_tree(data: Mapping[str, Any], operation: str) -> list[Navig
         NavigationTree.model_validate(item)
         for item in items_at(data, "navigation", "tree", operation=operation)
     ]
+
+
+def parse_navigation_config(data: Mapping[str, Any], operation: str) -> NavigationConfig:
+    return NavigationConfig.model_validate(
+        mapping_at(data, "navigation", "config", operation=operation)
+    )
+
+
+def check_navigation_write(data: Mapping[str, Any], field: str, operation: str) -> None:
+    """Raise unless ``data.navigation.<field>.responseResult`` succeeded."""
+    check_result(data, "navigation", field, operation=operation)

@@ -32,7 +32,11 @@ from ._pages import (
     PageVersion,
 )
 from ._system import (
+    NAVIGATION_MODES,
+    NavigationConfig,
     NavigationItem,
+    NavigationKind,
+    NavigationMode,
     NavigationTree,
     SiteConfig,
     SystemInfo,
@@ -57,7 +61,11 @@ __all__ = [
     "GroupListItem",
     "GroupRef",
     "Identity",
+    "NAVIGATION_MODES",
+    "NavigationConfig",
     "NavigationItem",
+    "NavigationKind",
+    "NavigationMode",
     "NavigationTree",
     "Page",
     "PageConflictLatest",

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from ._common import WikiModel
 
-__all__ = ["NavigationItem", "NavigationTree", "SiteConfig", "SystemInfo"]
+__all__ = [
+    "NAVIGATION_MODES",
+    "NavigationConfig",
+    "NavigationItem",
+    "NavigationKind",
+    "NavigationMode",
+    "NavigationTree",
+    "SiteConfig",
+    "SystemInfo",
+]
+
+NavigationMode = Literal["NONE", "TREE", "MIXED", "STATIC"]
+"""``navigation.config.mode``: the menu shows in MIXED and STATIC, not in TREE or NONE."""
+NAVIGATION_MODES: tuple[NavigationMode, ...] = ("NONE", "TREE", "MIXED", "STATIC")
+NavigationKind = Literal["link", "header", "divider"]
+"""The kinds of menu item the Wiki.js editor makes (the server stores any string)."""
 
 
 class SystemInfo(WikiModel):
@@ -55,7 +70,13 @@ class SiteConfig(WikiModel):
 
 
 class NavigationItem(WikiModel):
-    """One entry of the navigation menu (a link, header or divider)."""
+    """One entry of a locale's navigation menu: a ``link``, a ``header`` or a ``divider``.
+
+    The menu is flat (no nesting). ``target_type`` is ``home``, ``page``, ``external``...;
+    a page link's ``target`` is ``/<locale>/<path>``. Values are kept as the server gives
+    them (``None`` stays ``None``, an unknown ``kind`` is kept: the server does not check
+    it), so :meth:`to_input` sends an item back exactly as it was read.
+    """
 
     id: str
     kind: str
@@ -64,16 +85,74 @@ class NavigationItem(WikiModel):
     target_type: str | None = None
     target: str | None = None
     visibility_mode: str | None = None
-    visibility_groups: list[int] = Field(default_factory=list)
+    visibility_groups: list[int] | None = None
 
     @field_validator("visibility_groups", mode="before")
     @classmethod
     def _no_null_groups(cls, value: Any) -> Any:
-        return [] if value is None else [v for v in value if v is not None]
+        return None if value is None else [v for v in value if v is not None]
+
+    @classmethod
+    def link(
+        cls,
+        id: str,
+        label: str,
+        target: str,
+        *,
+        target_type: str = "page",
+        icon: str = "",
+        visibility_mode: str = "all",
+        visibility_groups: list[int] | None = None,
+    ) -> NavigationItem:
+        """A link (``target_type`` ``page``: ``target`` is ``/<locale>/<path>``)."""
+        return cls(
+            id=id,
+            kind="link",
+            label=label,
+            icon=icon,
+            target_type=target_type,
+            target=target,
+            visibility_mode=visibility_mode,
+            visibility_groups=list(visibility_groups or []),
+        )
+
+    @classmethod
+    def header(cls, id: str, label: str, *, icon: str = "") -> NavigationItem:
+        """A header (a label above the links that follow it)."""
+        return cls(
+            id=id,
+            kind="header",
+            label=label,
+            icon=icon,
+            target_type="",
+            target="",
+            visibility_mode="all",
+            visibility_groups=[],
+        )
+
+    @classmethod
+    def divider(cls, id: str) -> NavigationItem:
+        """A divider line."""
+        return cls(id=id, kind="divider", visibility_mode="all", visibility_groups=[])
+
+    def to_input(self) -> dict[str, Any]:
+        """The item as ``NavigationItemInput`` (every field, camelCase)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label,
+            "icon": self.icon,
+            "targetType": self.target_type,
+            "target": self.target,
+            "visibilityMode": self.visibility_mode,
+            "visibilityGroups": None
+            if self.visibility_groups is None
+            else list(self.visibility_groups),
+        }
 
 
 class NavigationTree(WikiModel):
-    """The navigation menu of one locale (``navigation.tree``)."""
+    """The navigation menu of one locale (``navigation.tree`` holds one per locale)."""
 
     locale: str
     items: list[NavigationItem] = Field(default_factory=list)
@@ -82,3 +161,18 @@ class NavigationTree(WikiModel):
     @classmethod
     def _no_null_items(cls, value: Any) -> Any:
         return [] if value is None else [v for v in value if v is not None]
+
+    def to_input(self) -> dict[str, Any]:
+        """The tree as ``NavigationTreeInput``."""
+        return {"locale": self.locale, "items": [item.to_input() for item in self.items]}
+
+
+class NavigationConfig(WikiModel):
+    """``navigation.config``: which menu the wiki shows."""
+
+    mode: str
+
+    @property
+    def shows_menu(self) -> bool:
+        """Whether the navigation menu (``navigation.tree``) is visible: MIXED or STATIC."""
+        return self.mode in ("MIXED", "STATIC")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from graphql import execute
+from graphql import GraphQLError, execute
 
 from wikijs.testing import _assets
 from wikijs.testing._errors import EmulatedError, body_parser_error
@@ -315,7 +315,7 @@ class Engine:
         coerced, var_errors = check_variables(gql, operation.node, variables)
         if var_errors:
             return _Answer(
-                400, {"errors": [format_error(e, "INTERNAL_SERVER_ERROR") for e in var_errors]}
+                400, {"errors": [format_error(e, _variable_code(e)) for e in var_errors]}
             )
         assert prepared.document is not None
         result = execute(
@@ -480,3 +480,9 @@ def _disposition_param(disposition: str, key: str) -> str | None:
                 value = re.sub(r"\\(.)", r"\1", value[1:-1])
             return str(value)
     return None
+
+
+def _variable_code(error: GraphQLError) -> str:
+    """Apollo's code for a variable error: a value of the wrong shape ("got invalid
+    value") is BAD_USER_INPUT; a missing required variable is INTERNAL_SERVER_ERROR."""
+    return "BAD_USER_INPUT" if "got invalid value" in error.message else "INTERNAL_SERVER_ERROR"

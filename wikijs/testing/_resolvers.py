@@ -10,6 +10,7 @@ says so.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -941,7 +942,10 @@ def navigation_config(op: Op, _args: dict[str, Any]) -> Any:
 
 @resolver("NavigationMutation", "updateTree", _NAVIGATION)
 def navigation_update_tree(op: Op, args: dict[str, Any]) -> Any:
-    op.wiki.state.navigation = [dict(t) for t in args["tree"] if t is not None]
+    # The whole menu is replaced: a locale the tree leaves out loses its menu. ``kind`` is
+    # not checked; fields an item leaves out read back as null.
+    trees = [t for t in args["tree"] if t is not None]
+    op.wiki.state.navigation = json.loads(json.dumps(trees))
     op.wiki.changed()
     return _ok("Navigation updated successfully")
 

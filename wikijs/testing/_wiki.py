@@ -14,6 +14,7 @@ import math
 import re
 import secrets
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -245,7 +246,24 @@ class Wiki:
             "America/New_York", "", "", now, now, None, [2],
         )  # fmt: skip
         st.sequences["users"] = 2
-        st.navigation = [{"locale": loc, "items": []} for loc in st.locales]
+        # A fresh Wiki.js install has one menu: a "Home" link, in the default locale.
+        st.navigation = [
+            {
+                "locale": self.default_locale,
+                "items": [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "kind": "link",
+                        "label": "Home",
+                        "icon": "mdi-home",
+                        "targetType": "home",
+                        "target": "/",
+                        "visibilityMode": "all",
+                        "visibilityGroups": None,
+                    }
+                ],
+            }
+        ]
         return self.create_api_key(api_key_name, "10y", full_access=True, group=None, key=api_key)
 
     @staticmethod
