@@ -344,3 +344,63 @@ class TestConventions:
         assert type(result.exception).__name__ == "ServerError"
         assert "pages.get" in result.stderr  # one log line per request
         assert emu.api_key not in result.stderr
+
+
+class TestNavigation:
+    MENU = [
+        {
+            "locale": "en",
+            "items": [
+                {"id": "h", "kind": "header", "label": "Handbook", "icon": "", "targetType": "",
+                 "target": "", "visibilityMode": "all", "visibilityGroups": []},
+                {"id": "l", "kind": "link", "label": "Install", "icon": "mdi-download",
+                 "targetType": "page", "target": "/en/handbook/install", "visibilityMode": "all",
+                 "visibilityGroups": None},
+            ],
+        },
+        {"locale": "fr", "items": [{"id": "d", "kind": "divider", "label": None, "icon": None,
+                                    "targetType": None, "target": None, "visibilityMode": "all",
+                                    "visibilityGroups": []}]},
+    ]  # fmt: skip
+
+    def set_menu(self, emu: WikiJSEmulator) -> None:
+        from wikijs import WikiJSClient
+
+        with WikiJSClient(emu.url, api_key=emu.api_key) as client:
+            client.navigation.update_tree(self.MENU)
+
+    def test_show(self, cli: Cli, emu: WikiJSEmulator) -> None:
+        self.set_menu(emu)
+        assert cli.json("navigation", "show") == self.MENU
+        assert cli.json("navigation", "show", "--locale", "fr") == self.MENU[1:]
+        lines = cli.ok("navigation", "show").stdout.splitlines()
+        assert lines[0].split("\t") == ["locale", "id", "kind", "label", "target"]
+        assert lines[2].split("\t") == ["en", "l", "link", "Install", "page:/en/handbook/install"]
+        missing = cli("navigation", "show", "--locale", "de")
+        assert missing.exit_code == 1
+        assert "no 'de' locale" in missing.stderr and "en, fr" in missing.stderr
+
+    def test_mode(self, cli: Cli) -> None:
+        assert cli.json("navigation", "mode") == {"mode": "MIXED", "shows_menu": True}
+        assert cli.json("navigation", "mode", "tree") == {"mode": "TREE", "shows_menu": False}
+        bad = cli("navigation", "mode", "sideways")
+        assert bad.exit_code == 1 and "use one of NONE, TREE, MIXED, STATIC" in bad.stderr
+
+    def test_export_round_trips_through_update_tree(
+        self, cli: Cli, emu: WikiJSEmulator, tmp_path: Path
+    ) -> None:
+        from wikijs import WikiJSClient
+
+        self.set_menu(emu)
+        out = tmp_path / "menu.json"
+        summary = cli.json("export", "navigation", "--output", str(out))
+        assert summary == {"format": "json", "output": str(out), "locales": 2, "items": 3}
+        exported = json.loads(out.read_text("utf-8"))
+        assert exported == self.MENU
+        with WikiJSClient(emu.url, api_key=emu.api_key) as client:
+            client.navigation.update_tree([])
+            assert client.navigation.tree() == []
+            client.navigation.update_tree(exported)
+        assert cli.json("navigation", "show") == self.MENU
+        yaml_text = cli.ok("export", "navigation", "--format", "yaml", "--locale", "fr").stdout
+        assert yaml_text.startswith("- locale: fr\n")

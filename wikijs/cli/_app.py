@@ -8,7 +8,7 @@ import typer
 
 from wikijs._version import __version__
 
-from . import _accounts, _assets, _export, _pages
+from . import _accounts, _assets, _export, _navigation, _pages
 from ._common import BoundaryGroup, command
 
 __all__ = ["app", "main"]
@@ -18,7 +18,7 @@ app = typer.Typer(
     cls=BoundaryGroup,
     help=(
         "Work with a Wiki.js 2.x wiki from the command line: pages, assets, users, groups, "
-        "exports.\n\n"
+        "the navigation menu, exports.\n\n"
         "Credentials come from the environment only: WIKIJS_URL and WIKIJS_API_KEY (or "
         "WIKIJS_USERNAME and WIKIJS_PASSWORD); --url overrides the URL. Every command takes "
         "--json (only JSON on stdout) and --debug. Errors print 'Error: ...' on stderr and "
@@ -59,6 +59,7 @@ app.add_typer(_pages.app, name="pages")
 app.add_typer(_assets.app, name="assets")
 app.add_typer(_accounts.users_app, name="users")
 app.add_typer(_accounts.groups_app, name="groups")
+app.add_typer(_navigation.app, name="navigation")
 app.add_typer(_export.app, name="export")
 command(app, "info", "wikijs info", "wikijs info --json | jq -r .system.current_version")(
     _accounts.info

@@ -1,4 +1,5 @@
-"""``wikijs export pages``: every page (with content) as JSON, YAML or front-matter files.
+"""``wikijs export pages``: every page (with content) as JSON, YAML or front-matter files;
+``wikijs export navigation``: the navigation menu as ``navigation.updateTree`` takes it.
 
 The ``md`` format writes the layout of Wiki.js's own Git storage, which ``wikisync`` reads
 back: ``<path>.md`` for Markdown pages and ``<path>.html`` (header inside ``<!-- -->``) for
@@ -25,6 +26,7 @@ import yaml
 from wikijs import Page, PageNotFoundError, WikiJSClient
 
 from ._common import CLIError, Output, command, jsonable, say
+from ._navigation import menu_document
 
 __all__ = ["app", "page_file", "render_page"]
 
@@ -177,3 +179,33 @@ def export_pages(
         target.write_text(_dump(pages, fmt), encoding="utf-8")
         summary = {"format": fmt.value, "output": str(target), "pages": len(pages)}
     return Output(summary, message=f"Exported {len(pages)} page(s) to {summary['output']}")
+
+
+@command(
+    app,
+    "navigation",
+    "wikijs export navigation --output menu.json",
+    "wikijs export navigation --format yaml --locale en",
+)
+def export_navigation(
+    wiki: WikiJSClient,
+    fmt: Annotated[Format, typer.Option("--format", help="json or yaml.")] = Format.json,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="A file (default: stdout).")
+    ] = None,
+    locale: Annotated[str | None, typer.Option("--locale", "-l", help="Only this locale.")] = None,
+) -> Output:
+    """Export the navigation menu of every locale (camelCase, as updateTree takes it)."""
+    if fmt is Format.md:
+        raise CLIError("the menu exports as json or yaml")
+    document = menu_document(wiki.navigation.tree(), locale)
+    if fmt is Format.yaml:
+        text = str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    else:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        return Output(document, after=text)
+    output.write_text(text, encoding="utf-8")
+    items = sum(len(tree["items"]) for tree in document)
+    summary = {"format": fmt.value, "output": str(output), "locales": len(document), "items": items}
+    return Output(summary, message=f"Exported {items} menu item(s) to {output}")
