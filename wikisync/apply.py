@@ -3,7 +3,9 @@
 Order: asset uploads first (:func:`upload_assets`, so no page links to an asset that is
 not there yet), then page moves (so a path another change needs is vacated; chained moves
 are ordered, a cycle fails its moves), then creates, updates and deletes concurrently, up
-to ``parallelism`` at a time, and asset deletes last (:func:`delete_assets`). A page whose
+to ``parallelism`` at a time, and asset deletes last (:func:`delete_assets`); then the
+navigation menu (:func:`write_navigation`: read whole, wikisync's blocks replaced, written
+once, not at all when equal). A page whose
 asset failed to upload is skipped. Every change ends ``ok``, ``failed`` or ``skipped``; a failure
 does not stop the others unless ``fail_fast``. Conflicts are skipped (the plan turns them
 into updates only under ``--force``). The state is rebuilt from what was actually
@@ -20,18 +22,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from wikisync.model import AssetChange, Change, LocalPage, RemotePage
+from wikisync.model import AssetChange, Change, LocalPage, NavMenu, RemotePage
+from wikisync.navigation import NavigationPlan, merged_tree
 from wikisync.remote import Remote, UploadedAsset
 
 __all__ = [
     "ActionResult",
     "ApplyReport",
     "AssetResult",
+    "NavigationResult",
     "NullReporter",
     "Reporter",
     "delete_assets",
     "execute",
     "upload_assets",
+    "write_navigation",
 ]
 
 Status = Literal["ok", "failed", "skipped"]
@@ -58,11 +63,21 @@ class AssetResult:
 
 
 @dataclass(frozen=True)
+class NavigationResult:
+    """How the menu write ended: ``locales`` whose menu changed (none: it was equal)."""
+
+    status: Status
+    locales: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class ApplyReport:
     results: tuple[ActionResult, ...]
     tree_rebuilt: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
     asset_results: tuple[AssetResult, ...] = ()
+    navigation: NavigationResult | None = None
 
     def count(self, action: str, status: Status = "ok") -> int:
         return sum(1 for r in self.results if r.change.action == action and r.status == status)
@@ -73,8 +88,9 @@ class ApplyReport:
         )
 
     def statuses(self) -> list[Status]:
-        """How every change ended, pages and assets."""
-        return [r.status for r in self.results] + [r.status for r in self.asset_results]
+        """How every change ended: pages, assets and the navigation menu."""
+        statuses = [r.status for r in self.results] + [r.status for r in self.asset_results]
+        return statuses + ([self.navigation.status] if self.navigation else [])
 
     @property
     def failed(self) -> int:
@@ -101,6 +117,20 @@ class ApplyReport:
             f"{self.count_assets('replace')} replaced, {self.count_assets('delete')} deleted, "
             f"{failed} failed."
         )
+
+    def navigation_summary_line(self) -> str | None:
+        """``Navigation: en menu updated.`` (None when the plan had no menu change)."""
+        nav = self.navigation
+        if nav is None:
+            return None
+        if nav.status == "failed":
+            return f"Navigation: not updated ({nav.error})."
+        if nav.status == "skipped":
+            return f"Navigation: not updated ({nav.error or 'skipped'})."
+        if not nav.locales:
+            return "Navigation: already up to date."
+        noun = "menu" if len(nav.locales) == 1 else "menus"
+        return f"Navigation: {', '.join(nav.locales)} {noun} updated."
 
 
 class Reporter(Protocol):
@@ -350,3 +380,28 @@ def _run_tasks(
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="wikisync-upload") as pool:
         for result in pool.map(task, items):
             record(result)
+
+
+def write_navigation(plan: NavigationPlan, remote: Remote) -> NavigationResult:
+    """Read the whole menu, place wikisync's blocks, write it once (not when equal).
+
+    The menu is read again here, not taken from the plan, so items added by hand since the
+    plan are kept too; only wikisync's own items change.
+    """
+    try:
+        menus = remote.navigation_menus()
+        merged = merged_tree(menus, plan)
+        if merged is None:
+            return NavigationResult("ok")
+        remote.write_navigation(merged)
+    except Exception as exc:
+        return NavigationResult("failed", error=_describe(exc))
+    return NavigationResult("ok", _changed_locales(menus, merged))
+
+
+def _changed_locales(old: Sequence[NavMenu], new: Sequence[NavMenu]) -> tuple[str, ...]:
+    before = {m.locale: m.items for m in old}
+    after = {m.locale: m.items for m in new}
+    return tuple(
+        sorted(loc for loc in before.keys() | after.keys() if before.get(loc) != after.get(loc))
+    )

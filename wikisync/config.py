@@ -10,6 +10,11 @@ prune: false          # delete managed pages whose file is gone
 max_delete: 10        # refuse a plan that deletes more
 protect: [home]       # wiki paths never changed or deleted
 assets: {folder: handbook}   # where referenced images/files are uploaded (default: root)
+navigation:           # keep a block of the wiki's menu in step with the files (off if absent)
+  label: Handbook     # the header that starts wikisync's block
+  position: bottom    # top | bottom | after (then `after:` names an item's id or label)
+  depth: sections     # sections (a link per top-level section) | pages (+ every page)
+  order: nav          # nav (the generator's nav order, else file order) | files
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -31,7 +36,7 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -45,6 +50,7 @@ from pydantic import (
     StrictStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from wikisync._frontmatter import YAMLSafetyError, compose_yaml, yaml_error_line, yaml_error_text
@@ -56,6 +62,7 @@ __all__ = [
     "DEFAULT_INCLUDE",
     "AssetsConfig",
     "Config",
+    "NavigationConfig",
     "compile_glob",
     "load_config",
 ]
@@ -175,6 +182,41 @@ class AssetsConfig(BaseModel):
         return value
 
 
+class NavigationConfig(BaseModel):
+    """``navigation:``: wikisync's block in each locale's navigation menu.
+
+    The block is a header (``label``) and links to the pages, placed at the ``top`` or
+    ``bottom`` of the menu or right ``after`` the item with that id (or label). ``depth``
+    ``sections``: one link per top-level section (its index page, else its first page) and
+    per top-level page; ``pages``: every section as a header followed by links to all its
+    pages. ``order`` ``nav``: the generator's navigation order (``nav_order``), pages
+    without one after, in file order; ``files``: file order only.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    label: StrictStr = "Documentation"
+    position: Literal["top", "bottom", "after"] = "bottom"
+    after: StrictStr | None = None
+    depth: Literal["sections", "pages"] = "sections"
+    order: Literal["nav", "files"] = "nav"
+
+    @field_validator("label")
+    @classmethod
+    def _check_label(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _check_after(self) -> NavigationConfig:
+        if self.position == "after" and not (self.after or "").strip():
+            raise ValueError("position: after needs `after:` (the id or label of an item)")
+        if self.after is not None and self.position != "after":
+            raise ValueError("`after:` is only used with position: after")
+        return self
+
+
 class Config(BaseModel):
     """The settings of one content directory (all optional)."""
 
@@ -189,6 +231,7 @@ class Config(BaseModel):
     max_delete: Annotated[StrictInt, Field(ge=0)] = 10
     protect: StrTuple = ()
     assets: AssetsConfig = AssetsConfig()
+    navigation: NavigationConfig | None = None
 
     @field_validator("locale")
     @classmethod

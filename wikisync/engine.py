@@ -18,6 +18,7 @@ git, when the content directory is in a git working tree (:mod:`wikisync.gitinfo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import socket
@@ -33,10 +34,12 @@ from wikisync._version import __version__
 from wikisync.apply import (
     ApplyReport,
     AssetResult,
+    NavigationResult,
     Reporter,
     delete_assets,
     execute,
     upload_assets,
+    write_navigation,
 )
 from wikisync.assets import (
     asset_downloads_needed,
@@ -60,6 +63,7 @@ from wikisync.model import (
     State,
     StateEntry,
 )
+from wikisync.navigation import NavigationPlan, plan_navigation
 from wikisync.plan import content_reads_needed, plan
 from wikisync.remote import Remote, RemoteSnapshot
 from wikisync.source import load_source, page_key
@@ -114,6 +118,8 @@ class PlanRun:
     remote_assets: Mapping[str, RemoteAsset] = field(default_factory=dict)
     commit: str | None = None
     changed_since: str | None = None
+    navigation: NavigationPlan | None = None
+    """The blocks apply places in the menu (``navigation:`` set, no ``--target``)."""
 
     @property
     def pages_by_key(self) -> dict[tuple[str, str], LocalPage]:
@@ -301,6 +307,22 @@ def make_plan(
         local_assets, remote_assets, state, options, digests=digests, deletes=not targets
     )
     result = attach_assets(result, asset_plan, options)
+    navigation: NavigationPlan | None = None
+    if config.navigation is not None and targets:
+        notes.append(
+            "--target: the navigation menu is not planned; plan without --target to update it"
+        )
+    elif config.navigation is not None:
+        navigation = plan_navigation(
+            source.pages,
+            remote.navigation_menus(),
+            config.root,
+            config.navigation,
+            mode=remote.navigation_mode(),
+        )
+        result = dataclasses.replace(
+            result, navigation=navigation.changes, navigation_warnings=navigation.warnings
+        )
     return PlanRun(
         source,
         snapshot,
@@ -311,6 +333,7 @@ def make_plan(
         remote_assets=remote_assets,
         commit=repo.head if repo is not None else None,
         changed_since=changed_since,
+        navigation=navigation,
     )
 
 
@@ -390,6 +413,10 @@ def fingerprint(plan: Plan) -> list[tuple[object, ...]]:
         )
         for a in plan.asset_changes
     ]
+    rows += [
+        ("navigation", "update", n.locale, "", "", 0, (), n.digest, n.remote_digest)
+        for n in plan.navigation
+    ]
     return sorted(rows, key=repr)
 
 
@@ -398,10 +425,12 @@ def check_saved_plan(saved: Plan, fresh: PlanRun) -> None:
     if fingerprint(saved) != fingerprint(fresh.plan):
         before: set[tuple[str, str, str]] = {(c.action, c.locale, c.path) for c in saved.changes}
         before |= {(a.action, "asset", a.path) for a in saved.asset_changes}
+        before |= {("update", "navigation", n.locale) for n in saved.navigation}
         after: set[tuple[str, str, str]] = {
             (c.action, c.locale, c.path) for c in fresh.plan.changes
         }
         after |= {(a.action, "asset", a.path) for a in fresh.plan.asset_changes}
+        after |= {("update", "navigation", n.locale) for n in fresh.plan.navigation}
         differing = sorted((before ^ after) or before)
         sample = ", ".join(f"{a} {loc}/{p}" for a, loc, p in differing[:5])
         raise StalePlanError(
@@ -692,11 +721,20 @@ def apply_run(
         )
         stopped = stopped or (fail_fast and pages.failed > 0)
         deleted = delete_assets(run.plan.asset_changes, remote, stop_after_failure=stopped)
+        stopped = stopped or (fail_fast and any(r.status == "failed" for r in deleted))
+        menu: NavigationResult | None = None
+        if run.plan.navigation and run.navigation is not None:
+            menu = (
+                NavigationResult("skipped", error="an earlier write failed (--fail-fast)")
+                if stopped
+                else write_navigation(run.navigation, remote)
+            )
         report = ApplyReport(
             results=pages.results,
             tree_rebuilt=pages.tree_rebuilt,
             notes=pages.notes,
             asset_results=(*uploaded, *deleted),
+            navigation=menu,
         )
     finally:
         try:

@@ -12,6 +12,7 @@
     ├── StalePlanError       a saved plan no longer matches the wiki or the files
     ├── LockError            another apply holds the lock on this wiki and root
     ├── ApplyError           one or more writes failed
+    ├── NavigationError      the wiki's navigation menu cannot be read or written
     ├── GitInfoError         git could not answer about the content directory (wikisync.gitinfo)
     ├── ActionInputError     the GitHub Action was given invalid inputs (wikisync.action)
     └── GitHubAPIError       the GitHub REST API refused a request (wikisync.github)
@@ -32,6 +33,7 @@ __all__ = [
     "ConfigError",
     "GuardError",
     "LockError",
+    "NavigationError",
     "PlanFileError",
     "PlanInputError",
     "SourceError",
@@ -88,3 +90,7 @@ class ApplyError(WikisyncError):
 
 class LockError(WikisyncError):
     """Another apply is running against the same wiki and root; nothing was applied."""
+
+
+class NavigationError(WikisyncError):
+    """The wiki's navigation menu cannot be read or written (``navigation:`` is set)."""

@@ -36,6 +36,9 @@ __all__ = [
     "FieldChange",
     "LocalAsset",
     "LocalPage",
+    "NavItem",
+    "NavMenu",
+    "NavigationChange",
     "PageFields",
     "Plan",
     "PlanOptions",
@@ -473,6 +476,67 @@ class AssetChange:
         return (self.path, ASSET_ACTIONS.index(self.action))
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """One item of a wiki navigation menu, every field as the wiki holds it.
+
+    ``kind`` is ``link``, ``header`` or ``divider`` (the wiki stores any string);
+    ``visibility_groups`` stays ``None`` when the wiki has null, so an item read and
+    written back is unchanged.
+    """
+
+    id: str
+    kind: str
+    label: str | None = None
+    icon: str | None = None
+    target_type: str | None = None
+    target: str | None = None
+    visibility_mode: str | None = None
+    visibility_groups: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    """The navigation menu of one locale: a flat list of items."""
+
+    locale: str
+    items: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavigationChange:
+    """wikisync's block in one locale's menu changes (``~ navigation en: 3 added...``).
+
+    Counts are of wikisync's own items: ``changed`` (same id, another label or target),
+    ``moved`` (same id, another place). ``diff`` is a unified diff of the whole menu, one
+    line per item. ``digest`` is the sha256 of the menu wanted, ``remote_digest`` of the
+    menu the plan saw: a saved plan is current only while both still hold.
+    """
+
+    locale: str
+    added: int = 0
+    changed: int = 0
+    moved: int = 0
+    removed: int = 0
+    diff: str = ""
+    digest: str = ""
+    remote_digest: str = ""
+
+    def counts(self) -> str:
+        """``3 added, 1 moved, 1 removed`` (the non-zero counts; ``reordered`` if none)."""
+        parts = [
+            f"{count} {name}"
+            for name, count in (
+                ("added", self.added),
+                ("changed", self.changed),
+                ("moved", self.moved),
+                ("removed", self.removed),
+            )
+            if count
+        ]
+        return ", ".join(parts) or "reordered"
+
+
 SUMMARY_KEYS: tuple[str, ...] = ("create", "update", "move", "delete", "conflict", "unchanged")
 ASSET_SUMMARY_KEYS: tuple[str, ...] = ("upload", "replace", "delete", "conflict", "unchanged")
 
@@ -494,6 +558,10 @@ class Plan:
     assets_orphaned: tuple[str, ...] = ()
     """Managed assets no page links to any more, kept because prune is off (or refused)."""
     assets_unchanged_count: int | None = None
+    navigation: tuple[NavigationChange, ...] = ()
+    """Menus whose wikisync block changes, by locale (only with ``navigation:`` set)."""
+    navigation_warnings: tuple[str, ...] = ()
+    """Why the menu may not show as planned (the wiki's navigation mode hides it...)."""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -521,8 +589,8 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        """Whether apply would write anything (pages or assets)."""
-        return bool(self.changes or self.asset_changes)
+        """Whether apply would write anything (pages, assets or the navigation menu)."""
+        return bool(self.changes or self.asset_changes or self.navigation)
 
     def by_action(self, action: Action) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.action == action)

@@ -22,11 +22,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wikijs import Asset, Page, WikiJSClient
-from wikisync.errors import StateError
+from wikijs import Asset, ForbiddenError, NavigationItem, NavigationTree, Page, WikiJSClient
+from wikisync.errors import NavigationError, StateError
 from wikisync.model import (
     AssetChange,
     LocalPage,
+    NavItem,
+    NavMenu,
     RemoteAsset,
     RemotePage,
     State,
@@ -337,8 +339,71 @@ class Remote:
             size=len(data),
         )
 
+    # -- navigation ----------------------------------------------------------------
+
+    def navigation_menus(self) -> tuple[NavMenu, ...]:
+        """Every locale's navigation menu, items exactly as the wiki holds them."""
+        try:
+            trees = self.client.navigation.tree()
+        except ForbiddenError as exc:
+            raise NavigationError(_NO_NAVIGATION_ACCESS.format(what="read")) from exc
+        return tuple(NavMenu(t.locale, tuple(_to_nav_item(i) for i in t.items)) for t in trees)
+
+    def navigation_mode(self) -> str:
+        """The wiki's navigation mode (NONE, TREE, MIXED or STATIC)."""
+        try:
+            return self.client.navigation.mode()
+        except ForbiddenError as exc:
+            raise NavigationError(_NO_NAVIGATION_ACCESS.format(what="read")) from exc
+
+    def write_navigation(self, menus: Sequence[NavMenu]) -> None:
+        """Replace the whole menu (every locale) with ``menus``: one ``updateTree``."""
+        trees = [
+            NavigationTree(locale=m.locale, items=[_from_nav_item(i) for i in m.items])
+            for m in menus
+        ]
+        try:
+            self.client.navigation.update_tree(trees)
+        except ForbiddenError as exc:
+            raise NavigationError(_NO_NAVIGATION_ACCESS.format(what="write")) from exc
+
     def delete_asset(self, asset_id: int) -> None:
         self.client.assets.delete(asset_id)
+
+
+_NO_NAVIGATION_ACCESS = (
+    "wikisync.yml sets navigation:, but the API key may not {what} the wiki's navigation "
+    "menu (it needs the manage:navigation permission). Give the key's group that "
+    "permission, or remove navigation: from wikisync.yml."
+)
+
+
+def _to_nav_item(item: NavigationItem) -> NavItem:
+    groups = item.visibility_groups
+    return NavItem(
+        id=item.id,
+        kind=item.kind,
+        label=item.label,
+        icon=item.icon,
+        target_type=item.target_type,
+        target=item.target,
+        visibility_mode=item.visibility_mode,
+        visibility_groups=None if groups is None else tuple(groups),
+    )
+
+
+def _from_nav_item(item: NavItem) -> NavigationItem:
+    groups = item.visibility_groups
+    return NavigationItem(
+        id=item.id,
+        kind=item.kind,
+        label=item.label,
+        icon=item.icon,
+        target_type=item.target_type,
+        target=item.target,
+        visibility_mode=item.visibility_mode,
+        visibility_groups=None if groups is None else list(groups),
+    )
 
 
 def _to_remote_asset(asset: Asset, folder: tuple[str, ...]) -> RemoteAsset:

@@ -74,7 +74,7 @@ def mode(
         wanted = new_mode.upper()
         if wanted not in NAVIGATION_MODES:
             raise CLIError(f"{new_mode!r} is not a mode: use one of {', '.join(NAVIGATION_MODES)}")
-        wiki.navigation.set_mode(wanted)  # type: ignore[arg-type]
+        wiki.navigation.set_mode(wanted)
     config = wiki.navigation.config()
     shown = "shows" if config.shows_menu else "hides"
     return Output(

@@ -165,6 +165,9 @@ def apply(
         assets_line = report.asset_summary_line()
         if assets_line:
             print(assets_line)
+        menu_line = report.navigation_summary_line()
+        if menu_line:
+            print(menu_line)
         if report.failed or report.skipped:
             err("Run `wikisync apply` again to finish the job once the cause is fixed.")
             raise typer.Exit(EXIT_ERROR)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wikisync.model import AssetChange, Change, Plan
+from wikisync.model import AssetChange, Change, NavigationChange, Plan
 
 SYMBOLS = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}
 ASSET_SYMBOLS = {"upload": "+", "replace": "~", "delete": "-", "conflict": "!"}
@@ -94,3 +94,17 @@ def asset_summary_sentence(plan: Plan) -> str | None:
     if s["conflict"]:
         sentence += f", {s['conflict']} in conflict (use --force to overwrite)"
     return sentence + "."
+
+
+def navigation_line(change: NavigationChange) -> str:
+    """``navigation en: 3 added, 1 moved, 1 removed`` (without the symbol)."""
+    return f"navigation {change.locale}: {change.counts()}"
+
+
+def navigation_summary_sentence(plan: Plan) -> str | None:
+    """``Navigation: 1 menu to update (en).`` (None without menu changes)."""
+    if not plan.navigation:
+        return None
+    locales = [n.locale for n in plan.navigation]
+    noun = "menu" if len(locales) == 1 else "menus"
+    return f"Navigation: {len(locales)} {noun} to update ({', '.join(locales)})."

@@ -18,7 +18,10 @@
 ```
 
 ``summary`` counts page changes only (its wording is frozen); ``assets`` counts asset
-changes. Every change has a ``kind`` (a change without one, from an older plan file, is a
+changes. With ``navigation:`` set, a plan that changes the menu (or warns about it) also
+has ``"navigation": {"changes": [{"locale": "en", "added": 3, "changed": 0, "moved": 1,
+"removed": 1, "digest": "…", "remote_digest": "…"}], "warnings": ["…"]}``; ``digest`` and
+``remote_digest`` (the menu wanted and the menu seen) let apply refuse a stale saved plan. Every change has a ``kind`` (a change without one, from an older plan file, is a
 page change). ``remote_updated_at`` and ``digest`` are what apply checks to refuse a stale
 saved plan. The document holds no content and no secret.
 """
@@ -37,6 +40,7 @@ from wikisync.model import (
     SUMMARY_KEYS,
     AssetChange,
     Change,
+    NavigationChange,
     Plan,
 )
 
@@ -90,9 +94,62 @@ def _asset_to_dict(change: AssetChange) -> dict[str, Any]:
     }
 
 
+_NAV_COUNTS = ("added", "changed", "moved", "removed")
+
+
+def _navigation_to_dict(change: NavigationChange) -> dict[str, Any]:
+    return {
+        "locale": change.locale,
+        **{key: getattr(change, key) for key in _NAV_COUNTS},
+        "digest": change.digest,
+        "remote_digest": change.remote_digest,
+    }
+
+
+def _navigation_from_dict(item: Any, index: int) -> NavigationChange:
+    where = f"navigation.changes[{index}]"
+    if not isinstance(item, dict):
+        raise _fail(f"{where} must be an object")
+    for key in ("locale", "digest", "remote_digest"):
+        if not isinstance(item.get(key), str):
+            raise _fail(f"{where}.{key} must be a string")
+    counts = {}
+    for key in _NAV_COUNTS:
+        value = item.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise _fail(f"{where}.{key} must be a count")
+        counts[key] = value
+    return NavigationChange(
+        locale=item["locale"],
+        added=counts["added"],
+        changed=counts["changed"],
+        moved=counts["moved"],
+        removed=counts["removed"],
+        digest=item["digest"],
+        remote_digest=item["remote_digest"],
+    )
+
+
+def _load_navigation(
+    document: Mapping[str, Any],
+) -> tuple[tuple[NavigationChange, ...], tuple[str, ...]]:
+    section = document.get("navigation")
+    if section is None:
+        return (), ()
+    if not isinstance(section, dict):
+        raise _fail("navigation must be an object")
+    changes, warnings = section.get("changes", []), section.get("warnings", [])
+    if not isinstance(changes, list):
+        raise _fail("navigation.changes must be a list")
+    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        raise _fail("navigation.warnings must be a list of strings")
+    loaded = tuple(_navigation_from_dict(item, i) for i, item in enumerate(changes))
+    return tuple(sorted(loaded, key=lambda n: n.locale)), tuple(warnings)
+
+
 def plan_to_dict(plan: Plan, *, target: Mapping[str, Any], wikisync_version: str) -> dict[str, Any]:
     """The plan document as a dict (see the module docstring)."""
-    return {
+    document = {
         "format_version": FORMAT_VERSION,
         "wikisync_version": wikisync_version,
         "target": dict(target),
@@ -101,6 +158,12 @@ def plan_to_dict(plan: Plan, *, target: Mapping[str, Any], wikisync_version: str
         "changes": [_change_to_dict(c) for c in plan.changes]
         + [_asset_to_dict(a) for a in plan.asset_changes],
     }
+    if plan.navigation or plan.navigation_warnings:
+        document["navigation"] = {
+            "changes": [_navigation_to_dict(n) for n in plan.navigation],
+            "warnings": list(plan.navigation_warnings),
+        }
+    return document
 
 
 def render_json(plan: Plan, *, target: Mapping[str, Any], wikisync_version: str) -> str:
@@ -222,11 +285,14 @@ def load_plan_json(text: str) -> tuple[Plan, dict[str, str]]:
         for key in ASSET_SUMMARY_KEYS
     ):
         raise _fail(f"assets must count {', '.join(ASSET_SUMMARY_KEYS)}")
+    navigation, navigation_warnings = _load_navigation(document)
     plan = Plan(
         changes=tuple(loaded),
         unchanged_count=summary["unchanged"],
         asset_changes=tuple(assets),
         assets_unchanged_count=int(asset_summary.get("unchanged", 0)),
+        navigation=navigation,
+        navigation_warnings=navigation_warnings,
     )
     counted = plan.summary
     for key in SUMMARY_KEYS:

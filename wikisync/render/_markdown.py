@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from wikisync.model import AssetChange, Change, Plan
+from wikisync.model import AssetChange, Change, NavigationChange, Plan
 from wikisync.render._common import (
     ARROW,
     ASSET_SYMBOLS,
@@ -24,6 +24,8 @@ from wikisync.render._common import (
     conflict_sentence,
     format_size,
     format_value,
+    navigation_line,
+    navigation_summary_sentence,
     no_changes_sentence,
     summary_sentence,
 )
@@ -62,6 +64,9 @@ def _header(plan: Plan, directory: str | None) -> str:
         assets = asset_summary_sentence(plan)
         if assets:
             lines += ["", f"**{_cell(assets)}**"]
+        menus = navigation_summary_sentence(plan)
+        if menus:
+            lines += ["", f"**{_cell(menus)}**"]
         conflicts = conflict_sentence(plan)
         if conflicts:
             lines += ["", f"> [!WARNING]\n> {conflicts}"]
@@ -70,6 +75,9 @@ def _header(plan: Plan, directory: str | None) -> str:
     for action in ("create", "update", "move", "delete", "conflict"):
         lines.append(f"| `{SYMBOLS[action]}` {action} | {summary[action]} |")
     lines.append(f"| unchanged | {summary['unchanged']} |")
+    if plan.navigation_warnings:
+        lines += ["", "> [!WARNING]"]
+        lines += [f"> {_cell(warning)}" for warning in plan.navigation_warnings]
     if plan.guard_violations:
         lines += ["", "> [!CAUTION]", "> **Refused by a safety guard; nothing will be applied:**"]
         lines += [f"> - {_cell(message)}" for message in plan.guard_violations]
@@ -134,10 +142,20 @@ def _details(change: Change, max_diff_chars: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _navigation_details(change: NavigationChange) -> str:
+    summary = html.escape(f"{SYMBOLS['update']} {navigation_line(change)}")
+    lines = [f"<details><summary>{summary}</summary>", ""]
+    if change.diff:
+        fence = _fence_for(change.diff)
+        lines += [f"{fence}diff", change.diff, fence]
+    lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
 def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | None = None) -> str:
     """The plan as Markdown of at most ``max_chars`` characters."""
     out = _header(plan, directory)
-    if not plan.changes and not plan.asset_changes:
+    if not plan.has_changes:
         return out[:max_chars]
     blocks: list[str] = []
     if plan.changes:
@@ -147,6 +165,7 @@ def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | Non
         blocks.append("\n| Action | Asset | Source | Size |\n|---|---|---|---|\n")
         blocks += [_asset_row(change) + "\n" for change in plan.asset_changes]
     blocks.append("\n")
+    blocks += [_navigation_details(menu) + "\n" for menu in plan.navigation]
     details = [c for c in plan.changes if c.reason or c.field_changes or c.diff]
     blocks += [_details(change) + "\n" for change in details]
 

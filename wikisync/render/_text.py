@@ -12,6 +12,8 @@ from wikisync.render._common import (
     change_title,
     conflict_sentence,
     format_value,
+    navigation_line,
+    navigation_summary_sentence,
     no_changes_sentence,
     page_ref,
     summary_sentence,
@@ -119,11 +121,18 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
     """
     paint = _Painter(color)
     lines: list[str] = []
-    if plan.changes or plan.asset_changes:
+    if plan.has_changes:
         lines.append("wikisync will perform the following actions:")
         for change in plan.changes:
             lines.append("")
             lines.extend(_change_lines(change, paint))
+        for menu in plan.navigation:
+            lines += [
+                "",
+                f"  {paint('update', SYMBOLS['update'])} {paint('bold', navigation_line(menu))}",
+            ]
+            if menu.diff:
+                lines.extend(_diff_lines(menu.diff, paint))
     if plan.asset_changes:
         lines += ["", "Assets:"]
         for asset in plan.asset_changes:
@@ -139,6 +148,8 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
     if plan.assets_orphaned:
         lines += ["", "Orphaned assets (no page links to them; kept, prune is off or refused):"]
         lines += [f"  /{path}" for path in plan.assets_orphaned]
+    if plan.navigation_warnings:
+        lines += [""] + [f"{paint('warn', 'Warning:')} {w}" for w in plan.navigation_warnings]
     if plan.guard_violations:
         lines += ["", paint("warn", "Refused by a safety guard (nothing will be applied):")]
         lines += [f"  - {message}" for message in plan.guard_violations]
@@ -149,6 +160,9 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
         assets = asset_summary_sentence(plan)
         if assets:
             lines.append(paint("bold", assets))
+        menus = navigation_summary_sentence(plan)
+        if menus:
+            lines.append(paint("bold", menus))
         conflicts = conflict_sentence(plan)
         if conflicts:
             lines.append(paint("conflict", conflicts))
