@@ -154,12 +154,18 @@ def merge(
 ) -> tuple[tuple[NavItem, ...], bool]:
     """``items`` with wikisync's old block taken out and ``block`` placed.
 
-    Returns ``(menu, found)``; ``found`` is False when ``position: after`` names an item
-    the menu does not have (the block then goes at the bottom).
+    A block already in the menu stays where it is (where its first item is), so items
+    added by hand before and after it stay before and after it; ``position`` places a
+    block the menu does not have yet. Returns ``(menu, found)``; ``found`` is False when
+    ``position: after`` names an item the menu does not have (the block then goes at the
+    bottom).
     """
     others = [item for item in items if not item.id.startswith(prefix)]
     found = True
-    if config.position == "top":
+    current = _anchor(items, prefix)
+    if current is not None:
+        at = current
+    elif config.position == "top":
         at = 0
     elif config.position == "after":
         wanted = config.after
@@ -280,7 +286,7 @@ def plan_navigation(
         blocks[locale] = block
         old = current.get(locale, ())
         new, found = merge(old, block, prefix, config)
-        if not found and block:
+        if not found and block and _anchor(old, prefix) is None:
             warnings.append(
                 f"navigation.after: the {locale} menu has no item with id or label "
                 f"{config.after!r}; wikisync's block goes at the bottom"

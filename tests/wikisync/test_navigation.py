@@ -148,12 +148,23 @@ def test_ids_are_stable_and_never_claim_another_roots_items() -> None:
 def test_merge_places_the_block_and_keeps_every_other_item(
     config: NavigationConfig, expected: list[str]
 ) -> None:
-    old_block = NavItem(P + "menu", "header", "Old", "", "", "", "all", ())
     block = (NavItem(P + "menu", "header", "B", "", "", "", "all", ()),)
-    menu, found = merge((HOME, old_block, BY_HAND), block, P, config)
+    menu, found = merge((HOME, BY_HAND), block, P, config)
     assert found
     assert [i.label for i in menu] == expected
     assert HOME in menu and BY_HAND in menu
+
+
+@pytest.mark.parametrize("position", ["top", "bottom"])
+def test_a_block_already_in_the_menu_stays_where_it_is(position: str) -> None:
+    old_block = (
+        NavItem(P + "menu", "header", "Old", "", "", "", "all", ()),
+        NavItem(P + "page:x", "link", "X", "", "page", "/en/handbook/x", "all", ()),
+    )
+    block = (NavItem(P + "menu", "header", "B", "", "", "", "all", ()),)
+    config = NavigationConfig(position=position)  # type: ignore[arg-type]
+    menu, _ = merge((HOME, *old_block, BY_HAND), block, P, config)
+    assert [i.label for i in menu] == ["Home", "B", "Status"]
 
 
 def test_merge_after_a_missing_item_goes_to_the_bottom() -> None:
@@ -201,12 +212,14 @@ def test_no_change_when_the_block_is_in_place() -> None:
     assert merged_tree(menus, result) is None
 
 
-def test_moving_the_block_counts_its_items_as_moved() -> None:
+def test_a_block_split_by_hand_is_gathered_again() -> None:
     block = desired_block(PAGES, "fr", "handbook", NavigationConfig())
-    menus = (NavMenu("fr", (*block, HOME)),)
+    menus = (NavMenu("fr", (block[0], HOME, block[1])),)
     result = plan_navigation(PAGES[-1:], menus, "handbook", NavigationConfig(), mode="MIXED")
     [fr] = result.changes
-    assert (fr.added, fr.moved, fr.removed) == (0, 2, 0)
+    assert (fr.added, fr.moved, fr.removed) == (0, 0, 0)
+    assert fr.counts() == "reordered"
+    assert merged_tree(menus, result) == (NavMenu("fr", (*block, HOME)),)
 
 
 def test_a_locale_without_pages_loses_its_block_only() -> None:
