@@ -45,8 +45,6 @@ __all__ = [
 HIDDEN_MODES = ("NONE", "TREE")
 """Navigation modes in which Wiki.js does not show the menu."""
 
-_INDEX_ORDER = (0,)  # a section's own page sorts before the pages in it
-
 
 def id_prefix(root: str) -> str:
     """The start of the id of every menu item wikisync owns for ``root``.
@@ -119,6 +117,21 @@ def desired_block(
         else:
             loose.append(entry)
 
+    by_rel = {e.rel: e for e in entries}
+
+    def node_key(rel: str) -> tuple[Any, ...]:
+        """A folder's place: its own page's, else its first page's."""
+        own = by_rel.get(rel)
+        if own is not None and (own.key[0] == 0 or config.order == "files"):
+            return own.key
+        under = [e.key for e in entries if e.rel.startswith(rel + "/")]
+        return min(under) if under else own.key if own is not None else (1, 0.0, ())
+
+    def nested_key(entry: _Entry) -> tuple[Any, ...]:
+        """Pages of a sub-folder stay together, after the sub-folder's own page."""
+        parts = entry.rel.split("/")
+        return tuple(node_key("/".join(parts[: i + 1])) for i in range(1, len(parts)))
+
     def target(page: LocalPage) -> str:
         return f"/{page.locale}/{page.path}"
 
@@ -130,11 +143,8 @@ def desired_block(
         top.append((entry.key, [link(entry)]))
     for name, members in sections.items():
         index = next((e for e in members if e.rel == name), None)
-        members.sort(key=lambda e: (e.key, _INDEX_ORDER if e is index else (1,)))
-        if index is not None:
-            members.remove(index)
-            members.insert(0, index)
-        key = index.key if index is not None and index.key[0] == 0 else min(e.key for e in members)
+        members.sort(key=lambda e: (e is not index, nested_key(e)))
+        key = node_key(name)
         label = _label(index.page) if index is not None else _folder_label(name)
         if config.depth == "sections":
             first = index or members[0]

@@ -39,7 +39,10 @@ BEFORE = NavigationItem.link("hand-before", "Status", "https://status.example.co
 AFTER = NavigationItem.divider("hand-after")
 FR = NavigationTree(
     locale="fr",
-    items=[NavigationItem.header("fr-h", "Manuel"), NavigationItem.link("fr-l", "Accueil", "/fr/home")],
+    items=[
+        NavigationItem.header("fr-h", "Manuel"),
+        NavigationItem.link("fr-l", "Accueil", "/fr/home"),
+    ],
 )
 
 
@@ -171,9 +174,7 @@ def test_the_plan_shows_the_menu_change_with_a_diff(wiki: Wiki, tmp_path: Path) 
     assert updates(wiki) == 0  # plan changes nothing
 
 
-def test_a_saved_plan_carries_the_menu_change_and_is_checked(
-    wiki: Wiki, tmp_path: Path
-) -> None:
+def test_a_saved_plan_carries_the_menu_change_and_is_checked(wiki: Wiki, tmp_path: Path) -> None:
     docs = write_site(tmp_path / "docs", SITE)
     apply(wiki, docs)
     (docs / "faq.md").write_text("# Questions\n\nAsk away.\n", encoding="utf-8")
@@ -213,9 +214,7 @@ def test_without_navigation_in_the_config_the_menu_is_never_read(
     assert not [op for op in operations if op.startswith("navigation.")]
 
 
-def test_a_key_without_manage_navigation_gets_a_clear_error(
-    wiki: Wiki, tmp_path: Path
-) -> None:
+def test_a_key_without_manage_navigation_gets_a_clear_error(wiki: Wiki, tmp_path: Path) -> None:
     docs = write_site(tmp_path / "docs", SITE)
     key = wiki.emulator.issue_key("editor", full_access=False, group=2)
     env = {"WIKIJS_URL": wiki.emulator.url, "WIKIJS_API_KEY": key}
@@ -229,7 +228,9 @@ def test_a_key_without_manage_navigation_gets_a_clear_error(
 # -- nav order from the pages ----------------------------------------------------------------
 
 
-def with_nav(source: LoadedSource, nav: Mapping[str, tuple[str | None, float | None]]) -> LoadedSource:
+def with_nav(
+    source: LoadedSource, nav: Mapping[str, tuple[str | None, float | None]]
+) -> LoadedSource:
     """``source`` with navigation titles and orders set per file, as a flavor sets them."""
     pages = tuple(
         dataclasses.replace(p, nav_title=nav[p.source][0], nav_order=nav[p.source][1])

@@ -354,3 +354,19 @@ def test_a_bad_navigation_section_is_refused(section: object, message: str) -> N
     document["navigation"] = section
     with pytest.raises(PlanFileError, match=message):
         load_plan_json(json.dumps(document))
+
+
+def test_pages_of_a_sub_folder_stay_together_under_its_own_page() -> None:
+    pages = (
+        page("docs/_index.md", "handbook/docs", "Documentation", nav_title="Docs"),
+        page("docs/overview.md", "handbook/docs/overview", "Overview", nav_order=1),
+        page("docs/start/_index.md", "handbook/docs/start", "Getting Started", nav_order=2),
+        page("docs/start/a.md", "handbook/docs/start/a", "Install", nav_order=1),
+        page("docs/start/b.md", "handbook/docs/start/b", "First steps", nav_order=2),
+        page("docs/examples.md", "handbook/docs/examples", "Examples", nav_order=3),
+    )
+    block = desired_block(pages, "en", "handbook", NavigationConfig(depth="pages"))
+    assert [i.label for i in block] == [
+        "Documentation", "Docs", "Docs", "Overview", "Getting Started", "Install",
+        "First steps", "Examples",
+    ]  # fmt: skip
