@@ -136,7 +136,7 @@ def desired_block(
         return f"/{page.locale}/{page.path}"
 
     def link(entry: _Entry) -> NavItem:
-        return _link(f"{prefix}page:{entry.rel or '.'}", _label(entry.page), target(entry.page))
+        return _link(f"{prefix}page:/{entry.rel}", _label(entry.page), target(entry.page))
 
     top: list[tuple[tuple[Any, ...], list[NavItem]]] = []
     for entry in loose:

@@ -26,7 +26,7 @@ from wikijs.testing.__main__ import build_parser
 from wikisync.action import FAILURE_REASONS
 from wikisync.cli import _common as cli_common
 from wikisync.cli import app
-from wikisync.config import AssetsConfig, Config
+from wikisync.config import AssetsConfig, Config, NavigationConfig
 from wikisync.source import _IGNORED_KEYS, _KNOWN_KEYS
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -89,6 +89,9 @@ def test_every_wikisync_yml_key_is_documented_with_its_type_and_default() -> Non
     rows = _table_rows(_section(_page("configuration.md"), "`wikisync.yml`"), first_table=True)
     settings: dict[str, Any] = {n: f.default for n, f in Config.model_fields.items()}
     settings.update({f"assets.{n}": f.default for n, f in AssetsConfig.model_fields.items()})
+    settings.update(
+        {f"navigation.{n}": f.default for n, f in NavigationConfig.model_fields.items()}
+    )
     for key, default in settings.items():
         assert key in rows, f"configuration.md does not document the key {key!r}"
         cells = rows[key]
