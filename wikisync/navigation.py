@@ -118,14 +118,24 @@ def desired_block(
             loose.append(entry)
 
     by_rel = {e.rel: e for e in entries}
+    first_under: dict[str, tuple[Any, ...]] = {}  # folder -> the smallest key below it
+    for entry in entries:
+        parts = entry.rel.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            known = first_under.get(folder)
+            if known is None or entry.key < known:
+                first_under[folder] = entry.key
 
     def node_key(rel: str) -> tuple[Any, ...]:
-        """A folder's place: its own page's, else its first page's."""
+        """A folder's place: its own page's (when it has an order), else its first page's."""
         own = by_rel.get(rel)
         if own is not None and (own.key[0] == 0 or config.order == "files"):
             return own.key
-        under = [e.key for e in entries if e.rel.startswith(rel + "/")]
-        return min(under) if under else own.key if own is not None else (1, 0.0, ())
+        under = first_under.get(rel)
+        if under is not None:
+            return under
+        return own.key if own is not None else (1, 0.0, ())
 
     def nested_key(entry: _Entry) -> tuple[Any, ...]:
         """Pages of a sub-folder stay together, after the sub-folder's own page."""

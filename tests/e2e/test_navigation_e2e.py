@@ -266,3 +266,12 @@ def test_pages_nav_order_and_titles_order_and_label_the_menu(wiki: Wiki, tmp_pat
         ("link", "Home page", "/en/handbook"),
     ]
     assert not again.plan.navigation and not again.plan.has_changes
+
+
+def test_a_targeted_plan_leaves_the_menu_alone(wiki: Wiki, tmp_path: Path) -> None:
+    docs = write_site(tmp_path / "docs", SITE)
+    result = wiki.run("plan", str(docs), "--target", "handbook/faq")
+    assert result.exit_code == 0, result.output
+    assert "the navigation menu is not planned" in result.stderr
+    assert "navigation" not in result.stdout
+    assert "~ navigation en: 6 added" in wiki.run("plan", str(docs)).stdout
