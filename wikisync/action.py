@@ -475,7 +475,7 @@ class _Run:
             raise _Failure("error", f"wikisync plan did not write {self.plan_file}")
         self.outputs.update(
             {
-                "changes": "true" if changes else "false",
+                "changes": "true" if _plan_changes(doc) else "false",
                 "to-create": str(int(counts.get("create", 0))),
                 "to-update": str(int(counts.get("update", 0))),
                 "to-move": str(int(counts.get("move", 0))),
@@ -494,14 +494,14 @@ class _Run:
         number = self.ctx.pull_request_number
         if number is None or self.inputs.comment == "false":
             return
-        has_changes = bool(doc["changes"])
+        has_changes = bool(_plan_changes(doc))
         try:
             result = upsert_plan_comment(
                 self.github(),
                 number,
                 self.display_path,
                 self.markdown,
-                plan_fingerprint(doc["changes"]),
+                plan_fingerprint(_plan_changes(doc)),
                 create=self.inputs.comment == "true" or has_changes,
             )
         except WikisyncError as exc:
@@ -513,12 +513,12 @@ class _Run:
             self.emit(f"Plan comment {result.action} on pull request #{number}.")
 
     def apply(self, doc: Mapping[str, Any]) -> None:
-        if not doc["changes"]:
+        if not _plan_changes(doc):
             self.emit("No changes: nothing to apply.")
             self.summary.append("Nothing to apply.\n\n")
             return
         if self.ctx.event_name == "push" and self.inputs.require_approved_plan:
-            self.check_approved(plan_fingerprint(doc["changes"]))
+            self.check_approved(plan_fingerprint(_plan_changes(doc)))
         result = self.call(
             ["apply", str(self.plan_file), "--auto-approve", *self.inputs.apply_args()]
         )
@@ -702,6 +702,25 @@ def _problem_message(problem: Mapping[str, Any]) -> str:
 
 def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _plan_changes(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The changes of a plan document: pages and assets, and each navigation menu that
+    changes (as an ``update`` of ``navigation/<locale>`` with the menu's digest)."""
+    changes: list[Mapping[str, Any]] = list(doc.get("changes") or [])
+    navigation = doc.get("navigation")
+    menus = navigation.get("changes") if isinstance(navigation, Mapping) else None
+    for menu in menus if isinstance(menus, list) else []:
+        if isinstance(menu, Mapping):
+            changes.append(
+                {
+                    "action": "update",
+                    "locale": menu.get("locale"),
+                    "path": "navigation",
+                    "digest": menu.get("digest"),
+                }
+            )
+    return changes
 
 
 def _md_code(text: str) -> str:

@@ -658,3 +658,32 @@ def test_saved_plans_are_rendered_with_wikisync_render(tmp_path: Path) -> None:
     empty = tmp_path / "empty.json"
     empty.write_text(render_json(Plan(), target=target, wikisync_version="1.0"))
     assert "No changes. The wiki matches docs." in render_plan_file(empty, "docs")
+
+
+NAV_ONLY = {
+    **plan_doc(unchanged=3),
+    "navigation": {
+        "changes": [
+            {"locale": "en", "added": 1, "changed": 0, "moved": 0, "removed": 0,
+             "digest": "d" * 64, "remote_digest": "r" * 64}
+        ],
+        "warnings": [],
+    },
+}  # fmt: skip
+
+
+def test_a_plan_that_only_changes_the_menu_has_changes_and_is_applied(workspace: Path) -> None:
+    cli = ScriptedCli(plan=NAV_ONLY, plan_code=2)
+    result, _ = run(cli, inputs(command="apply"), context(workspace, "workflow_dispatch"))
+    assert (result.exit_code, result.failure_reason) == (0, "")
+    assert result.outputs["changes"] == "true"
+    assert cli.commands() == ["validate", "plan", "apply"]
+    other_menu = json.loads(json.dumps(NAV_ONLY))
+    other_menu["navigation"]["changes"][0]["digest"] = "e" * 64
+    assert plan_fingerprint(_changes_of(NAV_ONLY)) != plan_fingerprint(_changes_of(other_menu))
+
+
+def _changes_of(doc: dict[str, Any]) -> list[Any]:
+    from wikisync.action import _plan_changes
+
+    return _plan_changes(doc)
