@@ -161,6 +161,8 @@ def test_the_plan_shows_the_menu_change_with_a_diff(wiki: Wiki, tmp_path: Path) 
     docs = write_site(tmp_path / "docs", SITE)
     result = wiki.run("plan", str(docs))
     assert result.exit_code == 0, result.output
+    log = wiki.emulator.log  # the menu costs the plan two reads: the tree and the mode
+    assert (log.count("navigation.tree"), log.count("navigation.config")) == (1, 1)
     assert "  ~ navigation en: 6 added\n" in result.stdout
     assert "+## Handbook" in result.stdout
     assert "+- Install \u2192 /en/handbook/guide/install" in result.stdout
