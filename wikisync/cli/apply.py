@@ -39,13 +39,19 @@ exit code 3. Unchanged pages get no write. Up to --parallelism writes run at onc
 failed write does not stop the others unless --fail-fast; the run then ends with exit 1
 and a re-run finishes the job."""
 
-EPILOG = """Examples:
+EXAMPLES = (
+    "wikisync apply docs/",
+    "wikisync apply docs/ --auto-approve --parallelism 8",
+    "wikisync plan docs/ --out plan.json && wikisync apply plan.json",
+)
 
-  wikisync apply docs/
+MAX_PARALLELISM = 32
 
-  wikisync apply docs/ --auto-approve --parallelism 8
 
-  wikisync plan docs/ --out plan.json && wikisync apply plan.json"""
+def _parallelism(value: int) -> int:
+    if not 1 <= value <= MAX_PARALLELISM:
+        raise typer.BadParameter(f"{value} is not between 1 and {MAX_PARALLELISM}")
+    return value
 
 
 def _confirm() -> bool:
@@ -61,13 +67,23 @@ def _confirm() -> bool:
 
 def apply(
     target: Annotated[
-        Path, typer.Argument(help="A content directory, or a plan saved with `plan --out`.")
+        Path,
+        typer.Argument(
+            help="A content directory, or a plan saved with `plan --out FILE`.",
+            metavar="DIR|PLAN",
+        ),
     ] = Path("."),
     auto_approve: Annotated[
         bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")
     ] = False,
     parallelism: Annotated[
-        int, typer.Option("--parallelism", min=1, max=32, help="Writes in flight at once.")
+        int,
+        typer.Option(
+            "--parallelism",
+            metavar="N",
+            callback=_parallelism,
+            help=f"Writes in flight at once (1 to {MAX_PARALLELISM}).",
+        ),
     ] = 4,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite pages edited in the wiki (conflicts).")
@@ -88,7 +104,9 @@ def apply(
             "their links touch), as `plan --changed-since` shows.",
         ),
     ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", metavar="URL", help="Override WIKIJS_URL.")
+    ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
 ) -> None:
