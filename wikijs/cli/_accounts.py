@@ -8,7 +8,7 @@ import typer
 
 from wikijs import ForbiddenError, WikiJSClient
 
-from ._common import HelpGroup, Output, command
+from ._common import HelpGroup, Output, command, examples
 
 __all__ = ["groups_app", "info", "users_app"]
 
@@ -18,6 +18,7 @@ users_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     cls=HelpGroup,
+    epilog=examples("wikijs users list --json"),
 )
 groups_app = typer.Typer(
     name="groups",
@@ -25,6 +26,7 @@ groups_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     cls=HelpGroup,
+    epilog=examples("wikijs groups list"),
 )
 
 

@@ -9,7 +9,7 @@ import typer
 
 from wikijs import Asset, WikiJSClient, asset_folder_slug
 
-from ._common import CLIError, HelpGroup, Output, YesOpt, command, confirm
+from ._common import CLIError, HelpGroup, Output, YesOpt, command, confirm, examples
 
 __all__ = ["app"]
 
@@ -19,6 +19,10 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     cls=HelpGroup,
+    epilog=examples(
+        "wikijs assets list --folder handbook/images",
+        "wikijs assets upload logo.png --folder handbook/images",
+    ),
 )
 
 FolderOpt = Annotated[

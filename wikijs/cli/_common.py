@@ -30,6 +30,7 @@ __all__ = [
     "YesOpt",
     "command",
     "confirm",
+    "examples",
     "connect",
     "jsonable",
     "prose",

@@ -24,7 +24,7 @@ import yaml
 
 from wikijs import Page, PageNotFoundError, WikiJSClient
 
-from ._common import CLIError, HelpGroup, Output, command, jsonable, say
+from ._common import CLIError, HelpGroup, Output, command, examples, jsonable, say
 
 __all__ = ["app", "page_file", "render_page"]
 
@@ -34,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     cls=HelpGroup,
+    epilog=examples("wikijs export pages --format md --output docs/"),
 )
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Sequence
-import click
+
+from typer import _click as click  # the click typer vendors: its parameters, its context
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 __all__ = ["HelpCommand", "HelpGroup", "examples", "prose"]

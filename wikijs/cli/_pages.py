@@ -10,7 +10,7 @@ import typer
 
 from wikijs import Page, WikiJSClient
 
-from ._common import CLIError, HelpGroup, Output, YesOpt, command, confirm
+from ._common import CLIError, HelpGroup, Output, YesOpt, command, confirm, examples
 
 __all__ = ["app"]
 
@@ -20,6 +20,11 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     cls=HelpGroup,
+    epilog=examples(
+        "wikijs pages list --tag ops",
+        "wikijs pages get handbook/setup",
+        "wikijs pages create handbook/setup --title Setup --file setup.md",
+    ),
 )
 
 LocaleOpt = Annotated[

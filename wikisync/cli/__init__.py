@@ -8,6 +8,8 @@ engine, renders, and maps errors to exit codes through one boundary
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from types import ModuleType
 from typing import Annotated
 
 import typer
@@ -67,16 +69,17 @@ def _root(
     """Docs-as-code for Wiki.js."""
 
 
-for _name, _module, _function in [
-    ("validate", _validate, _validate.validate),
-    ("plan", _plan, _plan.plan),
-    ("apply", _apply, _apply.apply),
-    ("pull", _pull, _pull.pull),
-    ("demo", _demo, _demo.demo),
-]:
-    app.command(
-        _name, cls=HelpCommand, help=prose(_module.HELP), epilog=examples(*_module.EXAMPLES)
-    )(_function)
+def _register(name: str, module: ModuleType, function: Callable[..., None]) -> None:
+    app.command(name, cls=HelpCommand, help=prose(module.HELP), epilog=examples(*module.EXAMPLES))(
+        function
+    )
+
+
+_register("validate", _validate, _validate.validate)
+_register("plan", _plan, _plan.plan)
+_register("apply", _apply, _apply.apply)
+_register("pull", _pull, _pull.pull)
+_register("demo", _demo, _demo.demo)
 
 
 def main() -> None:
