@@ -14,10 +14,10 @@ from wikisync.cli._common import (
     fail,
     interactive,
     make_client,
-    make_reporter,
     setup_logging,
     use_color,
 )
+from wikisync.cli._progress import make_reporter
 from wikisync.cli.plan import report_problems
 from wikisync.engine import (
     apply_run,
@@ -157,14 +157,15 @@ def apply(
                     fail("apply needs --auto-approve when it cannot ask (not a terminal)")
                 err("Apply cancelled.")
                 raise typer.Exit(EXIT_ERROR)
-            report = apply_run(
-                run,
-                remote,
-                parallelism=parallelism,
-                fail_fast=fail_fast,
-                break_lock=break_lock,
-                reporter=make_reporter(),
-            )
+            with make_reporter() as reporter:
+                report = apply_run(
+                    run,
+                    remote,
+                    parallelism=parallelism,
+                    fail_fast=fail_fast,
+                    break_lock=break_lock,
+                    reporter=reporter,
+                )
         for note in report.notes:
             err(f"Note: {note}")
         failures = [r for r in report.results if r.status == "failed"]
