@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 
 from wikisync.cli._common import EXIT_ERROR, boundary, err, fail
 from wikisync.engine import load_directory
+from wikisync.github import repository_path, repository_root
 from wikisync.render import render_github_annotations
 
 HELP = """Check a content directory without touching the network.
@@ -71,7 +73,8 @@ def validate(
             }
             print(json.dumps(doc, indent=2))
         elif fmt is Format.github:
-            out = render_github_annotations(problems, limit=len(problems) or 1)
+            prefix = repository_path(directory, repository_root(directory, os.environ))
+            out = render_github_annotations(problems, limit=len(problems) or 1, prefix=prefix)
             if out:
                 print(out)
         else:
