@@ -129,6 +129,13 @@ def test_json_and_another_format_are_refused(wiki: Wiki, site: Path, args: tuple
     assert wiki.emulator.log.operations() == []
 
 
+@pytest.mark.parametrize("value", ["0", "33"])
+def test_parallelism_out_of_range_is_a_usage_error(wiki: Wiki, site: Path, value: str) -> None:
+    result = wiki.run("apply", str(site), "--auto-approve", "--parallelism", value)
+    assert result.exit_code != 0 and "between 1 and 32" in result.output
+    assert wiki.writes() == []
+
+
 def test_an_unknown_format_is_a_usage_error(wiki: Wiki, site: Path) -> None:
     result = wiki.run("validate", str(site), "--format", "html")
     assert result.exit_code != 0 and "html" in result.output
