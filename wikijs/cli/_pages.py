@@ -260,7 +260,7 @@ def move_page(
 def page_tree(
     wiki: WikiJSClient,
     path: Annotated[
-        str | None, typer.Option("--path", metavar="PATH", help="Start at this folder.")
+        str | None, typer.Option("--path", metavar="PATH", help="Only under this path.")
     ] = None,
     parent: Annotated[
         int | None, typer.Option("--parent", metavar="ID", help="Start at this node.")

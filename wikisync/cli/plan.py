@@ -109,7 +109,10 @@ def plan(
             "--out", metavar="FILE", help="Save the plan as JSON for `wikisync apply FILE`."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print only the JSON plan.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print only the JSON plan on stdout (messages go to stderr)."),
+    ] = False,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
     ] = False,
@@ -147,10 +150,13 @@ def plan(
         ),
     ] = None,
     url: Annotated[
-        str | None, typer.Option("--url", metavar="URL", help="Override WIKIJS_URL.")
+        str | None,
+        typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
+    ] = False,
 ) -> None:
     setup_logging(debug)
     with boundary(debug):

@@ -59,9 +59,12 @@ def pull(
         typer.Option("--force", help="Overwrite local files with changes git does not hold."),
     ] = False,
     url: Annotated[
-        str | None, typer.Option("--url", metavar="URL", help="Override WIKIJS_URL.")
+        str | None,
+        typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
+    ] = False,
 ) -> None:
     setup_logging(debug)
     with boundary(debug):

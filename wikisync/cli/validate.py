@@ -38,7 +38,9 @@ def validate(
     directory: Annotated[Path, typer.Argument(help="The content directory.", metavar="DIR")] = Path(
         "."
     ),
-    as_json: Annotated[bool, typer.Option("--json", help="Print only JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print only JSON on stdout (messages go to stderr).")
+    ] = False,
     fmt: Annotated[
         Format,
         typer.Option(
