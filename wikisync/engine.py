@@ -35,6 +35,7 @@ from wikisync.apply import (
     ApplyReport,
     AssetResult,
     NavigationResult,
+    NullReporter,
     Reporter,
     delete_assets,
     execute,
@@ -679,6 +680,25 @@ def _blocked_by_assets(run: PlanRun, results: Iterable[AssetResult]) -> dict[Key
     return blocked
 
 
+def _apply_navigation(
+    run: PlanRun, remote: Remote, reporter: Reporter, *, stopped: bool
+) -> NavigationResult | None:
+    """Write the menu when the plan changes it (the ``navigation`` phase)."""
+    planned = run.navigation if run.plan.navigation else None
+    reporter.phase_started("navigation", 1 if planned is not None else 0)
+    if planned is None:
+        reporter.phase_finished("navigation")
+        return None
+    if stopped:
+        menu = NavigationResult("skipped", error="an earlier write failed (--fail-fast)")
+    else:
+        menu = write_navigation(planned, remote)
+    locales = ", ".join(n.locale for n in run.plan.navigation)
+    reporter.advanced("navigation", f"~ navigation {locales}", menu.status, menu.error)
+    reporter.phase_finished("navigation")
+    return menu
+
+
 def apply_run(
     run: PlanRun,
     remote: Remote,
@@ -692,13 +712,23 @@ def apply_run(
     """Execute ``run.plan`` under the lock and store the new state.
 
     Asset uploads run first, then the page changes (a page linking to an asset whose
-    upload failed is skipped), then asset deletes.
+    upload failed is skipped), then asset deletes, then the navigation menu. ``reporter`` hears of each phase
+    (:data:`~wikisync.apply.PHASES`) as it starts, advances and ends.
     """
     if run.plan.guard_violations:
         raise GuardError(run.plan.guard_violations)
     if not run.plan.has_changes and not state_needs_write(run):
         return ApplyReport(results=())
-    state_page_id = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+    reporter = reporter or NullReporter()
+    reporter.phase_started("lock", 1)
+    try:
+        state_page_id = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+    except Exception as exc:
+        reporter.advanced("lock", remote.state_path, "failed", str(exc))
+        reporter.phase_finished("lock")
+        raise
+    reporter.advanced("lock", remote.state_path, "ok", None)
+    reporter.phase_finished("lock")
     report = ApplyReport(results=())
     try:
         uploaded = upload_assets(
@@ -707,6 +737,7 @@ def apply_run(
             remote,
             parallelism=parallelism,
             fail_fast=fail_fast,
+            reporter=reporter,
         )
         report = ApplyReport(results=(), asset_results=uploaded)
         stopped = fail_fast and any(r.status == "failed" for r in uploaded)
@@ -720,15 +751,11 @@ def apply_run(
             blocked=_blocked_by_assets(run, uploaded),
         )
         stopped = stopped or (fail_fast and pages.failed > 0)
-        deleted = delete_assets(run.plan.asset_changes, remote, stop_after_failure=stopped)
+        deleted = delete_assets(
+            run.plan.asset_changes, remote, stop_after_failure=stopped, reporter=reporter
+        )
         stopped = stopped or (fail_fast and any(r.status == "failed" for r in deleted))
-        menu: NavigationResult | None = None
-        if run.plan.navigation and run.navigation is not None:
-            menu = (
-                NavigationResult("skipped", error="an earlier write failed (--fail-fast)")
-                if stopped
-                else write_navigation(run.navigation, remote)
-            )
+        menu = _apply_navigation(run, remote, reporter, stopped=stopped)
         report = ApplyReport(
             results=pages.results,
             tree_rebuilt=pages.tree_rebuilt,
@@ -737,15 +764,20 @@ def apply_run(
             navigation=menu,
         )
     finally:
+        reporter.phase_started("state", 1)
         try:
             listing = {p.id: p for p in remote.list_pages().pages}
             state = _new_state(run, report, listing)
             remote.write_state(state, page_id=state_page_id, lock=None)
         except Exception as exc:
+            reporter.advanced("state", remote.state_path, "failed", str(exc))
+            reporter.phase_finished("state")
             written = report.statuses().count("ok")
             raise StateError(
                 f"{written} change(s) were applied, but saving the state that records them "
                 f"failed ({exc}). Run `wikisync apply` again: it matches the pages written to "
                 "their files and records them."
             ) from exc
+        reporter.advanced("state", remote.state_path, "ok", None)
+        reporter.phase_finished("state")
     return report

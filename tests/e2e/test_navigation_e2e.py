@@ -171,7 +171,7 @@ def test_the_plan_shows_the_menu_change_with_a_diff(wiki: Wiki, tmp_path: Path) 
     doc = plan_json(wiki.run("plan", str(docs), "--json"))
     [change] = doc["navigation"]["changes"]
     assert (change["locale"], change["added"], change["removed"]) == ("en", 6, 0)
-    markdown = wiki.run("plan", str(docs), "--format", "github").stdout
+    markdown = wiki.run("plan", str(docs), "--format", "markdown").stdout
     assert "<details><summary>~ navigation en: 6 added</summary>" in markdown
     assert updates(wiki) == 0  # plan changes nothing
 

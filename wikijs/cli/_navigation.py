@@ -8,7 +8,7 @@ import typer
 
 from wikijs import NAVIGATION_MODES, NavigationTree, WikiJSClient
 
-from ._common import CLIError, Output, command
+from ._common import CLIError, HelpGroup, Output, command, examples
 
 __all__ = ["app", "menu_document"]
 
@@ -17,6 +17,8 @@ app = typer.Typer(
     help="The wiki's navigation menu (one flat list of items per locale).",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    cls=HelpGroup,
+    epilog=examples("wikijs navigation show --locale en", "wikijs navigation mode MIXED"),
 )
 
 
@@ -41,7 +43,9 @@ def _target(item: dict[str, Any]) -> str:
 )
 def show(
     wiki: WikiJSClient,
-    locale: Annotated[str | None, typer.Option("--locale", "-l", help="Only this locale.")] = None,
+    locale: Annotated[
+        str | None, typer.Option("--locale", "-l", metavar="LOCALE", help="Only this locale.")
+    ] = None,
 ) -> Output:
     """Print the menu: every item of every locale, in menu order (needs manage:navigation)."""
     trees = wiki.navigation.tree()
@@ -63,7 +67,7 @@ def mode(
     new_mode: Annotated[
         str | None,
         typer.Argument(
-            metavar="[MODE]",
+            metavar="MODE",
             help=f"Set the mode: {', '.join(NAVIGATION_MODES)}.",
             show_default=False,
         ),
