@@ -277,3 +277,11 @@ def test_a_targeted_plan_leaves_the_menu_alone(wiki: Wiki, tmp_path: Path) -> No
     assert "the navigation menu is not planned" in result.stderr
     assert "navigation" not in result.stdout
     assert "~ navigation en: 6 added" in wiki.run("plan", str(docs)).stdout
+
+
+def test_apply_reports_the_menu_write_as_a_phase(wiki: Wiki, tmp_path: Path) -> None:
+    docs = write_site(tmp_path / "docs", SITE)
+    result = wiki.run("apply", str(docs), "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "Writing the navigation menu..." in result.output
+    assert "Navigation [1/1] ~ navigation en: ok" in result.output
