@@ -143,6 +143,10 @@ class ActionInputs:
         for arg in args:
             if arg.split("=", 1)[0] in _RESERVED_FLAGS:
                 problems.append(f"input 'args' must not contain {arg}: the Action sets it itself")
+            elif arg.split("=", 1)[0] == "--url":
+                # One URL for plan and apply: the credentials go only to the input 'url'
+                # (or WIKIJS_URL), and apply refuses a plan made for another wiki.
+                problems.append("input 'args' must not contain --url: set the input 'url'")
         if problems:
             raise ActionInputError("; ".join(problems))
         return cls(

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import requests
 
@@ -356,6 +357,11 @@ class GitHubClient:
                 raise GitHubAPIError("GET", path, response.status_code, "expected a JSON list")
             yield from items
             url = response.links.get("next", {}).get("url")
+            if url and not _same_origin(url, self.api_url):
+                # The token goes only to the API's own origin, whatever a Link header says.
+                raise GitHubAPIError(
+                    "GET", path, response.status_code, "the next page is on another host"
+                )
 
     # -- endpoints -------------------------------------------------------------------
 
@@ -475,3 +481,8 @@ def _error_message(response: requests.Response) -> str:
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         return str(data["message"])
     return response.reason or ""
+
+
+def _same_origin(url: str, base: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base)
+    return (a.scheme.lower(), a.netloc.lower()) == (b.scheme.lower(), b.netloc.lower())
