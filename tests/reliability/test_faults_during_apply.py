@@ -18,7 +18,6 @@ parallel, each with its own emulator.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -198,12 +197,10 @@ def _seed(emulator: WikiJSEmulator) -> None:
 
 def _wait_for_slow_answers(emulator: WikiJSEmulator) -> None:
     """A timed-out write still runs on the server: wait until it has landed."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if any(e.fault and e.fault.startswith("slow") for e in emulator.log.entries):
-            return
-        time.sleep(0.05)
-    raise AssertionError("the slow write never finished on the server")
+    landed = emulator.log.wait_for(
+        lambda log: any(e.fault and e.fault.startswith("slow") for e in log.entries), 60
+    )
+    assert landed, "the slow write never finished on the server"
 
 
 def run_case(case: Case, workdir: Path) -> Observed:

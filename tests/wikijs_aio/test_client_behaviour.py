@@ -264,13 +264,15 @@ def test_credentials_are_checked_once_when_the_first_calls_run_in_parallel(
 
 
 def test_a_timed_out_create_is_not_resent(emu: WikiJSEmulator, wiki_factory: WikiFactory) -> None:
-    emu.faults.add(Fault(kind="slow", delay=0.6, operation="pages.create", nth=1))
-    wiki = wiki_factory(emu, timeout=(2.0, 0.2))
+    """The create is held by the server until the client has given up (no race between
+    a short timeout and a slow answer), then lands; the client never sent it again."""
+    emu.faults.add(Fault(kind="hold", operation="pages.create", nth=1))
+    wiki = wiki_factory(emu, timeout=(5.0, 0.5), verify_auth=False)
     with pytest.raises(RequestTimeout):
         wiki.pages.create("docs/slow", content="# Slow")
-    deadline = time.monotonic() + 5
-    while emu.find_page("docs/slow", "en") is None and time.monotonic() < deadline:
-        time.sleep(0.05)  # the server finishes the write after the client gave up
+    assert emu.faults.wait_held(1, timeout=0)  # it was the held create that timed out
+    emu.faults.release()  # the server finishes the write after the client gave up
+    assert emu.log.wait_for(lambda log: log.count("pages.create") == 1)
     assert emu.find_page("docs/slow", "en") is not None
     assert emu.log.count("pages.create") == 1
 

@@ -11,7 +11,7 @@ is what the real 2-vCPU server shows: creates take 1.56 s alone but 0.87 s each 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from wikijs.testing._faults import Trigger
@@ -110,8 +110,14 @@ class TreeRace:
 class CostModel:
     """Sleeps for simulated costs on the engine's event loop (never under a lock)."""
 
-    def __init__(self, timings: Timings | None) -> None:
+    def __init__(
+        self,
+        timings: Timings | None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
         self.timings = timings or Timings()
+        self._sleep = sleep or asyncio.sleep
         self._slots: asyncio.Semaphore | None = None
 
     def reset(self) -> None:
@@ -126,12 +132,12 @@ class CostModel:
             return
         free = cost.seconds - cost.held
         if free > 0:
-            await asyncio.sleep(free)
+            await self._sleep(free)
         if cost.held > 0:
             if self._slots is None:
                 self._slots = asyncio.Semaphore(self.timings.capacity)
             async with self._slots:
-                await asyncio.sleep(cost.held)
+                await self._sleep(cost.held)
 
 
 class RaceModel:
