@@ -137,10 +137,13 @@ def recorder() -> Iterator[Recorder]:
 
 
 def _saved_plan(tmp_path: Path, emulator: WikiJSEmulator, pages: int = 3) -> tuple[Path, Path]:
+    """A plan saved by ``wikisync plan --out`` (in this process: only apply is the subject)."""
     site = numbered_site(tmp_path / "site", pages)
     plan = tmp_path / "plan.json"
-    made = run_cli("plan", site.directory, "--out", plan, env=wiki_env(emulator))
-    assert made.returncode == 0, made
+    made = CliRunner().invoke(
+        app, ["plan", str(site.directory), "--out", str(plan)], env=wiki_env(emulator)
+    )
+    assert made.exit_code == 0, made.output
     return site.directory, plan
 
 
