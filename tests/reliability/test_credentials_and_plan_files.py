@@ -511,7 +511,8 @@ def test_a_huge_saved_plan_is_refused_without_reading_it(
     emulator.log.reset()
     result = runner.invoke(app, ["apply", str(plan)], env=wiki_env(emulator))
     assert result.exit_code == 1, result.output
-    assert f"{plan}: not a wikisync plan file: 64 MB is more than the 64 MB" in result.stderr
+    expect = f"{plan}: not a wikisync plan file: it has {MAX_PLAN_BYTES + 1:,} bytes, more than"
+    assert expect in result.stderr, result.stderr
     assert emulator.log.requests == 0
 
 

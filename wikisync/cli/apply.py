@@ -128,8 +128,8 @@ def read_plan_file(target: Path) -> str:
 
 def _too_large(target: Path, size: int) -> str:
     return (
-        f"{target}: not a wikisync plan file: {size / 1024 / 1024:.0f} MB is more than "
-        f"the {MAX_PLAN_BYTES // 1024 // 1024} MB a saved plan may have"
+        f"{target}: not a wikisync plan file: it has {size:,} bytes, more than the "
+        f"{MAX_PLAN_BYTES // 1024 // 1024} MB a saved plan may have"
     )
 
 
