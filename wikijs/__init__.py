@@ -144,6 +144,7 @@ from ._pages import (
 )
 from ._paths import (
     check_path,
+    split_locale,
     validate_path,
 )
 from ._ratelimit import (
@@ -349,5 +350,6 @@ __all__ = [
     "configure_logging",
     "error_from_code",
     "raise_for_result",
+    "split_locale",
     "validate_path",
 ]

@@ -44,7 +44,7 @@ from ._errors import (
 from ._flow import Flow, M, Resource, Runner, execute, execute_partial, flow
 from ._graphql import pages as q
 from ._graphql._executor import Operation
-from ._paths import check_path, validate_path
+from ._paths import check_path, split_locale, validate_path
 from .models._common import UNSET, BatchResult, UnsetType
 from .models._pages import (
     Page,
@@ -65,6 +65,11 @@ __all__ = ["PagesAPI"]
 logger = logging.getLogger("wikijs.client")
 
 _TREE_MODES = frozenset({"ALL", "FOLDERS", "PAGES"})
+
+
+def _read_name(for_operation: str | None, own: str) -> str:
+    """The operation name of a read: its own, or ``<operation>.read`` inside another one."""
+    return own if for_operation is None else f"{for_operation}.read"
 
 
 def _is_ambiguous(exc: WikiJSError) -> bool:
@@ -175,7 +180,11 @@ class PagesAPI(Resource[M]):
             self._cache.put(page)
         return page
 
-    def _fetch(self, page_id: int, operation: str = "pages.get") -> Flow[Page]:
+    def _fetch(self, page_id: int, for_operation: str | None = None) -> Flow[Page]:
+        # A read another operation makes for itself (update's read-modify-write, move's
+        # locale lookup, the confirmations after an ambiguous write) is a request of its
+        # own: it counts (metrics, logs, rate limits, hooks) as ``<operation>.read``.
+        operation = _read_name(for_operation, "pages.get")
         data = yield from self._query(operation, q.GET, {"id": page_id})
         node = q.pages_field(data, "single", operation)
         if node is None:
@@ -183,8 +192,18 @@ class PagesAPI(Resource[M]):
         return q.parse_page(node, operation)
 
     @flow
-    def get_by_path(self, path: str, locale: str = "en") -> Flow[Page]:
-        """The page at ``path`` in ``locale`` (needs manage:pages or delete:pages rights)."""
+    def get_by_path(self, path: str, locale: str | None = None) -> Flow[Page]:
+        """The page at ``path`` (needs manage:pages or delete:pages rights).
+
+        ``path`` takes the forms wikisync and the wiki print: ``/en/handbook/setup`` (a
+        leading ``/`` always means ``/<locale>/<path>``), ``en/handbook/setup`` (a first
+        segment that looks like a locale code is the locale, as in the web UI), or
+        ``handbook/setup`` in ``locale`` (default ``en``). With ``locale`` given, a path
+        without a leading ``/`` is taken verbatim. See :func:`wikijs.split_locale`;
+        ``ValueError`` names the expected form, :class:`PageNotFoundError` the page looked
+        for.
+        """
+        locale, path = split_locale(path, locale)
         if self._cache is not None:
             cached = self._cache.get_by_path(path, locale)
             if isinstance(cached, Page):
@@ -195,12 +214,27 @@ class PagesAPI(Resource[M]):
         return page
 
     def _fetch_by_path(
-        self, path: str, locale: str, operation: str = "pages.get_by_path"
+        self, path: str, locale: str, for_operation: str | None = None
     ) -> Flow[Page]:
-        data = yield from self._query(operation, q.GET_BY_PATH, {"path": path, "locale": locale})
+        operation = _read_name(for_operation, "pages.get_by_path")
+        where = f"no page at /{locale}/{path} (path {path!r} in locale {locale!r})"
+        try:
+            data = yield from self._query(
+                operation, q.GET_BY_PATH, {"path": path, "locale": locale}
+            )
+        except PageNotFoundError as exc:
+            # Wiki.js answers a bare "This page does not exist": say which page was meant.
+            raise PageNotFoundError(
+                f"{where}: {exc.message}",
+                operation=operation,
+                code=exc.code,
+                slug=exc.slug,
+                status=exc.status,
+                request_id=exc.request_id,
+            ) from None
         node = q.pages_field(data, "singleByPath", operation)
         if node is None:
-            raise PageNotFoundError(f"no page at {locale}/{path}", operation=operation)
+            raise PageNotFoundError(where, operation=operation)
         return q.parse_page(node, operation)
 
     @flow
@@ -269,7 +303,15 @@ class PagesAPI(Resource[M]):
         locale: str = "en",
         include_ancestors: bool = False,
     ) -> Flow[builtins.list[PageTreeItem]]:
-        """Folders and pages of the navigation tree (``mode``: ALL, FOLDERS or PAGES)."""
+        """Folders and pages of one level of the navigation tree (``mode``: ALL, FOLDERS or
+        PAGES).
+
+        ``parent`` (a node id) answers that node's children; without it the top level.
+        ``path`` answers, as Wiki.js does, the level that *holds* ``path`` (its siblings,
+        plus its ancestors with ``include_ancestors``), not the folder's contents: for
+        those, find the node whose ``path`` matches and pass its ``id`` as ``parent``
+        (``wikijs pages tree --path`` does).
+        """
         mode = mode.upper()
         if mode not in _TREE_MODES:
             raise ValueError(f"mode must be one of {sorted(_TREE_MODES)}, got {mode!r}")
