@@ -21,7 +21,7 @@ from typing_extensions import TypeVar
 from ._assets import AssetsAPI
 from ._auth import ApiKeyAuth, Auth, LoginAuth, NoAuth
 from ._batch import DEFAULT_READ_BATCH, DEFAULT_WRITE_BATCH
-from ._cache import CacheBackend, MemoryCache, PageCache
+from ._cache import CacheBackend, MemoryCache, PageCache, cache_namespace
 from ._engine import Engine, IOOptions
 from ._flow import Flow, Mode, Resource, Runner, Sync, flow, identify
 from ._groups import GroupsAPI
@@ -116,7 +116,9 @@ class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
             self.cache: PageCache | None = None
         else:
             backend = cache if cache is not None else MemoryCache(clock=clock)
-            self.cache = PageCache(backend, ttl=cache_ttl)
+            self.cache = PageCache(
+                backend, ttl=cache_ttl, namespace=cache_namespace(self.url, self.auth.identity())
+            )
         # Resources: one class per resource over the transport. A new resource is a
         # Resource subclass with @flow methods, instantiated here.
         self.pages: PagesAPI[CM] = PagesAPI(
