@@ -1,8 +1,8 @@
 """A small read cache for pages, keyed by id and by (locale, path).
 
-:class:`MemoryCache` is the default :class:`CacheBackend`: TTL per entry, LRU bound,
+[`MemoryCache`][wikijs.MemoryCache] is the default [`CacheBackend`][wikijs.CacheBackend]: TTL per entry, LRU bound,
 thread-safe, injectable clock. Other backends (Redis, disk) only need the four methods
-of the protocol. :class:`PageCache` is what the client uses: it stores each page under
+of the protocol. ``PageCache`` is what the client uses: it stores each page under
 both keys and remembers which path an id was cached under, so invalidating a page by
 id also drops its path entry (and the other way round).
 """

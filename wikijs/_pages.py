@@ -4,17 +4,17 @@ What this resource adds over the raw API:
 
 * **Safe partial updates.** ``pages.update`` on the server replaces the whole page
   (an omitted ``isPublished`` unpublishes it, omitted dates and scripts are reset).
-  :meth:`PagesAPI.update` reads the page, applies the given fields and sends everything.
-* **One error per situation.** Every missing page raises :class:`PageNotFoundError`,
+  [`PagesAPI.update`][wikijs.PagesAPI.update] reads the page, applies the given fields and sends everything.
+* **One error per situation.** Every missing page raises [`PageNotFoundError`][wikijs.PageNotFoundError],
   whatever each operation answers for it (6003, "Invalid Page Id", a TypeError).
 * **The rebuild-tree race.** A write answered ``errorCode 1 "Error when running job
   rebuild-tree: ..."`` was applied; the SDK confirms it by reading, returns the result,
-  sets :attr:`PagesAPI.tree_stale` and logs a warning instead of failing.
+  sets [`PagesAPI.tree_stale`][wikijs.PagesAPI.tree_stale] and logs a warning instead of failing.
 * **No duplicate creates.** After an ambiguous failure of a create (timeout, dropped
   connection, 5xx) the SDK checks whether the page now exists with the content sent.
 * **Batches.** Aliased reads (50 per request) and aliased serial writes (10 per request);
   one failed item never hides the others.
-* **Paths** are checked (:func:`wikijs.check_path`) before any create or move.
+* **Paths** are checked ([`wikijs.check_path`][wikijs.check_path]) before any create or move.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ class PagesAPI(Resource[M]):
     @property
     def tree_stale(self) -> bool:
         """True after a write hit the rebuild-tree race: ``tree()`` and the navigation may
-        miss pages until :meth:`rebuild_tree` runs."""
+        miss pages until [`rebuild_tree`][wikijs.PagesAPI.rebuild_tree] runs."""
         return self._tree_stale
 
     def _mark_tree_stale(self, operation: str, exc: TreeRebuildError, what: str) -> None:
@@ -170,7 +170,7 @@ class PagesAPI(Resource[M]):
 
     @flow
     def get(self, page_id: int) -> Flow[Page]:
-        """The page with id ``page_id``; :class:`PageNotFoundError` if there is none."""
+        """The page with id ``page_id``; [`PageNotFoundError`][wikijs.PageNotFoundError] if there is none."""
         if self._cache is not None:
             cached = self._cache.get_by_id(page_id)
             if isinstance(cached, Page):
@@ -199,8 +199,8 @@ class PagesAPI(Resource[M]):
         leading ``/`` always means ``/<locale>/<path>``), ``en/handbook/setup`` (a first
         segment that looks like a locale code is the locale, as in the web UI), or
         ``handbook/setup`` in ``locale`` (default ``en``). With ``locale`` given, a path
-        without a leading ``/`` is taken verbatim. See :func:`wikijs.split_locale`;
-        ``ValueError`` names the expected form, :class:`PageNotFoundError` the page looked
+        without a leading ``/`` is taken verbatim. See [`wikijs.split_locale`][wikijs.split_locale];
+        ``ValueError`` names the expected form, [`PageNotFoundError`][wikijs.PageNotFoundError] the page looked
         for.
         """
         locale, path = split_locale(path, locale)
@@ -244,7 +244,7 @@ class PagesAPI(Resource[M]):
         """Many pages in few requests (``batch_size`` aliased reads per request, default 50).
 
         Results keep the input order; a missing id gives that item a
-        :class:`PageNotFoundError` while the others succeed.
+        [`PageNotFoundError`][wikijs.PageNotFoundError] while the others succeed.
         """
         operation = "pages.get_many"
         results: builtins.list[BatchResult[Page]] = []
@@ -425,8 +425,8 @@ class PagesAPI(Resource[M]):
     ) -> Flow[Page]:
         """Create a page and return it.
 
-        Raises :class:`IllegalPathError` before any request for a path Wiki.js would
-        refuse or its UI could not open, :class:`PageDuplicateCreateError` (6002) if the
+        Raises [`IllegalPathError`][wikijs.IllegalPathError] before any request for a path Wiki.js would
+        refuse or its UI could not open, ``PageDuplicateCreateError`` (6002) if the
         path is taken.
         """
         check_path(path)
@@ -530,8 +530,8 @@ class PagesAPI(Resource[M]):
         """Change some fields of a page; the others keep their current values.
 
         Wiki.js replaces the whole page on update, so this reads the page first (skip the
-        read by passing ``current``, a full :class:`Page` from ``get``/``get_many``) and
-        sends every field. The page is never moved (see :meth:`move`). Every update adds
+        read by passing ``current``, a full [`Page`][wikijs.Page] from ``get``/``get_many``) and
+        sends every field. The page is never moved (see [`move`][wikijs.PagesAPI.move]). Every update adds
         a history version on the server, even when nothing changed.
         """
         item = PageUpdate(
@@ -665,7 +665,7 @@ class PagesAPI(Resource[M]):
 
     @flow
     def rebuild_tree(self) -> Flow[None]:
-        """Rebuild the page tree (navigation); clears :attr:`tree_stale`."""
+        """Rebuild the page tree (navigation); clears [`tree_stale`][wikijs.PagesAPI.tree_stale]."""
         operation = "pages.rebuild_tree"
         data, errors = yield from self._mutate(operation, q.REBUILD_TREE)
         node = (
@@ -710,7 +710,7 @@ class PagesAPI(Resource[M]):
         """Create many pages, ``batch_size`` (default 10) aliased creates per request.
 
         The server runs them serially, in order. Results keep the input order; each
-        item's ``key`` is its :class:`PageCreate`. Items with an illegal path fail
+        item's ``key`` is its [`PageCreate`][wikijs.PageCreate]. Items with an illegal path fail
         without being sent.
         """
         operation = "pages.create_many"
@@ -771,11 +771,11 @@ class PagesAPI(Resource[M]):
     def update_many(
         self, items: Sequence[PageUpdate], *, batch_size: int | None = None
     ) -> Flow[builtins.list[BatchResult[Page]]]:
-        """Safe partial updates of many pages (see :meth:`update`).
+        """Safe partial updates of many pages (see [`update`][wikijs.PagesAPI.update]).
 
-        Pages without ``current`` are read first with :meth:`get_many`; then
+        Pages without ``current`` are read first with [`get_many`][wikijs.PagesAPI.get_many]; then
         ``batch_size`` (default 10) aliased updates per request. Results keep the input
-        order; each item's ``key`` is its :class:`PageUpdate`.
+        order; each item's ``key`` is its [`PageUpdate`][wikijs.PageUpdate].
         """
         operation = "pages.update_many"
         results: builtins.list[BatchResult[Page] | None] = [None] * len(items)

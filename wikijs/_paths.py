@@ -13,8 +13,8 @@ Two sets of rules apply to a page path (Wiki.js 2.5, see ``tests/data/path-rules
    to create pages under its reserved first segments. A page stored at such a path exists
    but no link in the wiki can ever reach it.
 
-:func:`validate_path` reports both kinds of problems; :func:`check_path` raises
-:class:`~wikijs.IllegalPathError`. The SDK calls ``check_path`` before every create and
+[`validate_path`][wikijs.validate_path] reports both kinds of problems; [`check_path`][wikijs.check_path] raises
+[`IllegalPathError`][wikijs.IllegalPathError]. The SDK calls ``check_path`` before every create and
 move, so an unreachable page is never written.
 
 Beyond Wiki.js's own reserved list (``login logout register verify favicons fonts img js
@@ -147,7 +147,7 @@ def validate_path(path: str) -> list[str]:
 
 
 def check_path(path: str) -> None:
-    """Raise :class:`~wikijs.IllegalPathError` if :func:`validate_path` finds a problem."""
+    """Raise [`IllegalPathError`][wikijs.IllegalPathError] if [`validate_path`][wikijs.validate_path] finds a problem."""
     problems = validate_path(path)
     if problems:
         raise IllegalPathError(path, problems)
@@ -162,7 +162,7 @@ def split_locale(path: str, locale: str | None = None, default: str = "en") -> t
     * ``locale`` omitted: ``/<locale>/<path>`` (a leading ``/``: the first segment *is*
       the locale, as in the wiki's URLs and wikisync's plan), ``<locale>/<path>`` when the
       first segment looks like a locale code (two letters or ``xx-yy``: the web UI reads
-      it as the locale, and :func:`check_path` refuses to create such a path), or a plain
+      it as the locale, and [`check_path`][wikijs.check_path] refuses to create such a path), or a plain
       path in ``default``.
 
     Raises ``ValueError`` naming the expected form when the path cannot be read that way.

@@ -1,9 +1,9 @@
-"""A :class:`~wikijs.cache.CacheBackend` on Redis, shared by every process that points at it.
+"""A [`CacheBackend`][wikijs.cache.CacheBackend] on Redis, shared by every process that points at it.
 
-Values are stored as JSON: a pydantic model of the SDK (a :class:`~wikijs.Page`) as its
+Values are stored as JSON: a pydantic model of the SDK (a [`Page`][wikijs.Page]) as its
 class name and its JSON dump, anything else as plain JSON. Only models defined in
 ``wikijs`` are rebuilt from what Redis answers (no pickle: whatever can write to the
-Redis server cannot make this process run code). Keys are the :class:`PageCache` keys
+Redis server cannot make this process run code). Keys are the ``PageCache`` keys
 under ``prefix``; the page cache already puts a hash of the wiki URL and the identity in
 front of them, so neither the URL nor any credential is stored in Redis.
 

@@ -1,8 +1,8 @@
-"""Cache backends for :class:`~wikijs.WikiJSClient`'s page cache.
+"""Cache backends for [`WikiJSClient`][wikijs.WikiJSClient]'s page cache.
 
-:class:`MemoryCache` (the default) keeps pages in the process; :class:`RedisCache`
+[`MemoryCache`][wikijs.cache.MemoryCache] (the default) keeps pages in the process; ``RedisCache``
 (``pip install 'wikisync[redis]'``) shares them between processes through Redis. Both
-implement :class:`CacheBackend`; the client's :class:`PageCache` puts a hash of the wiki
+implement [`CacheBackend`][wikijs.cache.CacheBackend]; the client's ``PageCache`` puts a hash of the wiki
 URL and of the identity (API key or login) in front of every key, so clients of other
 wikis or other identities never share an entry, whichever backend they share.
 """

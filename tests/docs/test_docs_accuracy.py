@@ -29,6 +29,9 @@ from wikisync.cli import app
 from wikisync.config import AssetsConfig, Config
 from wikisync.source import _IGNORED_KEYS, _KNOWN_KEYS
 
+#: A Sphinx role, in a docstring (``:class:`X```) or as mkdocstrings renders one raw.
+_RAW_ROLE = re.compile(r":(?:meth|class|func|attr|mod|data|exc|obj):(?:`|<code>)")
+
 _CODE = re.compile(r"`([^`]+)`")
 _HEADING = re.compile(r"^(#{1,6}) (.*)$", re.MULTILINE)
 
@@ -214,6 +217,37 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     reference = (site / "reference" / "wikijs" / "index.html").read_text(encoding="utf-8")
     assert "WikiJSClient" in reference and "get_by_path" in reference
     assert (site / "getting-started" / "index.html").is_file()
+
+    # No Sphinx role is left raw anywhere, and the API reference links its names.
+    raw = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        raw += [f"{page.relative_to(site)}: {m}" for m in _RAW_ROLE.findall(text)]
+    assert raw == []
+    for name in ("wikijs", "wikisync"):
+        html = (site / "reference" / name / "index.html").read_text(encoding="utf-8")
+        assert html.count('class="autorefs autorefs-internal"') >= 30, name
+    assert 'href="#wikijs.PagesAPI.rebuild_tree"' in reference  # tree_stale's docstring
+
+    # The theme: material with search, code copy and navigation features, wide tables
+    # that scroll inside their box instead of being cut off.
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for feature in ("content.code.copy", "search.suggest", "navigation.sections"):
+        assert feature in index, feature
+    assert "stylesheets/extra.css" in index
+    css = (site / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"\.md-typeset__table\s*\{[^}]*overflow-x:\s*auto", css)
+
+
+def test_no_docstring_uses_a_sphinx_role() -> None:
+    """Cross-references are written for mkdocstrings ([`Name`][wikijs.Name])."""
+    found = []
+    for package in ("wikijs", "wikisync"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if _RAW_ROLE.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
 
 
 def test_every_option_of_the_wikijs_command_line_is_documented() -> None:
