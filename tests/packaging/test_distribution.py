@@ -90,6 +90,7 @@ def test_the_wheel_carries_the_data_files_and_both_commands(built: Built) -> Non
     assert "wikijs = wikijs.cli:main" in entry_points
     assert "wikisync = wikisync.cli:main" in entry_points
     assert "Provides-Extra: async" in metadata
+    assert "Provides-Extra: redis" in metadata
     assert "License-Expression: MIT" in metadata
     assert "Requires-Python: >=3.10" in metadata
 
@@ -150,3 +151,16 @@ def test_the_demo_runs_from_the_installed_wheel_outside_the_checkout(
     assert str(ROOT) not in output
     assert output.rstrip().splitlines()[-1].startswith("No changes.")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_without_the_redis_extra_the_redis_cache_names_it(clean_venv: Path) -> None:
+    probe = "from wikijs.cache import MemoryCache, RedisCache\nRedisCache()"
+    result = subprocess.run(
+        [str(clean_venv / "python"), "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "pip install 'wikisync[redis]'" in result.stderr
