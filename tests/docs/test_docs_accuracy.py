@@ -296,3 +296,16 @@ def test_the_link_rewriting_table_shows_what_wikisync_writes(tmp_path: Path) -> 
     (install,) = [p for p in result.pages if p.source == "guide/install.md"]
     for link, written in pairs:
         assert written in install.content, f"{link} is not written as {written}"
+
+
+def test_the_redis_cache_arguments_are_the_documented_ones() -> None:
+    from wikijs.cache import RedisCache
+
+    rows = _table_rows(_section(_page("sdk.md"), "Redis"), first_table=True)
+    params = inspect.signature(RedisCache).parameters
+    documented = set(rows)
+    assert documented == set(params) - {"clock"}
+    for name, row in rows.items():
+        default = params[name].default
+        if isinstance(default, (int, float, str)):
+            assert f"`{default}`" in row[1], name
