@@ -20,11 +20,10 @@ Starts `wikijs.testing.WikiJSEmulator` on 127.0.0.1 with a fresh, empty wiki, th
 shows no changes) on DIR (default: the example site that ships with wikisync, the
 repository's examples/site). Nothing outside this machine is contacted."""
 
-EPILOG = """Examples:
-
-  wikisync demo
-
-  wikisync demo my-docs/ --keep   # leave the emulator running afterwards"""
+EXAMPLES = (
+    "wikisync demo",
+    "wikisync demo my-docs/ --keep   # leave the emulator running afterwards",
+)
 
 
 def example_site() -> Path:
@@ -41,7 +40,11 @@ def example_site() -> Path:
 def demo(
     directory: Annotated[
         Path | None,
-        typer.Argument(help="The content directory (default: the bundled example site)."),
+        typer.Argument(
+            help="The content directory (default: the bundled example site).",
+            metavar="DIR",
+            show_default=False,
+        ),
     ] = None,
     keep: Annotated[
         bool, typer.Option("--keep", help="Keep the emulator running until Ctrl-C.")
