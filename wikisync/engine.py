@@ -665,7 +665,7 @@ def apply_run(
 
     Asset uploads run first, then the page changes (a page linking to an asset whose
     upload failed is skipped), then asset deletes. ``reporter`` hears of each phase
-    (:data:`~wikisync.apply.PHASES`) as it starts, advances and ends.
+    (``wikisync.apply.PHASES``) as it starts, advances and ends.
     """
     if run.plan.guard_violations:
         raise GuardError(run.plan.guard_violations)
