@@ -3,19 +3,19 @@
 Three kinds of helpers live here, all small and independent of the sync engine:
 
 * **Workflow commands** written to the job log: annotations (``::error file=…,line=…::``)
-  with GitHub's escaping rules, log groups, and :func:`fence`, which wraps untrusted text
+  with GitHub's escaping rules, log groups, and ``fence``, which wraps untrusted text
   (page content, plan text, CLI messages) in ``::stop-commands::<token>`` … ``::<token>::``
   so that nothing inside it can run a workflow command.
-* **Job files**: :func:`format_output` / :func:`write_outputs` for ``$GITHUB_OUTPUT``
-  (heredoc format with a random delimiter) and :func:`append_summary` for
+* **Job files**: ``format_output`` / ``write_outputs`` for ``$GITHUB_OUTPUT``
+  (heredoc format with a random delimiter) and ``append_summary`` for
   ``$GITHUB_STEP_SUMMARY``.
-* **Plan comments**: the hidden markers and the :func:`plan_fingerprint` that tie a pull
-  request comment to the plan it shows, and :class:`GitHubClient`, a minimal REST client
+* **Plan comments**: the hidden markers and the ``plan_fingerprint`` that tie a pull
+  request comment to the plan it shows, and ``GitHubClient``, a minimal REST client
   (``requests``) that finds, creates and updates that comment and finds the pull request
   a pushed commit came from. The token is sent only in the ``Authorization`` header and
   never appears in an error message or a log line.
 
-Errors from the REST API are raised as :class:`GitHubAPIError` (a ``WikisyncError``).
+Errors from the REST API are raised as ``GitHubAPIError`` (a ``WikisyncError``).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def escape_data(value: str) -> str:
 
 
 def escape_property(value: str) -> str:
-    """Escape a workflow command property value: :func:`escape_data` plus ``:`` and ``,``."""
+    """Escape a workflow command property value: ``escape_data`` plus ``:`` and ``,``."""
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -322,7 +322,7 @@ class PullRequest:
 
 @dataclass(frozen=True)
 class CommentResult:
-    """What :func:`upsert_plan_comment` did: ``created``, ``updated`` or ``skipped``."""
+    """What ``upsert_plan_comment`` did: ``created``, ``updated`` or ``skipped``."""
 
     action: Literal["created", "updated", "skipped"]
     comment_id: int | None = None
@@ -332,7 +332,7 @@ class GitHubClient:
     """A minimal GitHub REST client for one repository.
 
     ``session`` is injectable (tests answer it with ``responses``); by default a new
-    :class:`requests.Session` is used. The token never leaves the ``Authorization``
+    ``requests.Session`` is used. The token never leaves the ``Authorization``
     header: it is not part of ``repr()`` or of any error.
     """
 

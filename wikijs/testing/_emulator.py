@@ -175,8 +175,8 @@ class WikiJSEmulator:
     """A Wiki.js 2.5.314-compatible server on loopback, for tests and demos.
 
     ``port=0`` picks a free port. The wiki starts like a fresh install: an
-    ``Administrator`` (:attr:`admin_email` / :attr:`admin_password`), the Guest user and
-    a full-access API key (:attr:`api_key`). State lives in memory, or in ``state_file``
+    ``Administrator`` (``admin_email`` / ``admin_password``), the Guest user and
+    a full-access API key (``api_key``). State lives in memory, or in ``state_file``
     (JSON, written atomically) so it survives a restart.
 
     Simulated costs: ``write_latency={"pages.create": 1.56}`` (seconds an operation takes

@@ -1,13 +1,13 @@
 """Fault injection: failures the real network and server can produce, on demand.
 
-A :class:`Fault` says *what* goes wrong (an HTTP status such as 429 with ``Retry-After``
+A [`Fault`][wikijs.testing._faults.Fault] says *what* goes wrong (an HTTP status such as 429 with ``Retry-After``
 or a 5xx, a dropped connection before or after the operation ran, a slow answer, an
 answer held until the test releases it) and
 *when*: the Nth matching request, a seeded fraction of matching requests, or every
 matching request, optionally only for one operation (``"pages.create"``) or request
 kind, at most ``max_count`` times.
 
-Selection rules, shared with :class:`wikijs.testing.TreeRace`:
+Selection rules, shared with [`wikijs.testing.TreeRace`][wikijs.testing.TreeRace]:
 
 * ``nth=N``: fires on the Nth matching request (1-based) and, when ``max_count`` is
   larger than 1, on the following ones until ``max_count`` firings.

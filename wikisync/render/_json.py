@@ -261,7 +261,7 @@ def load_plan_json(text: str) -> tuple[Plan, dict[str, str]]:
 
     The plan has the saved changes (without diffs) and the saved count of unchanged pages;
     ``target`` is the document's ``target`` object. Raises
-    :class:`~wikisync.errors.PlanFileError` for anything that is not a plan document of
+    [`PlanFileError`][wikisync.errors.PlanFileError] for anything that is not a plan document of
     format version ``"1"``: invalid JSON, JSON nested deeper than 200 levels, or a
     document of the wrong shape (the message names where: ``changes[3].action ...``).
     """
