@@ -72,7 +72,7 @@ class NavigationAPI(Resource[M]):
         """Replace the whole menu with ``trees`` (one per locale).
 
         Every locale's menu is replaced: a locale missing from ``trees`` loses its menu.
-        To change one locale, read :meth:`tree`, change that locale and send it all back.
+        To change one locale, read ``tree``, change that locale and send it all back.
         """
         op = "navigation.update_tree"
         payload = [NavigationTree.model_validate(tree).to_input() for tree in trees]
@@ -83,9 +83,9 @@ class NavigationAPI(Resource[M]):
 
     @flow
     def set_mode(self, mode: NavigationMode) -> Flow[None]:
-        """Choose which menu the wiki shows: ``MIXED`` or ``STATIC`` show :meth:`tree`.
+        """Choose which menu the wiki shows: ``MIXED`` or ``STATIC`` show ``tree``.
 
-        A mode outside :data:`~wikijs.NAVIGATION_MODES` is refused by the server
+        A mode outside ``NAVIGATION_MODES`` is refused by the server
         (QueryValidationError, nothing changed).
         """
         op = "navigation.set_mode"

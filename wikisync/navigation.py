@@ -4,16 +4,16 @@ Wiki.js keeps one flat menu per locale (links, headers, dividers; no nesting), a
 ``navigation.updateTree`` replaces the menus of every locale at once. With ``navigation:``
 in ``wikisync.yml``, wikisync owns one *block* of each locale's menu: a header with the
 configured label and the links below it. Its items are recognised by their ids, which
-start with :func:`id_prefix` (``wikisync:<root>:``), so they are found again wherever
+start with ``id_prefix`` (``wikisync:<root>:``), so they are found again wherever
 they are and whoever added items around them; every other item, and every locale
 wikisync has no pages in, is kept exactly as it is.
 
-* :func:`desired_block`: the block for one locale, from the :class:`LocalPage` s;
-* :func:`merge`: a locale's menu with the old block taken out and the new one placed
+* ``desired_block``: the block for one locale, from the ``LocalPage`` s;
+* ``merge``: a locale's menu with the old block taken out and the new one placed
   (top, bottom, or after an item with a given id or label);
-* :func:`plan_navigation`: the per-locale :class:`NavigationChange` s for the plan, with
+* ``plan_navigation``: the per-locale ``NavigationChange`` s for the plan, with
   counts and a readable diff, plus warnings (a mode that hides the menu);
-* :func:`merged_tree`: the whole menu to write, from the menu read just before writing.
+* ``merged_tree``: the whole menu to write, from the menu read just before writing.
 
 Labels are the pages' navigation titles (``nav_title``, else the title); a link's target
 is the page's current wiki path (``/<locale>/<path>``), so links follow moves and renames.

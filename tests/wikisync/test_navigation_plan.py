@@ -342,10 +342,22 @@ def test_plans_without_navigation_have_no_navigation_key() -> None:
     ("section", "message"),
     [
         ([], "navigation must be an object"),
-        ({"changes": [{"locale": "en"}]}, r"navigation.changes\[0\].digest must be a string"),
+        ({"changes": [{"locale": "en"}]}, r"navigation.changes\[0\].added is missing"),
         (
-            {"changes": [{"locale": "en", "digest": "", "remote_digest": "", "added": -1}]},
-            r"navigation.changes\[0\].added must be a count",
+            {
+                "changes": [
+                    {
+                        "locale": "en",
+                        "digest": "",
+                        "remote_digest": "",
+                        "added": -1,
+                        "changed": 0,
+                        "moved": 0,
+                        "removed": 0,
+                    }
+                ]
+            },
+            r"navigation.changes\[0\].added must not be negative",
         ),
     ],
 )

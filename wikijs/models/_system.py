@@ -75,7 +75,7 @@ class NavigationItem(WikiModel):
     The menu is flat (no nesting). ``target_type`` is ``home``, ``page``, ``external``...;
     a page link's ``target`` is ``/<locale>/<path>``. Values are kept as the server gives
     them (``None`` stays ``None``, an unknown ``kind`` is kept: the server does not check
-    it), so :meth:`to_input` sends an item back exactly as it was read.
+    it), so ``to_input`` sends an item back exactly as it was read.
     """
 
     id: str
