@@ -50,6 +50,8 @@ EPILOG = """Examples:
 
 
 def report_problems(source: LoadedSource) -> None:
+    if source.flavor is not None:
+        err(source.flavor.describe())
     for problem in source.problems:
         err(f"{problem}" if problem.is_error else f"{problem} (warning)")
     if source.errors:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from wikisync.cli._common import EXIT_ERROR, boundary, err, fail, make_client, setup_logging
-from wikisync.config import load_config
+from wikisync.config import load_settings
 from wikisync.pull import PullItem
 from wikisync.pull import pull as pull_pages
 from wikisync.remote import Remote
@@ -64,7 +64,8 @@ def pull(
     with boundary(debug):
         if directory.exists() and not directory.is_dir():
             fail(f"{directory}: not a directory")
-        config = load_config(directory)
+        config, flavor = load_settings(directory)
+        err(flavor.describe())
         with make_client(url) as client:
             remote = Remote(client, root=config.root, locale=config.locale)
             report = pull_pages(

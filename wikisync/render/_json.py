@@ -6,6 +6,7 @@
             "commit": "<git commit of the content directory, when in git>"},
  "summary": {"create": 0, "update": 1, "move": 0, "delete": 0, "conflict": 0, "unchanged": 4},
  "assets": {"upload": 1, "replace": 0, "delete": 0, "conflict": 0, "unchanged": 2},
+ "links_left_broken": 0,
  "changes": [{"kind": "page", "action": "update", "path": "handbook/guide/install",
               "locale": "en", "source": "guide/install.md", "page_id": 12, "from_path": null,
               "fields": ["content", "title"], "remote_updated_at": "2024-05-01T09:00:00.000Z",
@@ -18,7 +19,8 @@
 ```
 
 ``summary`` counts page changes only (its wording is frozen); ``assets`` counts asset
-changes. Every change has a ``kind`` (a change without one, from an older plan file, is a
+changes; ``links_left_broken`` the links kept as written because they name nothing in the
+tree (warnings). Every change has a ``kind`` (a change without one, from an older plan file, is a
 page change). ``remote_updated_at`` and ``digest`` are what apply checks to refuse a stale
 saved plan. The document holds no content and no secret.
 """
@@ -98,6 +100,7 @@ def plan_to_dict(plan: Plan, *, target: Mapping[str, Any], wikisync_version: str
         "target": dict(target),
         "summary": plan.summary,
         "assets": plan.asset_summary,
+        "links_left_broken": plan.links_left_broken,
         "changes": [_change_to_dict(c) for c in plan.changes]
         + [_asset_to_dict(a) for a in plan.asset_changes],
     }
@@ -222,8 +225,12 @@ def load_plan_json(text: str) -> tuple[Plan, dict[str, str]]:
         for key in ASSET_SUMMARY_KEYS
     ):
         raise _fail(f"assets must count {', '.join(ASSET_SUMMARY_KEYS)}")
+    broken = document.get("links_left_broken", 0)
+    if not isinstance(broken, int) or isinstance(broken, bool) or broken < 0:
+        raise _fail("links_left_broken must be a count")
     plan = Plan(
         changes=tuple(loaded),
+        links_left_broken=broken,
         unchanged_count=summary["unchanged"],
         asset_changes=tuple(assets),
         assets_unchanged_count=int(asset_summary.get("unchanged", 0)),
