@@ -412,7 +412,8 @@ def parse_config(text: str) -> Config:
 
 def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
     """``config`` with what the generator's files say where ``wikisync.yml`` says nothing:
-    ``locales`` and ``locale`` (Hugo's languages), ``root`` (Docusaurus's route)."""
+    ``locales`` and ``locale`` (Hugo's languages), ``root`` (Docusaurus's route), and
+    ``include`` (every page extension of the flavor, such as ``.mdx``)."""
     site = active.site
     update: dict[str, Any] = {}
     given = config.model_fields_set
@@ -422,7 +423,9 @@ def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
         update["locale"] = site.default_locale
     if "root" not in given and site.root:
         update["root"] = site.root
-    return config.model_copy(update=update) if update else config
+    if "include" not in given:
+        update["include"] = tuple(f"**/*{ext}" for ext in active.flavor.page_extensions)
+    return config.model_copy(update=update) if update != {"include": config.include} else config
 
 
 def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:

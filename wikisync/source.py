@@ -63,7 +63,7 @@ from wikisync._frontmatter import Header, HeaderValue, parse_page_text
 from wikisync.assets import asset_problems
 from wikisync.config import Config, with_site_defaults
 from wikisync.errors import SourceError
-from wikisync.flavors import FLAVORS, ActiveFlavor, detect_flavor
+from wikisync.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor
 from wikisync.flavors.base import Flavor, KeyAlias, PathInput, convert_value
 from wikisync.links import (
     LINK_CODES,
@@ -173,7 +173,7 @@ def page_key(
 ) -> tuple[str, str]:
     """The ``(locale, wiki path)`` the file ``rel_path`` (posix, relative) maps to by its
     name alone (front matter such as ``slug`` can change it: see :func:`load_source`)."""
-    locale, page = _path_input(rel_path, config, flavor or FLAVORS["wikijs"], {})
+    locale, page = _path_input(rel_path, config, flavor or DEFAULT_FLAVOR, {})
     site_path = page.default.lower() if lowercase else page.default
     return locale, _wiki_path(site_path, config)
 

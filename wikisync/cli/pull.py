@@ -65,8 +65,8 @@ def pull(
         if directory.exists() and not directory.is_dir():
             fail(f"{directory}: not a directory")
         config, flavor = load_settings(directory)
-        err(flavor.describe())
         with make_client(url) as client:
+            err(flavor.describe())
             remote = Remote(client, root=config.root, locale=config.locale)
             report = pull_pages(
                 directory, remote, config, all_pages=all_pages, force=force, dry_run=dry_run

@@ -2,7 +2,8 @@
 
 ``flavor:`` in ``wikisync.yml`` names one (``wikijs``, ``plain``, ``mkdocs``,
 ``docusaurus``, ``hugo``), or ``auto`` (the default): the first generator whose own files
-are found in the content directory or its parents up to the git top level (``mkdocs.yml``,
+are found in the content directory or its parents up to the git top level (outside git:
+its parent folder) (``mkdocs.yml``,
 ``docusaurus.config.*``, Hugo's settings, in that order), else Wiki.js's conventions (also
 when a Wiki.js Git-storage header is found).
 
@@ -23,6 +24,7 @@ from wikisync.flavors.base import Flavor, Site
 
 __all__ = [
     "AUTO",
+    "DEFAULT_FLAVOR",
     "DETECTION_ORDER",
     "FLAVORS",
     "ActiveFlavor",
@@ -51,6 +53,9 @@ def _load() -> Mapping[str, Flavor]:
 FLAVORS: Mapping[str, Flavor] = _load()
 """Every flavor, by name."""
 
+DEFAULT_FLAVOR: Flavor = FLAVORS[_FALLBACK]
+"""Wiki.js's own conventions: what ``auto`` uses when no generator's files are found."""
+
 
 @dataclass(frozen=True)
 class ActiveFlavor:
@@ -69,12 +74,13 @@ class ActiveFlavor:
 
 
 def git_top(directory: Path) -> Path:
-    """The top of the git working tree holding ``directory``; else ``directory``."""
+    """How far up the generator's files are looked for: the top of the git working tree
+    holding ``directory``; outside git, its parent folder."""
     here = directory.resolve()
     for folder in (here, *here.parents):
         if (folder / ".git").exists():
             return folder
-    return here
+    return here.parent
 
 
 def detect_flavor(directory: str | Path, name: str = AUTO) -> ActiveFlavor:
