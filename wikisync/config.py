@@ -209,7 +209,7 @@ class Config(BaseModel):
     protect: StrTuple = ()
     assets: AssetsConfig = AssetsConfig()
     flavor: StrictStr = AUTO
-    severity: dict[StrictStr, Literal["error", "warning"]] = Field(default_factory=dict)
+    severity: dict[StrictStr, Literal["error", "warning"]] = {}  # noqa: RUF012 (copied)
     ignore_keys: StrTuple = ()
 
     @field_validator("flavor")

@@ -696,7 +696,7 @@ def load_source(
     keys = {
         rel: (r.locale, _wiki_path(r.site_path, config))
         if (r := reads.get(rel))
-        else page_key(rel, config, rules, site.lowercase)
+        else page_key(rel, config, rules, flavor.lowercase)
         for rel in walk.files
     }
     key_problems, bad = _key_problems(walk.files, keys, config)
@@ -759,7 +759,7 @@ def load_source(
         locales=tuple(config.all_locales),
         default_locale=config.locale,
         site_pages={(r.locale, r.site_path): rel for rel, r in reads.items() if rel not in bad},
-        lowercase=site.lowercase,
+        lowercase=flavor.lowercase,
         suggest=suggest,
     )
     known_keys = rules.all_keys() | set(site.tag_keys) | set(config.ignore_keys)
@@ -881,7 +881,7 @@ def _read_file(
     site_path = flavor.flavor.page_path(page)
     if site_path is None:
         site_path = page.default
-    if flavor.site.lowercase:
+    if flavor.lowercase:
         site_path = site_path.lower()
     return _Read(rel, header, html, page, locale, site_path)
 

@@ -68,6 +68,13 @@ class ActiveFlavor:
     def name(self) -> str:
         return self.flavor.name
 
+    @property
+    def lowercase(self) -> bool:
+        """Whether page paths are lowercased (the site's setting, else the flavor's)."""
+        if self.site.lowercase is not None:
+            return self.site.lowercase
+        return self.flavor.lowercase_paths
+
     def describe(self) -> str:
         """``Flavor: mkdocs (detected from ../mkdocs.yml)``."""
         return f"Flavor: {self.flavor.name} ({self.site.origin})"

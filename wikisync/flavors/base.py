@@ -155,7 +155,7 @@ class Site:
     URL segment(s) of its pages, dropped from site-absolute links; ``nav`` maps file paths
     (relative to the content directory; a folder as ``dir/``) to their navigation title
     and order; ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
-    ``lowercase`` whether the site lowercases its URLs.
+    ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default).
     """
 
     origin: str
@@ -165,7 +165,7 @@ class Site:
     url_prefix: str = ""
     nav: Mapping[str, tuple[str | None, float]] = field(default_factory=dict)
     tag_keys: tuple[str, ...] = ()
-    lowercase: bool = False
+    lowercase: bool | None = None
 
 
 def _no_path(_: PathInput) -> str | None:
@@ -201,6 +201,8 @@ class Flavor:
     template_links: bool = False
     sections: bool = False
     """Whether a folder's page without a body gets its children as a list of links."""
+    lowercase_paths: bool = False
+    """Whether the generator lowercases page paths (unless its settings say otherwise)."""
     template_keys: frozenset[str] = frozenset()
     """Keys that make the generator render a page's body from a template (Hugo's
     ``layout``): such a page without a body gets its description (or title) as its body,

@@ -188,6 +188,7 @@ FLAVOR = Flavor(
     site_links=True,
     template_links=True,
     sections=True,
+    lowercase_paths=True,
     template_keys=frozenset({"layout"}),
     severity={"broken-link": "warning"},
     page_path=page_path,
