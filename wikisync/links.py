@@ -98,6 +98,8 @@ class LinkContext:
     site_pages: Mapping[tuple[str, str], str] = field(default_factory=dict)
     lowercase: bool = False
     suggest: Callable[[str], str | None] | None = None
+    by_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Page files by their name without extension (Hugo's ``ref`` finds a page by it)."""
 
     def locale_root(self, rel: str) -> tuple[str, str]:
         """``(locale, top folder)`` of the file ``rel``: its locale folder, or ``""``."""
@@ -551,13 +553,11 @@ class _Resolver:
             return found
         # Hugo also finds a page by its file name alone.
         path, suffix = _split_destination(name)
-        wanted = posixpath.basename(path.rstrip("/"))
+        wanted = _strip_extension(posixpath.basename(path.rstrip("/")), self.ctx.extensions)
         matches = [
             rel
-            for rel in self.pages
-            if _strip_extension(posixpath.basename(rel), self.ctx.extensions)
-            == _strip_extension(wanted, self.ctx.extensions)
-            and self.ctx.locale_root(rel)[0] == self.locale
+            for rel in self.ctx.by_name.get(wanted, ())
+            if rel in self.pages and self.ctx.locale_root(rel)[0] == self.locale
         ]
         if len(matches) == 1:
             return self._page_link(matches[0], suffix)

@@ -454,6 +454,28 @@ _READERS: dict[str, Callable[[_FieldReader, HeaderValue], Any]] = {
 
 
 @dataclass(frozen=True)
+class _Rules:
+    """A flavor's field map, indexed for reading many files."""
+
+    order: tuple[str, ...]
+    aliases: dict[str, tuple[KeyAlias, ...]]
+    by_key: dict[str, tuple[str, ...]]
+
+
+def _field_rules(active: ActiveFlavor) -> _Rules:
+    aliases: dict[str, tuple[KeyAlias, ...]] = {}
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name, rule in active.flavor.fields.items():
+        found = rule.aliases
+        if name == "tags":
+            found = (*found, *(KeyAlias(k) for k in active.site.tag_keys))
+        aliases[name] = found
+        for alias in found:
+            by_key[alias.key].append(name)
+    return _Rules(tuple(aliases), aliases, {k: tuple(v) for k, v in by_key.items()})
+
+
+@dataclass(frozen=True)
 class _Fields:
     page: PageFields
     nav_title: str | None
@@ -466,16 +488,19 @@ def _read_fields(
     path: str,
     html: bool,
     active: ActiveFlavor,
+    rules: _Rules,
     problems: list[Problem],
 ) -> _Fields | None:
     """The page fields a file's header sets, by the flavor's key mapping."""
     reader = _FieldReader(rel, problems)
     errors_before = sum(p.is_error for p in problems)
     values: dict[str, Any] = {}
-    for name, rule in active.flavor.fields.items():
-        aliases: tuple[KeyAlias, ...] = rule.aliases
-        if name == "tags":
-            aliases = (*aliases, *(KeyAlias(k) for k in active.site.tag_keys))
+    touched = {field for key in header.values for field in rules.by_key.get(key, ())}
+    for name in rules.order:
+        if name not in touched:
+            continue
+        aliases = rules.aliases[name]
+        rule = active.flavor.fields[name]
         found: list[tuple[HeaderValue, Any]] = []
         for alias in aliases:
             entry = header.values.get(alias.key)
@@ -748,6 +773,9 @@ def load_source(
             ]
         return sorted(named)[0] if len(named) == 1 else None
 
+    stems: dict[str, list[str]] = defaultdict(list)
+    for rel in reads:
+        stems[_strip_page_extension(rel.rsplit("/", 1)[-1], rules.page_extensions)].append(rel)
     context = LinkContext(
         index_names=rules.index_names,
         folder_named_index=rules.folder_named_index,
@@ -761,8 +789,10 @@ def load_source(
         site_pages={(r.locale, r.site_path): rel for rel, r in reads.items() if rel not in bad},
         lowercase=flavor.lowercase,
         suggest=suggest,
+        by_name={stem: tuple(rels) for stem, rels in stems.items()},
     )
     known_keys = rules.all_keys() | set(site.tag_keys) | set(config.ignore_keys)
+    field_map = _field_rules(flavor)
     unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
 
     pages: list[LocalPage] = []
@@ -774,7 +804,9 @@ def load_source(
             for key, value in read.header.values.items():
                 if key not in known_keys:
                     unknown[key].append((rel, value.line))
-            page = _build_page(read, keys, flavor, url_for, file_exists, dir_exists, context, own)
+            page = _build_page(
+                read, keys, flavor, url_for, file_exists, dir_exists, context, field_map, own
+            )
             if page is not None and rel not in bad:
                 pages.append(page)
                 templated = any(k in read.header.values for k in rules.template_keys)
@@ -894,11 +926,12 @@ def _build_page(
     file_exists: Callable[[str], bool],
     dir_exists: Callable[[str], bool],
     context: LinkContext,
+    rules: _Rules,
     problems: list[Problem],
 ) -> LocalPage | None:
     rel, header, html = read.rel, read.header, read.html
     locale, wiki_path = keys[rel]
-    read_fields = _read_fields(rel, header, wiki_path, html, flavor, problems)
+    read_fields = _read_fields(rel, header, wiki_path, html, flavor, rules, problems)
     if read_fields is None:
         return None
     fields = read_fields.page

@@ -162,7 +162,9 @@ def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) 
     assert all(p["severity"] == "warning" for p in problems), problems
     link_warnings = [p for p in problems if p["code"] in LINK_CODES]
 
-    planned = plan_json(wiki.run("plan", str(content), "--json"))
+    planning = wiki.run("plan", str(content), "--json")
+    assert f"Flavor: {corpus.flavor}" in planning.stderr  # stdout stays JSON
+    planned = plan_json(planning)
     assert planned["links_left_broken"] == len(link_warnings)
     assert planned["summary"]["create"] >= len(corpus.pages)
 
@@ -193,4 +195,5 @@ def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) 
 
     pulled = wiki.run("pull", str(content))
     assert pulled.exit_code == 0, pulled.output
+    assert f"Flavor: {corpus.flavor}" in pulled.stderr
     assert git(repo, "status", "--porcelain") == ""
