@@ -312,6 +312,17 @@ def _decode(rel: str, raw: bytes, problems: list[Problem]) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _tag_label(item: yaml.Node) -> str | None:
+    """A tag list item: a text, or a mapping with a ``label`` (Docusaurus's tag objects)."""
+    if isinstance(item, yaml.ScalarNode):
+        return str(item.value)
+    if isinstance(item, yaml.MappingNode):
+        for key, value in item.value:
+            if key.value == "label" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return None
+
+
 class _FieldReader:
     """Turns header entries into typed values, collecting problems with lines."""
 
@@ -357,10 +368,11 @@ class _FieldReader:
         if isinstance(node, yaml.SequenceNode):
             items: list[str] = []
             for item in node.value:
-                if not isinstance(item, yaml.ScalarNode):
+                label = _tag_label(item)
+                if label is None:
                     self.error(value, "must be a list of texts")
                     return None
-                items.append(str(item.value))
+                items.append(label)
             return normalize_tags(items)
         self.error(value, "must be a list, or a text such as 'a, b'")
         return None

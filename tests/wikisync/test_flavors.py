@@ -361,6 +361,14 @@ def test_hugo_front_matter_maps_onto_fields_and_navigation(make_tree: MakeTree) 
     assert result.problems == ()  # every key is one Hugo knows
 
 
+def test_docusaurus_tag_objects_and_keywords_are_tags(make_tree: MakeTree) -> None:
+    files = {
+        "wikisync.yml": "flavor: docusaurus\nroot: docs\n",
+        "page.md": "---\ntags: [a, {label: B, permalink: /b}]\nkeywords: [c]\n---\nx\n",
+    }
+    assert pages(settings_and_load(make_tree(files)))["page.md"].fields.tags == ("a", "b", "c")
+
+
 def test_navigation_order_from_mkdocs_nav_and_docusaurus_sidebars(make_tree: MakeTree) -> None:
     mk = site(
         make_tree,
