@@ -11,7 +11,9 @@ reference definitions ``[id]: dest``, and ``href``/``src`` attributes of raw HTM
 In HTML pages: every ``href``/``src`` attribute. Never rewritten: fenced code blocks,
 inline code spans, HTML comments, and destinations that are external (a scheme such as
 ``http:`` or ``mailto:``), protocol-relative (``//host``), absolute (``/x``) or a bare
-``#anchor``. Indented code blocks (four columns more than the text around them, after a
+``#anchor``. (A generator's :class:`LinkContext` adds rules: site-absolute links naming a
+page of the tree, Hugo ``ref`` shortcodes, folder pages other than ``index.md``, more
+places a relative link resolves from.) Indented code blocks (four columns more than the text around them, after a
 blank line; inside a list item, four more than the item's text) count as code too.
 
 A relative destination resolves against the linking file's folder:

@@ -21,14 +21,23 @@ Which wiki path a file becomes
     as in Wiki.js's Git storage. Most repositories keep a top-level README about the
     repository itself: add ``README.md`` to ``exclude`` to leave it out.
 
+    These are the ``wikijs`` flavor's rules. The active flavor (:mod:`wikisync.flavors`)
+    decides which file is a folder's page (``README.md``, ``_index.md`` ...), which files
+    are pages (``.mdx``), the path front matter sets (``slug``, ``id``, ``url``), the
+    keys that set each field, the navigation title and order, how links resolve, and
+    the body of an empty section page (the list of its children). Every file is read and
+    split first, so a path set by front matter is known before any link is resolved.
+
     Case is kept: wiki paths are case-sensitive.
 
 What a file says
-    Front matter (see :mod:`wikisync._frontmatter`) with the keys ``title``,
+    Front matter (see :mod:`wikisync._frontmatter`) with (for the ``wikijs`` flavor) the
+    keys ``title``,
     ``description``, ``tags`` (a list, or Wiki.js's ``a, b`` text), ``published`` or
     ``isPublished``, ``private`` or ``isPrivate``, ``editor`` (markdown|ckeditor|code),
     ``publishStartDate``, ``publishEndDate``, ``scriptCss``, ``scriptJs``. Wiki.js's own
-    ``date`` and ``dateCreated`` are accepted and ignored; any other key is a warning. A key
+    ``date`` and ``dateCreated`` are accepted and ignored; any other key is a warning, once
+    per key with the number of files using it (``ignore_keys`` silences it). A key
     the file does not set keeps whatever the wiki has. Without a ``title`` the first
     ``# `` heading (``<h1>`` in HTML) is the title, else the last segment of the path.
     An ``.html`` file that does not name an ``editor`` is a ``ckeditor`` page.
