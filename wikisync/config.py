@@ -290,7 +290,7 @@ class Config(BaseModel):
         targets: Sequence[str] = (),
         source_had_errors: bool = False,
     ) -> PlanOptions:
-        """The :class:`~wikisync.model.PlanOptions` these settings call for."""
+        """The [`PlanOptions`][wikisync.model.PlanOptions] these settings call for."""
         return PlanOptions(
             root=self.root,
             locale=self.locale,
@@ -365,7 +365,7 @@ def _problem(line: int | None, message: str, code: str = "config") -> Problem:
 
 
 def parse_config(text: str) -> Config:
-    """Parse the text of a ``wikisync.yml``; raises :class:`~wikisync.errors.ConfigError`."""
+    """Parse the text of a ``wikisync.yml``; raises [`ConfigError`][wikisync.errors.ConfigError]."""
     try:
         node = compose_yaml(text)
     except YAMLSafetyError as exc:
@@ -430,7 +430,7 @@ def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
 
 def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:
     """``wikisync.yml`` and the flavor it names (or the detected one), with the defaults
-    the generator's files give (see :func:`with_site_defaults`)."""
+    the generator's files give (see ``with_site_defaults``)."""
     config = load_config(directory)
     active = detect_flavor(directory, config.flavor)
     return with_site_defaults(config, active), active
@@ -439,7 +439,7 @@ def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:
 def load_config(directory: str | Path) -> Config:
     """Read ``<directory>/wikisync.yml``; defaults when the file does not exist.
 
-    Raises :class:`~wikisync.errors.ConfigError` listing every problem found.
+    Raises [`ConfigError`][wikisync.errors.ConfigError] listing every problem found.
     """
     path = Path(directory) / CONFIG_FILE
     try:

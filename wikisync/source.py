@@ -1,8 +1,8 @@
-"""Files -> desired state: read a content directory into :class:`~wikisync.model.LocalPage`.
+"""Files -> desired state: read a content directory into [`LocalPage`][wikisync.model.LocalPage].
 
 Which files are pages
     Files ending in ``.md`` or ``.html`` that ``include`` selects and ``exclude`` does not
-    (see :mod:`wikisync.config` for the glob rules). Hidden files and folders (name starts
+    (see ``wikisync.config`` for the glob rules). Hidden files and folders (name starts
     with ``.``, so also ``.git/``) are skipped. A symbolic link is followed only while it
     stays inside the directory; one that leaves it, dangles or loops is a problem.
 
@@ -21,7 +21,7 @@ Which wiki path a file becomes
     as in Wiki.js's Git storage. Most repositories keep a top-level README about the
     repository itself: add ``README.md`` to ``exclude`` to leave it out.
 
-    These are the ``wikijs`` flavor's rules. The active flavor (:mod:`wikisync.flavors`)
+    These are the ``wikijs`` flavor's rules. The active flavor (``wikisync.flavors``)
     decides which file is a folder's page (``README.md``, ``_index.md`` ...), which files
     are pages (``.mdx``), the path front matter sets (``slug``, ``id``, ``url``), the
     keys that set each field, the navigation title and order, how links resolve, and
@@ -31,7 +31,7 @@ Which wiki path a file becomes
     Case is kept: wiki paths are case-sensitive.
 
 What a file says
-    Front matter (see :mod:`wikisync._frontmatter`) with (for the ``wikijs`` flavor) the
+    Front matter (see ``wikisync._frontmatter``) with (for the ``wikijs`` flavor) the
     keys ``title``,
     ``description``, ``tags`` (a list, or Wiki.js's ``a, b`` text), ``published`` or
     ``isPublished``, ``private`` or ``isPrivate``, ``editor`` (markdown|ckeditor|code),
@@ -181,7 +181,7 @@ def page_key(
     rel_path: str, config: Config, flavor: Flavor | None = None, lowercase: bool = False
 ) -> tuple[str, str]:
     """The ``(locale, wiki path)`` the file ``rel_path`` (posix, relative) maps to by its
-    name alone (front matter such as ``slug`` can change it: see :func:`load_source`)."""
+    name alone (front matter such as ``slug`` can change it: see ``load_source``)."""
     locale, page = _path_input(rel_path, config, flavor or DEFAULT_FLAVOR, {})
     site_path = page.default.lower() if lowercase else page.default
     return locale, _wiki_path(site_path, config)
@@ -194,7 +194,7 @@ def estimate_request_bytes(content: str, fields: PageFields) -> int:
 
 
 def _request_bytes_bound(content: str, fields: PageFields) -> int:
-    """An upper bound of :func:`estimate_request_bytes`, without encoding anything.
+    """An upper bound of ``estimate_request_bytes``, without encoding anything.
 
     ASCII-escaped JSON spends at most 12 characters on one character of a string (an
     astral character becomes two ``\\uXXXX`` escapes); the other values are short.
@@ -713,11 +713,11 @@ def load_source(
     """Read every page file of ``directory`` (see the module docstring for the rules).
 
     ``asset_url(rel_path)`` gives the URL links to a local asset file are rewritten to;
-    the default is :func:`wikisync.links.default_asset_url` under ``config.assets_folder``.
+    the default is [`wikisync.links.default_asset_url`][wikisync.links.default_asset_url] under ``config.assets_folder``.
     ``flavor`` is the generator's conventions (default: the one ``config`` names, or the
-    detected one, with the defaults its files give). Raises
-    :class:`~wikisync.errors.SourceError` only when the directory cannot be read at all;
-    every problem with a file is reported in the result instead.
+    detected one, with the defaults its files give).
+    Raises [`SourceError`][wikisync.errors.SourceError] only when the directory cannot be read at
+    all; every problem with a file is reported in the result instead.
     """
     base = Path(directory)
     if not base.is_dir():

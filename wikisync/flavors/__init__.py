@@ -7,7 +7,7 @@ its parent folder) (``mkdocs.yml``,
 ``docusaurus.config.*``, Hugo's settings, in that order), else Wiki.js's conventions (also
 when a Wiki.js Git-storage header is found).
 
-Every module of this package but ``base`` defines one ``FLAVOR``; :data:`FLAVORS` holds
+Every module of this package but ``base`` defines one ``FLAVOR``; ``FLAVORS`` holds
 them all, so a new generator is one new module.
 """
 

@@ -1,20 +1,20 @@
 """What a flavor is: a generator's conventions, as data, plus the few functions it needs.
 
-A :class:`Flavor` is a frozen description that the rest of wikisync asks; nothing outside
+A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing outside
 ``wikisync/flavors/`` looks at a flavor's name. It says:
 
 * which files are pages (``page_extensions``, ``skip_prefixes``) and which file is a
   folder's page (``index_names``, ``folder_named_index``);
 * how front matter maps onto page fields (``fields``: field -> ordered key aliases with a
-  value converter; see :class:`FieldRule`), which other keys it knows (``known_keys``,
+  value converter; see ``FieldRule``), which other keys it knows (``known_keys``,
   never warned about);
 * how links resolve (``link_bases``, ``site_links``, ``template_links``);
 * the default severity of some problem codes (``severity``), the way the generator itself
   treats them;
 * the page path from front matter (``page_path``) and what its own files say (``detect``
-  returns a :class:`Site`: where it was found, locales, navigation, a root).
+  returns a ``Site``: where it was found, locales, navigation, a root).
 
-A flavor module defines one ``FLAVOR``; :mod:`wikisync.flavors` finds every module of the
+A flavor module defines one ``FLAVOR``; ``wikisync.flavors`` finds every module of the
 package, so adding a generator is adding one file.
 """
 
@@ -131,7 +131,7 @@ def convert_value(value: Any, convert: Converter) -> Any:
 
 @dataclass(frozen=True)
 class PathInput:
-    """What :attr:`Flavor.page_path` sees of one file.
+    """What ``Flavor.page_path`` sees of one file.
 
     ``folder`` is the file's folder below its locale folder ("" at the top), ``stem`` its
     name without extension, ``is_index`` whether it is its folder's page, ``values`` the
@@ -173,7 +173,7 @@ def _no_path(_: PathInput) -> str | None:
 
 
 def default_nav_keys(page: PathInput, rel: str) -> tuple[str, ...]:
-    """The :attr:`Site.nav` keys a file is listed under: its path, and ``dir/`` for a
+    """The ``Site.nav`` keys a file is listed under: its path, and ``dir/`` for a
     folder's page."""
     if page.is_index:
         return (rel, f"{page.folder}/" if page.folder else "")
@@ -214,7 +214,7 @@ class Flavor:
     """``detect(content_dir, top)``: the generator's files between the content directory
     and ``top`` (the git top level, or the content directory), or ``None``."""
     nav_keys: Callable[[PathInput, str], tuple[str, ...]] = default_nav_keys
-    """The :attr:`Site.nav` keys of a file (``nav_keys(page, rel)``)."""
+    """The ``Site.nav`` keys of a file (``nav_keys(page, rel)``)."""
 
     def all_keys(self) -> frozenset[str]:
         """Every front-matter key this flavor knows (mapped or merely known)."""
