@@ -22,8 +22,10 @@ PREFIX = "wikisync:handbook:"
 TREE = "query { navigation { tree { locale items { id kind label target } } } }"
 
 
-def copy(name: str, tmp_path: Path, navigation: str) -> Path:
-    tree = shutil.copytree(CORPORA / name, tmp_path / name)
+def copy(name: str, tmp_path: Path, navigation: str, content: str) -> Path:
+    """The tree copied to tmp; its content folder (where the generator's pages are,
+    below its settings file) is the content directory."""
+    tree = shutil.copytree(CORPORA / name, tmp_path / name) / content
     config = tree / "wikisync.yml"
     existing = config.read_text("utf-8") if config.exists() else ""
     config.write_text(
@@ -44,7 +46,7 @@ def block(wiki: Wiki, locale: str = "en") -> list[dict[str, Any]]:
 
 
 def test_mkdocs_nav_order_gives_the_menu(wiki: Wiki, tmp_path: Path) -> None:
-    docs = copy("mkdocs", tmp_path, "  depth: sections\n")
+    docs = copy("mkdocs", tmp_path, "  depth: sections\n", "docs")
     result = wiki.run("apply", str(docs), "--auto-approve")
     assert result.exit_code == 0, result.output
     labels = [i["label"] for i in block(wiki)]
@@ -53,7 +55,7 @@ def test_mkdocs_nav_order_gives_the_menu(wiki: Wiki, tmp_path: Path) -> None:
 
 
 def test_docsy_hugo_weights_give_the_menu(wiki: Wiki, tmp_path: Path) -> None:
-    site = copy("docsy-hugo", tmp_path, "  depth: pages\n")
+    site = copy("docsy-hugo", tmp_path, "  depth: pages\nflavor: hugo\n", "content/en")
     result = wiki.run("apply", str(site), "--auto-approve")
     assert result.exit_code == 0, result.output
     targets = [i["target"] or "" for i in block(wiki) if i["kind"] == "link"]
