@@ -499,6 +499,48 @@ class WikiJSEmulator:
         found = self._call(lambda: find_asset(self._wiki, path))
         return found.data if found else None
 
+    def asset_files(self, folder: str) -> dict[str, bytes]:
+        """The assets directly inside the folder at ``folder`` (slugs joined by ``/``,
+        ``""`` for the root), by file name; empty if there is no such folder."""
+
+        def run() -> dict[str, bytes]:
+            wiki = self._wiki
+            parent: int | None = None
+            for slug in (s for s in folder.strip("/").split("/") if s):
+                found = next(
+                    (
+                        f
+                        for f in wiki.state.folders.values()
+                        if f.parent_id == parent and f.slug == slug
+                    ),
+                    None,
+                )
+                if found is None:
+                    return {}
+                parent = found.id
+            return {
+                a.filename: a.data for a in wiki.state.assets.values() if a.folder_id == parent
+            }
+
+        return self._call(run)
+
+    def stored_bytes(self) -> dict[str, int]:
+        """What the wiki stores, in bytes (UTF-8 for text): page content, the content of
+        every history version, and asset bytes (assets have no history)."""
+
+        def run() -> dict[str, int]:
+            st = self._wiki.state
+            return {
+                "page_content": sum(len(p.content.encode("utf-8")) for p in st.pages.values()),
+                "history_content": sum(
+                    len(v.content.encode("utf-8")) for v in st.versions.values()
+                ),
+                "history_versions": len(st.versions),
+                "asset_bytes": sum(len(a.data) for a in st.assets.values()),
+            }
+
+        return self._call(run)
+
     def _record(self, page: PageRow | None) -> PageRecord | None:
         if page is None:
             return None
