@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import signal
 import socket
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -20,10 +22,12 @@ from rel_helpers import (
     Site,
     WriteWatcher,
     duplicated_paths,
+    lock_files,
     missing_or_wrong,
     numbered_site,
     outside_root,
     page_file,
+    page_writes,
     pages_under,
     plan_in_process,
     run_cli,
@@ -31,12 +35,14 @@ from rel_helpers import (
     start_cli,
     state_document,
     state_pages,
+    stored_state,
     wiki_env,
     write_files,
 )
 
+from wikijs import WikiJSClient
 from wikijs.testing import WikiJSEmulator
-from wikisync.state import Lock, dump_state, load_state
+from wikisync.state import Lock, dump_lock, load_lock, lock_name, state_folder
 
 PAGES = 10
 LATENCY = {"pages.create": 0.12, "pages.update": 0.12}
@@ -69,18 +75,20 @@ def test_killed_first_apply_then_rerun_converges(pages_written: int, tmp_path: P
     site = numbered_site(tmp_path / "site", PAGES)
     with WikiJSEmulator(write_latency=LATENCY) as emulator:
         outside = seed_outside_root(emulator)
-        # The first write is the lock (the state page is created with it).
+        # The lock is a file in the state folder; every counted write is a page write.
         args = ("apply", site.directory, "--auto-approve", "--parallelism", "2")
-        pid, _ = _kill_after(emulator, 1 + pages_written, *args)
+        pid, _ = _kill_after(emulator, pages_written, *args)
         assert len(pages_under(emulator)) >= pages_written
         assert duplicated_paths(emulator.pages()) == []
-        # The state is intact: still the lock with nothing recorded, or (killed only
+        # The state is intact: none yet (the lock file left behind), or (killed only
         # after its last write was sent) the complete new state.
-        left = load_state(state_pages(emulator)[0].content, root="handbook")
+        left = stored_state(emulator)
         assert left.problem is None
-        if left.lock is not None:
-            assert left.lock.holder == f"{socket.gethostname()}:{pid}"
+        if left.head is None:
             assert left.state.pages == {}
+            for data in lock_files(emulator).values():  # none if killed before the lock
+                lock = load_lock(data)
+                assert lock is not None and lock.holder == f"{socket.gethostname()}:{pid}"
         else:
             assert pages_written == PAGES and len(left.state.pages) == PAGES
 
@@ -92,7 +100,7 @@ def test_killed_first_apply_then_rerun_converges(pages_written: int, tmp_path: P
         assert missing_or_wrong(emulator, site) == []
         assert duplicated_paths(emulator.pages()) == []
         assert outside_root(emulator) == outside
-        assert len(state_pages(emulator)) == 1
+        assert state_pages(emulator) == []
         doc = state_document(emulator)
         assert doc["lock"] is None
         assert len(doc["pages"]) == PAGES
@@ -120,26 +128,30 @@ def test_killed_update_run_does_not_mistake_its_own_writes_for_hand_edits(
             tuple(replace(p, body=f"New text {i}.") for i, p in enumerate(site.pages)),
         )
         args = ("apply", site.directory, "--auto-approve", "--parallelism", "1")
-        _, landed = _kill_after(emulator, 1 + pages_written, *args)
-        updated_by_killed_run = landed - 1  # the first write was the lock
+        _, landed = _kill_after(emulator, pages_written, *args)
+        updated_by_killed_run = landed
         assert pages_written <= updated_by_killed_run < PAGES
         emulator.log.reset()
         rerun = run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
         assert rerun.returncode == 0, rerun
         assert "conflict" not in rerun.output.lower()
-        updates = emulator.log.count("pages.update") - 2  # minus the lock and the state
+        updates = emulator.log.count("pages.update")
         assert updates == PAGES - updated_by_killed_run, rerun
         assert missing_or_wrong(emulator, expected) == []
         assert duplicated_paths(emulator.pages()) == []
 
 
 def _set_lock(emulator: WikiJSEmulator, holder: str, expires_in: float) -> None:
-    """Rewrite the state page as another machine's apply would leave it."""
-    page = state_pages(emulator)[0]
-    loaded = load_state(page.content, root="handbook")
+    """Leave a lock file as another machine's apply would while it runs."""
     now = datetime.now(timezone.utc)
     lock = Lock.new("0123456789abcdef", holder, now - timedelta(seconds=60), 60 + expires_in)
-    emulator.edit_page(page.id, content=dump_state(loaded.state, lock=lock))
+    _put_state_file(emulator, lock_name(lock), dump_lock(lock))
+
+
+def _put_state_file(emulator: WikiJSEmulator, name: str, data: bytes) -> None:
+    with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
+        folder = client.assets.ensure_folder("/".join(state_folder("handbook")))
+        client.assets.upload(data, filename=name, folder_id=folder)
 
 
 @pytest.fixture
@@ -160,7 +172,10 @@ def test_a_live_lock_from_another_host_refuses_and_writes_nothing(
     assert result.returncode == 1, result
     assert "another wikisync apply (ci-runner-7:4242) holds the lock" in result.stderr
     assert "--break-lock" in result.stderr
-    assert emulator.log.writes() == []
+    assert page_writes(emulator) == []
+    # Its own lock file was written, seen to be second, and removed again.
+    assert emulator.log.writes() == ["assets.upload", "assets.deleteAsset"]
+    assert list(lock_files(emulator)) == ["lock-0123456789abcdef.json"]
 
 
 def test_break_lock_takes_over_a_lock_from_another_host(
@@ -172,7 +187,7 @@ def test_break_lock_takes_over_a_lock_from_another_host(
     )
     assert result.returncode == 0, result
     assert "0 created, 1 updated" in result.stdout
-    assert state_document(emulator)["lock"] is None
+    assert state_document(emulator)["lock"] is None  # the broken lock file is removed
 
 
 def test_an_expired_lock_from_another_host_is_ignored(
@@ -182,6 +197,37 @@ def test_an_expired_lock_from_another_host_is_ignored(
     result = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
     assert result.returncode == 0, result
     assert "0 created, 1 updated" in result.stdout
+    assert lock_files(emulator) == {}  # the stale lock file is cleaned up
+
+
+def test_a_stale_lock_of_a_dead_process_on_this_host_is_ignored(
+    applied_once: Path, emulator: WikiJSEmulator
+) -> None:
+    """A lock file left by a killed apply on this machine (its pid is gone)."""
+    dead = _dead_pid()
+    _set_lock(emulator, f"{socket.gethostname()}:{dead}", expires_in=600)
+    result = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
+    assert result.returncode == 0, result
+    assert "0 created, 1 updated" in result.stdout
+    assert lock_files(emulator) == {}
+
+
+def test_a_half_written_lock_file_counts_as_a_live_lock_until_it_expires(
+    applied_once: Path, emulator: WikiJSEmulator
+) -> None:
+    """A lock file that cannot be read (cut short, hand edited) names no holder: it is
+    respected for LOCK_TTL after it was written, like any lock, and --break-lock clears it."""
+    _put_state_file(emulator, "lock-halfwritten.json", b'{"format": 2, "id": "ab')
+    emulator.log.reset()
+    refused = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
+    assert refused.returncode == 1, refused
+    assert "another wikisync apply (unknown) holds the lock" in refused.stderr
+    assert page_writes(emulator) == []
+    broken = run_cli(
+        "apply", applied_once, "--auto-approve", "--break-lock", env=wiki_env(emulator)
+    )
+    assert broken.returncode == 0, broken
+    assert lock_files(emulator) == {}
 
 
 def test_a_live_lock_of_a_running_process_on_this_host_is_respected(
@@ -195,4 +241,11 @@ def test_a_live_lock_of_a_running_process_on_this_host_is_respected(
     result = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
     assert result.returncode == 1, result
     assert "holds the lock" in result.stderr
-    assert emulator.log.writes() == []
+    assert page_writes(emulator) == []
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
