@@ -278,6 +278,28 @@ def state_document(emulator: WikiJSEmulator, root: str = "handbook") -> dict[str
     }
 
 
+def put_state_file(
+    emulator: WikiJSEmulator, name: str, data: bytes, root: str = "handbook"
+) -> None:
+    """Upload ``data`` as ``name`` into the state folder (same name: replaced in place)."""
+    from wikijs import WikiJSClient
+    from wikisync.state import state_folder
+
+    with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
+        folder = client.assets.ensure_folder("/".join(state_folder(root)))
+        client.assets.upload(data, filename=name, folder_id=folder)
+
+
+def delete_state_file(emulator: WikiJSEmulator, name: str, root: str = "handbook") -> None:
+    from wikijs import WikiJSClient
+    from wikisync.state import state_folder
+
+    with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
+        folder = client.assets.ensure_folder("/".join(state_folder(root)))
+        (asset,) = [a for a in client.assets.list(folder) if a.filename == name]
+        client.assets.delete(asset.id)
+
+
 def page_writes(emulator: WikiJSEmulator) -> list[str]:
     """The page writes in the request log (lock files and state files are assets)."""
     return [op for op in emulator.log.writes() if op.startswith("pages.")]

@@ -30,19 +30,20 @@ from rel_helpers import (
     page_writes,
     pages_under,
     plan_in_process,
+    put_state_file,
     run_cli,
     seed_outside_root,
     start_cli,
     state_document,
+    state_files,
     state_pages,
     stored_state,
     wiki_env,
     write_files,
 )
 
-from wikijs import WikiJSClient
-from wikijs.testing import WikiJSEmulator
-from wikisync.state import Lock, dump_lock, load_lock, lock_name, state_folder
+from wikijs.testing import Timings, WikiJSEmulator
+from wikisync.state import Lock, dump_lock, load_lock, lock_name
 
 PAGES = 10
 LATENCY = {"pages.create": 0.12, "pages.update": 0.12}
@@ -145,13 +146,7 @@ def _set_lock(emulator: WikiJSEmulator, holder: str, expires_in: float) -> None:
     """Leave a lock file as another machine's apply would while it runs."""
     now = datetime.now(timezone.utc)
     lock = Lock.new("0123456789abcdef", holder, now - timedelta(seconds=60), 60 + expires_in)
-    _put_state_file(emulator, lock_name(lock), dump_lock(lock))
-
-
-def _put_state_file(emulator: WikiJSEmulator, name: str, data: bytes) -> None:
-    with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
-        folder = client.assets.ensure_folder("/".join(state_folder("handbook")))
-        client.assets.upload(data, filename=name, folder_id=folder)
+    put_state_file(emulator, lock_name(lock), dump_lock(lock))
 
 
 @pytest.fixture
@@ -217,7 +212,7 @@ def test_a_half_written_lock_file_counts_as_a_live_lock_until_it_expires(
 ) -> None:
     """A lock file that cannot be read (cut short, hand edited) names no holder: it is
     respected for LOCK_TTL after it was written, like any lock, and --break-lock clears it."""
-    _put_state_file(emulator, "lock-halfwritten.json", b'{"format": 2, "id": "ab')
+    put_state_file(emulator, "lock-halfwritten.json", b'{"format": 2, "id": "ab')
     emulator.log.reset()
     refused = run_cli("apply", applied_once, "--auto-approve", env=wiki_env(emulator))
     assert refused.returncode == 1, refused
@@ -249,3 +244,60 @@ def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("uploads_done", [1, 2, 3])
+def test_killed_between_state_writes_leaves_a_state_that_is_old_or_new(
+    uploads_done: int, tmp_path: Path
+) -> None:
+    """The second apply's uploads are the lock file, the new segment, then the head (the
+    commit point). Killed after any of them, the stored state is the previous one or the
+    new one, never a mix: a segment the head does not name is ignored, and removed by
+    the next apply; the lock file left behind (a dead pid on this host) is stale."""
+    site = numbered_site(tmp_path / "site", 4)
+    with WikiJSEmulator() as emulator:
+        first = run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
+        assert first.returncode == 0, first
+        before = stored_state(emulator)
+        write_files(site.directory, {"p00.md": page_file("Page 0", "Edited.", ("t0", "sync"))})
+        # Every upload takes a while, so that the kill lands between two of them.
+        emulator.timings = Timings.from_latency({"assets.upload": 0.4})
+        watcher = WriteWatcher(emulator, operations=("assets.upload",))
+        proc = start_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
+        try:
+            assert watcher.wait_for(uploads_done), "the apply did not get that far"
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+        watcher.settle(quiet=0.8)
+        left = stored_state(emulator)
+        assert left.problem is None
+        if left.head == before.head:  # killed before the head was replaced
+            assert left.state == before.state
+        else:  # the new state, whole: only p00's entry changed
+            assert left.state.serial == before.state.serial + 1
+            changed = {i for i, e in left.state.pages.items() if before.state.pages[i] != e}
+            assert [left.state.pages[i].path for i in changed] == ["handbook/p00"]
+            assert set(left.state.pages) == set(before.state.pages)
+        emulator.timings = None
+
+        rerun = run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator))
+        assert rerun.returncode == 0, rerun
+        assert "conflict" not in rerun.output.lower()
+        assert missing_or_wrong(emulator, replace_body(site, "handbook/p00", "Edited.")) == []
+        assert lock_files(emulator) == {}
+        loaded = stored_state(emulator)
+        named = {f.name for f in loaded.head.files} | {"head.json"}
+        assert set(state_files(emulator)) == named  # no orphan segment is left
+        assert not plan_in_process(site.directory, emulator).has_changes
+
+
+def replace_body(site: Site, path: str, body: str) -> Site:
+    return Site(
+        site.directory,
+        tuple(replace(p, body=body) if p.path == path else p for p in site.pages),
+    )
