@@ -255,7 +255,7 @@ def _writes_result(
     return result(
         "apply_writes",
         target="apply writes each changed page exactly once and nothing else (wikisync's own "
-        "state page, a lock write and a final state write per apply, counted apart)",
+        "state is asset files, no page write; a format-1 state page would be counted apart)",
         measured={
             "runs": len(rows),
             "exact_runs": sum(1 for r in rows if r["exact"]),

@@ -299,6 +299,14 @@ def test_same_name_upload_replaces_in_place_with_no_history(
     assert first["assets"]["list"] == [{"id": 1, "fileSize": 3}]
     assert second["assets"]["list"] == [{"id": 1, "fileSize": 6}]
     assert wikijs_emulator.asset_files("state") == {"head.json": b"second"}
+    served = requests.get(f"{wikijs_emulator.url}/state/head.json")
+    assert served.content == b"second"
+    logged = [(e.kind, e.asset) for e in wikijs_emulator.log.entries if e.kind != "query"]
+    assert logged[-3:] == [
+        ("upload", "state/head.json"),
+        ("upload", "state/head.json"),
+        ("download", "state/head.json"),
+    ]
     assert wikijs_emulator.asset_files("nowhere") == {}
     after = wikijs_emulator.stored_bytes()
     assert after["history_versions"] == before["history_versions"]
