@@ -518,9 +518,7 @@ class WikiJSEmulator:
                 if found is None:
                     return {}
                 parent = found.id
-            return {
-                a.filename: a.data for a in wiki.state.assets.values() if a.folder_id == parent
-            }
+            return {a.filename: a.data for a in wiki.state.assets.values() if a.folder_id == parent}
 
         return self._call(run)
 
