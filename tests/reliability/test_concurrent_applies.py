@@ -173,7 +173,7 @@ def test_an_apply_refuses_while_another_holds_the_lock(tmp_path: Path) -> None:
     """B starts while A is in the middle of its writes: B refuses, naming A, and writes
     nothing; A finishes undisturbed."""
     site = numbered_site(tmp_path / "site", PAGES)
-    with WikiJSEmulator(write_latency={"pages.create": 0.25, "pages.update": 0.25}) as emulator:
+    with WikiJSEmulator(write_latency={"pages.create": 1.0, "pages.update": 1.0}) as emulator:
         args = ("apply", str(site.directory), "--auto-approve", "--parallelism", "1")
         first = start_cli(*args, env=wiki_env(emulator))
         deadline = time.monotonic() + 30
