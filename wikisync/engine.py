@@ -1,17 +1,17 @@
 """The flow in one place: files -> desired pages; wiki -> actual pages; plan; apply.
 
-``make_plan`` reads the directory and the wiki and returns a :class:`PlanRun` (the plan
+``make_plan`` reads the directory and the wiki and returns a [`PlanRun`][wikisync.engine.PlanRun] (the plan
 plus everything apply needs). ``apply_run`` takes the lock, executes the plan, and
 records the new ownership state. The CLI, the GitHub Action and Python callers all go
 through these two functions.
 
-git, when the content directory is in a git working tree (:mod:`wikisync.gitinfo`):
+git, when the content directory is in a git working tree (``wikisync.gitinfo``):
 
 * files renamed since the commit recorded at the last apply (committed, staged, unstaged
   or untracked; edited renames included) are passed to ``plan()`` as renames, so they
   become moves; the commit checked out is recorded in the state at apply;
 * ``changed_since=REF`` plans only the pages whose files changed since ``REF`` and the
-  pages the change touches (see :func:`changed_scope`), and so reads only their content;
+  pages the change touches (see ``changed_scope``), and so reads only their content;
   the result for those pages is the same as a full plan's. A ``REF`` this clone lacks (a
   shallow checkout) falls back to a full plan with a note.
 """
@@ -34,6 +34,7 @@ from wikisync._version import __version__
 from wikisync.apply import (
     ApplyReport,
     AssetResult,
+    NullReporter,
     Reporter,
     delete_assets,
     execute,
@@ -396,7 +397,7 @@ def fingerprint(plan: Plan) -> list[tuple[object, ...]]:
 
 
 def check_saved_plan(saved: Plan, fresh: PlanRun) -> None:
-    """Raise :class:`StalePlanError` unless ``fresh`` would do exactly what ``saved`` says."""
+    """Raise [`StalePlanError`][wikisync.engine.StalePlanError] unless ``fresh`` would do exactly what ``saved`` says."""
     if fingerprint(saved) != fingerprint(fresh.plan):
         before: set[tuple[str, str, str]] = {(c.action, c.locale, c.path) for c in saved.changes}
         before |= {(a.action, "asset", a.path) for a in saved.asset_changes}
@@ -690,13 +691,24 @@ def apply_run(
     """Execute ``run.plan`` under the lock and store the new state.
 
     Asset uploads run first, then the page changes (a page linking to an asset whose
-    upload failed is skipped), then asset deletes.
+    upload failed is skipped), then asset deletes. ``reporter`` hears of each phase
+    (``wikisync.apply.PHASES``) as it starts, advances and ends.
     """
     if run.plan.guard_violations:
         raise GuardError(run.plan.guard_violations)
     if not run.plan.has_changes and not state_needs_write(run):
         return ApplyReport(results=())
-    held = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+    reporter = reporter or NullReporter()
+    reporter.phase_started("lock", 1)
+    where = "/" + "/".join(remote.state_folder)
+    try:
+        held = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+    except Exception as exc:
+        reporter.advanced("lock", where, "failed", str(exc))
+        reporter.phase_finished("lock")
+        raise
+    reporter.advanced("lock", where, "ok", None)
+    reporter.phase_finished("lock")
     report = ApplyReport(results=())
     try:
         uploaded = upload_assets(
@@ -705,6 +717,7 @@ def apply_run(
             remote,
             parallelism=parallelism,
             fail_fast=fail_fast,
+            reporter=reporter,
         )
         report = ApplyReport(results=(), asset_results=uploaded)
         stopped = fail_fast and any(r.status == "failed" for r in uploaded)
@@ -718,7 +731,9 @@ def apply_run(
             blocked=_blocked_by_assets(run, uploaded),
         )
         stopped = stopped or (fail_fast and pages.failed > 0)
-        deleted = delete_assets(run.plan.asset_changes, remote, stop_after_failure=stopped)
+        deleted = delete_assets(
+            run.plan.asset_changes, remote, stop_after_failure=stopped, reporter=reporter
+        )
         report = ApplyReport(
             results=pages.results,
             tree_rebuilt=pages.tree_rebuilt,
@@ -726,6 +741,7 @@ def apply_run(
             asset_results=(*uploaded, *deleted),
         )
     finally:
+        reporter.phase_started("state", 1)
         try:
             listing = {p.id: p for p in remote.list_pages().pages}
             state = _new_state(run, report, listing)
@@ -735,6 +751,8 @@ def apply_run(
         except Exception as exc:
             with contextlib.suppress(Exception):  # the head is old or new, never half
                 remote.discard_lock_file(held.asset_id)
+            reporter.advanced("state", where, "failed", str(exc))
+            reporter.phase_finished("state")
             written = report.statuses().count("ok")
             raise StateError(
                 f"{written} change(s) were applied, but saving the state that records them "
@@ -742,4 +760,6 @@ def apply_run(
                 "their files and records them."
             ) from exc
         remote.discard_lock_file(held.asset_id)
+        reporter.advanced("state", where, "ok", None)
+        reporter.phase_finished("state")
     return report

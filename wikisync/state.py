@@ -27,7 +27,7 @@ The format-1 state (one page ``<root>/_wikisync-state`` holding the whole map as
 is still read (:func:`load_state`); :func:`dump_state` writes it (tests of the migration
 use it).
 
-This module is pure: it turns :class:`~wikisync.model.State` into bytes and back.
+This module is pure: it turns [`State`][wikisync.model.State] into bytes and back.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cli_mentions import check, mentions, option_names
 from docs_harness import DOCS, ROOT, pages
 from pydantic import BaseModel
 from typer.main import get_command
@@ -28,6 +29,9 @@ from wikisync.cli import _common as cli_common
 from wikisync.cli import app
 from wikisync.config import AssetsConfig, Config
 from wikisync.source import _IGNORED_KEYS, _KNOWN_KEYS
+
+#: A Sphinx role, in a docstring (``:class:`X```) or as mkdocstrings renders one raw.
+_RAW_ROLE = re.compile(r":(?:meth|class|func|attr|mod|data|exc|obj):(?:`|<code>)")
 
 _CODE = re.compile(r"`([^`]+)`")
 _HEADING = re.compile(r"^(#{1,6}) (.*)$", re.MULTILINE)
@@ -124,7 +128,8 @@ def test_every_option_of_a_command_is_documented_in_its_section(name: str) -> No
                 continue
             assert opt in rows, f"`wikisync {name}`: {opt} is not in the options table"
             if not param.is_flag and param.default not in (None, ()):
-                assert str(param.default) in rows[opt][1], f"default of {name} {opt}"
+                default = getattr(param.default, "value", param.default)  # an enum's value
+                assert str(default) in rows[opt][1], f"default of {name} {opt}"
 
 
 def test_the_exit_code_table_lists_every_exit_code_of_the_cli() -> None:
@@ -215,6 +220,37 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     assert "WikiJSClient" in reference and "get_by_path" in reference
     assert (site / "getting-started" / "index.html").is_file()
 
+    # No Sphinx role is left raw anywhere, and the API reference links its names.
+    raw = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        raw += [f"{page.relative_to(site)}: {m}" for m in _RAW_ROLE.findall(text)]
+    assert raw == []
+    for name in ("wikijs", "wikisync"):
+        html = (site / "reference" / name / "index.html").read_text(encoding="utf-8")
+        assert html.count('class="autorefs autorefs-internal"') >= 30, name
+    assert 'href="#wikijs.PagesAPI.rebuild_tree"' in reference  # tree_stale's docstring
+
+    # The theme: material with search, code copy and navigation features, wide tables
+    # that scroll inside their box instead of being cut off.
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for feature in ("content.code.copy", "search.suggest", "navigation.sections"):
+        assert feature in index, feature
+    assert "stylesheets/extra.css" in index
+    css = (site / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"\.md-typeset__table\s*\{[^}]*overflow-x:\s*auto", css)
+
+
+def test_no_docstring_uses_a_sphinx_role() -> None:
+    """Cross-references are written for mkdocstrings ([`Name`][wikijs.Name])."""
+    found = []
+    for package in ("wikijs", "wikisync"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if _RAW_ROLE.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
+
 
 def test_every_option_of_the_wikijs_command_line_is_documented() -> None:
     from wikijs.cli import app as wikijs_app
@@ -262,3 +298,96 @@ def test_the_link_rewriting_table_shows_what_wikisync_writes(tmp_path: Path) -> 
     (install,) = [p for p in result.pages if p.source == "guide/install.md"]
     for link, written in pairs:
         assert written in install.content, f"{link} is not written as {written}"
+
+
+def test_the_redis_cache_arguments_are_the_documented_ones() -> None:
+    from wikijs.cache import RedisCache
+
+    rows = _table_rows(_section(_page("sdk.md"), "Redis"), first_table=True)
+    params = inspect.signature(RedisCache).parameters
+    documented = set(rows)
+    assert documented == set(params) - {"clock"}
+    for name, row in rows.items():
+        default = params[name].default
+        if isinstance(default, (int, float, str)):
+            assert f"`{default}`" in row[1], name
+
+
+# -- the other direction: every command line and option the docs show exists -------------
+
+_TEXTS = [
+    *sorted(DOCS.rglob("*.md")),
+    ROOT / "README.md",
+    ROOT / "action.yml",
+    *sorted((ROOT / "examples").glob("*.yml")),
+    *sorted((ROOT / "examples" / "workflows").glob("*.yml")),
+]
+_SECTION_COMMAND = re.compile(r"`((?:wikisync|wikijs)(?: [a-z-]+)*)`")
+
+
+def test_the_checker_finds_a_misspelt_option_and_accepts_real_ones() -> None:
+    assert check("run `wikisync plan docs/ --out p.json --detailed-exitcode`", "x") == []
+    assert check("wikijs pages list --tag ops | jq .", "x") == []
+    (problem,) = check("```bash\nwikisync plan docs/ --output plan.json\n```", "page.md")
+    assert "page.md" in problem and "`wikisync plan` has no option --output" in problem
+    assert check("wikisync validate [DIR] [--json] [--format text|github]", "x") == []
+    assert check("wikisync validate [--verbosity N]", "x") != []
+    # options after the end of the command belong to something else
+    assert check("wikisync plan docs/ --json | jq --raw-output .summary", "x") == []
+
+
+@pytest.mark.parametrize("path", _TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_command_line_the_docs_show_has_real_options(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if path.name == "cli.md":  # its tables name commands without the program
+        text += "\n".join(
+            f"wikijs {span}\n"
+            for span in _CODE.findall(text)
+            if span.split(" ", 1)[0] in ("pages", "assets", "users", "groups", "export", "info")
+        )
+    assert check(text, str(path.relative_to(ROOT))) == []
+
+
+def test_the_docs_show_many_command_lines() -> None:
+    """The check above reads the pages' command lines (a parser that found none would
+    pass everything)."""
+    found = [m for path in _TEXTS for m in mentions(path.read_text(encoding="utf-8"))]
+    assert len(found) > 100
+    for name in ("wikisync validate", "wikisync plan", "wikisync apply", "wikisync pull"):
+        assert any(m.name == name and m.options for m in found), name
+
+
+def _option_tables() -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(page, program, command path, option) for each option row of a table in a section
+    titled after a command."""
+    rows = []
+    for page in ("configuration.md", "cli.md"):
+        text = _page(page)
+        headings = list(_HEADING.finditer(text))
+        for index, heading in enumerate(headings):
+            named = _SECTION_COMMAND.search(heading.group(2))
+            if not named:
+                continue
+            program, *path = named.group(1).split()
+            end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+            section = text[heading.end() : end]  # up to the next heading, of any level
+            for key in _table_rows(section):
+                if key.startswith("--"):
+                    rows.append((page, program, tuple(path), key))
+    return rows
+
+
+def test_every_option_in_an_options_table_exists() -> None:
+    rows = _option_tables()
+    assert {(r[1], r[2]) for r in rows} >= {
+        ("wikisync", ("validate",)),
+        ("wikisync", ("plan",)),
+        ("wikisync", ("apply",)),
+        ("wikisync", ("pull",)),
+        ("wikijs", ("export", "pages")),
+    }
+    for page, program, path, option in rows:
+        assert option in option_names(program, path), (
+            f"{page} documents {option} for `{' '.join((program, *path))}`, which has no such "
+            "option"
+        )

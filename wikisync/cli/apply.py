@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -10,14 +12,16 @@ import typer
 from wikisync.cli._common import (
     EXIT_ERROR,
     boundary,
+    check_plan_target,
     err,
     fail,
     interactive,
     make_client,
-    make_reporter,
     setup_logging,
     use_color,
+    wiki_url,
 )
+from wikisync.cli._progress import make_reporter
 from wikisync.cli.plan import report_problems
 from wikisync.engine import (
     apply_run,
@@ -26,9 +30,19 @@ from wikisync.engine import (
     make_plan,
     state_needs_write,
 )
-from wikisync.errors import GuardError, PlanFileError
+from wikisync.errors import GuardError, PlanFileError, SourceError
 from wikisync.remote import Remote
 from wikisync.render import load_plan_json, render_text
+
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+"""The largest saved plan ``apply`` reads (a plan of 100,000 changes is about 40 MB)."""
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 HELP = """Apply a directory (plan, confirm, execute) or a saved plan (exactly as saved).
 
@@ -39,13 +53,19 @@ exit code 3. Unchanged pages get no write. Up to --parallelism writes run at onc
 failed write does not stop the others unless --fail-fast; the run then ends with exit 1
 and a re-run finishes the job."""
 
-EPILOG = """Examples:
+EXAMPLES = (
+    "wikisync apply docs/",
+    "wikisync apply docs/ --auto-approve --parallelism 8",
+    "wikisync plan docs/ --out plan.json && wikisync apply plan.json",
+)
 
-  wikisync apply docs/
+MAX_PARALLELISM = 32
 
-  wikisync apply docs/ --auto-approve --parallelism 8
 
-  wikisync plan docs/ --out plan.json && wikisync apply plan.json"""
+def _parallelism(value: int) -> int:
+    if not 1 <= value <= MAX_PARALLELISM:
+        raise typer.BadParameter(f"{value} is not between 1 and {MAX_PARALLELISM}")
+    return value
 
 
 def _confirm() -> bool:
@@ -59,15 +79,85 @@ def _confirm() -> bool:
     return answer.strip() == "yes"
 
 
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _is_plan_file(target: Path) -> bool:
+    """Whether ``target`` is a saved plan (a regular file) or a content directory.
+
+    Decided by what the path is (following symbolic links), never by its name: a folder
+    called ``plan.json`` is a content directory. Anything else is an error.
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        raise SourceError(f"{target}: no such file or directory") from None
+    except OSError as exc:
+        raise SourceError(f"{target}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    raise SourceError(
+        f"{target}: is {_kind(mode)}; apply takes a content directory or a plan file "
+        "saved by `wikisync plan --out`"
+    )
+
+
+def read_plan_file(target: Path) -> str:
+    """The text of a saved plan: a regular file of at most :data:`MAX_PLAN_BYTES`.
+
+    Opened without blocking and checked again once open, so a file swapped for a FIFO
+    or a device after the check cannot hang or flood the run.
+    """
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise PlanFileError(f"{target}: cannot read the saved plan ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PlanFileError(f"{target}: is {_kind(info.st_mode)}, not a saved plan")
+        if info.st_size > MAX_PLAN_BYTES:
+            raise PlanFileError(_too_large(target, info.st_size))
+        data = fh.read(MAX_PLAN_BYTES + 1)
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanFileError(_too_large(target, len(data)))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError(
+            f"{target}: not a wikisync plan file: not UTF-8 (byte {exc.start})"
+        ) from None
+
+
+def _too_large(target: Path, size: int) -> str:
+    return (
+        f"{target}: not a wikisync plan file: it has {size:,} bytes, more than the "
+        f"{MAX_PLAN_BYTES // 1024 // 1024} MB a saved plan may have"
+    )
+
+
 def apply(
     target: Annotated[
-        Path, typer.Argument(help="A content directory, or a plan saved with `plan --out`.")
+        Path,
+        typer.Argument(
+            help="A content directory, or a plan saved with `plan --out FILE`.",
+            metavar="DIR|PLAN",
+        ),
     ] = Path("."),
     auto_approve: Annotated[
         bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")
     ] = False,
     parallelism: Annotated[
-        int, typer.Option("--parallelism", min=1, max=32, help="Writes in flight at once.")
+        int,
+        typer.Option(
+            "--parallelism",
+            metavar="N",
+            callback=_parallelism,
+            help=f"Writes in flight at once (1 to {MAX_PARALLELISM}).",
+        ),
     ] = 4,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite pages edited in the wiki (conflicts).")
@@ -88,24 +178,32 @@ def apply(
             "their links touch), as `plan --changed-since` shows.",
         ),
     ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
+    ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
+    ] = False,
 ) -> None:
     setup_logging(debug)
     with boundary(debug):
         saved = None
         info: dict[str, str] = {}
         directory = target
-        if target.is_file():
+        if _is_plan_file(target):
+            text = read_plan_file(target)
             try:
-                saved, info = load_plan_json(target.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError) as exc:
-                raise PlanFileError(f"{target}: cannot read the saved plan ({exc})") from exc
+                saved, info = load_plan_json(text)
             except PlanFileError as exc:
                 raise PlanFileError(f"{target}: {exc}") from exc
             directory = Path(info.get("dir") or ".")
-            url = url or info.get("url") or None
+        # Credentials go only to --url or WIKIJS_URL: a saved plan for another wiki is
+        # refused here, before the first request.
+        if saved is not None:
+            url = wiki_url(url)
+            check_plan_target(info, url, str(target))
         source = load_directory(directory)
         report_problems(source)
         with make_client(url) as client:
@@ -139,14 +237,15 @@ def apply(
                     fail("apply needs --auto-approve when it cannot ask (not a terminal)")
                 err("Apply cancelled.")
                 raise typer.Exit(EXIT_ERROR)
-            report = apply_run(
-                run,
-                remote,
-                parallelism=parallelism,
-                fail_fast=fail_fast,
-                break_lock=break_lock,
-                reporter=make_reporter(),
-            )
+            with make_reporter() as reporter:
+                report = apply_run(
+                    run,
+                    remote,
+                    parallelism=parallelism,
+                    fail_fast=fail_fast,
+                    break_lock=break_lock,
+                    reporter=reporter,
+                )
         for note in report.notes:
             err(f"Note: {note}")
         failures = [r for r in report.results if r.status == "failed"]
