@@ -2,7 +2,7 @@
 
 It reads as little as possible: one ``pages.list`` for the whole wiki (filtered to
 ``root`` here, since the API has no path filter), the state (one download of its head,
-one per segment file; :mod:`wikisync.state`), and batched ``pages.single`` reads (50 per
+one per segment file; ``wikisync.state``), and batched ``pages.single`` reads (50 per
 request) only for pages whose content the plan needs. Writes go through the SDK's safe calls: ``update`` is read-modify-write against
 the full page fetched for the plan, so fields a file does not set keep their values.
 

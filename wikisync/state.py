@@ -1,6 +1,6 @@
 """Ownership state: which pages and assets wikisync manages, stored in the wiki itself.
 
-The state lives in the asset folder ``/_wikisync/<root slug>`` (:func:`state_folder`), so
+The state lives in the asset folder ``/_wikisync/<root slug>`` (``state_folder``), so
 it survives throw-away CI runners and is shared by everyone who applies to the same wiki
 and root. Assets have no history and no render job, and an upload with the same name
 replaces the bytes in place, so bookkeeping costs a few small uploads per apply:
@@ -15,8 +15,8 @@ replaces the bytes in place, so bookkeeping costs a few small uploads per apply:
   when there are more than five), like a binary counter: an entry is rewritten a
   logarithmic number of times, the whole map only after changes amounting to half of
   it, and the head lists at most five segments. Large segments are split into files of at most
-  :data:`PART_ENTRIES` entries (uploads are limited to 5 MB).
-* ``lock-<id>.json``: one per apply in progress (:class:`Lock`).
+  ``PART_ENTRIES`` entries (uploads are limited to 5 MB).
+* ``lock-<id>.json``: one per apply in progress (``Lock``).
 
 A segment whose bytes do not match the sha256 the head records, or a head whose
 checksum does not match, makes the whole state untrusted: wikisync starts from an empty
@@ -24,7 +24,7 @@ state and re-adopts pages by matching them to files (nothing is ever deleted on 
 strength of a state it could not verify).
 
 The format-1 state (one page ``<root>/_wikisync-state`` holding the whole map as JSON)
-is still read (:func:`load_state`); :func:`dump_state` writes it (tests of the migration
+is still read (``load_state``); ``dump_state`` writes it (tests of the migration
 use it).
 
 This module is pure: it turns [`State`][wikisync.model.State] into bytes and back.
