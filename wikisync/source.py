@@ -83,6 +83,7 @@ __all__ = [
     "load_source",
     "normalize_content",
     "page_key",
+    "read_fields",
 ]
 
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
@@ -469,6 +470,14 @@ def _read_fields(
         script_css=values.get("scriptCss"),
         script_js=values.get("scriptJs"),
     )
+
+
+def read_fields(
+    rel: str, header: Header, path: str, html: bool, problems: list[Problem]
+) -> PageFields | None:
+    """The page fields the parsed ``header`` of the file ``rel`` (wiki ``path``) sets, as
+    :func:`load_source` reads them; ``None`` (with ``problems``) when they are wrong."""
+    return _read_fields(rel, header, path, html, problems)
 
 
 # -- the whole directory ---------------------------------------------------------------------

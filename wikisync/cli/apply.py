@@ -166,8 +166,8 @@ def apply(
             if asset.status != "ok":
                 label = "Failed" if asset.status == "failed" else "Skipped"
                 a = asset.change
-                source = f" ({a.source})" if a.source else ""
-                err(f"{label}: {a.action} /{a.path}{source}: {asset.error}")
+                file = f" ({a.source})" if a.source else ""
+                err(f"{label}: {a.action} /{a.path}{file}: {asset.error}")
         print(report.summary_line())
         assets_line = report.asset_summary_line()
         if assets_line:
