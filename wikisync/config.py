@@ -10,6 +10,7 @@ prune: false          # delete managed pages whose file is gone
 max_delete: 10        # refuse a plan that deletes more
 protect: [home]       # wiki paths never changed or deleted
 assets: {folder: handbook}   # where referenced images/files are uploaded (default: root)
+transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -189,6 +190,21 @@ class Config(BaseModel):
     max_delete: Annotated[StrictInt, Field(ge=0)] = 10
     protect: StrTuple = ()
     assets: AssetsConfig = AssetsConfig()
+    transforms: StrTuple | None = None
+    """Names of the content transforms to run, in order; ``None``: the defaults."""
+
+    @field_validator("transforms")
+    @classmethod
+    def _check_transforms(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        from wikisync.transforms import available_transforms
+
+        known = available_transforms()
+        for name in value:
+            if name not in known:
+                raise ValueError(f"unknown transform {name!r} (registered: {', '.join(known)})")
+        return tuple(dict.fromkeys(value))
 
     @field_validator("locale")
     @classmethod

@@ -64,6 +64,7 @@ from wikisync.plan import content_reads_needed, plan
 from wikisync.remote import Remote, RemoteSnapshot
 from wikisync.source import load_source, page_key
 from wikisync.state import Lock
+from wikisync.transforms import TransformStat
 
 __all__ = [
     "LOCK_TTL",
@@ -91,6 +92,7 @@ class LoadedSource:
     pages: tuple[LocalPage, ...]
     problems: tuple[Problem, ...]
     assets: tuple[LocalAsset, ...] = ()
+    transforms: tuple[TransformStat, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -129,7 +131,9 @@ def load_directory(directory: str | os.PathLike[str]) -> LoadedSource:
         raise SourceError(f"{path}: not a directory")
     config = load_config(path)
     result = load_source(path, config)
-    return LoadedSource(path, config, result.pages, result.problems, result.assets)
+    return LoadedSource(
+        path, config, result.pages, result.problems, result.assets, result.transforms
+    )
 
 
 # -- git ---------------------------------------------------------------------------------------

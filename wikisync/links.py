@@ -47,6 +47,8 @@ __all__ = [
     "LinkRewrite",
     "asset_folder_slug",
     "asset_location",
+    "code_block_spans",
+    "code_spans",
     "default_asset_url",
     "iter_link_destinations",
     "rewrite_links",
@@ -206,6 +208,22 @@ def _protected_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
         position = max(position, end)
     spans.sort()
     return spans, scanner.continuations
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` spans of Markdown ``text`` that are code or comment: fenced
+    and indented code blocks, inline code spans, HTML comments (what links skip)."""
+    return _protected_spans(text)[0]
+
+
+def code_block_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` spans of the fenced and indented code blocks of ``text``."""
+    scanner = _BlockScanner()
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        scanner.line(offset, line)
+        offset += len(line)
+    return scanner.finish(len(text))
 
 
 def _code_and_comment_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -33,6 +33,12 @@ What a file says
     ``# `` heading (``<h1>`` in HTML) is the title, else the last segment of the path.
     An ``.html`` file that does not name an ``editor`` is a ``ckeditor`` page.
 
+Content transforms
+    Before links are rewritten and the page's digest is computed, the content of each
+    Markdown file goes through the enabled transforms (:mod:`wikisync.transforms`;
+    ``transforms:`` in ``wikisync.yml``, else the defaults): an unchanged file still
+    gives the same page, so it makes no write.
+
 A file with an error (unreadable, not UTF-8, NUL bytes, bad front matter, a path Wiki.js
 refuses or cannot open, two files for one page, the state page's path, too large for the
 server) is reported and left out of ``pages``. A broken link is reported too, but the page
@@ -50,7 +56,7 @@ import re
 import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -74,6 +80,12 @@ from wikisync.model import (
     normalize_tags,
     page_digest,
     state_page_path,
+)
+from wikisync.transforms import (
+    TransformRun,
+    TransformStat,
+    enabled_transforms,
+    load_transforms,
 )
 
 __all__ = [
@@ -128,6 +140,8 @@ class SourceResult:
     pages: tuple[LocalPage, ...]
     problems: tuple[Problem, ...]
     assets: tuple[LocalAsset, ...] = ()
+    transforms: tuple[TransformStat, ...] = ()
+    """The transforms that ran, with how many files' content each changed."""
 
     @property
     def has_errors(self) -> bool:
@@ -534,17 +548,26 @@ def load_source(
     config: Config,
     *,
     asset_url: Callable[[str], str] | None = None,
+    transforms: Iterable[str] | None = None,
 ) -> SourceResult:
     """Read every page file of ``directory`` (see the module docstring for the rules).
 
     ``asset_url(rel_path)`` gives the URL links to a local asset file are rewritten to;
     the default is :func:`wikisync.links.default_asset_url` under ``config.assets_folder``.
+    ``transforms`` names the content transforms to run when ``config`` names none
+    (default :data:`wikisync.transforms.DEFAULT_TRANSFORMS`).
     Raises :class:`~wikisync.errors.SourceError` only when the directory cannot be read at
-    all; every problem with a file is reported in the result instead.
+    all, :class:`~wikisync.errors.TransformError` when a transform cannot be loaded or
+    fails; every problem with a file is reported in the result instead.
     """
     base = Path(directory)
     if not base.is_dir():
         raise SourceError(f"{directory}: not a directory")
+    if transforms is None:
+        names = enabled_transforms(config.transforms)
+    else:
+        names = enabled_transforms(config.transforms, defaults=transforms)
+    run = TransformRun(load_transforms(names))
     walk = _Walk(base=base, base_real=os.path.realpath(base), config=config)
     _walk(walk, base, "", frozenset({walk.base_real}))
     problems = list(walk.problems)
@@ -584,7 +607,7 @@ def load_source(
     for rel in sorted(walk.files):
         file_problems: list[Problem] = []
         page = _load_page(
-            rel, walk.files[rel], keys, config, url_for, file_exists, dir_exists, file_problems
+            rel, walk.files[rel], keys, config, url_for, file_exists, dir_exists, file_problems, run
         )
         problems.extend(file_problems)
         if page is None or rel in bad:
@@ -624,7 +647,7 @@ def load_source(
         )
     problems.extend(asset_problems(assets))
     problems.sort(key=Problem.sort_key)
-    return SourceResult(tuple(pages), tuple(problems), tuple(assets))
+    return SourceResult(tuple(pages), tuple(problems), tuple(assets), run.stats())
 
 
 def _load_page(
@@ -636,6 +659,7 @@ def _load_page(
     file_exists: Callable[[str], bool],
     dir_exists: Callable[[str], bool],
     problems: list[Problem],
+    run: TransformRun,
 ) -> LocalPage | None:
     try:
         raw = path.read_bytes()
@@ -657,8 +681,13 @@ def _load_page(
     fields = _read_fields(rel, header, wiki_path, html, problems)
     if fields is None:
         return None
+    body = header.content
+    origin = None
+    if not html and run.transforms:
+        body, transform_problems, origin = run.run(body, rel, header.content_line)
+        problems.extend(transform_problems)
     rewritten = rewrite_links(
-        header.content,
+        body,
         source=rel,
         pages=keys,
         asset_url=asset_url,
@@ -667,7 +696,13 @@ def _load_page(
         html=html,
         first_line=header.content_line,
     )
-    problems.extend(rewritten.problems)
+    first = header.content_line
+    problems.extend(
+        p
+        if origin is None or p.line is None
+        else replace(p, line=first + origin(p.line - first + 1) - 1)
+        for p in rewritten.problems
+    )
     content = normalize_content(rewritten.content)
     size = _request_bytes_bound(content, fields)
     if size > MAX_REQUEST_BYTES:

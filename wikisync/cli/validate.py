@@ -17,7 +17,9 @@ HELP = """Check a content directory without touching the network.
 Reports every problem as FILE:LINE: message: malformed front matter, wrong types, paths
 Wiki.js rejects or its UI cannot reach, duplicate targets (also by case, and x.md vs
 x/index.md), broken links, oversize files, symlinks leaving the directory, unreadable or
-non-UTF-8 files. Exits 1 when there are errors."""
+non-UTF-8 files, template syntax no transform converts (warnings). --verbose also lists
+the content transforms that ran and how many files each changed. Exits 1 when there are
+errors."""
 
 EPILOG = """Examples:
 
@@ -34,11 +36,18 @@ def validate(
     fmt: Annotated[
         str, typer.Option("--format", help="text, or github (workflow annotations).")
     ] = "text",
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Also list the content transforms that ran (to stderr)."
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     with boundary(debug):
         # Raises for a missing directory or a broken config; the problems come sorted.
-        problems = list(load_directory(directory).problems)
+        loaded = load_directory(directory)
+        problems = list(loaded.problems)
         errors = [p for p in problems if p.is_error]
         if as_json:
             doc = {
@@ -54,6 +63,14 @@ def validate(
                 ],
                 "errors": len(errors),
                 "warnings": len(problems) - len(errors),
+                "transforms": [
+                    {
+                        "name": t.name,
+                        "description": t.description,
+                        "files_changed": t.files_changed,
+                    }
+                    for t in loaded.transforms
+                ],
             }
             print(json.dumps(doc, indent=2))
         elif fmt == "github":
@@ -63,6 +80,15 @@ def validate(
         else:
             for problem in problems:
                 print(f"{problem}" if problem.is_error else f"{problem} (warning)")
+            if verbose:
+                err(
+                    f"Transforms ({len(loaded.transforms)}):"
+                    if loaded.transforms
+                    else "Transforms: none"
+                )
+                for stat in loaded.transforms:
+                    noun = "file" if stat.files_changed == 1 else "files"
+                    err(f"  {stat.name}: {stat.description} ({stat.files_changed} {noun} changed)")
             files = len({p.source for p in errors})
             if errors:
                 err(f"{len(errors)} error(s) in {files} file(s).")
