@@ -157,6 +157,21 @@ def _translate_segment(segment: str) -> str:
     return "".join(out)
 
 
+def _check_transform(name: str) -> str:
+    from wikisync.transforms import available_transforms  # the entry-point registry
+
+    known = available_transforms()
+    if name not in known:
+        raise ValueError(f"unknown transform {name!r} (registered: {', '.join(known)})")
+    return name
+
+
+TransformTuple = Annotated[
+    tuple[Annotated[StrictStr, AfterValidator(_check_transform)], ...],
+    BeforeValidator(_list_to_tuple),
+]
+
+
 class AssetsConfig(BaseModel):
     """``assets:``: where referenced local files are uploaded."""
 
@@ -190,21 +205,13 @@ class Config(BaseModel):
     max_delete: Annotated[StrictInt, Field(ge=0)] = 10
     protect: StrTuple = ()
     assets: AssetsConfig = AssetsConfig()
-    transforms: StrTuple | None = None
+    transforms: TransformTuple | None = None
     """Names of the content transforms to run, in order; ``None``: the defaults."""
 
     @field_validator("transforms")
     @classmethod
-    def _check_transforms(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if value is None:
-            return None
-        from wikisync.transforms import available_transforms
-
-        known = available_transforms()
-        for name in value:
-            if name not in known:
-                raise ValueError(f"unknown transform {name!r} (registered: {', '.join(known)})")
-        return tuple(dict.fromkeys(value))
+    def _dedupe_transforms(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if value is None else tuple(dict.fromkeys(value))
 
     @field_validator("locale")
     @classmethod

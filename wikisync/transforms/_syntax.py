@@ -11,14 +11,9 @@ from wikisync.transforms._engine import Transform, TransformContext, TransformPr
 
 __all__ = ["MDX_IMPORTS", "UNCONVERTED_SYNTAX"]
 
-_IMPORT = re.compile(
-    r"^import\s+(?:[\w$*{}\s,]+\s+from\s+)?(['\"])[^'\"\n]+\1\s*;?\s*$"
-    r"|^import\s+(?:type\s+)?[\w$*{}\s,]+\s+from\s*$"  # continued on the next line
-)
+_IMPORT = re.compile(r"^import\s+(?:type\s+)?(?:\{|\*|['\"]|[\w$]+\s*(?:,|\s+from\b|$))")
+_IMPORT_END = re.compile(r"['\"]\s*;?\s*$")
 _EXPORT = re.compile(r"^export\s+(?:const|let|var|function|default|class|\{|\*)")
-_FROM_LINE = re.compile(
-    r"^\s*(?:[\w$*{}\s,]*\s+)?from\s+(['\"])[^'\"\n]+\1\s*;?\s*$|^[^\n]*['\"]\s*;?\s*$"
-)
 
 _SHORTCODE = re.compile(r"\{\{([<%])[ \t]*(?!/)([\w./-]+)")
 _LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
@@ -49,12 +44,10 @@ def _drop_mdx(content: str, context: TransformContext) -> tuple[str, Sequence[Tr
             out.append(line)
             index += 1
             continue
-        if _IMPORT.match(line):
-            index += 1
-            if not line.rstrip().rstrip(";").endswith(("'", '"')):
-                while index < len(lines) and not _FROM_LINE.match(lines[index]):
-                    index += 1
+        if _IMPORT.match(line):  # to the line that ends with the module's quoted name
+            while index < len(lines) and not _IMPORT_END.search(lines[index]):
                 index += 1
+            index += 1
             continue
         if _EXPORT.match(line):
             depth = _balance(line)
