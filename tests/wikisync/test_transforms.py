@@ -151,6 +151,36 @@ def test_docsy_alerts_from_the_docsy_example_page() -> None:
     )
 
 
+def test_blockquote_alerts_from_the_docsy_example_page() -> None:
+    page = CORPORA / "docsy-hugo" / "content" / "en" / "docs" / "getting-started"
+    snippet = lines_of(page / "example-page.md", 237, 253)
+    assert snippet.startswith("> [!NB] This is an alert.\n")
+    new, problems = run("blockquote-alerts", snippet)
+    assert problems == []
+    assert new == textwrap.dedent(
+        """\
+        > This is an alert.
+        {.is-info}
+
+        > **Alert title**
+        >
+        > This is an alert with a title.
+        {.is-info}
+
+        > This is a successful alert.
+        {.is-success}
+
+        > This is a warning!
+        {.is-warning}
+
+        > **Danger!**
+        >
+        > This is a danger alert with a title!
+        {.is-danger}
+        """
+    )
+
+
 def test_the_angle_bracket_alert_form_and_text_around_it() -> None:
     new, _ = run(
         "docsy-alerts",

@@ -20,7 +20,14 @@ from types import MappingProxyType
 
 from wikisync.transforms._engine import Transform, TransformContext, TransformProblem, code_lines
 
-__all__ = ["DOCSY_ALERTS", "DOCUSAURUS_ADMONITIONS", "MKDOCS_ADMONITIONS", "STYLES", "quote"]
+__all__ = [
+    "BLOCKQUOTE_ALERTS",
+    "DOCSY_ALERTS",
+    "DOCUSAURUS_ADMONITIONS",
+    "MKDOCS_ADMONITIONS",
+    "STYLES",
+    "quote",
+]
 
 STYLES = MappingProxyType(
     {
@@ -69,6 +76,10 @@ _DOCSY = re.compile(
     r"\{\{[<%][ \t]*/alert[ \t]*[>%]\}\}",
     re.DOTALL,
 )
+_ALERT_OPEN = re.compile(
+    r"^(?P<indent> {0,3})>[ \t]?\[!(?P<type>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$"
+)
+_QUOTE_LINE = re.compile(r"^(?P<indent> {0,3})>[ \t]?(?P<text>.*)$")
 _PARAM = re.compile(r"(\w+)[ \t]*=[ \t]*(?:\"([^\"]*)\"|'([^']*)'|(\S+))")
 
 
@@ -262,6 +273,39 @@ def _docsy_transform(
     return "".join(parts), ()
 
 
+def _alerts_transform(
+    content: str, context: TransformContext
+) -> tuple[str, Sequence[TransformProblem]]:
+    if "[!" not in content:
+        return content, ()
+    lines = content.split("\n")
+    code = code_lines(content)
+    out: list[str] = []
+    changed = False
+    index = 0
+    while index < len(lines):
+        match = _ALERT_OPEN.match(lines[index]) if index not in code else None
+        if match is None:
+            out.append(lines[index])
+            index += 1
+            continue
+        body: list[str] = []
+        index += 1
+        while index < len(lines) and index not in code:
+            line = _QUOTE_LINE.match(lines[index])
+            if line is None:
+                break
+            body.append(line.group("text"))
+            index += 1
+        title: str | None = match.group("title")
+        if title and not any(line.strip() for line in body):
+            body, title = [title], None  # `> [!NOTE] Text.` alone: the text is the body
+        out.extend(quote(body, match.group("type"), title, match.group("indent")))
+        _blank_after(out, lines, index)
+        changed = True
+    return ("\n".join(out) if changed else content), ()
+
+
 MKDOCS_ADMONITIONS = Transform(
     "mkdocs-admonitions",
     'MkDocs admonitions (!!! note "Title", ??? tip) -> Wiki.js styled blockquotes',
@@ -276,4 +320,9 @@ DOCSY_ALERTS = Transform(
     "docsy-alerts",
     "Docsy/Hugo alert shortcodes ({{% alert %}}, {{< alert >}}) -> Wiki.js styled blockquotes",
     _docsy_transform,
+)
+BLOCKQUOTE_ALERTS = Transform(
+    "blockquote-alerts",
+    "GitHub/Hugo blockquote alerts (> [!NOTE] Title) -> Wiki.js styled blockquotes",
+    _alerts_transform,
 )

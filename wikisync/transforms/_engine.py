@@ -34,6 +34,7 @@ DEFAULT_TRANSFORMS: tuple[str, ...] = (
     "mkdocs-admonitions",
     "docusaurus-admonitions",
     "docsy-alerts",
+    "blockquote-alerts",
     "mdx-imports",
     "unconverted-syntax",
 )
@@ -46,6 +47,7 @@ _BUILTINS = MappingProxyType(
         "mkdocs-admonitions": "wikisync.transforms._admonitions:MKDOCS_ADMONITIONS",
         "docusaurus-admonitions": "wikisync.transforms._admonitions:DOCUSAURUS_ADMONITIONS",
         "docsy-alerts": "wikisync.transforms._admonitions:DOCSY_ALERTS",
+        "blockquote-alerts": "wikisync.transforms._admonitions:BLOCKQUOTE_ALERTS",
         "mdx-imports": "wikisync.transforms._syntax:MDX_IMPORTS",
         "unconverted-syntax": "wikisync.transforms._syntax:UNCONVERTED_SYNTAX",
     }
