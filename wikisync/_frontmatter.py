@@ -26,7 +26,7 @@ This module reads strings only; it never touches the filesystem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -72,19 +72,15 @@ class KeyAlias:
     """One header key that holds a page field.
 
     ``to_file`` turns the field's value (as :class:`~wikisync.model.PageFields` holds
-    it) into the value the key holds, ``from_file`` the other way; ``None`` means the
-    same value (Hugo's ``draft`` holds ``not is_published``: both are :func:`negate`).
+    it) into the value the key holds; ``None`` means the same value (Hugo's ``draft``
+    holds ``not is_published``: :func:`negate`).
     """
 
     key: str
     to_file: Callable[[Any], Any] | None = None
-    from_file: Callable[[Any], Any] | None = None
 
     def file_value(self, value: Any) -> Any:
         return value if self.to_file is None else self.to_file(value)
-
-    def field_value(self, value: Any) -> Any:
-        return value if self.from_file is None else self.from_file(value)
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ class FieldKeys:
     def aliases(self, name: str) -> tuple[KeyAlias, ...]:
         return self.fields.get(name, ())
 
-    def keys_in(self, name: str, present: Iterator[str] | set[str]) -> tuple[KeyAlias, ...]:
+    def keys_in(self, name: str, present: Iterable[str]) -> tuple[KeyAlias, ...]:
         """The aliases of ``name`` among the ``present`` keys, else its first alias alone."""
         keys = set(present)
         found = tuple(a for a in self.aliases(name) if a.key in keys)

@@ -45,7 +45,7 @@ HUGO = FieldKeys(
     {
         **WIKIJS_FIELD_KEYS.fields,
         "is_published": (
-            KeyAlias("draft", to_file=negate, from_file=negate),
+            KeyAlias("draft", to_file=negate),
             *WIKIJS_FIELD_KEYS.aliases("is_published"),
         ),
     }
