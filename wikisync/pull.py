@@ -84,6 +84,7 @@ from wikijs import WikiJSError
 from wikisync._frontmatter import (
     WIKIJS_FIELD_KEYS,
     FieldKeys,
+    Header,
     KeyAlias,
     negate,
     parse_page_text,
@@ -414,6 +415,37 @@ def merge_page_file(
     if header.errors:
         return None
     names, content_changed = _differences(page, local, config)
+    for _ in range(2):
+        result = _merged_text(text, header, page, content, local, config, keys, names)
+        if result is None:
+            return None
+        if not names and not content_changed:
+            break
+        missing = _unread(result, page, local, config, names, keys)
+        if missing is None:
+            return None
+        if not missing:
+            break
+        # New content can change what a field falls back to (a title from the first
+        # heading): write those fields too, then check again.
+        names = [n for n in PAGE_FIELD_NAMES if n in {*names, *missing}]
+    else:
+        return None
+    return bom + (result.replace("\n", "\r\n") if crlf else result)
+
+
+def _merged_text(
+    text: str,
+    header: Header,
+    page: RemotePage,
+    content: str,
+    local: LocalPage,
+    config: Config,
+    keys: FieldKeys,
+    names: list[str],
+) -> str | None:
+    html = local.source.lower().endswith(".html")
+    content_changed = normalize_content(page.content or "") != local.content
     wiki = _wiki_values(page)
     body = header.content
     prefix_text = text[: len(text) - len(body)]
@@ -440,7 +472,7 @@ def merge_page_file(
             for raw in (True, False):
                 edited = _merge_line_header(head, header.values, names, wiki, keys, close, raw)
                 prefix_text = "\n".join(edited)
-                if _reads_back(prefix_text + body, page, local, config, names, keys):
+                if _unread(prefix_text + body, page, local, config, names, keys) == []:
                     break
             else:
                 return None
@@ -451,39 +483,37 @@ def merge_page_file(
             prefix_text = "\n".join([head[0], *merged, head[close]])
     else:
         return None
-    result = prefix_text + body
-    if names and not _reads_back(result, page, local, config, names, keys):
-        return None
-    return bom + (result.replace("\n", "\r\n") if crlf else result)
+    return prefix_text + body
 
 
-def _reads_back(
+def _unread(
     text: str,
     page: RemotePage,
     local: LocalPage,
     config: Config,
     names: list[str],
     keys: FieldKeys,
-) -> bool:
-    """Whether wikisync reads the fields ``names`` of ``text`` as the wiki's ``page`` holds
-    them. Checked by the reader of :mod:`wikisync.source`, for the fields written into
-    keys it reads (Wiki.js's); a key only ``keys`` knows is trusted to its converters."""
+) -> list[str] | None:
+    """The fields wikisync would read from ``text`` otherwise than the wiki's ``page``
+    holds them (``None``: the text does not load). Checked by the reader of
+    :mod:`wikisync.source`, so a field written into a key only ``keys`` knows (not one of
+    Wiki.js's) is trusted to its converter."""
     html = local.source.lower().endswith(".html")
     header = parse_page_text(text, html=html)
     problems: list[Problem] = []
     fields = read_fields(local.source, header, local.path, html, problems)
     if header.errors or fields is None:
-        return False
+        return None
     candidate = replace(local, fields=fields, content=normalize_content(page.content or ""))
-    differing, content_changed = _differences(page, candidate, config)
+    differing, _ = _differences(page, candidate, config)
     present = set(header.values)
-    checked = {
+    return [
         name
-        for name in names
-        if {a.key for a in keys.keys_in(name, present)}
+        for name in differing
+        if name not in names
+        or {a.key for a in keys.keys_in(name, present)}
         <= {a.key for a in WIKIJS_FIELD_KEYS.aliases(name)}
-    }
-    return not content_changed and not checked & set(differing)
+    ]
 
 
 def unsafe_file_path(rel: str) -> str | None:

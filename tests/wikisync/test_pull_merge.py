@@ -84,3 +84,13 @@ def test_new_content_replaces_only_the_body_and_line_endings_are_kept() -> None:
         text, _page(content="New body.\n"), "New body.\n", _local(FIELDS), CONFIG
     )
     assert merged == TEXT.replace(BODY, "New body.\n").replace("\n", "\r\n")
+
+
+def test_a_title_that_new_content_would_change_is_written_too() -> None:
+    body = "# FAQ\n\nAsk.\n"
+    fields = PageFields(title="FAQ")
+    local = replace(_local(fields), content=body, content_digest=content_digest(body))
+    page = _page(title="FAQ", tags=(), content="# FAQ v2\n\nAsk.\n")
+    merged = merge_page_file(body, page, "# FAQ v2\n\nAsk.\n", local, CONFIG)
+    # Without a header the title came from the heading; the new heading would rename it.
+    assert merged == "---\ntitle: FAQ\n---\n\n# FAQ v2\n\nAsk.\n"
