@@ -6,7 +6,7 @@ Which pages
 
 Which file a page becomes
     The file a local page file already maps to that page, else the file the state recorded
-    for it, else the inverse of the usual mapping (:func:`wikisync.source.page_key`):
+    for it, else the inverse of the usual mapping (``wikisync.source.page_key``):
     ``<root>/guide/install`` -> ``guide/install.md`` (``.html`` for pages written with the
     ckeditor or code editor), a leading ``<locale>/`` folder for locales other than the
     default one (the locale must be listed in ``locales``), ``index.md`` for ``root``
@@ -15,8 +15,8 @@ Which file a page becomes
     map back to exactly that page and be selected by ``include``/``exclude``.
 
 What a file that exists becomes
-    Only the values that differ from the wiki's change (see :func:`merge_page_file`):
-    each goes into the key the file already uses for it (:class:`FieldKeys`; Wiki.js's
+    Only the values that differ from the wiki's change (see [`merge_page_file`][wikisync.pull.merge_page_file]):
+    each goes into the key the file already uses for it ([`FieldKeys`][wikisync.pull.FieldKeys]; Wiki.js's
     keys by default), every other key, its order, comments and quoting stay, and the body
     is replaced only when the content differs. A page the wiki did not change leaves its
     file byte-identical. A header that cannot be edited in place is written anew, as a
@@ -230,7 +230,7 @@ _NESTED = re.compile(r"^( +)\S")
 
 
 def _wiki_values(page: RemotePage) -> dict[str, Any]:
-    """The page's fields as the wiki holds them, named as :class:`PageFields` names them."""
+    """The page's fields as the wiki holds them, named as [`PageFields`][wikisync.model.PageFields] names them."""
     return {
         "title": page.title,
         "description": page.description,
@@ -496,7 +496,7 @@ def _unread(
 ) -> list[str] | None:
     """The fields wikisync would read from ``text`` otherwise than the wiki's ``page``
     holds them (``None``: the text does not load). Checked by the reader of
-    :mod:`wikisync.source`, so a field written into a key only ``keys`` knows (not one of
+    [`wikisync.source`][wikisync.source], so a field written into a key only ``keys`` knows (not one of
     Wiki.js's) is trusted to its converter."""
     html = local.source.lower().endswith(".html")
     header = parse_page_text(text, html=html)
@@ -984,7 +984,7 @@ def _merged(
     keys: FieldKeys,
 ) -> str | None:
     """The existing file with the wiki's changes written into it (see
-    :func:`merge_page_file`), or ``None`` when it must be written anew."""
+    [`merge_page_file`][wikisync.pull.merge_page_file]), or ``None`` when it must be written anew."""
     if local is None or local.key != page.key:
         return None
     try:

@@ -1,8 +1,8 @@
-"""Files -> desired state: read a content directory into :class:`~wikisync.model.LocalPage`.
+"""Files -> desired state: read a content directory into [`LocalPage`][wikisync.model.LocalPage].
 
 Which files are pages
     Files ending in ``.md`` or ``.html`` that ``include`` selects and ``exclude`` does not
-    (see :mod:`wikisync.config` for the glob rules). Hidden files and folders (name starts
+    (see ``wikisync.config`` for the glob rules). Hidden files and folders (name starts
     with ``.``, so also ``.git/``) are skipped. A symbolic link is followed only while it
     stays inside the directory; one that leaves it, dangles or loops is a problem.
 
@@ -24,7 +24,7 @@ Which wiki path a file becomes
     Case is kept: wiki paths are case-sensitive.
 
 What a file says
-    Front matter (see :mod:`wikisync._frontmatter`) with the keys ``title``,
+    Front matter (see ``wikisync._frontmatter``) with the keys ``title``,
     ``description``, ``tags`` (a list, or Wiki.js's ``a, b`` text), ``published`` or
     ``isPublished``, ``private`` or ``isPrivate``, ``editor`` (markdown|ckeditor|code),
     ``publishStartDate``, ``publishEndDate``, ``scriptCss``, ``scriptJs``. Wiki.js's own
@@ -35,7 +35,7 @@ What a file says
 
 Content transforms
     Before links are rewritten and the page's digest is computed, the content of each
-    Markdown file goes through the enabled transforms (:mod:`wikisync.transforms`;
+    Markdown file goes through the enabled transforms ([`wikisync.transforms`][wikisync.transforms];
     ``transforms:`` in ``wikisync.yml``, else the defaults): an unchanged file still
     gives the same page, so it makes no write.
 
@@ -180,7 +180,7 @@ def estimate_request_bytes(content: str, fields: PageFields) -> int:
 
 
 def _request_bytes_bound(content: str, fields: PageFields) -> int:
-    """An upper bound of :func:`estimate_request_bytes`, without encoding anything.
+    """An upper bound of ``estimate_request_bytes``, without encoding anything.
 
     ASCII-escaped JSON spends at most 12 characters on one character of a string (an
     astral character becomes two ``\\uXXXX`` escapes); the other values are short.
@@ -490,7 +490,7 @@ def read_fields(
     rel: str, header: Header, path: str, html: bool, problems: list[Problem]
 ) -> PageFields | None:
     """The page fields the parsed ``header`` of the file ``rel`` (wiki ``path``) sets, as
-    :func:`load_source` reads them; ``None`` (with ``problems``) when they are wrong."""
+    [`load_source`][wikisync.source.load_source] reads them; ``None`` (with ``problems``) when they are wrong."""
     return _read_fields(rel, header, path, html, problems)
 
 
@@ -553,11 +553,11 @@ def load_source(
     """Read every page file of ``directory`` (see the module docstring for the rules).
 
     ``asset_url(rel_path)`` gives the URL links to a local asset file are rewritten to;
-    the default is :func:`wikisync.links.default_asset_url` under ``config.assets_folder``.
+    the default is [`wikisync.links.default_asset_url`][wikisync.links.default_asset_url] under ``config.assets_folder``.
     ``transforms`` names the content transforms to run when ``config`` names none
-    (default :data:`wikisync.transforms.DEFAULT_TRANSFORMS`).
-    Raises :class:`~wikisync.errors.SourceError` only when the directory cannot be read at
-    all, :class:`~wikisync.errors.TransformError` when a transform cannot be loaded or
+    (default [`DEFAULT_TRANSFORMS`][wikisync.transforms.DEFAULT_TRANSFORMS]).
+    Raises [`SourceError`][wikisync.errors.SourceError] only when the directory cannot be read at
+    all, [`TransformError`][wikisync.errors.TransformError] when a transform cannot be loaded or
     fails; every problem with a file is reported in the result instead.
     """
     base = Path(directory)

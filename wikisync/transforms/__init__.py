@@ -1,11 +1,11 @@
 """Content transforms: small, pure functions of a page's Markdown, run before digesting.
 
-A transform is a :class:`Transform`: a name, a one-line description, and
+A transform is a [`Transform`][wikisync.transforms.Transform]: a name, a one-line description, and
 ``apply(content, context) -> (new content, problems)``. They are registered in the
 entry-point group ``wikisync.transforms`` (the built-ins too, in wikisync's own
 ``pyproject.toml``), run while the source is read, before the page's digest is computed
 (so an unchanged file still makes no write), on Markdown files only, in the order of
-``transforms:`` in ``wikisync.yml`` (default :data:`DEFAULT_TRANSFORMS`). See
+``transforms:`` in ``wikisync.yml`` (default [`DEFAULT_TRANSFORMS`][wikisync.transforms.DEFAULT_TRANSFORMS]). See
 docs/transforms.md.
 """
 

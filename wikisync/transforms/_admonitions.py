@@ -6,7 +6,7 @@ Wiki.js 2 styles a blockquote by a class line right after it::
     > The text.
     {.is-warning}
 
-:data:`STYLES` maps each admonition type (MkDocs and Docusaurus types, Docsy colors) to
+[`STYLES`][wikisync.transforms.STYLES] maps each admonition type (MkDocs and Docusaurus types, Docsy colors) to
 one of the four classes; an unknown type is ``is-info``. A title given in the source
 becomes the first, bold line; without one there is no title line (the color says the
 type). Openings inside code blocks are left alone.

@@ -209,7 +209,7 @@ def _load(name: str, entry: importlib.metadata.EntryPoint | None) -> Transform:
 def load_transforms(names: Iterable[str]) -> tuple[Transform, ...]:
     """Import the transforms ``names``, in that order.
 
-    Raises :class:`~wikisync.errors.TransformError` naming the transform when one is not
+    Raises [`TransformError`][wikisync.errors.TransformError] naming the transform when one is not
     registered or its plugin cannot be loaded.
     """
     entries = _entry_points()
