@@ -22,6 +22,7 @@ from wikisync.errors import (
     SourceError,
     StalePlanError,
     StateError,
+    TransformError,
     WikisyncError,
 )
 from wikisync.model import (
@@ -65,6 +66,7 @@ __all__ = [
     "State",
     "StateEntry",
     "StateError",
+    "TransformError",
     "WikisyncError",
     "__version__",
     "load_config",

@@ -555,7 +555,7 @@ def load_source(
     ``asset_url(rel_path)`` gives the URL links to a local asset file are rewritten to;
     the default is [`wikisync.links.default_asset_url`][wikisync.links.default_asset_url] under ``config.assets_folder``.
     ``transforms`` names the content transforms to run when ``config`` names none
-    (default [`DEFAULT_TRANSFORMS`][wikisync.transforms.DEFAULT_TRANSFORMS]).
+    (default ``wikisync.transforms.DEFAULT_TRANSFORMS``).
     Raises [`SourceError`][wikisync.errors.SourceError] only when the directory cannot be read at
     all, [`TransformError`][wikisync.errors.TransformError] when a transform cannot be loaded or
     fails; every problem with a file is reported in the result instead.
