@@ -91,6 +91,7 @@ from wikisync._frontmatter import (
 )
 from wikisync.config import Config
 from wikisync.errors import SourceError
+from wikisync.flavors import ActiveFlavor, detect_flavor
 from wikisync.gitinfo import open_repo
 from wikisync.links import (
     PAGE_EXTENSIONS,
@@ -398,6 +399,7 @@ def merge_page_file(
     config: Config,
     *,
     keys: FieldKeys = WIKIJS_FIELD_KEYS,
+    flavor: ActiveFlavor | None = None,
 ) -> str | None:
     """The file ``text`` with only what differs from the wiki's ``page`` written into it.
 
@@ -414,14 +416,15 @@ def merge_page_file(
     header = parse_page_text(text, html=html)
     if header.errors:
         return None
+    active = flavor if flavor is not None else detect_flavor(Path(), "wikijs")
     names, content_changed = _differences(page, local, config)
     for _ in range(2):
-        result = _merged_text(text, header, page, content, local, config, keys, names)
+        result = _merged_text(text, header, page, content, local, config, keys, names, active)
         if result is None:
             return None
         if not names and not content_changed:
             break
-        missing = _unread(result, page, local, config, names, keys)
+        missing = _unread(result, page, local, config, names, keys, active)
         if missing is None:
             return None
         if not missing:
@@ -443,6 +446,7 @@ def _merged_text(
     config: Config,
     keys: FieldKeys,
     names: list[str],
+    flavor: ActiveFlavor,
 ) -> str | None:
     html = local.source.lower().endswith(".html")
     content_changed = normalize_content(page.content or "") != local.content
@@ -472,7 +476,7 @@ def _merged_text(
             for raw in (True, False):
                 edited = _merge_line_header(head, header.values, names, wiki, keys, close, raw)
                 prefix_text = "\n".join(edited)
-                if _unread(prefix_text + body, page, local, config, names, keys) == []:
+                if _unread(prefix_text + body, page, local, config, names, keys, flavor) == []:
                     break
             else:
                 return None
@@ -493,6 +497,7 @@ def _unread(
     config: Config,
     names: list[str],
     keys: FieldKeys,
+    flavor: ActiveFlavor,
 ) -> list[str] | None:
     """The fields wikisync would read from ``text`` otherwise than the wiki's ``page``
     holds them (``None``: the text does not load). Checked by the reader of
@@ -501,7 +506,7 @@ def _unread(
     html = local.source.lower().endswith(".html")
     header = parse_page_text(text, html=html)
     problems: list[Problem] = []
-    fields = read_fields(local.source, header, local.path, html, problems)
+    fields = read_fields(local.source, header, local.path, html, problems, flavor)
     if header.errors or fields is None:
         return None
     candidate = replace(local, fields=fields, content=normalize_content(page.content or ""))
@@ -576,12 +581,18 @@ def file_for_page(page: RemotePage, config: Config) -> tuple[str | None, str]:
     return rest + extension, ""
 
 
-def _check_file(file: str, page: RemotePage, config: Config) -> str | None:
+def _check_file(
+    file: str,
+    page: RemotePage,
+    config: Config,
+    keys: Mapping[str, tuple[str, str]] | None = None,
+) -> str | None:
     unsafe = unsafe_file_path(file)
     if unsafe is not None:
         return unsafe
-    if page_key(file, config) != page.key:
-        mapped = "/".join(page_key(file, config))
+    key = (keys or {}).get(file) or page_key(file, config)
+    if key != page.key:
+        mapped = "/".join(key)
         return f"{file} would map back to /{mapped}, not to this page"
     if not config.is_included(file):
         return f"{file} is left out by include/exclude in wikisync.yml"
@@ -690,12 +701,22 @@ class PullReport:
 
 
 def _choose_files(
-    pages: Iterable[RemotePage], state: State, config: Config, local: _Local
+    pages: Iterable[RemotePage],
+    state: State,
+    config: Config,
+    local: _Local,
+    keys: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[dict[int, str], list[PullItem]]:
-    """A file for every page that can have one; refusals for the others."""
+    """A file for every page that can have one; refusals for the others.
+
+    ``keys`` maps the directory's page files to the pages they hold as loaded (so the
+    flavor's rules, such as ``slug``, apply); other files map by their name."""
+    keys = keys or {}
     local_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rel in sorted(local.files):
-        if rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
+        if rel in keys:
+            local_keys[keys[rel]].append(rel)
+        elif rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
             local_keys[page_key(rel, config)].append(rel)
     files: dict[int, str] = {}
     refused: list[PullItem] = []
@@ -712,7 +733,7 @@ def _choose_files(
             candidates.append(derived)
         reason = why or "no file name fits this page"
         for candidate in candidates:
-            problem = _check_file(candidate, page, config)
+            problem = _check_file(candidate, page, config, keys)
             if problem is None:
                 files[page.id] = candidate
                 break
@@ -902,7 +923,9 @@ def pull(
         notes.append(f"{_display(page.locale, page.path)} could not be read; not pulled")
 
     local = _Local.scan(base)
-    files, items = _choose_files(pages, state, config, local)
+    current, flavor = _current_pages(base, config)
+    loaded_keys = {rel: p.key for rel, p in current.items()}
+    files, items = _choose_files(pages, state, config, local, loaded_keys)
     for page_id, reason in _case_collisions(files, local).items():
         page = full[page_id]
         items.append(
@@ -916,7 +939,9 @@ def pull(
 
     files_by_key: dict[tuple[str, str], str] = {}
     for rel in sorted(local.files):
-        if rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
+        if rel in loaded_keys:
+            files_by_key.setdefault(loaded_keys[rel], rel)
+        elif rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
             files_by_key.setdefault(page_key(rel, config), rel)
     for page_id, rel in files.items():
         files_by_key[by_id[page_id].key] = rel
@@ -928,7 +953,6 @@ def pull(
         folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
     assets = _known_assets(state, exists, config)
 
-    current = _current_pages(base, config)
     repo = open_repo(base) if base.is_dir() else None
     dirty = repo.dirty(r for r in files.values() if r in local.files) if repo else frozenset()
     for page_id, rel in sorted(files.items(), key=lambda kv: kv[1]):
@@ -946,7 +970,7 @@ def pull(
                 items.append(replace(item, action="refused", reason=f"{rel} is not a regular file"))
                 continue
             existing = target.read_bytes()
-            merged = _merged(existing, page, content, current.get(rel), config, keys)
+            merged = _merged(existing, page, content, current.get(rel), config, keys, flavor)
             if merged is not None:
                 text = merged
                 item = replace(item, text=text)
@@ -982,6 +1006,7 @@ def _merged(
     local: LocalPage | None,
     config: Config,
     keys: FieldKeys,
+    flavor: ActiveFlavor | None,
 ) -> str | None:
     """The existing file with the wiki's changes written into it (see
     [`merge_page_file`][wikisync.pull.merge_page_file]), or ``None`` when it must be written anew."""
@@ -991,17 +1016,19 @@ def _merged(
         text = existing.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return merge_page_file(text, page, content, local, config, keys=keys)
+    return merge_page_file(text, page, content, local, config, keys=keys, flavor=flavor)
 
 
-def _current_pages(base: Path, config: Config) -> dict[str, LocalPage]:
-    """The pages the directory's files hold now, by file (nothing for a new directory)."""
+def _current_pages(base: Path, config: Config) -> tuple[dict[str, LocalPage], ActiveFlavor | None]:
+    """The pages the directory's files hold now, by file (nothing for a new directory),
+    and the flavor they were read with."""
     if not base.is_dir():
-        return {}
+        return {}, None
     try:
-        return {p.source: p for p in load_source(base, config).pages}
+        result = load_source(base, config)
     except SourceError:
-        return {}
+        return {}, None
+    return {p.source: p for p in result.pages}, result.flavor
 
 
 def _same_as_file(page: RemotePage, local: LocalPage | None, config: Config) -> bool:

@@ -65,6 +65,8 @@ def validate(
             fail(f"--json and --format {fmt.value} both choose the output: pass one of them")
         # Raises for a missing directory or a broken config; the problems come sorted.
         loaded = load_directory(directory)
+        if loaded.flavor is not None:
+            err(loaded.flavor.describe())
         problems = list(loaded.problems)
         errors = [p for p in problems if p.is_error]
         if as_json:
@@ -109,8 +111,11 @@ def validate(
                     noun = "file" if stat.files_changed == 1 else "files"
                     err(f"  {stat.name}: {stat.description} ({stat.files_changed} {noun} changed)")
             files = len({p.source for p in errors})
+            warnings = len(problems) - len(errors)
             if errors:
                 err(f"{len(errors)} error(s) in {files} file(s).")
+            elif warnings:
+                err(f"{directory}: no errors; {warnings} warning(s) above.")
             else:
                 err(f"{directory}: no problems found.")
         if errors:
