@@ -91,7 +91,7 @@ from wikisync._frontmatter import (
 )
 from wikisync.config import Config
 from wikisync.errors import SourceError
-from wikisync.flavors import ActiveFlavor, detect_flavor
+from wikisync.flavors import DEFAULT_FLAVOR, ActiveFlavor, Site
 from wikisync.gitinfo import open_repo
 from wikisync.links import (
     PAGE_EXTENSIONS,
@@ -416,7 +416,9 @@ def merge_page_file(
     header = parse_page_text(text, html=html)
     if header.errors:
         return None
-    active = flavor if flavor is not None else detect_flavor(Path(), "wikijs")
+    active = (
+        flavor if flavor is not None else ActiveFlavor(DEFAULT_FLAVOR, Site(origin="wikisync.yml"))
+    )
     names, content_changed = _differences(page, local, config)
     for _ in range(2):
         result = _merged_text(text, header, page, content, local, config, keys, names, active)
