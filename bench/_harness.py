@@ -65,6 +65,12 @@ class Scale:
     sdk_calls: int
     time_scale: float
     plan_repeats: int
+    change_roots: tuple[int, ...] = (1_000, 10_000)
+    first_sync_pages: int = 85
+    history_pages: int = 10_000
+    history_applies: int = 100
+    big_root_pages: int = 50_000
+    big_time_scale: float = 0.001
 
     @classmethod
     def full(cls) -> Scale:
@@ -72,7 +78,23 @@ class Scale:
 
     @classmethod
     def small(cls) -> Scale:
-        return cls("small", 300, 3, 300, 24, 8, 60, 0.02, 1)
+        return cls(
+            "small",
+            300,
+            3,
+            300,
+            24,
+            8,
+            60,
+            0.02,
+            1,
+            change_roots=(40, 120),
+            first_sync_pages=8,
+            history_pages=120,
+            history_applies=4,
+            big_root_pages=400,
+            big_time_scale=0.0005,
+        )
 
 
 class Progress:

@@ -37,8 +37,8 @@ from bench._harness import (
 )
 from wikijs.testing import WikiJSEmulator
 from wikisync.config import load_config
-from wikisync.model import state_page_path
 from wikisync.source import load_source, page_key
+from wikisync.state import state_folder
 
 __all__ = ["run_plan_benchmarks", "seed_wiki"]
 
@@ -116,8 +116,8 @@ def run_plan_benchmarks(
         progress("plan: apply adopts every page (only the state is written)")
         adopt = _apply(emulator, corpus, set())
         checks.append(write_check(f"adopt {n} unchanged pages", adopt))
-        state_page = emulator.find_page(state_page_path(corpus.root), config.locale)
-        state_bytes = len(state_page.content.encode("utf-8")) if state_page else 0
+        stored = emulator.asset_files("/".join(state_folder(corpus.root)))
+        state_bytes = sum(len(b) for b in stored.values())
 
         runs = []
         for index in range(scale.plan_repeats):
@@ -143,7 +143,7 @@ def run_plan_benchmarks(
                 details={
                     "operations": runs[0]["operations"],
                     "summary": runs[0]["summary"],
-                    "state_page_bytes": state_bytes,
+                    "state_bytes": state_bytes,
                 },
             )
         )

@@ -18,6 +18,7 @@ git, when the content directory is in a git working tree (``wikisync.gitinfo``):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -64,13 +65,14 @@ from wikisync.model import (
     StateEntry,
 )
 from wikisync.plan import content_reads_needed, plan
-from wikisync.remote import Remote, RemoteSnapshot
+from wikisync.remote import HeldLock, LockFile, Remote, RemoteSnapshot
 from wikisync.source import links_left_broken, load_source, page_key
 from wikisync.state import Lock
 from wikisync.transforms import TransformStat
 
 __all__ = [
     "LOCK_TTL",
+    "LOCK_WAIT",
     "ChangedScope",
     "LoadedSource",
     "PlanRun",
@@ -449,76 +451,101 @@ def _lock_is_live(lock: Lock, now: datetime) -> bool:
     return not (host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)))
 
 
+LOCK_WAIT = (0.05, 0.1, 0.2, 0.4, 0.8)
+"""Pauses (seconds) while the other lock files of applies started at the same moment as
+this one are withdrawn (only when this lock file is the oldest)."""
+
+
+def _lock_file_is_live(found: LockFile, now: datetime) -> bool:
+    if found.lock is not None:
+        return _lock_is_live(found.lock, now)
+    # Unreadable (half written, hand edited): live until LOCK_TTL after it was written.
+    try:
+        written = datetime.fromisoformat(found.updated_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return (now - written).total_seconds() < LOCK_TTL
+
+
+def _holder_of(found: LockFile) -> str:
+    return found.lock.holder if found.lock else "unknown"
+
+
 def _acquire_lock(
     remote: Remote,
     run: PlanRun,
     *,
     break_lock: bool,
     sleep: Callable[[float], None],
-) -> int:
-    """Take the lock on the state page; returns the state page's id."""
-    snapshot = run.snapshot
-    current = snapshot.loaded.lock
-    if snapshot.state_page_id is not None:
+) -> HeldLock:
+    """Take the lock: our own lock file in the state folder, then a listing of it.
+
+    An apply goes ahead only when a listing made after its lock file was written shows
+    no other live lock file: of two applies that start together, at least one sees the
+    other's file. The one whose file is the oldest (lowest asset id) waits a moment for
+    the others to withdraw theirs; the others withdraw at once.
+    """
+    lock = Lock.new(uuid.uuid4().hex, _holder(), _now(), LOCK_TTL)
+    try:
+        held = remote.take_lock(lock)
+    except Exception as exc:
+        raise StateError(
+            f"could not take the lock: writing the lock file in /"
+            f"{'/'.join(remote.state_folder)} failed ({exc}). Nothing was applied."
+        ) from exc
+    try:
+        held = _wait_for_others(remote, held, break_lock=break_lock, sleep=sleep)
         # The plan may be old (a prompt waited for "yes"): if another apply recorded
         # changes since, this plan may create pages that exist now. Read the state again.
-        fresh = remote.read_states([snapshot.state_page_id]).get(snapshot.state_page_id)
-        if fresh is None or (fresh.state, fresh.problem) != (
+        snapshot = run.snapshot
+        fresh = remote.read_state(snapshot.state_page_id)
+        if (fresh.state, fresh.problem, fresh.head) != (
             snapshot.loaded.state,
             snapshot.loaded.problem,
+            snapshot.loaded.head,
         ):
             raise StalePlanError(
                 "the wiki changed since this plan was made: another wikisync apply "
                 "recorded its changes meanwhile. Nothing was applied; run `wikisync apply` "
                 "again to see the current plan."
             )
-        current = fresh.lock
-    now = _now()
-    if current is not None and _lock_is_live(current, now) and not break_lock:
-        raise LockError(
-            f"another wikisync apply ({current.holder}) holds the lock on this root since "
-            f"{current.acquired_at} (it expires at {current.expires_at}). Wait for it to "
-            "finish, or pass --break-lock if it crashed."
-        )
-    lock = Lock.new(uuid.uuid4().hex, _holder(), now, LOCK_TTL)
-    started = time.monotonic()
-    try:
-        page_id = remote.write_state(
-            snapshot.loaded.state, page_id=snapshot.state_page_id, lock=lock
-        )
-    except Exception as exc:
-        hint = (
-            " Another wikisync apply may have started at the same time; try again."
-            if snapshot.state_page_id is None
-            else ""
-        )
-        raise StateError(
-            f"could not take the lock: writing {remote.state_path} failed ({exc}). "
-            f"Nothing was applied.{hint}"
-        ) from exc
-    took = time.monotonic() - started
-    # Another apply that read the state before our write may write its own lock right
-    # after it; waiting longer than such a write takes lets us see it and back off.
-    sleep(min(5.0, max(0.2, 2 * took)))
-    if snapshot.state_page_id is None:
-        # Two first runs may both have created a state page (Wiki.js has no unique
-        # path index, and answers a create with the page it finds at the path, so the
-        # id returned may be the other's). Ours carries our lock; the lowest id wins,
-        # the others remove their own.
-        ids = [i for i, _ in remote.list_pages().state_pages]
-        states = remote.read_states(ids)
-        ours = [
-            i for i in ids if (found := states.get(i)) and found.lock and found.lock.id == lock.id
-        ]
-        if not ours or ours[0] != ids[0]:
-            remote.delete_pages(ours)
-            raise LockError("another wikisync apply started at the same time; try again")
-        page_id = ours[0]
-    loaded = remote.read_state(page_id)
-    if loaded.lock is None or loaded.lock.id != lock.id:
-        holder = loaded.lock.holder if loaded.lock else "unknown"
-        raise LockError(f"another wikisync apply ({holder}) took the lock at the same time")
-    return page_id
+    except BaseException:
+        remote.discard_lock_file(held.asset_id)
+        raise
+    return held
+
+
+def _wait_for_others(
+    remote: Remote, held: HeldLock, *, break_lock: bool, sleep: Callable[[float], None]
+) -> HeldLock:
+    for pause in (*LOCK_WAIT, None):
+        now = _now()
+        live = [f for f in held.others if _lock_file_is_live(f, now)]
+        for found in held.others:
+            if break_lock or found not in live:
+                remote.discard_lock_file(found.asset_id)  # stale, or broken by --break-lock
+        if not live or break_lock:
+            return held
+        older = [f for f in live if f.asset_id < held.asset_id]
+        if older:
+            first = min(older, key=lambda f: f.asset_id)
+            since = (
+                f" since {first.lock.acquired_at} (it expires at {first.lock.expires_at})"
+                if first.lock
+                else ""
+            )
+            raise LockError(
+                f"another wikisync apply ({_holder_of(first)}) holds the lock on this root"
+                f"{since}. Wait for it to finish, or pass --break-lock if it crashed."
+            )
+        if pause is None:
+            raise LockError(
+                f"another wikisync apply ({_holder_of(live[0])}) took the lock at the same "
+                "time; try again"
+            )
+        sleep(pause)
+        held = remote.relist_lock(held)
+    return held
 
 
 def _entry(page_id: int, local: LocalPage, updated_at: str) -> StateEntry:
@@ -686,13 +713,14 @@ def apply_run(
         return ApplyReport(results=())
     reporter = reporter or NullReporter()
     reporter.phase_started("lock", 1)
+    where = "/" + "/".join(remote.state_folder)
     try:
-        state_page_id = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+        held = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
     except Exception as exc:
-        reporter.advanced("lock", remote.state_path, "failed", str(exc))
+        reporter.advanced("lock", where, "failed", str(exc))
         reporter.phase_finished("lock")
         raise
-    reporter.advanced("lock", remote.state_path, "ok", None)
+    reporter.advanced("lock", where, "ok", None)
     reporter.phase_finished("lock")
     report = ApplyReport(results=())
     try:
@@ -730,9 +758,13 @@ def apply_run(
         try:
             listing = {p.id: p for p in remote.list_pages().pages}
             state = _new_state(run, report, listing)
-            remote.write_state(state, page_id=state_page_id, lock=None)
+            remote.write_state(run.snapshot.loaded, state)
+            if run.snapshot.loaded.legacy and run.snapshot.state_page_id is not None:
+                remote.retire_legacy_page(run.snapshot.state_page_id)
         except Exception as exc:
-            reporter.advanced("state", remote.state_path, "failed", str(exc))
+            with contextlib.suppress(Exception):  # the head is old or new, never half
+                remote.discard_lock_file(held.asset_id)
+            reporter.advanced("state", where, "failed", str(exc))
             reporter.phase_finished("state")
             written = report.statuses().count("ok")
             raise StateError(
@@ -740,6 +772,7 @@ def apply_run(
                 f"failed ({exc}). Run `wikisync apply` again: it matches the pages written to "
                 "their files and records them."
             ) from exc
-        reporter.advanced("state", remote.state_path, "ok", None)
+        remote.discard_lock_file(held.asset_id)
+        reporter.advanced("state", where, "ok", None)
         reporter.phase_finished("state")
     return report

@@ -1,9 +1,9 @@
 """The wiki side: the only wikisync module that talks to Wiki.js (through the SDK).
 
 It reads as little as possible: one ``pages.list`` for the whole wiki (filtered to
-``root`` here, since the API has no path filter), one read of the state page, and
-batched ``pages.single`` reads (50 per request) only for pages whose content the plan
-needs. Writes go through the SDK's safe calls: ``update`` is read-modify-write against
+``root`` here, since the API has no path filter), the state (one download of its head,
+one per segment file; ``wikisync.state``), and batched ``pages.single`` reads (50 per
+request) only for pages whose content the plan needs. Writes go through the SDK's safe calls: ``update`` is read-modify-write against
 the full page fetched for the plan, so fields a file does not set keep their values.
 
 Assets: only the asset folders a plan involves are listed (``assets.folders`` down the
@@ -14,6 +14,7 @@ state records no asset), and bytes are downloaded only for the paths
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wikijs import Asset, Page, WikiJSClient
+from wikijs import Asset, HTTPStatusError, NotFoundError, Page, WikiJSClient
 from wikisync.errors import StateError
 from wikisync.model import (
     AssetChange,
@@ -32,9 +33,41 @@ from wikisync.model import (
     State,
     state_page_path,
 )
-from wikisync.state import LoadedState, Lock, dump_state, load_state
+from wikisync.state import (
+    HEAD_NAME,
+    Head,
+    LoadedState,
+    Lock,
+    StateWrite,
+    dump_lock,
+    is_lock_name,
+    load_head,
+    load_lock,
+    load_segment,
+    load_state,
+    lock_name,
+    merge_segments,
+    plan_state_write,
+    state_folder,
+)
 
-__all__ = ["Listing", "Remote", "RemoteSnapshot", "UploadedAsset", "in_scope"]
+__all__ = [
+    "LEGACY_NOTICE",
+    "HeldLock",
+    "Listing",
+    "LockFile",
+    "Remote",
+    "RemoteSnapshot",
+    "UploadedAsset",
+    "in_scope",
+]
+
+LEGACY_NOTICE = (
+    "# wikisync state\n\n"
+    "wikisync keeps its state in the asset folder /{folder} now. This page is no longer "
+    "read; it holds no state so that an older wikisync trusts no stale copy of it.\n"
+)
+"""What a format-1 state page says once its state was migrated."""
 
 
 def _iso(value: Any) -> str:
@@ -90,13 +123,34 @@ class Listing:
 
 @dataclass(frozen=True)
 class RemoteSnapshot:
-    """The wiki's pages under ``root`` (list fields only) and the stored state."""
+    """The wiki's pages under ``root`` (list fields only) and the stored state.
+
+    ``state_page_id`` is a format-1 state page, if the wiki still has one."""
 
     pages: tuple[RemotePage, ...]
     loaded: LoadedState
     state_page_id: int | None
     state_updated_at: str | None
     duplicate_state_pages: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class LockFile:
+    """A lock file in the state folder; ``lock`` is ``None`` when it cannot be read."""
+
+    asset_id: int
+    name: str
+    updated_at: str
+    lock: Lock | None
+
+
+@dataclass(frozen=True)
+class HeldLock:
+    """Our lock file, and the other lock files listed right after it was written."""
+
+    lock: Lock
+    asset_id: int
+    others: tuple[LockFile, ...]
 
 
 @dataclass(frozen=True)
@@ -153,23 +207,68 @@ class Remote:
             duplicate_state_pages=tuple(i for i, _ in listing.state_pages[1:]),
         )
 
-    def read_state(self, state_page_id: int | None) -> LoadedState:
-        """The stored state as the wiki holds it now (``None``: no state page yet)."""
-        if state_page_id is None:
-            return load_state(None, root=self.root)
-        loaded = self.read_states([state_page_id]).get(state_page_id)
-        if loaded is None:
-            raise StateError(
-                f"the state page {self.state_path} (id {state_page_id}) disappeared while "
-                "wikisync was reading it; run the command again"
-            )
-        return loaded
+    @property
+    def state_folder(self) -> tuple[str, ...]:
+        return state_folder(self.root)
 
-    def read_states(self, ids: Iterable[int]) -> dict[int, LoadedState]:
-        """State pages by id, read from the wiki (batched reads never use the SDK's cache:
-        another apply may have written them a moment ago)."""
-        found = self.fetch_full(ids)
-        return {i: load_state(page.content, root=self.root) for i, page in found.items()}
+    def _state_url(self, name: str) -> str:
+        return "/".join((*self.state_folder, name))
+
+    def _download_or_none(self, name: str) -> bytes | None:
+        try:
+            return self.client.assets.download(self._state_url(name))
+        except NotFoundError:
+            return None
+        except HTTPStatusError as exc:
+            if getattr(exc, "status", None) == 404:
+                return None
+            raise
+
+    def read_state(self, legacy_page_id: int | None = None) -> LoadedState:
+        """The stored state as the wiki holds it now (never cached).
+
+        One download of the head, then one per segment file. Without a head, the
+        format-1 state page ``legacy_page_id`` (if any) is read instead."""
+        raw = self._download_or_none(HEAD_NAME)
+        if raw is None:
+            if legacy_page_id is None:
+                return load_state(None, root=self.root)
+            page = self.fetch_full([legacy_page_id]).get(legacy_page_id)
+            if page is None:
+                raise StateError(
+                    f"the state page {self.state_path} (id {legacy_page_id}) disappeared "
+                    "while wikisync was reading it; run the command again"
+                )
+            loaded = load_state(page.content, root=self.root)
+            return LoadedState(loaded.state, problem=loaded.problem, legacy=True)
+        head = load_head(raw, root=self.root)
+        if isinstance(head, str):
+            return LoadedState(State(root=self.root), problem=head)
+        return self._read_segments(head)
+
+    def _read_segments(self, head: Head) -> LoadedState:
+        segments = []
+        empty = State(root=self.root)
+        for segment in head.segments:
+            parts = []
+            for file in segment.files:
+                data = self._download_or_none(file.name)
+                if data is None:
+                    return LoadedState(
+                        empty, problem=f"the state file {file.name} is missing", head=head
+                    )
+                if hashlib.sha256(data).hexdigest() != file.sha256:
+                    return LoadedState(
+                        empty,
+                        problem=f"the state file {file.name} does not match its checksum",
+                        head=head,
+                    )
+                parts.append(data)
+            try:
+                segments.append(load_segment(parts))
+            except ValueError as exc:
+                return LoadedState(empty, problem=str(exc), head=head)
+        return LoadedState(merge_segments(head, segments), head=head, segments=tuple(segments))
 
     def fetch_full(self, ids: Iterable[int]) -> dict[int, RemotePage]:
         """Full records (content, scripts, publish dates) for ``ids``, batched."""
@@ -234,31 +333,67 @@ class Remote:
 
     # -- state -----------------------------------------------------------------------
 
-    def write_state(self, state: State, *, page_id: int | None, lock: Lock | None = None) -> int:
-        """Create or replace the state page; returns its id."""
-        content = dump_state(state, lock=lock)
-        if page_id is None:
-            page = self.client.pages.create(
-                self.state_path,
-                content=content,
-                locale=self.locale,
-                title="wikisync state",
-                description="Managed by wikisync. Do not edit.",
-                tags=["wikisync"],
-                is_published=False,
-                is_private=False,
-                editor="code",
-            )
-            return int(page.id)
+    def state_files(self) -> dict[str, Asset]:
+        """The files in the state folder by name (nothing if it does not exist)."""
+        folder_id = self.folder_id(self.state_folder)
+        if folder_id is None:
+            return {}
+        return {a.filename: a for a in self.client.assets.list(folder_id)}
+
+    def take_lock(self, lock: Lock) -> HeldLock:
+        """Write our lock file, then list the folder: the other lock files seen then."""
+        folder_id = self.ensure_folder(self.state_folder)
+        mine = self.client.assets.upload(
+            dump_lock(lock), filename=lock_name(lock), folder_id=folder_id
+        )
+        return HeldLock(lock, int(mine.id), self._other_locks(lock))
+
+    def relist_lock(self, held: HeldLock) -> HeldLock:
+        """``held`` with the other lock files listed again."""
+        return HeldLock(held.lock, held.asset_id, self._other_locks(held.lock))
+
+    def _other_locks(self, lock: Lock) -> tuple[LockFile, ...]:
+        others = []
+        for name, asset in sorted(self.state_files().items()):
+            if not is_lock_name(name) or name == lock_name(lock):
+                continue
+            data = self._download_or_none(name)
+            found = load_lock(data) if data is not None else None
+            others.append(LockFile(int(asset.id), name, str(asset.updated_at or ""), found))
+        return tuple(others)
+
+    def discard_lock_file(self, asset_id: int) -> None:
+        """Remove a lock file; one already gone (removed by its own apply) is fine."""
+        with contextlib.suppress(NotFoundError):
+            self.client.assets.delete(asset_id)
+
+    def write_state(self, old: LoadedState, state: State) -> StateWrite:
+        """Upload the segments that changed, then the head (the commit point); then
+        remove the files the new head no longer names (lock files excepted)."""
+        write = plan_state_write(old, state)
+        folder_id = self.ensure_folder(self.state_folder)
+        for name, data in write.files.items():
+            self.client.assets.upload(data, filename=name, folder_id=folder_id)
+        self.client.assets.upload(write.head, filename=HEAD_NAME, folder_id=folder_id)
+        keep = {f.name for f in write.head_value.files} | {HEAD_NAME}
+        for name, asset in self.state_files().items():
+            if name not in keep and not is_lock_name(name):
+                self.client.assets.delete(int(asset.id))
+        return write
+
+    def release_lock(self, held: HeldLock) -> None:
+        self.client.assets.delete(held.asset_id)
+
+    def retire_legacy_page(self, page_id: int) -> None:
+        """Replace a migrated format-1 state page's content with a notice."""
         self.client.pages.update(
             page_id,
-            content=content,
-            title="wikisync state",
+            content=LEGACY_NOTICE.format(folder="/".join(self.state_folder)),
+            title="wikisync state (moved)",
             description="Managed by wikisync. Do not edit.",
             tags=["wikisync"],
             is_published=False,
         )
-        return page_id
 
     def delete_pages(self, ids: Sequence[int]) -> None:
         for page_id in ids:

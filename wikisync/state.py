@@ -1,49 +1,88 @@
-"""Ownership state: which pages wikisync manages, stored in the wiki itself.
+"""Ownership state: which pages and assets wikisync manages, stored in the wiki itself.
 
-The state lives in one unpublished page, ``<root>/_wikisync-state``, so it survives
-throw-away CI runners and is shared by everyone who applies to the same wiki and root.
-Its content is a short notice followed by one fenced JSON document::
+The state lives in the asset folder ``/_wikisync/<root slug>`` (``state_folder``), so
+it survives throw-away CI runners and is shared by everyone who applies to the same wiki
+and root. Assets have no history and no render job, and an upload with the same name
+replaces the bytes in place, so bookkeeping costs a few small uploads per apply:
 
-    {"format": 1, "root": "handbook", "serial": 7, "wikisync_version": "0.1.0",
-     "lock": null,
-     "pages": [[12, "en", "handbook/guide/install", "guide/install.md",
-                "2026-11-26T05:05:14.967Z", "<digest>", "<content digest>"], ...],
-     "assets": [["handbook/guide/img/a.png", "guide/img/a.png", 3, "<sha256>", 3172,
-                 "2026-11-26T05:05:13.120Z"], ...],
-     "commit": "<git commit of the content directory at the last apply>",
-     "checksum": "<sha256 of everything above>"}
+* ``head.json``: the serial, root, wikisync version, git commit and the list of segment
+  files (name, sha256, size) with a checksum over all of it. Rewritten in place by every
+  writing apply; it is the commit point.
+* segment files ``s<serial>-<n>-<random>.json.gz``: gzip JSON, written once, never
+  changed. The first segment is the base (every entry); each later one holds what an
+  apply changed (entries written, ids and asset paths removed). A newer segment wins.
+  A segment is merged into the one before it once it has half as many entries (or
+  when there are more than five), like a binary counter: an entry is rewritten a
+  logarithmic number of times, the whole map only after changes amounting to half of
+  it, and the head lists at most five segments. Large segments are split into files of at most
+  ``PART_ENTRIES`` entries (uploads are limited to 5 MB).
+* ``lock-<id>.json``: one per apply in progress (``Lock``).
 
-``assets`` (uploaded assets: served path, source file, asset id, sha256 and size of the
-bytes uploaded, the asset's ``updatedAt`` right after) and ``commit`` are present only
-when there is something to record, so a state without them reads as before.
+A segment whose bytes do not match the sha256 the head records, or a head whose
+checksum does not match, makes the whole state untrusted: wikisync starts from an empty
+state and re-adopts pages by matching them to files (nothing is ever deleted on the
+strength of a state it could not verify).
 
-The checksum makes a truncated or hand-edited state detectable: such a state is not
-trusted; wikisync starts from an empty state instead and re-adopts pages by matching
-them to files (nothing is ever deleted on the strength of a state it could not verify).
+The format-1 state (one page ``<root>/_wikisync-state`` holding the whole map as JSON)
+is still read (``load_state``); ``dump_state`` writes it (tests of the migration
+use it).
 
-This module is pure: it turns [`State`][wikisync.model.State] into page content and back.
+This module is pure: it turns [`State`][wikisync.model.State] into bytes and back.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from wikisync.model import AssetEntry, State, StateEntry
 
 __all__ = [
+    "HEAD_NAME",
+    "LEGACY_FORMAT",
+    "MERGE_RATIO",
+    "PART_ENTRIES",
     "STATE_FORMAT",
-    "Lock",
+    "Head",
     "LoadedState",
+    "Lock",
+    "Segment",
+    "SegmentData",
+    "StateFile",
+    "StateWrite",
+    "dump_head",
+    "dump_lock",
     "dump_state",
+    "is_lock_name",
+    "load_head",
+    "load_lock",
+    "load_segment",
     "load_state",
+    "lock_name",
+    "merge_segments",
+    "plan_state_write",
+    "state_folder",
 ]
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+"""The asset state (head + segments)."""
+LEGACY_FORMAT = 1
+"""The one-page state of wikisync 0.1 (``<root>/_wikisync-state``)."""
+HEAD_NAME = "head.json"
+PART_ENTRIES = 20_000
+"""At most this many entries per segment file (about 2 MB of gzip JSON)."""
+MERGE_RATIO = 2
+"""A segment is merged into the previous one once it has 1/MERGE_RATIO of its entries."""
+MAX_SEGMENTS = 5
+"""More segments than this: the newest two are merged (a plan reads every segment)."""
+_LOCK_PREFIX = "lock-"
 
 _NOTICE = (
     "# wikisync state\n\n"
@@ -78,6 +117,10 @@ class Lock:
             expires_at=_iso(now + timedelta(seconds=ttl)),
         )
 
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Lock:
+        return cls(**{k: str(raw[k]) for k in ("id", "holder", "acquired_at", "expires_at")})
+
     def to_json(self) -> dict[str, str]:
         return {
             "id": self.id,
@@ -88,16 +131,93 @@ class Lock:
 
 
 @dataclass(frozen=True)
-class LoadedState:
-    """The result of reading a state page.
+class StateFile:
+    """One file of the asset state, as the head records it."""
 
-    ``problem`` is set (and ``state`` is empty) when the page existed but could not be
-    trusted; callers report it and carry on with the empty state.
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment: its files (parts) and how many entries it holds."""
+
+    files: tuple[StateFile, ...]
+    entries: int
+
+
+@dataclass(frozen=True)
+class Head:
+    """``head.json``: everything but the entries, and where the entries are."""
+
+    root: str
+    serial: int
+    wikisync_version: str
+    commit: str | None
+    segments: tuple[Segment, ...]
+
+    @property
+    def files(self) -> tuple[StateFile, ...]:
+        return tuple(f for s in self.segments for f in s.files)
+
+
+@dataclass
+class SegmentData:
+    """What one segment says: entries written, page ids and asset paths removed."""
+
+    pages: dict[int, StateEntry] = field(default_factory=dict)
+    removed: set[int] = field(default_factory=set)
+    assets: dict[str, AssetEntry] = field(default_factory=dict)
+    removed_assets: set[str] = field(default_factory=set)
+
+    @property
+    def entries(self) -> int:
+        return len(self.pages) + len(self.removed) + len(self.assets) + len(self.removed_assets)
+
+    def then(self, newer: SegmentData, *, base: bool) -> SegmentData:
+        """This segment with ``newer`` applied on top (tombstones dropped into a base)."""
+        pages = {k: v for k, v in self.pages.items() if k not in newer.removed}
+        pages.update(newer.pages)
+        assets = {k: v for k, v in self.assets.items() if k not in newer.removed_assets}
+        assets.update(newer.assets)
+        removed = set() if base else (self.removed - set(newer.pages)) | newer.removed
+        removed_assets = (
+            set() if base else (self.removed_assets - set(newer.assets)) | newer.removed_assets
+        )
+        return SegmentData(pages, removed, assets, removed_assets)
+
+
+@dataclass(frozen=True)
+class LoadedState:
+    """The result of reading the stored state.
+
+    ``problem`` is set (and ``state`` is empty) when a state existed but could not be
+    trusted; callers report it and carry on with the empty state. ``head`` and
+    ``segments`` describe the asset state as read (``None``/empty: none, or untrusted);
+    ``legacy`` says the state came from a format-1 state page (the next write migrates
+    it). ``lock`` is a format-1 page's lock.
     """
 
     state: State
     lock: Lock | None = None
     problem: str | None = None
+    head: Head | None = None
+    segments: tuple[SegmentData, ...] = ()
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
+class StateWrite:
+    """What a state write uploads: new segment files (name -> bytes) then the head."""
+
+    files: Mapping[str, bytes]
+    head: bytes
+    head_value: Head
+
+    @property
+    def bytes_written(self) -> int:
+        return sum(len(b) for b in self.files.values()) + len(self.head)
 
 
 def _iso(moment: datetime) -> str:
@@ -201,3 +321,243 @@ def load_state(content: str | None, *, root: str) -> LoadedState:
             problem=f"the state page belongs to root {state.root!r}, not {root!r}",
         )
     return LoadedState(state, lock=lock)
+
+
+# -- format 2: the asset state ---------------------------------------------------------------
+
+
+def state_folder(root: str) -> tuple[str, ...]:
+    """Asset folder slugs of the state of ``root``: ``("_wikisync", "<slug>-<hash>")``.
+
+    The slug is readable (lowercase letters, digits and ``-``); the hash of the exact
+    root keeps roots that differ only in case or punctuation apart.
+    """
+    root = root.strip("/")
+    readable = re.sub(r"[^a-z0-9]+", "-", root.lower()).strip("-")[:60] or "root"
+    digest = hashlib.sha256(root.encode("utf-8")).hexdigest()[:8]
+    return ("_wikisync", f"{readable}-{digest}")
+
+
+def lock_name(lock: Lock) -> str:
+    return f"{_LOCK_PREFIX}{lock.id}.json"
+
+
+def is_lock_name(name: str) -> bool:
+    return name.startswith(_LOCK_PREFIX) and name.endswith(".json")
+
+
+def dump_lock(lock: Lock) -> bytes:
+    return json.dumps({"format": STATE_FORMAT, **lock.to_json()}).encode("utf-8")
+
+
+def load_lock(data: bytes) -> Lock | None:
+    """A lock file's lock, or ``None`` when it cannot be read."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+        return Lock.from_json(raw)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+
+
+def _page_row(e: StateEntry) -> list[Any]:
+    return [e.page_id, e.locale, e.path, e.source, e.updated_at, e.digest, e.content_digest]
+
+
+def _asset_row(a: AssetEntry) -> list[Any]:
+    return [a.path, a.source, a.asset_id, a.digest, a.size, a.updated_at]
+
+
+def _page_entry(row: Sequence[Any]) -> StateEntry:
+    page_id, locale, path, source, updated_at, digest, content_digest = row
+    return StateEntry(
+        page_id=int(page_id),
+        locale=str(locale),
+        path=str(path),
+        source=str(source),
+        updated_at=str(updated_at),
+        digest=str(digest),
+        content_digest=str(content_digest),
+    )
+
+
+def _asset_entry(row: Sequence[Any]) -> AssetEntry:
+    path, source, asset_id, digest, size, updated_at = row
+    return AssetEntry(
+        path=str(path),
+        source=str(source),
+        asset_id=int(asset_id),
+        digest=str(digest),
+        size=int(size),
+        updated_at=str(updated_at),
+    )
+
+
+def dump_head(head: Head) -> bytes:
+    body: dict[str, Any] = {
+        "format": STATE_FORMAT,
+        "root": head.root,
+        "serial": head.serial,
+        "wikisync_version": head.wikisync_version,
+        "commit": head.commit,
+        "segments": [
+            {"entries": seg.entries, "files": [[f.name, f.sha256, f.size] for f in seg.files]}
+            for seg in head.segments
+        ],
+    }
+    body["checksum"] = _checksum(body)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def load_head(data: bytes, *, root: str) -> Head | str:
+    """The head, or a problem (why it cannot be trusted)."""
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return "the state head is not valid JSON"
+    if not isinstance(body, dict):
+        return "the state head is not a JSON object"
+    claimed = body.pop("checksum", None)
+    if claimed != _checksum(body):
+        return "the state head's checksum does not match"
+    if body.get("format") != STATE_FORMAT:
+        return f"unsupported state format {body.get('format')!r}"
+    try:
+        head = Head(
+            root=str(body["root"]),
+            serial=int(body["serial"]),
+            wikisync_version=str(body.get("wikisync_version", "")),
+            commit=str(body["commit"]) if body.get("commit") else None,
+            segments=tuple(
+                Segment(
+                    files=tuple(StateFile(str(n), str(h), int(z)) for n, h, z in seg["files"]),
+                    entries=int(seg["entries"]),
+                )
+                for seg in body["segments"]
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        return f"the state head is malformed ({exc})"
+    if head.root.strip("/") != root.strip("/"):
+        return f"the state belongs to root {head.root!r}, not {root!r}"
+    return head
+
+
+def _dump_segment(data: SegmentData, serial: int, index: int) -> dict[str, bytes]:
+    """A segment's files: rows split into parts of at most PART_ENTRIES entries; the
+    tombstones go into the first part."""
+    pages = sorted(data.pages)
+    assets = sorted(data.assets)
+    rows: list[tuple[str, Any]] = [("p", i) for i in pages] + [("a", a) for a in assets]
+    parts: list[bytes] = []
+    for start in range(0, max(1, len(rows)), PART_ENTRIES):
+        chunk = rows[start : start + PART_ENTRIES]
+        body: dict[str, Any] = {
+            "format": STATE_FORMAT,
+            "pages": [_page_row(data.pages[k]) for t, k in chunk if t == "p"],
+            "assets": [_asset_row(data.assets[k]) for t, k in chunk if t == "a"],
+        }
+        if start == 0:
+            body["removed"] = sorted(data.removed)
+            body["removed_assets"] = sorted(data.removed_assets)
+        parts.append(
+            gzip.compress(
+                json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                compresslevel=6,
+                mtime=0,
+            )
+        )
+    tag = secrets.token_hex(3)
+    return {f"s{serial:06d}-{index}-{n}-{tag}.json.gz": part for n, part in enumerate(parts)}
+
+
+def load_segment(parts: Iterable[bytes]) -> SegmentData:
+    """One segment from its files' bytes (already checked against the head).
+
+    Raises ``ValueError`` when they cannot be read."""
+    out = SegmentData()
+    for data in parts:
+        try:
+            body = json.loads(gzip.decompress(data).decode("utf-8"))
+            for row in body["pages"]:
+                entry = _page_entry(row)
+                out.pages[entry.page_id] = entry
+            for row in body["assets"]:
+                asset = _asset_entry(row)
+                out.assets[asset.path] = asset
+            out.removed.update(int(i) for i in body.get("removed", ()))
+            out.removed_assets.update(str(p) for p in body.get("removed_assets", ()))
+        except (OSError, EOFError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"a state segment cannot be read ({exc})") from exc
+    return out
+
+
+def merge_segments(head: Head, segments: Sequence[SegmentData]) -> State:
+    """The state the head and its segments describe (later segments win)."""
+    merged = SegmentData()
+    for data in segments:
+        merged = merged.then(data, base=True)
+    return State(
+        pages=merged.pages,
+        serial=head.serial,
+        root=head.root,
+        wikisync_version=head.wikisync_version,
+        assets=merged.assets,
+        commit=head.commit,
+    )
+
+
+def _delta(old: State, new: State) -> SegmentData:
+    return SegmentData(
+        pages={k: v for k, v in new.pages.items() if old.pages.get(k) != v},
+        removed={k for k in old.pages if k not in new.pages},
+        assets={k: v for k, v in new.assets.items() if old.assets.get(k) != v},
+        removed_assets={k for k in old.assets if k not in new.assets},
+    )
+
+
+def plan_state_write(old: LoadedState, new: State) -> StateWrite:
+    """The files to upload so that the stored state becomes ``new``.
+
+    Only what changed is written: one new segment with the entries that differ from
+    ``old``. Segments are merged (newest into the one before) while the newest has at
+    least 1/MERGE_RATIO of the previous one's entries or there are more than
+    MAX_SEGMENTS; merged segments are written anew. A state that was missing, untrusted or format 1 is written whole.
+    """
+    serial = new.serial
+    # (what the segment holds, the stored segment or None when it must be written)
+    chain: list[tuple[SegmentData, Segment | None]]
+    if old.head is None or old.problem is not None or old.legacy:
+        chain = [(SegmentData(pages=dict(new.pages), assets=dict(new.assets)), None)]
+    else:
+        chain = list(zip(old.segments, old.head.segments, strict=True))
+        delta = _delta(old.state, new)
+        if delta.entries or not chain:
+            chain.append((delta, None))
+    while len(chain) > 1 and (
+        chain[-1][0].entries * MERGE_RATIO >= chain[-2][0].entries or len(chain) > MAX_SEGMENTS
+    ):
+        newer, _ = chain.pop()
+        older, _ = chain.pop()
+        chain.append((older.then(newer, base=not chain), None))
+    files: dict[str, bytes] = {}
+    segments: list[Segment] = []
+    for index, (data, stored) in enumerate(chain):
+        if stored is None:
+            parts = _dump_segment(data, serial, index)
+            files.update(parts)
+            stored = Segment(
+                tuple(
+                    StateFile(name, hashlib.sha256(b).hexdigest(), len(b))
+                    for name, b in parts.items()
+                ),
+                data.entries,
+            )
+        segments.append(stored)
+    head = Head(
+        root=new.root,
+        serial=serial,
+        wikisync_version=new.wikisync_version,
+        commit=new.commit,
+        segments=tuple(segments),
+    )
+    return StateWrite(files=files, head=dump_head(head), head_value=head)

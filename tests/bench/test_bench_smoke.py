@@ -33,6 +33,9 @@ EXPECTED_RESULTS = {
     "apply_server_throughput",
     "naive_baseline",
     "apply_writes",
+    "apply_one_change",
+    "state_history_growth",
+    "root_50k",
 }
 
 
@@ -100,6 +103,10 @@ def test_counts_are_consistent_with_the_scale(small_run: tuple[dict[str, Any], s
         assert {"wall_s", "requests", "page_writes"} <= set(row["wikisync"])
     # The naive script writes every page on every run; that is what it is compared with.
     assert baseline["no_change"]["naive"]["page_writes"] == scale["baseline_pages"]
+    one = by_name["apply_one_change"]
+    assert set(one["sizes"]) == {str(n) for n in scale["one_change_roots"]}
+    assert by_name["state_history_growth"]["applies"] == scale["history_applies"]
+    assert by_name["root_50k"]["pages"] == scale["big_root_pages"]
 
 
 def test_the_corpus_is_valid_and_reproducible(tmp_path: Path) -> None:

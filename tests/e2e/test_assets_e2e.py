@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from e2e_helpers import Wiki, plan_json, write_site
 
+from wikijs import WikiJSClient
 from wikijs.testing import Fault
-from wikisync.model import STATE_PAGE_NAME
+from wikisync.state import state_folder
 
 LOGO = bytes(range(256)) * 12 + b"logo"  # 3,076 bytes that are not text
 SITE = {
@@ -54,7 +55,23 @@ def served(wiki: Wiki, path: str) -> bytes:
 
 
 def uploads(wiki: Wiki) -> int:
-    return wiki.emulator.log.count("assets.upload")
+    """Uploads of content assets (wikisync's own state files, under ``_wikisync/``, apart)."""
+    return len(_content(wiki, "upload"))
+
+
+_CONTENT = {"handbook/guide/img/team_logo.png", "handbook/files/report.pdf"}
+
+
+def downloads(wiki: Wiki) -> int:
+    return len(_content(wiki, "download"))
+
+
+def _content(wiki: Wiki, kind: str) -> list[str]:
+    return [
+        e.asset
+        for e in wiki.emulator.log.entries
+        if e.kind == kind and e.asset and not e.asset.startswith("_wikisync/")
+    ]
 
 
 def test_an_image_two_pages_use_is_uploaded_once_and_served_where_they_link(
@@ -75,11 +92,14 @@ def test_an_image_two_pages_use_is_uploaded_once_and_served_where_they_link(
     assert applied.exit_code == 0, applied.output
     assert "Assets: 2 uploaded, 0 replaced, 0 deleted, 0 failed." in applied.stdout
     assert uploads(wiki) == 2
-    operations = wiki.emulator.log.operations()
-    last_upload = max(i for i, op in enumerate(operations) if op == "assets.upload")
-    creates = [i for i, op in enumerate(operations) if op == "pages.create"]
-    assert len(creates) == 3  # the state page (taking the lock) first, then the two pages
-    assert creates[0] < last_upload < creates[1], "assets are uploaded before the pages"
+    entries = wiki.emulator.log.entries
+    content = [i for i, e in enumerate(entries) if e.kind == "upload" and e.asset in _CONTENT]
+    state = [i for i, e in enumerate(entries) if e.kind == "upload" and e.asset not in _CONTENT]
+    creates = [i for i, e in enumerate(entries) if "pages.create" in e.operations]
+    assert len(creates) == 2 and len(content) == 2  # the two pages, the two files
+    # The lock file first, the files before the pages, the state (segment, head) last.
+    assert state[0] < min(content) and max(content) < min(creates)
+    assert max(creates) < state[1] < state[2]
 
     a = wiki.page("handbook/guide/a")["content"]
     b = wiki.page("handbook/guide/b")["content"]
@@ -99,7 +119,7 @@ def test_a_second_apply_uploads_nothing_and_a_changed_image_is_replaced(
     assert again.exit_code == 0, again.output
     assert uploads(wiki) == 0
     assert wiki.emulator.log.writes() == []
-    assert wiki.emulator.log.count("assets.download") == 0  # the state vouches for the bytes
+    assert downloads(wiki) == 0  # the state vouches for the bytes
 
     changed = LOGO[::-1] + b"v2"
     (site / "guide" / "img" / "Team Logo.PNG").write_bytes(changed)
@@ -119,16 +139,18 @@ def test_a_second_apply_uploads_nothing_and_a_changed_image_is_replaced(
 
 def test_a_lost_state_does_not_upload_unchanged_assets_again(wiki: Wiki, site: Path) -> None:
     assert wiki.run("apply", str(site), "--auto-approve").exit_code == 0
-    state_page = wiki.page(f"handbook/{STATE_PAGE_NAME}")
-    wiki.emulator.delete_page(state_page["id"])
+    with WikiJSClient(wiki.emulator.url, api_key=wiki.emulator.api_key) as client:
+        folder = client.assets.ensure_folder("/".join(state_folder("handbook")))
+        for asset in client.assets.list(folder):
+            client.assets.delete(asset.id)
     wiki.emulator.log.reset()
     result = wiki.run("apply", str(site), "--auto-approve")
     assert result.exit_code == 0, result.output
     assert uploads(wiki) == 0
-    assert wiki.emulator.log.count("assets.download") == 2  # verified by their bytes instead
+    assert downloads(wiki) == 2  # verified by their bytes instead
     wiki.emulator.log.reset()
     assert wiki.run("apply", str(site), "--auto-approve").exit_code == 0
-    assert wiki.emulator.log.count("assets.download") == 0  # and recorded again
+    assert downloads(wiki) == 0  # and recorded again
 
 
 def test_an_asset_no_page_links_to_is_pruned_like_a_page(wiki: Wiki, site: Path) -> None:
@@ -177,7 +199,10 @@ def test_a_saved_plan_with_uploads_is_applied_exactly_or_refused_when_stale(
 
 def test_a_failed_upload_skips_the_pages_that_link_to_it(wiki: Wiki, site: Path) -> None:
     (site / "guide" / "c.md").write_text("# C\n\nNo images.\n", encoding="utf-8")
-    broken = wiki.emulator.faults.add(Fault(kind="status", status=500, operation="assets.upload"))
+    # Upload 1 is the lock file; 2 and 3 are the two files.
+    broken = wiki.emulator.faults.add(
+        Fault(kind="status", status=500, operation="assets.upload", nth=2, max_count=2)
+    )
     result = wiki.run("apply", str(site), "--auto-approve")
     assert result.exit_code == 1
     assert "Failed: upload /handbook/guide/img/team_logo.png" in result.stderr

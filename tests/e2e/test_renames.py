@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from e2e_helpers import Wiki, plan_json, write_site
 from git_helpers import git
 
-from wikisync.model import STATE_PAGE_NAME
+from wikisync.state import HEAD_NAME, state_folder
 
 SAMPLES = Path(__file__).parents[1] / "data" / "git-storage-samples"
 BODY = "".join(f"Step {i}: do the thing number {i}.\n" for i in range(1, 16))
@@ -36,9 +35,9 @@ SITE = {
 
 
 def stored_commit(wiki: Wiki) -> str | None:
-    content = wiki.page(f"handbook/{STATE_PAGE_NAME}")["content"]
-    document = json.loads(re.search(r"```json\n(.*?)\n```", content, re.DOTALL).group(1))  # type: ignore[union-attr]
-    commit: str | None = document.get("commit")
+    """The commit the state's head records (the state is asset files; see wikisync.state)."""
+    head = wiki.emulator.asset_files("/".join(state_folder("handbook")))[HEAD_NAME]
+    commit: str | None = json.loads(head).get("commit")
     return commit
 
 

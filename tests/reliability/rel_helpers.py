@@ -7,9 +7,7 @@ test can kill it, run two at once, or read every byte it writes.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -218,17 +216,93 @@ def duplicated_paths(pages: Iterable[PageRecord]) -> list[tuple[str, str]]:
     return sorted(key for key, n in counts.items() if n > 1)
 
 
-_STATE_JSON = re.compile(r"```json\n(.*?)\n```", re.DOTALL)
+def state_files(emulator: WikiJSEmulator, root: str = "handbook") -> dict[str, bytes]:
+    """The files in the state folder of ``root`` (head, segments, lock files)."""
+    from wikisync.state import state_folder
+
+    return emulator.asset_files("/".join(state_folder(root)))
+
+
+def lock_files(emulator: WikiJSEmulator, root: str = "handbook") -> dict[str, bytes]:
+    from wikisync.state import is_lock_name
+
+    return {n: b for n, b in state_files(emulator, root).items() if is_lock_name(n)}
+
+
+def stored_state(emulator: WikiJSEmulator, root: str = "handbook") -> Any:
+    """The asset state as wikisync would read it (a :class:`wikisync.state.LoadedState`)."""
+    import hashlib
+
+    from wikisync.model import State
+    from wikisync.state import (
+        HEAD_NAME,
+        LoadedState,
+        load_head,
+        load_segment,
+        merge_segments,
+    )
+
+    files = state_files(emulator, root)
+    if HEAD_NAME not in files:
+        return LoadedState(State(root=root))
+    head = load_head(files[HEAD_NAME], root=root)
+    if isinstance(head, str):
+        return LoadedState(State(root=root), problem=head)
+    segments = []
+    for segment in head.segments:
+        parts = [files.get(f.name, b"") for f in segment.files]
+        for file, data in zip(segment.files, parts, strict=True):
+            if hashlib.sha256(data).hexdigest() != file.sha256:
+                return LoadedState(State(root=root), problem=f"{file.name} does not match")
+        segments.append(load_segment(parts))
+    return LoadedState(merge_segments(head, segments), head=head, segments=tuple(segments))
 
 
 def state_document(emulator: WikiJSEmulator, root: str = "handbook") -> dict[str, Any]:
-    """The JSON document on the (single) state page."""
-    found = state_pages(emulator, root)
-    assert len(found) == 1, f"expected one state page, found {len(found)}"
-    match = _STATE_JSON.search(found[0].content)
-    assert match is not None, found[0].content
-    doc: dict[str, Any] = json.loads(match.group(1))
-    return doc
+    """The stored state as one document: ``pages`` rows, ``assets``, ``serial``, and
+    ``lock`` (the lock files left, ``None`` when there are none)."""
+    loaded = stored_state(emulator, root)
+    assert loaded.head is not None and loaded.problem is None, loaded.problem
+    state = loaded.state
+    locks = lock_files(emulator, root)
+    return {
+        "pages": [
+            [e.page_id, e.locale, e.path, e.source, e.updated_at, e.digest, e.content_digest]
+            for e in sorted(state.pages.values(), key=lambda e: e.page_id)
+        ],
+        "assets": sorted(state.assets),
+        "serial": state.serial,
+        "commit": state.commit,
+        "lock": sorted(locks) or None,
+        "segments": len(loaded.head.segments),
+    }
+
+
+def put_state_file(
+    emulator: WikiJSEmulator, name: str, data: bytes, root: str = "handbook"
+) -> None:
+    """Upload ``data`` as ``name`` into the state folder (same name: replaced in place)."""
+    from wikijs import WikiJSClient
+    from wikisync.state import state_folder
+
+    with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
+        folder = client.assets.ensure_folder("/".join(state_folder(root)))
+        client.assets.upload(data, filename=name, folder_id=folder)
+
+
+def delete_state_file(emulator: WikiJSEmulator, name: str, root: str = "handbook") -> None:
+    from wikijs import WikiJSClient
+    from wikisync.state import state_folder
+
+    with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
+        folder = client.assets.ensure_folder("/".join(state_folder(root)))
+        (asset,) = [a for a in client.assets.list(folder) if a.filename == name]
+        client.assets.delete(asset.id)
+
+
+def page_writes(emulator: WikiJSEmulator) -> list[str]:
+    """The page writes in the request log (lock files and state files are assets)."""
+    return [op for op in emulator.log.writes() if op.startswith("pages.")]
 
 
 def managed_ids(emulator: WikiJSEmulator, root: str = "handbook") -> set[int]:

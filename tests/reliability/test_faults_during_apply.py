@@ -9,10 +9,11 @@ against the emulator, then checks the promises:
   before keep the scripts and publish dates the files do not set);
 * no page outside ``root`` (nor the hand-made page inside it) changes by one byte.
 
-The writes of a first apply arrive in this order: the lock (``pages.create`` of the state
-page), the 30 page writes (20 creates, 10 updates of pages that already existed), the
-state (``pages.update``). Positions count mutations in that order; the cases run in
-parallel, each with its own emulator.
+The writes of a first apply arrive in this order: the two state folders
+(``assets.createFolder``), the lock file (an upload), the 30 page writes (20 creates, 10
+updates of pages that already existed), the state (uploads: a segment, then the head),
+and the lock file's removal. Positions count mutations or uploads in that order; the
+cases run in parallel, each with its own emulator.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from rel_helpers import (
     plan_in_process,
     run_cli,
     seed_outside_root,
+    state_document,
     state_pages,
     wiki_env,
 )
@@ -59,7 +61,7 @@ ADOPTED = range(20, 30)
 @dataclass(frozen=True)
 class Kind:
     name: str
-    make: Callable[[int], Fault]
+    make: Callable[[str, int], Fault]
     outcome: Outcome  # for a page write
     reason: str  # what the report says about the failure (a regex)
     timeout_env: bool = False
@@ -68,44 +70,44 @@ class Kind:
 KINDS = (
     Kind(
         "429 Retry-After",
-        lambda n: Fault(kind="status", status=429, retry_after=0.2, request_kind="mutation", nth=n),
+        lambda k, n: Fault(kind="status", status=429, retry_after=0.2, request_kind=k, nth=n),
         "completes",
         "HTTP 429",
     ),
     Kind(
         "500",
-        lambda n: Fault(kind="status", status=500, request_kind="mutation", nth=n),
+        lambda k, n: Fault(kind="status", status=500, request_kind=k, nth=n),
         "fails",
         r"HTTP 500",
     ),
     Kind(
         "502",
-        lambda n: Fault(kind="status", status=502, request_kind="mutation", nth=n),
+        lambda k, n: Fault(kind="status", status=502, request_kind=k, nth=n),
         "fails",
         r"HTTP 502",
     ),
     Kind(
         "503",
-        lambda n: Fault(kind="status", status=503, request_kind="mutation", nth=n),
+        lambda k, n: Fault(kind="status", status=503, request_kind=k, nth=n),
         "fails",
         r"HTTP 503",
     ),
     Kind(
         "drop before write",
-        lambda n: Fault(kind="drop", when="before", request_kind="mutation", nth=n),
+        lambda k, n: Fault(kind="drop", when="before", request_kind=k, nth=n),
         "fails",
         r"connection closed before an answer",
     ),
     Kind(
         "drop after write",
-        lambda n: Fault(kind="drop", when="after", request_kind="mutation", nth=n),
+        lambda k, n: Fault(kind="drop", when="after", request_kind=k, nth=n),
         # A create is confirmed by reading it back; an update cannot be, and fails.
         "either",
         r"connection closed before an answer",
     ),
     Kind(
         "read timeout",
-        lambda n: Fault(kind="hold", request_kind="mutation", nth=n),
+        lambda k, n: Fault(kind="hold", request_kind=k, nth=n),
         "fails",
         r"no answer in time",
         timeout_env=True,
@@ -118,16 +120,18 @@ Where = Literal["lock", "page", "state"]
 @dataclass(frozen=True)
 class Position:
     name: str
-    nth: int  # which mutation of the first apply
+    nth: int  # which mutation (or upload) of the first apply
     where: Where
+    request_kind: str = "mutation"
 
 
 POSITIONS = (
-    Position("lock", 1, "lock"),
-    Position("first page", 2, "page"),
-    Position("middle page", 16, "page"),
-    Position("last page", 31, "page"),
-    Position("state", 32, "state"),
+    Position("lock", 1, "lock", "upload"),
+    Position("first page", 3, "page"),
+    Position("middle page", 17, "page"),
+    Position("last page", 32, "page"),
+    Position("state", 2, "state", "upload"),
+    Position("state head", 3, "state", "upload"),
 )
 
 
@@ -148,10 +152,8 @@ class Case:
     def outcome(self) -> Outcome:
         if self.kind.outcome == "completes":
             return "completes"
-        if self.position.where == "lock" and self.kind.name == "drop after write":
-            return "completes"  # the state page's create is confirmed by reading it back
-        if self.position.where == "state" and self.kind.name == "drop after write":
-            return "fails"  # an update is never confirmed or re-sent
+        if self.position.where in ("lock", "state") and self.kind.name == "drop after write":
+            return "fails"  # an upload is never confirmed or re-sent
         return self.kind.outcome
 
 
@@ -173,7 +175,7 @@ class Observed:
     adopted_after: dict[str, PageRecord]
     wiki_problems: list[str]
     duplicates: list[tuple[str, str]]
-    state_pages: int
+    state_ok: bool
 
 
 def _seed(emulator: WikiJSEmulator) -> None:
@@ -204,6 +206,12 @@ def _let_the_held_write_land(emulator: WikiJSEmulator) -> None:
     assert landed, "the held write never finished on the server"
 
 
+def _state_ok(emulator: WikiJSEmulator) -> bool:
+    """One trusted asset state recording every page, no lock file, no state page."""
+    doc = state_document(emulator)
+    return doc["lock"] is None and len(doc["pages"]) == 30 and state_pages(emulator) == []
+
+
 def run_case(case: Case, workdir: Path) -> Observed:
     site = numbered_site(workdir / "site")
     with WikiJSEmulator() as emulator:
@@ -214,7 +222,7 @@ def run_case(case: Case, workdir: Path) -> Observed:
         seeded = pages_under(emulator)
         extra = {"WIKIJS_TIMEOUT": str(READ_TIMEOUT)} if case.kind.timeout_env else {}
         env = wiki_env(emulator, **extra)
-        fault = emulator.faults.add(case.kind.make(case.position.nth))
+        fault = emulator.faults.add(case.kind.make(case.position.request_kind, case.position.nth))
         emulator.log.reset()
 
         first = run_cli("apply", site.directory, "--auto-approve", env=env)
@@ -246,7 +254,7 @@ def run_case(case: Case, workdir: Path) -> Observed:
             },
             wiki_problems=missing_or_wrong(emulator, site),
             duplicates=duplicated_paths(emulator.pages()),
-            state_pages=len(state_pages(emulator)),
+            state_ok=_state_ok(emulator),
         )
 
 
@@ -347,7 +355,7 @@ def test_apply_survives_the_fault(
 
     assert result.wiki_problems == []
     assert result.duplicates == []
-    assert result.state_pages == 1
+    assert result.state_ok
     for path, page in result.adopted_after.items():
         i = int(path[-2:])
         assert page.script_css == f".p{i} {{ margin: 0; }}", path

@@ -76,8 +76,8 @@ def test_api_key_never_leaks_through_plan_apply_failures_and_tracebacks(
     emulator.faults.add(Fault(kind="status", status=503, operation="pages.create", nth=3))
     runs.append(run_cli("apply", plan_file, "--debug", env=env))
     assert runs[-1].returncode == 1 and "Failed: create" in runs[-1].stderr, runs[-1]
-    # A failing lock write: with --debug, a traceback.
-    emulator.faults.add(Fault(kind="status", status=503, operation="pages.update", nth=1))
+    # A failing lock write (the lock file's upload): with --debug, a traceback.
+    emulator.faults.add(Fault(kind="status", status=503, operation="assets.upload", nth=1))
     runs.append(run_cli("apply", site.directory, "--auto-approve", "--debug", env=env))
     assert runs[-1].returncode == 1 and "StateError" in runs[-1].stderr, runs[-1]
     # A request that times out, logged at WARNING with its error.
@@ -108,7 +108,7 @@ def test_login_password_and_session_tokens_never_leak(
     ]
     assert runs[-1].returncode == 0, runs[-1]
     (site.directory / "p00.md").write_text("# Changed\n\nNew text.\n", encoding="utf-8")
-    emulator.faults.add(Fault(kind="drop", when="before", operation="pages.update", nth=2))
+    emulator.faults.add(Fault(kind="drop", when="before", operation="pages.update", nth=1))
     runs.append(run_cli("apply", site.directory, "--auto-approve", "--debug", env=env))
     assert runs[-1].returncode == 1, runs[-1]
     assert "auth.login ok" in runs[0].stderr, "the run did not log in with the password"

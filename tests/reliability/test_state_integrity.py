@@ -1,96 +1,136 @@
 """The ownership state in the wiki is never trusted blindly, and never grows corrupt.
 
-wikisync deletes a page only when its state says it manages that page. A state page that
-was half written, edited by hand, or made for another root is detected (its checksum,
-format, shape and root are checked), reported, and rebuilt by matching pages to files:
-nothing is deleted on the strength of it, not even with ``prune: true``.
+wikisync deletes a page only when its state says it manages that page. A state head or
+segment that was half written, edited by hand, removed, or made for another root is
+detected (the head's checksum, format, shape and root; each segment's sha256 as the head
+records it), reported, and rebuilt by matching pages to files: nothing is deleted on the
+strength of it, not even with ``prune: true``.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rel_helpers import (
     Site,
+    delete_state_file,
     duplicated_paths,
+    lock_files,
     missing_or_wrong,
     numbered_site,
     outside_root,
     plan_in_process,
+    put_state_file,
     run_cli,
     seed_outside_root,
-    state_document,
+    state_files,
     state_pages,
+    stored_state,
     wiki_env,
 )
 
 from wikijs.testing import WikiJSEmulator
-from wikisync.model import State, StateEntry
-from wikisync.state import dump_state, load_state
+from wikisync.model import StateEntry
+from wikisync.state import HEAD_NAME, Head, StateFile, dump_head, plan_state_write
 
 
-def _with_checksum(body: dict[str, object]) -> str:
-    """A state page whose checksum is right (the format is documented in wikisync.state)."""
+def _head(emulator: WikiJSEmulator) -> Head:
+    head = stored_state(emulator).head
+    assert head is not None and head.files, "the state records pages"
+    return head
+
+
+def _head_json(emulator: WikiJSEmulator) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(state_files(emulator)[HEAD_NAME])
+    body.pop("checksum")
+    return body
+
+
+def _with_checksum(body: dict[str, Any]) -> bytes:
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    body = {**body, "checksum": hashlib.sha256(canonical.encode("utf-8")).hexdigest()}
-    return "# wikisync state\n\n```json\n" + json.dumps(body) + "\n```\n"
+    return json.dumps({**body, "checksum": hashlib.sha256(canonical.encode()).hexdigest()}).encode()
 
 
-def _truncated(content: str, emulator: WikiJSEmulator) -> str:
-    return content[: len(content) // 2]
+def _segment_name(emulator: WikiJSEmulator) -> str:
+    return _head(emulator).files[0].name
 
 
-def _checksum_mismatch(content: str, emulator: WikiJSEmulator) -> str:
-    doc = state_document(emulator)
-    assert doc["pages"], "the state records pages"
-    return content.replace(f"[{doc['pages'][0][0]},", f"[{doc['pages'][0][0] + 1000},", 1)
+def _head_truncated(emulator: WikiJSEmulator) -> None:
+    data = state_files(emulator)[HEAD_NAME]
+    put_state_file(emulator, HEAD_NAME, data[: len(data) // 2])
 
 
-def _not_json(content: str, emulator: WikiJSEmulator) -> str:
-    return "# wikisync state\n\n```json\n{pages: [1, 2, 3\n```\n"
+def _head_hand_edited(emulator: WikiJSEmulator) -> None:
+    data = state_files(emulator)[HEAD_NAME]
+    put_state_file(emulator, HEAD_NAME, data.replace(b'"serial":', b'"serial":1', 1))
 
 
-def _no_document(content: str, emulator: WikiJSEmulator) -> str:
-    return "Someone replaced this page with notes of their own."
+def _head_not_an_object(emulator: WikiJSEmulator) -> None:
+    put_state_file(emulator, HEAD_NAME, b"[1, 2, 3]")
 
 
-def _other_root(content: str, emulator: WikiJSEmulator) -> str:
-    loaded = load_state(content, root="handbook")
-    state = loaded.state
-    return dump_state(State(pages=state.pages, serial=state.serial, root="elsewhere"))
+def _head_other_root(emulator: WikiJSEmulator) -> None:
+    put_state_file(emulator, HEAD_NAME, dump_head(replace(_head(emulator), root="elsewhere")))
 
 
-def _future_format(content: str, emulator: WikiJSEmulator) -> str:
-    doc = state_document(emulator)
-    doc.pop("checksum")
-    doc["format"] = 2
-    return _with_checksum(doc)
+def _head_future_format(emulator: WikiJSEmulator) -> None:
+    put_state_file(emulator, HEAD_NAME, _with_checksum({**_head_json(emulator), "format": 3}))
 
 
-def _malformed_rows(content: str, emulator: WikiJSEmulator) -> str:
-    doc = state_document(emulator)
-    doc.pop("checksum")
-    doc["pages"] = [row[:3] for row in doc["pages"]]
-    return _with_checksum(doc)
+def _head_malformed(emulator: WikiJSEmulator) -> None:
+    put_state_file(emulator, HEAD_NAME, _with_checksum({**_head_json(emulator), "segments": 7}))
 
 
-def _not_an_object(content: str, emulator: WikiJSEmulator) -> str:
-    return "```json\n[1, 2, 3]\n```\n"
+def _segment_truncated(emulator: WikiJSEmulator) -> None:
+    name = _segment_name(emulator)
+    data = state_files(emulator)[name]
+    put_state_file(emulator, name, data[: len(data) // 2])
 
 
-CORRUPTIONS: dict[str, tuple[Callable[[str, WikiJSEmulator], str], str]] = {
-    "half written": (_truncated, "holds no state document"),
-    "hand edited": (_checksum_mismatch, "checksum does not match"),
-    "not JSON": (_not_json, "not valid JSON"),
-    "replaced": (_no_document, "holds no state document"),
-    "another root": (_other_root, "belongs to root 'elsewhere'"),
-    "future format": (_future_format, "unsupported state format 2"),
-    "malformed rows": (_malformed_rows, "malformed"),
-    "not an object": (_not_an_object, "not a JSON object"),
+def _segment_hand_edited(emulator: WikiJSEmulator) -> None:
+    """Valid gzip JSON, one page id changed: only the head's sha256 tells."""
+    name = _segment_name(emulator)
+    body = json.loads(gzip.decompress(state_files(emulator)[name]))
+    body["pages"][0][0] += 1000
+    put_state_file(emulator, name, gzip.compress(json.dumps(body).encode()))
+
+
+def _segment_missing(emulator: WikiJSEmulator) -> None:
+    delete_state_file(emulator, _segment_name(emulator))
+
+
+def _segment_malformed_with_matching_head(emulator: WikiJSEmulator) -> None:
+    """A segment whose rows are cut short, and a head updated to match its bytes."""
+    name = _segment_name(emulator)
+    body = json.loads(gzip.decompress(state_files(emulator)[name]))
+    body["pages"] = [row[:3] for row in body["pages"]]
+    data = gzip.compress(json.dumps(body).encode())
+    head = _head(emulator)
+    segment = head.segments[0]
+    files = (StateFile(name, hashlib.sha256(data).hexdigest(), len(data)), *segment.files[1:])
+    forged = replace(head, segments=(replace(segment, files=files), *head.segments[1:]))
+    put_state_file(emulator, name, data)
+    put_state_file(emulator, HEAD_NAME, dump_head(forged))
+
+
+CORRUPTIONS: dict[str, tuple[Callable[[WikiJSEmulator], None], str]] = {
+    "head half written": (_head_truncated, "not valid JSON"),
+    "head hand edited": (_head_hand_edited, "checksum does not match"),
+    "head not an object": (_head_not_an_object, "not a JSON object"),
+    "head of another root": (_head_other_root, "belongs to root 'elsewhere'"),
+    "head of a future format": (_head_future_format, "unsupported state format 3"),
+    "head malformed": (_head_malformed, "malformed"),
+    "segment half written": (_segment_truncated, "does not match its checksum"),
+    "segment hand edited": (_segment_hand_edited, "does not match its checksum"),
+    "segment missing": (_segment_missing, "is missing"),
+    "segment malformed": (_segment_malformed_with_matching_head, "cannot be read"),
 }
 
 
@@ -118,10 +158,9 @@ def test_a_corrupt_state_is_reported_rebuilt_and_deletes_nothing(
     corruption: str, applied: Site, emulator: WikiJSEmulator
 ) -> None:
     corrupt, reason = CORRUPTIONS[corruption]
-    state_page = state_pages(emulator)[0]
     orphan = emulator.find_page("handbook/p01")
     outside = outside_root(emulator)
-    emulator.edit_page(state_page.id, content=corrupt(state_page.content, emulator))
+    corrupt(emulator)
     env = wiki_env(emulator)
 
     plan = run_cli("plan", applied.directory, "--json", env=env)
@@ -138,10 +177,12 @@ def test_a_corrupt_state_is_reported_rebuilt_and_deletes_nothing(
     assert outside_root(emulator) == outside
     assert missing_or_wrong(emulator, applied) == []
     assert duplicated_paths(emulator.pages()) == []
-    # Rebuilt: one valid state page again, recording exactly the pages that have files.
-    assert len(state_pages(emulator)) == 1
-    rebuilt = load_state(state_pages(emulator)[0].content, root="handbook")
-    assert rebuilt.problem is None and rebuilt.lock is None
+    # Rebuilt: one valid state again (written whole), recording exactly the pages that
+    # have files; the files the old head named are gone.
+    rebuilt = stored_state(emulator)
+    assert rebuilt.problem is None and len(rebuilt.head.segments) == 1
+    assert lock_files(emulator) == {}
+    assert set(state_files(emulator)) == {f.name for f in rebuilt.head.files} | {HEAD_NAME}
     assert sorted(e.path for e in rebuilt.state.pages.values()) == [p.path for p in applied.pages]
     # ... and the page whose file is gone stays: it is no longer provably wikisync's.
     again = plan_in_process(applied.directory, emulator)
@@ -152,11 +193,10 @@ def test_a_corrupt_state_is_reported_rebuilt_and_deletes_nothing(
 def test_a_state_claiming_pages_outside_root_cannot_touch_them(
     applied: Site, emulator: WikiJSEmulator
 ) -> None:
-    """A well-formed state (right checksum) that lists pages outside ``root`` as managed
+    """A well-formed state (right checksums) that lists pages outside ``root`` as managed
     still cannot get them changed or deleted: only pages under ``root`` are considered."""
     outside = outside_root(emulator)
-    state_page = state_pages(emulator)[0]
-    loaded = load_state(state_page.content, root="handbook")
+    loaded = stored_state(emulator)
     forged = dict(loaded.state.pages)
     for page in outside.values():
         forged[page.id] = StateEntry(
@@ -168,10 +208,11 @@ def test_a_state_claiming_pages_outside_root_cannot_touch_them(
             digest="0" * 64,
             content_digest="0" * 64,
         )
-    emulator.edit_page(
-        state_page.id,
-        content=dump_state(State(pages=forged, serial=loaded.state.serial, root="handbook")),
-    )
+    write = plan_state_write(loaded, replace(loaded.state, pages=forged))
+    for name, data in write.files.items():
+        put_state_file(emulator, name, data)
+    put_state_file(emulator, HEAD_NAME, write.head)
+    assert stored_state(emulator).state.pages == forged
     result = run_cli("apply", applied.directory, "--auto-approve", env=wiki_env(emulator))
     assert result.returncode == 0, result
     assert outside_root(emulator) == outside

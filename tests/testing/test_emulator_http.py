@@ -277,3 +277,39 @@ def test_asset_rename_and_delete(wikijs_emulator: WikiJSEmulator) -> None:
     duplicate = 'mutation { assets { createFolder(parentFolderId: 0, slug: "a") { responseResult { errorCode } } } }'
     client.data(duplicate)
     assert client.data(duplicate)["assets"]["createFolder"]["responseResult"]["errorCode"] == 2002
+
+
+def test_same_name_upload_replaces_in_place_with_no_history(
+    wikijs_emulator: WikiJSEmulator,
+) -> None:
+    """Wiki.js 2.5.314: the same file name in the same folder replaces the bytes of the
+    same asset; assets have no history and no page is rendered."""
+    client = Client(wikijs_emulator)
+    client.data(
+        'mutation { assets { createFolder(parentFolderId: 0, slug: "state") '
+        "{ responseResult { succeeded } } } }"
+    )
+    page_id = wikijs_emulator.add_page("home", "# Home")
+    before = wikijs_emulator.stored_bytes()
+    rendered = wikijs_emulator.page(page_id).render
+    assert _upload(wikijs_emulator, "head.json", b"one", folder=1).text == "ok"
+    first = client.data("{ assets { list(folderId: 1, kind: ALL) { id fileSize } } }")
+    assert _upload(wikijs_emulator, "head.json", b"second", folder=1).text == "ok"
+    second = client.data("{ assets { list(folderId: 1, kind: ALL) { id fileSize } } }")
+    assert first["assets"]["list"] == [{"id": 1, "fileSize": 3}]
+    assert second["assets"]["list"] == [{"id": 1, "fileSize": 6}]
+    assert wikijs_emulator.asset_files("state") == {"head.json": b"second"}
+    served = requests.get(f"{wikijs_emulator.url}/state/head.json")
+    assert served.content == b"second"
+    logged = [(e.kind, e.asset) for e in wikijs_emulator.log.entries if e.kind != "query"]
+    assert logged[-3:] == [
+        ("upload", "state/head.json"),
+        ("upload", "state/head.json"),
+        ("download", "state/head.json"),
+    ]
+    assert wikijs_emulator.asset_files("nowhere") == {}
+    after = wikijs_emulator.stored_bytes()
+    assert after["history_versions"] == before["history_versions"]
+    assert after["history_content"] == before["history_content"]
+    assert after["asset_bytes"] == before["asset_bytes"] + 6
+    assert wikijs_emulator.page(page_id).render == rendered

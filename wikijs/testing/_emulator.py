@@ -183,7 +183,7 @@ class WikiJSEmulator:
     alone) or ``timings=WikiJSEmulator.REAL_SERVER_TIMINGS`` (the real server's medians
     with its capacity limit). ``tree_race=TreeRace(nth=2)`` reproduces the rebuild-tree
     race of concurrent writes. Failures: ``emu.faults.add(Fault(...))``. ``sleep`` (an
-    async callable taking seconds; default :func:`asyncio.sleep`) is how simulated costs
+    async callable taking seconds; default ``asyncio.sleep``) is how simulated costs
     are waited: tests pass one that records or gates the waits instead of timing them.
     """
 
@@ -503,6 +503,46 @@ class WikiJSEmulator:
         """The bytes served at ``/<folder slugs>/<filename>``, or None."""
         found = self._call(lambda: find_asset(self._wiki, path))
         return found.data if found else None
+
+    def asset_files(self, folder: str) -> dict[str, bytes]:
+        """The assets directly inside the folder at ``folder`` (slugs joined by ``/``,
+        ``""`` for the root), by file name; empty if there is no such folder."""
+
+        def run() -> dict[str, bytes]:
+            wiki = self._wiki
+            parent: int | None = None
+            for slug in (s for s in folder.strip("/").split("/") if s):
+                found = next(
+                    (
+                        f
+                        for f in wiki.state.folders.values()
+                        if f.parent_id == parent and f.slug == slug
+                    ),
+                    None,
+                )
+                if found is None:
+                    return {}
+                parent = found.id
+            return {a.filename: a.data for a in wiki.state.assets.values() if a.folder_id == parent}
+
+        return self._call(run)
+
+    def stored_bytes(self) -> dict[str, int]:
+        """What the wiki stores, in bytes (UTF-8 for text): page content, the content of
+        every history version, and asset bytes (assets have no history)."""
+
+        def run() -> dict[str, int]:
+            st = self._wiki.state
+            return {
+                "page_content": sum(len(p.content.encode("utf-8")) for p in st.pages.values()),
+                "history_content": sum(
+                    len(v.content.encode("utf-8")) for v in st.versions.values()
+                ),
+                "history_versions": len(st.versions),
+                "asset_bytes": sum(len(a.data) for a in st.assets.values()),
+            }
+
+        return self._call(run)
 
     def _record(self, page: PageRow | None) -> PageRecord | None:
         if page is None:

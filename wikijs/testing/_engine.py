@@ -76,6 +76,8 @@ class HttpResponse:
     body: bytes = b""
     content_type: str | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)
+    asset: str | None = None
+    """The served path (no leading ``/``) an upload stored or a download served."""
 
 
 @dataclass
@@ -380,7 +382,9 @@ class Engine:
             wiki, user, folder_id, upload.filename or "", upload.content_type, upload.data
         )
         await self.costs.spend("assets.upload")
-        return text_response(200, "ok")
+        answer = text_response(200, "ok")
+        answer.asset = target
+        return answer
 
     def _download(self, request: HttpRequest) -> HttpResponse:
         wiki = self.wiki
@@ -397,7 +401,13 @@ class Engine:
             ("Cache-Control", "public, max-age=0"),
             ("ETag", f'W/"{asset.file_size:x}-{mtime:x}"'),
         ]
-        return HttpResponse(200, asset.data, _assets.content_type_for(asset), headers)
+        return HttpResponse(
+            200,
+            asset.data,
+            _assets.content_type_for(asset),
+            headers,
+            asset=_assets.asset_path(wiki, asset),
+        )
 
 
 def _parse_ms(stamp: str) -> float:

@@ -14,7 +14,8 @@ class LoggedRequest:
     ``kind`` is ``query``, ``mutation``, ``upload``, ``download`` or ``other``;
     ``operations`` holds the dotted operation names of a GraphQL document in document
     order, one per field (``("pages.create", "pages.create")`` for two aliased creates).
-    ``status`` is None when the connection was dropped without an answer.
+    ``status`` is None when the connection was dropped without an answer. ``asset`` is
+    the served path (no leading ``/``) an upload stored or a download served.
     """
 
     method: str
@@ -24,6 +25,7 @@ class LoggedRequest:
     status: int | None
     duration: float
     fault: str | None = None
+    asset: str | None = None
 
 
 class RequestLog:

@@ -190,7 +190,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         # Log before answering, so a client that saw the answer also sees the entry.
         self._log(
-            path, classified.kind, classified.operations, response.status, started, fault_name
+            path,
+            classified.kind,
+            classified.operations,
+            response.status,
+            started,
+            fault_name,
+            response.asset,
         )
         self._write(response)
 
@@ -202,6 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
         status: int | None,
         started: float,
         fault: str | None = None,
+        asset: str | None = None,
     ) -> None:
         self.server.runtime.log.record(
             LoggedRequest(
@@ -212,6 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status=status,
                 duration=time.perf_counter() - started,
                 fault=fault,
+                asset=asset,
             )
         )
 

@@ -72,6 +72,13 @@ REAL_SERVER_TIMINGS = Timings(
         "pages.single": WriteCost(0.004),
         "pages.singleByPath": WriteCost(0.004),
         "pages.list": WriteCost(0.007),
+        # Asset operations: elapsed_ms of the real server's answers in transcripts.jsonl
+        # (no render or page-tree job runs for them; small files).
+        "assets.upload": WriteCost(0.0125),
+        "assets.list": WriteCost(0.0072),
+        "assets.folders": WriteCost(0.007),
+        "assets.createFolder": WriteCost(0.0112),
+        "assets.deleteAsset": WriteCost(0.0074),
     },
     capacity=1,
 )
