@@ -23,6 +23,7 @@ from wikisync.errors import (
     SourceError,
     StalePlanError,
     StateError,
+    TransformError,
     WikisyncError,
 )
 from wikisync.model import (
@@ -67,6 +68,7 @@ __all__ = [
     "State",
     "StateEntry",
     "StateError",
+    "TransformError",
     "WikisyncError",
     "__version__",
     "load_config",

@@ -16,24 +16,34 @@ YAML is read with PyYAML's safe loader only. Anchors and aliases are refused (an
 makes a few hundred bytes expand to gigabytes), and so is nesting deeper than
 ``MAX_DEPTH``; a front matter header has no use for either.
 
+[`FieldKeys`][wikisync.pull.FieldKeys] says which header keys hold each page field (with the value
+converters between a key and its field); [`WIKIJS_FIELD_KEYS`][wikisync.pull.WIKIJS_FIELD_KEYS] is Wiki.js's own set.
+``wikisync pull`` writes a wiki value back into the key the file already uses for it.
+
 This module reads strings only; it never touches the filesystem.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 __all__ = [
     "MAX_DEPTH",
+    "WIKIJS_FIELD_KEYS",
+    "FieldKeys",
     "Header",
     "HeaderValue",
+    "KeyAlias",
     "YAMLSafetyError",
     "compose_yaml",
+    "negate",
     "parse_page_text",
 ]
 
@@ -50,6 +60,67 @@ _WIKIJS_FINGERPRINT = frozenset({"date", "dateCreated", "editor"})
 _LEGACY_LINE = re.compile(r"^<!--\s*(TITLE|SUBTITLE):\s?(.*?)\s*-->\s*$")
 _HTML_OPEN = re.compile(r"^<!--[ \t]*$")
 _HTML_CLOSE = re.compile(r"^-->[ \t]*$")
+
+
+def negate(value: Any) -> Any:
+    """``not value``: the converter of a key that says the opposite of its field (``draft``)."""
+    return not value
+
+
+@dataclass(frozen=True)
+class KeyAlias:
+    """One header key that holds a page field.
+
+    ``to_file`` turns the field's value (as [`PageFields`][wikisync.model.PageFields] holds
+    it) into the value the key holds; ``None`` means the same value (Hugo's ``draft``
+    holds ``not is_published``: [`negate`][wikisync.pull.negate]).
+    """
+
+    key: str
+    to_file: Callable[[Any], Any] | None = None
+
+    def file_value(self, value: Any) -> Any:
+        return value if self.to_file is None else self.to_file(value)
+
+
+@dataclass(frozen=True)
+class FieldKeys:
+    """Page field name (``title``, ``is_published`` ...) -> the header keys that hold it.
+
+    The first alias of a field is the key written when a file has none of them. Plain
+    data, so that each front-matter dialect can supply its own.
+    """
+
+    fields: Mapping[str, tuple[KeyAlias, ...]]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
+
+    def aliases(self, name: str) -> tuple[KeyAlias, ...]:
+        return self.fields.get(name, ())
+
+    def keys_in(self, name: str, present: Iterable[str]) -> tuple[KeyAlias, ...]:
+        """The aliases of ``name`` among the ``present`` keys, else its first alias alone."""
+        keys = set(present)
+        found = tuple(a for a in self.aliases(name) if a.key in keys)
+        return found or self.aliases(name)[:1]
+
+
+WIKIJS_FIELD_KEYS = FieldKeys(
+    {
+        "title": (KeyAlias("title"),),
+        "description": (KeyAlias("description"),),
+        "tags": (KeyAlias("tags"),),
+        "is_published": (KeyAlias("published"), KeyAlias("isPublished")),
+        "is_private": (KeyAlias("private"), KeyAlias("isPrivate")),
+        "editor": (KeyAlias("editor"),),
+        "publish_start_date": (KeyAlias("publishStartDate"),),
+        "publish_end_date": (KeyAlias("publishEndDate"),),
+        "script_css": (KeyAlias("scriptCss"),),
+        "script_js": (KeyAlias("scriptJs"),),
+    }
+)
+"""The header keys Wiki.js (and its Git storage) use for each page field."""
 
 
 class YAMLSafetyError(ValueError):

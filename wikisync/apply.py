@@ -106,9 +106,18 @@ class ApplyReport:
         return self.statuses().count("skipped")
 
     def summary_line(self) -> str:
+        """The last line of an apply run.
+
+        ``Apply complete!`` only when every change ended ok; ``Apply failed!`` when a
+        write failed, ``Apply incomplete!`` when changes were only skipped (conflicts, or
+        not attempted); a skipped count is added whenever something was skipped.
+        """
+        failed, skipped = self.failed, self.skipped
+        head = "Apply failed!" if failed else "Apply incomplete!" if skipped else "Apply complete!"
+        tail = f", {skipped} skipped" if skipped else ""
         return (
-            f"Apply complete! {self.count('create')} created, {self.count('update')} updated, "
-            f"{self.count('move')} moved, {self.count('delete')} deleted, {self.failed} failed."
+            f"{head} {self.count('create')} created, {self.count('update')} updated, "
+            f"{self.count('move')} moved, {self.count('delete')} deleted, {failed} failed{tail}."
         )
 
     def asset_summary_line(self) -> str | None:

@@ -18,6 +18,7 @@ navigation:           # keep a block of the wiki's menu in step with the files (
   position: bottom    # top | bottom | after (then `after:` names an item's id or label)
   depth: sections     # sections (a link per top-level section) | pages (+ every page)
   order: nav          # nav (the generator's nav order, else file order) | files
+transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -182,6 +183,21 @@ def _translate_segment(segment: str) -> str:
     return "".join(out)
 
 
+def _check_transform(name: str) -> str:
+    from wikisync.transforms import available_transforms  # the entry-point registry
+
+    known = available_transforms()
+    if name not in known:
+        raise ValueError(f"unknown transform {name!r} (registered: {', '.join(known)})")
+    return name
+
+
+TransformTuple = Annotated[
+    tuple[Annotated[StrictStr, AfterValidator(_check_transform)], ...],
+    BeforeValidator(_list_to_tuple),
+]
+
+
 class AssetsConfig(BaseModel):
     """``assets:``: where referenced local files are uploaded."""
 
@@ -273,6 +289,14 @@ class Config(BaseModel):
                     f"of the wiki); codes that can: {', '.join(sorted(ADJUSTABLE_CODES))}"
                 )
         return value
+
+    transforms: TransformTuple | None = None
+    """Names of the content transforms to run, in order; ``None``: the defaults."""
+
+    @field_validator("transforms")
+    @classmethod
+    def _dedupe_transforms(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if value is None else tuple(dict.fromkeys(value))
 
     @field_validator("locale")
     @classmethod

@@ -71,6 +71,7 @@ from wikisync.plan import content_reads_needed, plan
 from wikisync.remote import HeldLock, LockFile, Remote, RemoteSnapshot
 from wikisync.source import links_left_broken, load_source, page_key
 from wikisync.state import Lock
+from wikisync.transforms import TransformStat
 
 __all__ = [
     "LOCK_TTL",
@@ -100,6 +101,7 @@ class LoadedSource:
     problems: tuple[Problem, ...]
     assets: tuple[LocalAsset, ...] = ()
     flavor: ActiveFlavor | None = None
+    transforms: tuple[TransformStat, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -145,7 +147,9 @@ def load_directory(directory: str | os.PathLike[str]) -> LoadedSource:
         raise SourceError(f"{path}: not a directory")
     config, flavor = load_settings(path)
     result = load_source(path, config, flavor=flavor)
-    return LoadedSource(path, config, result.pages, result.problems, result.assets, flavor)
+    return LoadedSource(
+        path, config, result.pages, result.problems, result.assets, flavor, result.transforms
+    )
 
 
 # -- git ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
     WikisyncError
     ├── ConfigError          wikisync.yml is invalid (carries every Problem)
     ├── SourceError          the content directory cannot be read at all
+    ├── TransformError       a content transform is unknown, cannot be loaded, or failed
     ├── PlanFileError        a saved plan cannot be read (bad JSON, unknown format_version)
     ├── PlanInputError       plan() was called with inputs it cannot use (also a ValueError)
     ├── StateError           the state page in the wiki cannot be read or written
@@ -39,6 +40,7 @@ __all__ = [
     "SourceError",
     "StalePlanError",
     "StateError",
+    "TransformError",
     "WikisyncError",
 ]
 
@@ -57,6 +59,10 @@ class ConfigError(WikisyncError):
 
 class SourceError(WikisyncError):
     """The content directory cannot be read at all (missing, not a directory)."""
+
+
+class TransformError(WikisyncError):
+    """A content transform is not registered, its plugin cannot be loaded, or it raised."""
 
 
 class PlanFileError(WikisyncError):

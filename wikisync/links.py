@@ -7,7 +7,8 @@ same links must be absolute wiki paths (``/en/handbook/setup#docker``) and asset
 ``to_relative_links`` does the inverse when wiki pages are written back to files.
 
 What is rewritten, in Markdown: inline links and images ``[t](dest "title")``,
-reference definitions ``[id]: dest``, and ``href``/``src`` attributes of raw HTML tags.
+reference definitions ``[id]: dest`` (not on a line that continues a paragraph: CommonMark
+does not let a definition interrupt one), and ``href``/``src`` attributes of raw HTML tags.
 In HTML pages: every ``href``/``src`` attribute. Never rewritten: fenced code blocks,
 inline code spans, HTML comments, and destinations that are external (a scheme such as
 ``http:`` or ``mailto:``), protocol-relative (``//host``), absolute (``/x``) or a bare
@@ -50,6 +51,8 @@ __all__ = [
     "LinkRewrite",
     "asset_folder_slug",
     "asset_location",
+    "code_block_spans",
+    "code_spans",
     "default_asset_url",
     "iter_link_destinations",
     "rewrite_links",
@@ -177,6 +180,7 @@ class _BlockScanner:
         self.blank_before = True
         self.in_paragraph = False
         self.item_column = 0
+        self.continuations: set[int] = set()  # offsets of lines that continue a paragraph
 
     def line(self, offset: int, line: str) -> None:
         text = line.rstrip("\n")
@@ -211,6 +215,12 @@ class _BlockScanner:
             return
         body = text.lstrip(" \t")
         if body[0] not in _BLOCK_STARTS:  # not a fence, list item or heading: paragraph text
+            if self.in_paragraph:
+                self.continuations.add(offset)
+            elif relative <= 3 and _REFERENCE_DEF.match(body):
+                # A link reference definition starts no paragraph (more may follow).
+                self.blank_before = False
+                return
             self.in_paragraph = True
             self.blank_before = False
             return
@@ -239,9 +249,9 @@ class _BlockScanner:
         return sorted(self.spans)
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` where links are not links: fenced and indented code, code spans,
-    HTML comments."""
+def _protected_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
+    """Spans of ``text`` where links are not links (fenced and indented code, code spans,
+    HTML comments), and the offsets of lines that continue a paragraph."""
     scanner = _BlockScanner()
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -255,7 +265,23 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
             spans.extend(_code_and_comment_spans(text, position, start))
         position = max(position, end)
     spans.sort()
-    return spans
+    return spans, scanner.continuations
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` spans of Markdown ``text`` that are code or comment: fenced
+    and indented code blocks, inline code spans, HTML comments (what links skip)."""
+    return _protected_spans(text)[0]
+
+
+def code_block_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` spans of the fenced and indented code blocks of ``text``."""
+    scanner = _BlockScanner()
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        scanner.line(offset, line)
+        offset += len(line)
+    return scanner.finish(len(text))
 
 
 def _code_and_comment_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -295,17 +321,20 @@ def iter_link_destinations(
     an inline link's target.
     """
     found: list[tuple[int, int, str]] = []
+    continuations: set[int] = set()
     if html:
         spans = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(text)]
         patterns: tuple[re.Pattern[str], ...] = (_HTML_ATTR,)
     else:
-        spans = _protected_spans(text)
+        spans, continuations = _protected_spans(text)
         patterns = (_INLINE_DEST, _REFERENCE_DEF, _HTML_ATTR)
         if templates:
             patterns = (_TEMPLATE_DEST, *patterns)
     starts = [a for a, _ in spans]
     for pattern in patterns:
         for match in pattern.finditer(text):
+            if pattern is _REFERENCE_DEF and match.start() in continuations:
+                continue  # CommonMark: a definition cannot interrupt a paragraph
             # The alternatives of each pattern are its only groups: the one that matched is
             # the last (and only) one set.
             group = match.lastindex or 0

@@ -14,7 +14,15 @@ Which file a page becomes
     live side by side (``guide.md`` and ``guide/``). Whatever the choice, the file must
     map back to exactly that page and be selected by ``include``/``exclude``.
 
-What a file holds
+What a file that exists becomes
+    Only the values that differ from the wiki's change (see [`merge_page_file`][wikisync.pull.merge_page_file]):
+    each goes into the key the file already uses for it ([`FieldKeys`][wikisync.pull.FieldKeys]; Wiki.js's
+    keys by default), every other key, its order, comments and quoting stay, and the body
+    is replaced only when the content differs. A page the wiki did not change leaves its
+    file byte-identical. A header that cannot be edited in place is written anew, as a
+    new file's.
+
+What a new file holds
     A header Wiki.js's Git storage also reads, in the order it writes: ``title``,
     ``description``, ``published``, ``tags`` (``a, b``), ``editor``; then ``isPublished:
     false`` for an unpublished page (Wiki.js's importer reads only that key),
@@ -47,12 +55,14 @@ Safety
     symbolic link leaving the directory. A file that exists with other content is only
     overwritten when git holds it as it is (committed, unmodified); otherwise, or outside
     git, it is kept unless ``force``. A file that already says what the page holds (as
-    ``wikisync plan`` compares them) is left as it is, whatever its header looks like.
+    ``wikisync plan`` compares them, and without a wiki value it lacks) is left as it is,
+    whatever its header looks like.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -61,14 +71,27 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RoundTripError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
 from wikijs import WikiJSError
+from wikisync._frontmatter import (
+    WIKIJS_FIELD_KEYS,
+    FieldKeys,
+    Header,
+    KeyAlias,
+    negate,
+    parse_page_text,
+)
 from wikisync.config import Config
 from wikisync.errors import SourceError
+from wikisync.flavors import DEFAULT_FLAVOR, ActiveFlavor, Site
 from wikisync.gitinfo import open_repo
 from wikisync.links import (
     PAGE_EXTENSIONS,
@@ -77,15 +100,28 @@ from wikisync.links import (
     rewrite_links,
     to_relative_links,
 )
-from wikisync.model import LocalPage, RemotePage, State, normalize_content
+from wikisync.model import (
+    PAGE_FIELD_NAMES,
+    LocalPage,
+    Problem,
+    RemotePage,
+    State,
+    normalize_content,
+    normalize_tags,
+)
 from wikisync.plan import plan
 from wikisync.remote import Remote, in_scope
-from wikisync.source import load_source, page_key
+from wikisync.source import load_source, page_key, read_fields
 
 __all__ = [
+    "WIKIJS_FIELD_KEYS",
+    "FieldKeys",
+    "KeyAlias",
     "PullItem",
     "PullReport",
     "file_for_page",
+    "merge_page_file",
+    "negate",
     "page_file_text",
     "pull",
     "unsafe_file_path",
@@ -135,17 +171,30 @@ def yaml_value(value: str) -> str:
     return _YAML_NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
+def _tags_text(tags: Iterable[str]) -> str:
+    """Tags as Wiki.js writes them (``a, b``), or a JSON list when a tag holds a comma."""
+    items = list(tags)
+    if any("," in tag for tag in items):
+        return json.dumps(items, ensure_ascii=False)
+    return yaml_value(", ".join(items))
+
+
+def _line_value(value: Any, *, raw: bool = False) -> str:
+    """A header value in the one-line ``key: value`` form: YAML that reads back exactly,
+    or with ``raw`` as Wiki.js's Git storage writes it (unquoted, read as it is)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(value) if raw else _tags_text(value)
+    return str(value) if raw else yaml_value(str(value))
+
+
 def _header_lines(page: RemotePage) -> list[str]:
-    tags = list(page.tags)
-    if any("," in tag for tag in tags):
-        tags_text = json.dumps(tags, ensure_ascii=False)
-    else:
-        tags_text = yaml_value(", ".join(tags))
     lines = [
         f"title: {yaml_value(page.title)}",
         f"description: {yaml_value(page.description)}",
         f"published: {'true' if page.is_published else 'false'}",
-        f"tags: {tags_text}",
+        f"tags: {_tags_text(page.tags)}",
         f"editor: {page.editor or 'markdown'}",
     ]
     if not page.is_published:
@@ -171,6 +220,307 @@ def page_file_text(page: RemotePage, content: str | None = None) -> str:
     if (page.editor or "markdown") in _HTML_EDITORS:
         return "<!--\n" + "\n".join(lines) + "\n-->\n\n" + body
     return "---\n" + "\n".join(lines) + "\n---\n\n" + body
+
+
+# -- writing into a file that exists ---------------------------------------------------------
+
+_MD_CLOSE = re.compile(r"^-{3,}\s*$")
+_HTML_CLOSE = re.compile(r"^-->[ \t]*$")
+_SEQ_ITEM = re.compile(r"^( *)- ")
+_NESTED = re.compile(r"^( +)\S")
+
+
+def _wiki_values(page: RemotePage) -> dict[str, Any]:
+    """The page's fields as the wiki holds them, named as [`PageFields`][wikisync.model.PageFields] names them."""
+    return {
+        "title": page.title,
+        "description": page.description,
+        "tags": tuple(page.tags),
+        "is_published": page.is_published,
+        "is_private": page.is_private,
+        "editor": page.editor or "markdown",
+        "publish_start_date": page.publish_start_date or "",
+        "publish_end_date": page.publish_end_date or "",
+        "script_css": page.script_css or "",
+        "script_js": page.script_js or "",
+    }
+
+
+def _differences(page: RemotePage, local: LocalPage, config: Config) -> tuple[list[str], bool]:
+    """``(fields to write, content differs)``: the fields ``plan`` finds changed, and those
+    the file does not set while the wiki holds something other than what a new page gets."""
+    compared = plan([local], [page], State(root=config.root), config.plan_options())
+    changed = {name for change in compared.changes for name in change.fields}
+    defaults = local.fields.for_create()
+    wiki = _wiki_values(page)
+    for name in PAGE_FIELD_NAMES:
+        if getattr(local.fields, name) is not None:
+            continue
+        default = defaults[name]
+        if name == "tags":
+            same = normalize_tags(default) == normalize_tags(wiki[name])
+        else:
+            same = wiki[name] == default
+        if not same:
+            changed.add(name)
+    return [n for n in PAGE_FIELD_NAMES if n in changed], "content" in changed
+
+
+def _indents(lines: list[str]) -> tuple[int, int, int]:
+    """``(mapping, sequence, offset)`` indentation that ``lines`` use (YAML block style)."""
+    mapping, offset = 2, 2
+    for line in lines[1:]:
+        item = _SEQ_ITEM.match(line)
+        if item:
+            offset = len(item.group(1))
+            break
+        nested = _NESTED.match(line)
+        if nested:
+            mapping = len(nested.group(1))
+            break
+    return mapping, max(offset + 2, 2), offset
+
+
+def _key_ranges(data: CommentedMap, count: int, lines: list[str]) -> dict[str, tuple[int, int]]:
+    """Line span ``[start, end)`` of each top-level key: to the next key, trailing blanks cut."""
+    starts = sorted((int(data.lc.key(key)[0]), str(key)) for key in data)
+    ranges: dict[str, tuple[int, int]] = {}
+    for index, (start, key) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else count
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1
+        ranges[key] = (start, end)
+    return ranges
+
+
+def _round_trip_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.width = 1_000_000  # never fold a long value onto a second line
+    rt.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return rt
+
+
+def _yaml_file_value(name: str, value: Any, old: Any) -> Any:
+    """``value`` as the round-trip YAML value to store, in the form ``old`` has."""
+    if name == "tags":
+        tags = list(value)
+        if isinstance(old, str) and not any("," in tag for tag in tags):
+            return ", ".join(tags)
+        seq = CommentedSeq(tags)
+        if isinstance(old, CommentedSeq) and not old.fa.flow_style():
+            seq.fa.set_block_style()
+        else:
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str):
+        if isinstance(old, ScalarString) and "\n" not in value:
+            return type(old)(value)
+        return DoubleQuotedScalarString(value) if yaml_value(value).startswith('"') else value
+    return value
+
+
+def _merge_yaml_header(
+    header: list[str], names: list[str], wiki: Mapping[str, Any], keys: FieldKeys
+) -> list[str] | None:
+    """``header`` (the YAML lines) with the ``names`` fields set to the wiki's values.
+
+    Only the lines of the keys that change are replaced (by what the round-trip YAML
+    writer makes of them, comments kept); every other line stays as it is.
+    """
+    rt = _round_trip_yaml()
+    try:
+        data = rt.load("\n".join(header))
+    except RoundTripError:
+        return None
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        return None
+    original = _key_ranges(data, len(header), header)
+    edited: list[str] = []
+    for name in names:
+        for alias in keys.keys_in(name, set(map(str, data))):
+            new = alias.file_value(wiki[name])
+            data[alias.key] = _yaml_file_value(name, new, data.get(alias.key))
+            edited.append(alias.key)
+    out = list(header)
+    added: list[str] = []
+    replaced: list[tuple[int, int, list[str]]] = []
+    for key in dict.fromkeys(edited):
+        span = original.get(key)
+        own = header[span[0] : span[1]] if span else header
+        stream = io.StringIO()
+        _round_trip_yaml(*_indents(own)).dump(data, stream)
+        dumped = stream.getvalue().rstrip("\n").split("\n")
+        block_start, block_end = _key_ranges(rt.load(stream.getvalue()), len(dumped), dumped)[key]
+        block = dumped[block_start:block_end]
+        if span is None:
+            added.extend(block)
+        else:
+            replaced.append((span[0], span[1], block))
+    for start, end, block in sorted(replaced, reverse=True):
+        out[start:end] = block
+    tail: list[str] = []
+    while out and not out[-1].strip():
+        tail.insert(0, out.pop())  # blank lines before the closing line stay last
+    return out + added + tail
+
+
+def _merge_line_header(
+    prefix: list[str],
+    values: Mapping[str, Any],
+    names: list[str],
+    wiki: Mapping[str, Any],
+    keys: FieldKeys,
+    close: int,
+    raw: bool,
+) -> list[str]:
+    """Wiki.js's ``key: value`` header lines (``prefix``, file lines from 1) with the
+    ``names`` fields set, one line each; new keys go before the closing line."""
+    out = list(prefix)
+    added: list[str] = []
+    for name in names:
+        for alias in keys.keys_in(name, set(values)):
+            value = _line_value(alias.file_value(wiki[name]), raw=raw)
+            line = f"{alias.key}: {value}".rstrip()
+            if alias.key in values:
+                out[values[alias.key].line - 1] = line
+            else:
+                added.append(line)
+    return out[:close] + added + out[close:]
+
+
+def merge_page_file(
+    text: str,
+    page: RemotePage,
+    content: str,
+    local: LocalPage,
+    config: Config,
+    *,
+    keys: FieldKeys = WIKIJS_FIELD_KEYS,
+    flavor: ActiveFlavor | None = None,
+) -> str | None:
+    """The file ``text`` with only what differs from the wiki's ``page`` written into it.
+
+    A field the wiki holds goes into the key the file already uses for it (``keys``
+    names them); every other key, their order, comments and the body are kept. The body
+    becomes ``content`` only when the page's content differs. ``local`` is what
+    ``text`` loads as. ``None`` when the header cannot be edited in place (a Wiki.js 1.x
+    header, or YAML the round-trip reader refuses): then the whole file is written anew.
+    """
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    crlf = "\r\n" in text
+    text = text[len(bom) :].replace("\r\n", "\n")
+    html = local.source.lower().endswith(".html")
+    header = parse_page_text(text, html=html)
+    if header.errors:
+        return None
+    active = (
+        flavor if flavor is not None else ActiveFlavor(DEFAULT_FLAVOR, Site(origin="wikisync.yml"))
+    )
+    names, content_changed = _differences(page, local, config)
+    for _ in range(2):
+        result = _merged_text(text, header, page, content, local, config, keys, names, active)
+        if result is None:
+            return None
+        if not names and not content_changed:
+            break
+        missing = _unread(result, page, local, config, names, keys, active)
+        if missing is None:
+            return None
+        if not missing:
+            break
+        # New content can change what a field falls back to (a title from the first
+        # heading): write those fields too, then check again.
+        names = [n for n in PAGE_FIELD_NAMES if n in {*names, *missing}]
+    else:
+        return None
+    return bom + (result.replace("\n", "\r\n") if crlf else result)
+
+
+def _merged_text(
+    text: str,
+    header: Header,
+    page: RemotePage,
+    content: str,
+    local: LocalPage,
+    config: Config,
+    keys: FieldKeys,
+    names: list[str],
+    flavor: ActiveFlavor,
+) -> str | None:
+    html = local.source.lower().endswith(".html")
+    content_changed = normalize_content(page.content or "") != local.content
+    wiki = _wiki_values(page)
+    body = header.content
+    prefix_text = text[: len(text) - len(body)]
+    if header.kind == "none":
+        if content_changed:
+            body = content
+        if names:  # a new header with only the values that differ
+            lines = [f"{keys.aliases(n)[0].key}: {_line_value(wiki[n])}".rstrip() for n in names]
+            opening, closing = ("<!--", "-->") if html else ("---", "---")
+            prefix_text = "\n".join([opening, *lines, closing]) + "\n\n"
+            body = body.lstrip("\n")
+    elif header.kind in ("yaml", "html-comment", "wikijs-lines"):
+        lines = prefix_text.split("\n")
+        closing_line = _HTML_CLOSE if html else _MD_CLOSE
+        close = max(i for i, line in enumerate(lines) if i > 0 and closing_line.match(line))
+        head = lines[: close + 1]
+        body = text[len("\n".join(head)) :]  # from the newline that ends the closing line
+        if content_changed:  # one blank line after the header, or as many as there were
+            leading = len(body) - len(body.lstrip("\n"))
+            body = "\n" * max(leading, 2) + content
+        prefix_text = "\n".join(head)
+        if names and header.kind == "wikijs-lines":
+            # As Wiki.js writes it if that reads back the same, else quoted where needed.
+            for raw in (True, False):
+                edited = _merge_line_header(head, header.values, names, wiki, keys, close, raw)
+                prefix_text = "\n".join(edited)
+                if _unread(prefix_text + body, page, local, config, names, keys, flavor) == []:
+                    break
+            else:
+                return None
+        elif names:
+            merged = _merge_yaml_header(head[1:close], names, wiki, keys)
+            if merged is None:
+                return None
+            prefix_text = "\n".join([head[0], *merged, head[close]])
+    else:
+        return None
+    return prefix_text + body
+
+
+def _unread(
+    text: str,
+    page: RemotePage,
+    local: LocalPage,
+    config: Config,
+    names: list[str],
+    keys: FieldKeys,
+    flavor: ActiveFlavor,
+) -> list[str] | None:
+    """The fields wikisync would read from ``text`` otherwise than the wiki's ``page``
+    holds them (``None``: the text does not load). Checked by the reader of
+    [`wikisync.source`][wikisync.source], so a field written into a key only ``keys`` knows (not one of
+    Wiki.js's) is trusted to its converter."""
+    html = local.source.lower().endswith(".html")
+    header = parse_page_text(text, html=html)
+    problems: list[Problem] = []
+    fields = read_fields(local.source, header, local.path, html, problems, flavor)
+    if header.errors or fields is None:
+        return None
+    candidate = replace(local, fields=fields, content=normalize_content(page.content or ""))
+    differing, _ = _differences(page, candidate, config)
+    present = set(header.values)
+    return [
+        name
+        for name in differing
+        if name not in names
+        or {a.key for a in keys.keys_in(name, present)}
+        <= {a.key for a in WIKIJS_FIELD_KEYS.aliases(name)}
+    ]
 
 
 def unsafe_file_path(rel: str) -> str | None:
@@ -548,11 +898,13 @@ def pull(
     all_pages: bool = False,
     force: bool = False,
     dry_run: bool = False,
+    keys: FieldKeys = WIKIJS_FIELD_KEYS,
 ) -> PullReport:
     """Write the managed pages (``all_pages``: every page under ``root``) into ``directory``.
 
     Reads one page list, the state and the selected pages' full records; writes nothing
-    when ``dry_run``. See the module docstring for names, format and safety rules.
+    when ``dry_run``. ``keys`` says which header key holds each field in files that
+    exist. See the module docstring for names, format and safety rules.
     """
     base = Path(directory)
     notes: list[str] = []
@@ -573,7 +925,7 @@ def pull(
         notes.append(f"{_display(page.locale, page.path)} could not be read; not pulled")
 
     local = _Local.scan(base)
-    current = _current_pages(base, config)
+    current, flavor = _current_pages(base, config)
     loaded_keys = {rel: p.key for rel, p in current.items()}
     files, items = _choose_files(pages, state, config, local, loaded_keys)
     for page_id, reason in _case_collisions(files, local).items():
@@ -619,9 +971,14 @@ def pull(
             if target.is_symlink() or not target.is_file():
                 items.append(replace(item, action="refused", reason=f"{rel} is not a regular file"))
                 continue
-            if target.read_bytes() == text.encode("utf-8") or _same_as_file(
-                page, current.get(rel), config
-            ):
+            existing = target.read_bytes()
+            merged = _merged(existing, page, content, current.get(rel), config, keys, flavor)
+            if merged is not None:
+                text = merged
+                item = replace(item, text=text)
+            elif _same_as_file(page, current.get(rel), config):
+                text = existing.decode("utf-8", errors="surrogateescape")
+            if existing == text.encode("utf-8", errors="surrogateescape"):
                 items.append(replace(item, action="unchanged"))
                 continue
             if not force and (repo is None or rel in dirty):
@@ -644,14 +1001,36 @@ def pull(
     return PullReport(tuple(items), tuple(notes), dry_run)
 
 
-def _current_pages(base: Path, config: Config) -> dict[str, LocalPage]:
-    """The pages the directory's files hold now, by file (nothing for a new directory)."""
-    if not base.is_dir():
-        return {}
+def _merged(
+    existing: bytes,
+    page: RemotePage,
+    content: str,
+    local: LocalPage | None,
+    config: Config,
+    keys: FieldKeys,
+    flavor: ActiveFlavor | None,
+) -> str | None:
+    """The existing file with the wiki's changes written into it (see
+    [`merge_page_file`][wikisync.pull.merge_page_file]), or ``None`` when it must be written anew."""
+    if local is None or local.key != page.key:
+        return None
     try:
-        return {p.source: p for p in load_source(base, config).pages}
+        text = existing.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return merge_page_file(text, page, content, local, config, keys=keys, flavor=flavor)
+
+
+def _current_pages(base: Path, config: Config) -> tuple[dict[str, LocalPage], ActiveFlavor | None]:
+    """The pages the directory's files hold now, by file (nothing for a new directory),
+    and the flavor they were read with."""
+    if not base.is_dir():
+        return {}, None
+    try:
+        result = load_source(base, config)
     except SourceError:
-        return {}
+        return {}, None
+    return {p.source: p for p in result.pages}, result.flavor
 
 
 def _same_as_file(page: RemotePage, local: LocalPage | None, config: Config) -> bool:

@@ -42,6 +42,12 @@ What a file says
     ``# `` heading (``<h1>`` in HTML) is the title, else the last segment of the path.
     An ``.html`` file that does not name an ``editor`` is a ``ckeditor`` page.
 
+Content transforms
+    Before links are rewritten and the page's digest is computed, the content of each
+    Markdown file goes through the enabled transforms ([`wikisync.transforms`][wikisync.transforms];
+    ``transforms:`` in ``wikisync.yml``, else the defaults): an unchanged file still
+    gives the same page, so it makes no write.
+
 A file with an error (unreadable, not UTF-8, NUL bytes, bad front matter, a path Wiki.js
 refuses or cannot open, two files for one page, the state page's path, too large for the
 server) is reported and left out of ``pages``. A broken link is reported too, but the page
@@ -61,7 +67,7 @@ import re
 import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -95,6 +101,13 @@ from wikisync.model import (
     page_digest,
     state_page_path,
 )
+from wikisync.transforms import (
+    DEFAULT_TRANSFORMS,
+    TransformRun,
+    TransformStat,
+    enabled_transforms,
+    load_transforms,
+)
 
 __all__ = [
     "MAX_REQUEST_BYTES",
@@ -104,6 +117,7 @@ __all__ = [
     "load_source",
     "normalize_content",
     "page_key",
+    "read_fields",
 ]
 
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
@@ -132,6 +146,8 @@ class SourceResult:
     problems: tuple[Problem, ...]
     assets: tuple[LocalAsset, ...] = ()
     flavor: ActiveFlavor | None = None
+    transforms: tuple[TransformStat, ...] = ()
+    """The transforms that ran, with how many files' content each changed."""
 
     @property
     def has_errors(self) -> bool:
@@ -579,6 +595,21 @@ def _read_fields(
     return _Fields(fields, nav_title.strip() if nav_title else None, values.get("nav_order"))
 
 
+def read_fields(
+    rel: str,
+    header: Header,
+    path: str,
+    html: bool,
+    problems: list[Problem],
+    flavor: ActiveFlavor,
+) -> PageFields | None:
+    """The page fields the parsed ``header`` of the file ``rel`` (wiki ``path``) sets, as
+    [`load_source`][wikisync.source.load_source] reads them with ``flavor``; ``None``
+    (with ``problems``) when they are wrong."""
+    read = _read_fields(rel, header, path, html, flavor, _field_rules(flavor), problems)
+    return None if read is None else read.page
+
+
 # -- the whole directory ---------------------------------------------------------------------
 
 
@@ -709,6 +740,7 @@ def load_source(
     *,
     asset_url: Callable[[str], str] | None = None,
     flavor: ActiveFlavor | None = None,
+    transforms: Iterable[str] | None = None,
 ) -> SourceResult:
     """Read every page file of ``directory`` (see the module docstring for the rules).
 
@@ -716,8 +748,11 @@ def load_source(
     the default is [`wikisync.links.default_asset_url`][wikisync.links.default_asset_url] under ``config.assets_folder``.
     ``flavor`` is the generator's conventions (default: the one ``config`` names, or the
     detected one, with the defaults its files give).
+    ``transforms`` names the content transforms to run when ``config`` names none
+    (default ``wikisync.transforms.DEFAULT_TRANSFORMS``).
     Raises [`SourceError`][wikisync.errors.SourceError] only when the directory cannot be read at
-    all; every problem with a file is reported in the result instead.
+    all, [`TransformError`][wikisync.errors.TransformError] when a transform cannot be loaded or
+    fails; every problem with a file is reported in the result instead.
     """
     base = Path(directory)
     if not base.is_dir():
@@ -728,6 +763,11 @@ def load_source(
     rules = flavor.flavor
     site = flavor.site
     walk = _Walk(base=base, base_real=os.path.realpath(base), config=config, flavor=rules)
+    names = enabled_transforms(
+        config.transforms,
+        defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
+    )
+    run = TransformRun(load_transforms(names))
     _walk(walk, base, "", frozenset({walk.base_real}))
     problems = list(walk.problems)
 
@@ -826,7 +866,7 @@ def load_source(
                 if key not in known_keys:
                     unknown[key].append((rel, value.line))
             page = _build_page(
-                read, keys, flavor, url_for, file_exists, dir_exists, context, field_map, own
+                read, keys, flavor, url_for, file_exists, dir_exists, context, field_map, own, run
             )
             if page is not None and rel not in bad:
                 pages.append(page)
@@ -881,7 +921,7 @@ def load_source(
             for p in problems
         ]
     problems.sort(key=Problem.sort_key)
-    return SourceResult(tuple(pages), tuple(problems), tuple(assets), flavor)
+    return SourceResult(tuple(pages), tuple(problems), tuple(assets), flavor, run.stats())
 
 
 def _fill_sections(
@@ -949,6 +989,7 @@ def _build_page(
     context: LinkContext,
     rules: _Rules,
     problems: list[Problem],
+    run: TransformRun,
 ) -> LocalPage | None:
     rel, header, html = read.rel, read.header, read.html
     locale, wiki_path = keys[rel]
@@ -956,8 +997,13 @@ def _build_page(
     if read_fields is None:
         return None
     fields = read_fields.page
+    body = header.content
+    origin = None
+    if not html and run.transforms:
+        body, transform_problems, origin = run.run(body, rel, header.content_line)
+        problems.extend(transform_problems)
     rewritten = rewrite_links(
-        header.content,
+        body,
         source=rel,
         pages=keys,
         asset_url=asset_url,
@@ -968,7 +1014,13 @@ def _build_page(
         context=context,
         is_index=read.page.is_index,
     )
-    problems.extend(rewritten.problems)
+    first = header.content_line
+    problems.extend(
+        p
+        if origin is None or p.line is None
+        else replace(p, line=first + origin(p.line - first + 1) - 1)
+        for p in rewritten.problems
+    )
     content = normalize_content(rewritten.content)
     size = _request_bytes_bound(content, fields)
     if size > MAX_REQUEST_BYTES:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from e2e_helpers import Wiki, plan_json, write_site
 
+from wikijs.testing import Fault
+
 SITE = {
     "wikisync.yml": """
         locale: en
@@ -235,3 +237,27 @@ def test_bad_credentials_fail_before_any_write(wiki: Wiki, site: Path) -> None:
     # the flavor line, then the error
     assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["Flavor", "Error"]
     assert wiki.writes() == []
+
+
+def test_a_failed_write_names_its_file_and_the_run_does_not_say_complete(
+    wiki: Wiki, site: Path
+) -> None:
+    files = {
+        "en/handbook": "index.md",
+        "en/handbook/guide/install": "guide/install.md",
+        "en/handbook/guide/configure": "guide/configure.md",
+        "en/handbook/team/oncall": "team/oncall.md",
+    }
+    wiki.emulator.faults.add(Fault(kind="status", status=500, operation="pages.create", nth=2))
+    result = wiki.run("apply", str(site), "--auto-approve")
+    assert result.exit_code == 1, result.output
+    failed = [line for line in result.stderr.splitlines() if line.startswith("Failed: ")]
+    assert len(failed) == 1, result.stderr
+    page = failed[0].removeprefix("Failed: create ").split(" ", 1)[0]
+    assert failed[0].startswith(f"Failed: create {page} ({files[page]}): pages.create: ")
+    assert "Apply complete!" not in result.stdout
+    assert "Apply failed! 3 created, 0 updated, 0 moved, 0 deleted, 1 failed." in result.stdout
+
+    rerun = wiki.run("apply", str(site), "--auto-approve")
+    assert rerun.exit_code == 0, rerun.output
+    assert "Apply complete! 1 created, 0 updated, 0 moved, 0 deleted, 0 failed." in rerun.stdout

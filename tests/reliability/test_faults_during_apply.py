@@ -284,10 +284,11 @@ def observed(
 
 
 _FAILED_LINE = re.compile(
-    r"^Failed: (create|update) en/handbook/(p\d\d): pages\.(create|update): (.+)$", re.MULTILINE
+    r"^Failed: (create|update) en/handbook/(p\d\d) \(\2\.md\): pages\.(create|update): (.+)$",
+    re.MULTILINE,
 )
 _SUMMARY = re.compile(
-    r"Apply complete! (\d+) created, (\d+) updated, 0 moved, 0 deleted, (\d+) failed\."
+    r"Apply (complete|failed)! (\d+) created, (\d+) updated, 0 moved, 0 deleted, (\d+) failed\."
 )
 
 
@@ -304,7 +305,7 @@ def _check_first_run(case: Case, first: CliResult, pages_untouched: bool) -> str
     summary = _SUMMARY.search(first.stdout)
     if completed:
         assert summary is not None, first
-        assert summary.groups() == ("20", "10", "0"), first
+        assert summary.groups() == ("complete", "20", "10", "0"), first
         assert "Failed:" not in first.stderr and "Error:" not in first.stderr, first
         return "completed"
 
@@ -315,7 +316,8 @@ def _check_first_run(case: Case, first: CliResult, pages_untouched: bool) -> str
         assert action == operation
         assert re.search(case.kind.reason, reason), first
         assert summary is not None, first
-        created, updated, failures = (int(g) for g in summary.groups())
+        assert summary.group(1) == "failed", first
+        created, updated, failures = (int(g) for g in summary.groups()[1:])
         assert (created + updated, failures) == (29, 1), first
         assert "Run `wikisync apply` again to finish the job" in first.stderr, first
         return f"exit 1, {action} {page} failed"

@@ -126,6 +126,35 @@ def test_links_outside_the_directory_and_to_excluded_pages_are_problems() -> Non
     ]
 
 
+def test_a_definition_line_cannot_interrupt_a_paragraph() -> None:
+    # CommonMark: "[note]: see" continuing a paragraph is text, not a definition.
+    content = (
+        "The options are listed below\n"
+        "[note]: gone.md is mentioned here as text\n"
+        "\n"
+        "[setup]: ../setup.md\n"
+        "[faq]: faq.html\n"
+        "\n"
+        "# Heading\n"
+        "[img]: img/a.png\n"
+        "- an item\n"
+        "[lazy]: gone-too.md\n"
+    )
+    result = rewrite(content)
+    assert result.problems == ()
+    assert result.content == (
+        content.replace("../setup.md", "/en/handbook/setup")
+        .replace("]: faq.html", "]: /en/handbook/guide/faq")
+        .replace("img/a.png", "/assets/guide/img/a.png")
+    )
+
+
+def test_a_definition_after_a_definition_is_still_one() -> None:
+    result = rewrite("[a]: ../setup.md\n[b]: ../gone.md\n")
+    assert [(p.line, p.code) for p in result.problems] == [(2, "broken-link")]
+    assert result.content.startswith("[a]: /en/handbook/setup\n")
+
+
 def test_html_pages_rewrite_every_href_and_src() -> None:
     html = '<p><a href="install.md#step-2">Install</a> <img src="img/a.png"></p>\n<pre><code>[x](nope.md)</code></pre>'
     result = rewrite(html, source="guide/faq.html", html=True)

@@ -31,6 +31,7 @@ from wikisync.engine import (
     state_needs_write,
 )
 from wikisync.errors import GuardError, PlanFileError, SourceError
+from wikisync.model import Change
 from wikisync.remote import Remote
 from wikisync.render import load_plan_json, render_text
 
@@ -66,6 +67,12 @@ def _parallelism(value: int) -> int:
     if not 1 <= value <= MAX_PARALLELISM:
         raise typer.BadParameter(f"{value} is not between 1 and {MAX_PARALLELISM}")
     return value
+
+
+def _page_label(change: Change) -> str:
+    """``update en/handbook/guide (guide/index.md)``: the change, its page and its file."""
+    source = f" ({change.source})" if change.source else ""
+    return f"{change.action} {change.locale}/{change.path}{source}"
 
 
 def _confirm() -> bool:
@@ -251,15 +258,15 @@ def apply(
         failures = [r for r in report.results if r.status == "failed"]
         skipped = [r for r in report.results if r.status == "skipped"]
         for result in failures:
-            c = result.change
-            err(f"Failed: {c.action} {c.locale}/{c.path}: {result.error}")
+            err(f"Failed: {_page_label(result.change)}: {result.error}")
         for result in skipped:
-            c = result.change
-            err(f"Skipped: {c.action} {c.locale}/{c.path}: {result.error}")
+            err(f"Skipped: {_page_label(result.change)}: {result.error}")
         for asset in report.asset_results:
             if asset.status != "ok":
                 label = "Failed" if asset.status == "failed" else "Skipped"
-                err(f"{label}: {asset.change.action} /{asset.change.path}: {asset.error}")
+                a = asset.change
+                file = f" ({a.source})" if a.source else ""
+                err(f"{label}: {a.action} /{a.path}{file}: {asset.error}")
         print(report.summary_line())
         assets_line = report.asset_summary_line()
         if assets_line:

@@ -20,7 +20,9 @@ HELP = """Check a content directory without touching the network.
 Reports every problem as FILE:LINE: message: malformed front matter, wrong types, paths
 Wiki.js rejects or its UI cannot reach, duplicate targets (also by case, and x.md vs
 x/index.md), broken links, oversize files, symlinks leaving the directory, unreadable or
-non-UTF-8 files. Exits 1 when there are errors."""
+non-UTF-8 files, template syntax no transform converts (warnings). --verbose also lists
+the content transforms that ran and how many files each changed. Exits 1 when there are
+errors."""
 
 EXAMPLES = (
     "wikisync validate docs/",
@@ -50,16 +52,22 @@ def validate(
             "with paths relative to the repository.",
         ),
     ] = Format.text,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Also list the content transforms that ran (to stderr)."
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     with boundary(debug):
         if as_json and fmt is not Format.text:
             fail(f"--json and --format {fmt.value} both choose the output: pass one of them")
         # Raises for a missing directory or a broken config; the problems come sorted.
-        source = load_directory(directory)
-        if source.flavor is not None:
-            err(source.flavor.describe())
-        problems = list(source.problems)
+        loaded = load_directory(directory)
+        if loaded.flavor is not None:
+            err(loaded.flavor.describe())
+        problems = list(loaded.problems)
         errors = [p for p in problems if p.is_error]
         if as_json:
             doc = {
@@ -75,6 +83,14 @@ def validate(
                 ],
                 "errors": len(errors),
                 "warnings": len(problems) - len(errors),
+                "transforms": [
+                    {
+                        "name": t.name,
+                        "description": t.description,
+                        "files_changed": t.files_changed,
+                    }
+                    for t in loaded.transforms
+                ],
             }
             print(json.dumps(doc, indent=2))
         elif fmt is Format.github:
@@ -85,6 +101,15 @@ def validate(
         else:
             for problem in problems:
                 print(f"{problem}" if problem.is_error else f"{problem} (warning)")
+            if verbose:
+                err(
+                    f"Transforms ({len(loaded.transforms)}):"
+                    if loaded.transforms
+                    else "Transforms: none"
+                )
+                for stat in loaded.transforms:
+                    noun = "file" if stat.files_changed == 1 else "files"
+                    err(f"  {stat.name}: {stat.description} ({stat.files_changed} {noun} changed)")
             files = len({p.source for p in errors})
             warnings = len(problems) - len(errors)
             if errors:
