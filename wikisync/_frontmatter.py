@@ -92,6 +92,9 @@ class FieldKeys:
     """
 
     fields: Mapping[str, tuple[KeyAlias, ...]]
+    first_only: frozenset[str] = frozenset()
+    """Fields whose aliases are fallbacks (Hugo ``title`` then ``linkTitle``): only the
+    first one a file has is written, the others keep their own values."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
@@ -103,6 +106,8 @@ class FieldKeys:
         """The aliases of ``name`` among the ``present`` keys, else its first alias alone."""
         keys = set(present)
         found = tuple(a for a in self.aliases(name) if a.key in keys)
+        if name in self.first_only:
+            found = found[:1]
         return found or self.aliases(name)[:1]
 
 

@@ -92,6 +92,7 @@ from wikisync._frontmatter import (
 from wikisync.config import Config
 from wikisync.errors import SourceError
 from wikisync.flavors import DEFAULT_FLAVOR, ActiveFlavor, Site
+from wikisync.flavors.base import Flavor
 from wikisync.gitinfo import open_repo
 from wikisync.links import (
     PAGE_EXTENSIONS,
@@ -120,6 +121,7 @@ __all__ = [
     "PullItem",
     "PullReport",
     "file_for_page",
+    "flavor_field_keys",
     "merge_page_file",
     "negate",
     "page_file_text",
@@ -129,6 +131,29 @@ __all__ = [
 ]
 
 PullAction = Literal["create", "update", "unchanged", "kept", "refused"]
+
+
+def flavor_field_keys(flavor: Flavor) -> FieldKeys:
+    """The header keys ``flavor`` reads each page field from, as pull writes them back.
+
+    A value goes back into the key the file already uses (Hugo's ``draft`` holds ``not
+    is_published``); where a flavor's aliases are fallbacks or a union (``title`` then
+    ``linkTitle``; ``tags`` with ``keywords``), only the first key the file has is written.
+    """
+    fields: dict[str, tuple[KeyAlias, ...]] = {}
+    first_only: set[str] = set()
+    for name in PAGE_FIELD_NAMES:
+        rule = flavor.fields.get(name)
+        if rule is None:
+            fields[name] = WIKIJS_FIELD_KEYS.aliases(name)
+            continue
+        fields[name] = tuple(
+            KeyAlias(a.key, negate if a.convert == "not" else None) for a in rule.aliases
+        )
+        if rule.combine != "agree":
+            first_only.add(name)
+    return FieldKeys(fields, frozenset(first_only))
+
 
 _MAX_NAME_BYTES = 255
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
@@ -398,13 +423,13 @@ def merge_page_file(
     local: LocalPage,
     config: Config,
     *,
-    keys: FieldKeys = WIKIJS_FIELD_KEYS,
+    keys: FieldKeys | None = None,
     flavor: ActiveFlavor | None = None,
 ) -> str | None:
     """The file ``text`` with only what differs from the wiki's ``page`` written into it.
 
     A field the wiki holds goes into the key the file already uses for it (``keys``
-    names them); every other key, their order, comments and the body are kept. The body
+    names them; default: the mapping of ``flavor``); every other key, their order, comments and the body are kept. The body
     becomes ``content`` only when the page's content differs. ``local`` is what
     ``text`` loads as. ``None`` when the header cannot be edited in place (a Wiki.js 1.x
     header, or YAML the round-trip reader refuses): then the whole file is written anew.
@@ -419,6 +444,8 @@ def merge_page_file(
     active = (
         flavor if flavor is not None else ActiveFlavor(DEFAULT_FLAVOR, Site(origin="wikisync.yml"))
     )
+    if keys is None:
+        keys = flavor_field_keys(active.flavor)
     names, content_changed = _differences(page, local, config)
     for _ in range(2):
         result = _merged_text(text, header, page, content, local, config, keys, names, active)
@@ -898,13 +925,14 @@ def pull(
     all_pages: bool = False,
     force: bool = False,
     dry_run: bool = False,
-    keys: FieldKeys = WIKIJS_FIELD_KEYS,
+    keys: FieldKeys | None = None,
 ) -> PullReport:
     """Write the managed pages (``all_pages``: every page under ``root``) into ``directory``.
 
     Reads one page list, the state and the selected pages' full records; writes nothing
     when ``dry_run``. ``keys`` says which header key holds each field in files that
-    exist. See the module docstring for names, format and safety rules.
+    exist (default: the active flavor's mapping, [`flavor_field_keys`][wikisync.pull.flavor_field_keys]).
+    See the module docstring for names, format and safety rules.
     """
     base = Path(directory)
     notes: list[str] = []
@@ -926,6 +954,8 @@ def pull(
 
     local = _Local.scan(base)
     current, flavor = _current_pages(base, config)
+    if keys is None:
+        keys = flavor_field_keys(flavor.flavor if flavor is not None else DEFAULT_FLAVOR)
     loaded_keys = {rel: p.key for rel, p in current.items()}
     files, items = _choose_files(pages, state, config, local, loaded_keys)
     for page_id, reason in _case_collisions(files, local).items():

@@ -5,8 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from wikisync.config import Config
+from wikisync.flavors import FLAVORS, ActiveFlavor, Site
 from wikisync.model import LocalPage, PageFields, RemotePage, content_digest, page_digest
-from wikisync.pull import WIKIJS_FIELD_KEYS, FieldKeys, KeyAlias, merge_page_file, negate
+from wikisync.pull import (
+    WIKIJS_FIELD_KEYS,
+    FieldKeys,
+    KeyAlias,
+    flavor_field_keys,
+    merge_page_file,
+    negate,
+)
 
 CONFIG = Config(root="docs")
 BODY = "Install the tool.\n"
@@ -94,3 +102,33 @@ def test_a_title_that_new_content_would_change_is_written_too() -> None:
     merged = merge_page_file(body, page, "# FAQ v2\n\nAsk.\n", local, CONFIG)
     # Without a header the title came from the heading; the new heading would rename it.
     assert merged == "---\ntitle: FAQ\n---\n\n# FAQ v2\n\nAsk.\n"
+
+
+HUGO_FLAVOR = ActiveFlavor(FLAVORS["hugo"], Site(origin="hugo.yaml"))
+
+
+def test_the_flavor_says_which_keys_hold_each_field() -> None:
+    keys = flavor_field_keys(FLAVORS["hugo"])
+    assert [a.key for a in keys.aliases("is_published")] == ["published", "draft"]
+    assert keys.aliases("is_published")[1].file_value(False) is True
+    # Fallback aliases: only the first key the file has is written.
+    assert [a.key for a in keys.keys_in("title", {"title", "linkTitle"})] == ["title"]
+    assert [a.key for a in keys.keys_in("title", {"linkTitle"})] == ["linkTitle"]
+    # Wiki.js's own keys for a field the flavor does not map.
+    assert keys.aliases("script_css") == WIKIJS_FIELD_KEYS.aliases("script_css")
+
+
+def test_a_hugo_file_is_merged_with_hugo_keys_by_default() -> None:
+    text = "---\ntitle: Start\nlinkTitle: Go\ndraft: true # not yet\nweight: 3\n---\n\n" + BODY
+    fields = PageFields(title="Start", is_published=False)
+    merged = merge_page_file(
+        text,
+        _page(title="Begin", tags=(), is_published=True),
+        BODY,
+        _local(fields),
+        CONFIG,
+        flavor=HUGO_FLAVOR,
+    )
+    assert merged == text.replace("title: Start\n", "title: Begin\n").replace(
+        "draft: true", "draft: false"
+    )
