@@ -141,6 +141,7 @@ from ._logging import (
 )
 from ._pages import (
     PagesAPI,
+    page_write_bytes,
 )
 from ._paths import (
     check_path,
@@ -153,6 +154,7 @@ from ._retry import (
     RetryPolicy,
 )
 from ._system import (
+    LocalizationAPI,
     NavigationAPI,
     SiteAPI,
     SystemAPI,
@@ -172,6 +174,7 @@ from .models import (
     GroupListItem,
     GroupRef,
     Identity,
+    Locale,
     NavigationItem,
     NavigationTree,
     Page,
@@ -257,9 +260,11 @@ __all__ = [
     "IllegalPathError",
     "InputInvalidError",
     "InvalidResponseError",
+    "Locale",
     "LocaleError",
     "LocaleGenericError",
     "LocaleInvalidNamespaceError",
+    "LocalizationAPI",
     "LoginError",
     "LoginRateLimitedError",
     "MailError",
@@ -348,6 +353,7 @@ __all__ = [
     "check_path",
     "configure_logging",
     "error_from_code",
+    "page_write_bytes",
     "raise_for_result",
     "validate_path",
 ]

@@ -27,8 +27,11 @@ anchors it at the top, and a pattern that matches a folder matches everything in
 
 from __future__ import annotations
 
+import difflib
 import functools
+import os
 import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,6 +43,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -57,6 +61,7 @@ __all__ = [
     "AssetsConfig",
     "Config",
     "compile_glob",
+    "config_key_line",
     "load_config",
 ]
 
@@ -76,7 +81,7 @@ StrTuple = Annotated[tuple[StrictStr, ...], BeforeValidator(_list_to_tuple)]
 
 def _check_glob(pattern: str) -> str:
     try:
-        compile_glob(pattern)
+        _glob_regex(pattern)
     except ValueError as exc:
         raise ValueError(f"bad glob {pattern!r}: {exc}") from None
     return pattern
@@ -88,6 +93,14 @@ GlobTuple = Annotated[
 ]
 
 
+def _locale_code(value: str) -> str:
+    if not _LOCALE.match(value):
+        raise ValueError(f"{value!r} is not a locale code such as 'en' or 'zh-tw'")
+    if value != value.lower():
+        raise ValueError(f"{value!r}: Wiki.js locale codes are lower case; write {value.lower()!r}")
+    return value
+
+
 @functools.lru_cache(maxsize=256)
 def compile_glob(pattern: str) -> re.Pattern[str]:
     """Compile a ``.gitignore``-style glob (see the module docstring) into a regex.
@@ -95,6 +108,14 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
     The regex matches a relative posix path, or any of its parent folders. Raises
     ``ValueError`` with a short reason for a pattern that cannot work.
     """
+    return _compile_uncached(pattern)
+
+
+def _compile_uncached(pattern: str) -> re.Pattern[str]:
+    return re.compile(_glob_regex(pattern), re.DOTALL)
+
+
+def _glob_regex(pattern: str) -> str:
     if not pattern.strip():
         raise ValueError("empty pattern")
     if "\\" in pattern:
@@ -121,7 +142,7 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
         parts.append(_translate_segment(segment) + ("" if last else "/"))
     regex = "".join(parts)
     prefix = "" if anchored else "(?:[^/]+/)*"
-    return re.compile(rf"^{prefix}{regex}(?:/.*)?$", re.DOTALL)
+    return rf"^{prefix}{regex}(?:/.*)?$"
 
 
 def _translate_segment(segment: str) -> str:
@@ -193,19 +214,14 @@ class Config(BaseModel):
     @field_validator("locale")
     @classmethod
     def _check_locale(cls, value: str) -> str:
-        if not _LOCALE.match(value):
-            raise ValueError(f"{value!r} is not a locale code such as 'en' or 'zh-tw'")
-        return value
+        return _locale_code(value)
 
     @field_validator("locales")
     @classmethod
     def _check_locales(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if value is None:
             return None
-        for item in value:
-            if not _LOCALE.match(item):
-                raise ValueError(f"{item!r} is not a locale code such as 'en' or 'zh-tw'")
-        return tuple(dict.fromkeys(value))
+        return tuple(dict.fromkeys(_locale_code(item) for item in value))
 
     @field_validator("root")
     @classmethod
@@ -222,7 +238,16 @@ class Config(BaseModel):
     @field_validator("protect")
     @classmethod
     def _check_protect(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(p.strip("/") for p in value)
+        # A trailing "/" is kept: it means the subtree (``legal/``).
+        return tuple(p.strip("/") + ("/" if p.rstrip().endswith("/") else "") for p in value)
+
+    _include: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
+    _exclude: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Each glob is compiled once per configuration, not once per file and pattern.
+        self._include = tuple(_compile_uncached(p) for p in self.include)
+        self._exclude = tuple(_compile_uncached(p) for p in self.exclude)
 
     # -- derived -----------------------------------------------------------------------
 
@@ -238,8 +263,8 @@ class Config(BaseModel):
 
     def is_included(self, rel_path: str) -> bool:
         """Whether the file ``rel_path`` (posix, relative) is selected by include/exclude."""
-        return any(compile_glob(p).match(rel_path) for p in self.include) and not any(
-            compile_glob(p).match(rel_path) for p in self.exclude
+        return any(r.match(rel_path) for r in self._include) and not any(
+            r.match(rel_path) for r in self._exclude
         )
 
     def plan_options(
@@ -297,7 +322,7 @@ def _message(error: Any) -> str:
     loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"unknown key {loc!r}"
+        return f"unknown key {loc!r}{_did_you_mean(error['loc'])}"
     if kind == "value_error":
         ctx = error.get("ctx", {})
         reason = str(ctx.get("error", error["msg"]))
@@ -315,6 +340,19 @@ def _message(error: Any) -> str:
         shown = "" if isinstance(value, (dict, list, tuple)) else f" (got {value!r})"
         return f"{loc}: {expected}{shown}"
     return f"{loc}: {error['msg']}"
+
+
+def _did_you_mean(loc: Sequence[int | str]) -> str:
+    """``, did you mean 'exclude'?`` for a misspelled key, else nothing."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return ""
+        model = annotation
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    return f", did you mean {close[0]!r}?" if close else ""
 
 
 def _problem(line: int | None, message: str, code: str = "config") -> Problem:
@@ -355,7 +393,11 @@ def parse_config(text: str) -> Config:
                 )
             )
             continue
-        data[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
+        try:
+            data[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
+        except yaml.YAMLError as exc:  # a tag such as !!python/object, or !!int on text
+            line = yaml_error_line(exc, 0) or _node_line(value_node)
+            problems.append(_problem(line, f"{key}: {yaml_error_text(exc)}"))
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -374,9 +416,16 @@ def load_config(directory: str | Path) -> Config:
     """
     path = Path(directory) / CONFIG_FILE
     try:
-        raw = path.read_bytes()
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
+        _near_miss(Path(directory))
         return Config()
+    except OSError as exc:
+        raise ConfigError([_problem(None, f"cannot be read: {exc.strerror or exc}")]) from None
+    if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+        raise ConfigError([_problem(None, "is not a regular file")])
+    try:
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError([_problem(None, f"cannot be read: {exc.strerror or exc}")]) from None
     try:
@@ -385,3 +434,45 @@ def load_config(directory: str | Path) -> Config:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError([_problem(line, "is not UTF-8 text")]) from None
     return parse_config(text)
+
+
+_NEAR_MISS = re.compile(r"^\.?wiki[-_ ]?sync\.(?:ya?ml|json|toml)$", re.IGNORECASE)
+
+
+def _near_miss(directory: Path) -> None:
+    """Refuse to fall back to defaults when a settings file with a near-miss name is there
+    (``wikisync.yaml``, ``.wikisync.yml``, ``WikiSync.yml``): the defaults would make the
+    whole wiki the root."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory))
+    except OSError:
+        return
+    near = [n for n in names if n != CONFIG_FILE and _NEAR_MISS.match(n)]
+    if near:
+        raise ConfigError(
+            [
+                Problem(
+                    near[0],
+                    None,
+                    f"wikisync reads its settings from {CONFIG_FILE!r} only; rename this file "
+                    f"to {CONFIG_FILE} (without it the defaults apply: root '' is the whole wiki)",
+                    "config-name",
+                )
+            ]
+        )
+
+
+def config_key_line(directory: str | Path, key: str) -> int | None:
+    """The line of the top-level ``key`` in ``<directory>/wikisync.yml``, if it is set."""
+    path = Path(directory) / CONFIG_FILE
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        node = compose_yaml(path.read_text("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, YAMLSafetyError):
+        return None
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return _node_line(key_node)
+    return None

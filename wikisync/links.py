@@ -299,11 +299,12 @@ def rewrite_links(
     assets: set[str] = set()
     problems: list[Problem] = []
     position = 0
+    lines = _LineCounter(content)
     for start, end, destination in iter_link_destinations(content, html=html):
         replacement = destination
         target = destination.strip()
         if target and not _EXTERNAL.match(target):
-            line = first_line + content.count("\n", 0, start)
+            line = first_line + lines.before(start)
             resolved = _resolve(target, folder, pages, asset_url, file_exists, dir_exists, assets)
             if isinstance(resolved, str):
                 replacement = resolved
@@ -315,6 +316,24 @@ def rewrite_links(
         position = end
     parts.append(content[position:])
     return LinkRewrite("".join(parts), tuple(sorted(assets)), tuple(problems))
+
+
+class _LineCounter:
+    """Line numbers of ascending offsets, counting each newline once (not from the start
+    for every link): the cost of a page is linear in its length, whatever its links."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.newlines = 0
+
+    def before(self, offset: int) -> int:
+        """How many newlines come before ``offset`` (offsets must not decrease)."""
+        if offset < self.offset:  # never happens for iter_link_destinations; stay correct
+            self.offset = self.newlines = 0
+        self.newlines += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.newlines
 
 
 def _resolve(

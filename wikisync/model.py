@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from wikisync._names import shown
+
 __all__ = [
     "ACTIONS",
     "ASSET_ACTIONS",
@@ -126,7 +128,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
-        return f"{where}: {self.message}"
+        return shown(f"{where}: {self.message}")
 
     @property
     def is_error(self) -> bool:

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wikijs import Asset, Page, WikiJSClient
+from wikijs import Asset, ForbiddenError, Page, WikiJSClient
 from wikisync.errors import StateError
 from wikisync.model import (
     AssetChange,
@@ -138,6 +138,15 @@ class Remote:
             pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
             state_pages=tuple(sorted(state_pages)),
         )
+
+    def installed_locales(self) -> frozenset[str] | None:
+        """The codes of the locales pages can be written in; ``None`` when the key may not
+        read them (``localization.locales`` needs ``manage:system``)."""
+        try:
+            locales = self.client.localization.locales()
+        except ForbiddenError:
+            return None
+        return frozenset(loc.code for loc in locales if loc.is_installed)
 
     def snapshot(self) -> RemoteSnapshot:
         """The pages under ``root`` (list fields only) and the stored state."""

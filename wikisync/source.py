@@ -44,7 +44,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import html as html_lib
-import json
 import os
 import re
 import stat
@@ -58,6 +57,7 @@ from typing import Any, cast
 import yaml
 
 from wikisync._frontmatter import Header, HeaderValue, parse_page_text
+from wikisync._names import name_key, shown, spelled, unsafe_name_character
 from wikisync.assets import asset_problems
 from wikisync.config import Config
 from wikisync.errors import SourceError
@@ -79,10 +79,10 @@ from wikisync.model import (
 __all__ = [
     "MAX_REQUEST_BYTES",
     "SourceResult",
-    "estimate_request_bytes",
     "load_source",
     "normalize_content",
     "page_key",
+    "request_bytes",
 ]
 
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
@@ -93,8 +93,6 @@ MAX_ASSET_BYTES = 5_242_880
 
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
-
-_REQUEST_OVERHEAD = 4096  # the mutation text and variable names around the page fields
 
 _IGNORED_KEYS = frozenset({"date", "dateCreated"})
 _KNOWN_KEYS = frozenset(
@@ -158,23 +156,37 @@ def page_key(rel_path: str, config: Config) -> tuple[str, str]:
     return locale, path or "home"
 
 
-def estimate_request_bytes(content: str, fields: PageFields) -> int:
-    """About how many bytes a create/update of this page sends (JSON, ASCII-escaped)."""
-    variables = {"content": content, **fields.for_create()}
-    return len(json.dumps(variables, ensure_ascii=True)) + _REQUEST_OVERHEAD
+def request_bytes(content: str, fields: PageFields, *, locale: str, path: str) -> int:
+    """The exact size of the largest request that writes this page (its create, or an
+    update with the same fields), encoded as the SDK sends it: compact UTF-8 JSON."""
+    from wikijs import PageCreate, page_write_bytes  # the SDK's own encoding
+
+    values = fields.for_create()
+    item = PageCreate(
+        path=path,
+        locale=locale,
+        content=content,
+        title=values["title"],
+        editor=values["editor"],
+        description=values["description"],
+        tags=tuple(values["tags"]),
+        is_published=values["is_published"],
+        is_private=values["is_private"],
+        publish_start_date=values["publish_start_date"],
+        publish_end_date=values["publish_end_date"],
+        script_css=values["script_css"],
+        script_js=values["script_js"],
+    )
+    return page_write_bytes(item)
 
 
 def _request_bytes_bound(content: str, fields: PageFields) -> int:
-    """An upper bound of :func:`estimate_request_bytes`, without encoding anything.
-
-    ASCII-escaped JSON spends at most 12 characters on one character of a string (an
-    astral character becomes two ``\\uXXXX`` escapes); the other values are short.
-    """
+    """An upper bound of :func:`request_bytes` without encoding: JSON spends at most 6
+    bytes on one character (``\\u001f``); the query text and the other values are short."""
     texts = (
         content,
         fields.title,
         fields.description,
-        fields.editor,
         fields.publish_start_date,
         fields.publish_end_date,
         fields.script_css,
@@ -182,7 +194,7 @@ def _request_bytes_bound(content: str, fields: PageFields) -> int:
         *(fields.tags or ()),
     )
     chars = sum(len(t) for t in texts if t)
-    return 12 * chars + 64 * (len(fields.tags or ()) + 16) + _REQUEST_OVERHEAD
+    return 6 * chars + 16 * len(fields.tags or ()) + 65536
 
 
 # -- walking the directory -------------------------------------------------------------------
@@ -216,7 +228,42 @@ def _symlink_problem(walk: _Walk, rel: str, path: Path) -> tuple[str | None, Pro
     return real, None
 
 
-def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> None:
+def _special_problem(rel: str, mode: int, behind_link: bool) -> Problem:
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
+    via = "a symbolic link to " if behind_link else ""
+    return Problem(rel, None, f"is {via}{kind}; skipped, never opened", "special-file", "warning")
+
+
+def _walk(walk: _Walk, start: Path) -> None:
+    """Every wanted file under ``start``, depth first in name order, without recursion
+    (a tree of any depth costs one stack frame)."""
+    stack: list[_Folder] = [(start, "", walk.base_real, frozenset())]
+    while stack:
+        folder = stack.pop()
+        subfolders: list[_Folder] = []
+        _walk_folder(walk, folder, subfolders)
+        stack.extend(reversed(subfolders))
+
+
+_Folder = tuple[Path, str, str, frozenset[str]]
+"""A folder to walk: its path, its relative name, its real path (kept as the walk goes, so
+depth costs no system calls), and the real targets of the folder links that led to it."""
+
+
+def _is_ancestor(real: str, folder_real: str) -> bool:
+    return folder_real == real or folder_real.startswith(real.rstrip(os.sep) + os.sep)
+
+
+def _walk_folder(walk: _Walk, current: _Folder, subfolders: list[_Folder]) -> None:
+    folder, rel_folder, folder_real, seen = current
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -236,8 +283,12 @@ def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> N
                     walk.problems.append(problem)
                 continue
             assert real is not None
-            if os.path.isdir(real):
-                if real in seen:
+            try:
+                mode = os.stat(real).st_mode
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode):
+                if real in seen or _is_ancestor(real, folder_real):
                     walk.problems.append(
                         Problem(
                             rel,
@@ -247,7 +298,10 @@ def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> N
                         )
                     )
                     continue
-                _walk(walk, path, rel, seen | {real})
+                subfolders.append((path, rel, real, seen | {real}))
+            elif not stat.S_ISREG(mode):
+                if _wanted(walk.config, rel):
+                    walk.problems.append(_special_problem(rel, mode, behind_link=True))
             elif _wanted(walk.config, rel):
                 walk.files[rel] = path
             continue
@@ -256,8 +310,11 @@ def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> N
         except OSError:
             continue
         if stat.S_ISDIR(mode):
-            _walk(walk, path, rel, seen | {os.path.realpath(path)})
-        elif stat.S_ISREG(mode) and _wanted(walk.config, rel):
+            subfolders.append((path, rel, os.path.join(folder_real, entry.name), seen))
+        elif not stat.S_ISREG(mode):
+            if _wanted(walk.config, rel):
+                walk.problems.append(_special_problem(rel, mode, behind_link=False))
+        elif _wanted(walk.config, rel):
             walk.files[rel] = path
 
 
@@ -497,22 +554,34 @@ def _key_problems(
             )
             bad.add(rel)
             continue
-        for message in validate_path(path):
-            problems.append(Problem(rel, None, f"wiki path {path!r} {message}", "path-invalid"))
+        unsafe = unsafe_name_character(rel)
+        if unsafe is not None:
+            problems.append(Problem(rel, None, unsafe, "name-invisible"))
             bad.add(rel)
-        groups[(locale, path.lower())].append(rel)
+            continue
+        for message in validate_path(path):
+            problems.append(
+                Problem(rel, None, f"wiki path {shown(repr(path))} {message}", "path-invalid")
+            )
+            bad.add(rel)
+        groups[(locale, name_key(path))].append(rel)
     for (locale, _), members in groups.items():
         if len(members) < 2:
             continue
         for rel in members:
-            others = ", ".join(m for m in members if m != rel)
-            same = all(keys[m][1] == keys[rel][1] for m in members)
-            how = "the same page" if same else "pages whose paths differ only in case"
+            others = ", ".join(spelled(m) for m in members if m != rel)
+            paths = {keys[m][1] for m in members}
+            if len(paths) == 1:
+                how = "the same page"
+            elif len({p.casefold() for p in paths}) == 1:
+                how = "pages whose paths differ only in case"
+            else:
+                how = "pages whose paths differ only in Unicode normalisation or case"
             problems.append(
                 Problem(
                     rel,
                     None,
-                    f"{rel} and {others} map to {how} ({locale}/{keys[rel][1]})",
+                    f"{spelled(rel)} and {others} map to {how} ({locale}/{keys[rel][1]})",
                     "duplicate-path",
                 )
             )
@@ -537,7 +606,7 @@ def load_source(
     if not base.is_dir():
         raise SourceError(f"{directory}: not a directory")
     walk = _Walk(base=base, base_real=os.path.realpath(base), config=config)
-    _walk(walk, base, "", frozenset({walk.base_real}))
+    _walk(walk, base)
     problems = list(walk.problems)
 
     keys = {rel: page_key(rel, config) for rel in walk.files}
@@ -584,6 +653,8 @@ def load_source(
         for asset in page.assets:
             asset_users[asset].add(rel)
 
+    pages = _without_empty_pages(pages, problems)
+
     assets: list[LocalAsset] = []
     for rel in sorted(asset_users):
         try:
@@ -616,6 +687,25 @@ def load_source(
     problems.extend(asset_problems(assets))
     problems.sort(key=Problem.sort_key)
     return SourceResult(tuple(pages), tuple(problems), tuple(assets))
+
+
+def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> list[LocalPage]:
+    """Wiki.js refuses a page whose content is empty or only whitespace (6004): such a
+    page is an error here, over the final content of every page however it was made."""
+    kept: list[LocalPage] = []
+    for page in pages:
+        if page.content.strip():
+            kept.append(page)
+            continue
+        problems.append(
+            Problem(
+                page.source,
+                None,
+                "has no content (Wiki.js refuses an empty page); add content or exclude it",
+                "empty-content",
+            )
+        )
+    return kept
 
 
 def _load_page(
@@ -660,20 +750,20 @@ def _load_page(
     )
     problems.extend(rewritten.problems)
     content = normalize_content(rewritten.content)
-    size = _request_bytes_bound(content, fields)
-    if size > MAX_REQUEST_BYTES:
-        size = estimate_request_bytes(content, fields)
-    if size > MAX_REQUEST_BYTES:
-        problems.append(
-            Problem(
-                rel,
-                None,
-                f"is too large for Wiki.js: writing it sends about {size / 1_048_576:.1f} MB, "
-                f"and the server refuses request bodies over {MAX_REQUEST_BYTES // 1_048_576} MB",
-                "too-large",
+    if _request_bytes_bound(content, fields) > MAX_REQUEST_BYTES:
+        size = request_bytes(content, fields, locale=locale, path=wiki_path)
+        if size > MAX_REQUEST_BYTES:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    f"is too large for Wiki.js: writing it sends {size:,} bytes "
+                    f"({size / 1_048_576:.2f} MiB) and the server refuses request bodies over "
+                    f"{MAX_REQUEST_BYTES:,} bytes ({MAX_REQUEST_BYTES // 1_048_576} MiB)",
+                    "too-large",
+                )
             )
-        )
-        return None
+            return None
     return LocalPage(
         source=rel,
         locale=locale,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wikijs.models._system import NavigationTree, SiteConfig, SystemInfo
+from wikijs.models._system import Locale, NavigationTree, SiteConfig, SystemInfo
 
 from ._answers import items_at, mapping_at
 from .documents import document
@@ -24,6 +24,10 @@ NAVIGATION_FIELDS = (
 
 SYSTEM_INFO = document("system.info", f"query {{ system {{ info {{ {SYSTEM_INFO_FIELDS} }} }} }}")
 SITE_CONFIG = document("site.config", f"query {{ site {{ config {{ {SITE_CONFIG_FIELDS} }} }} }}")
+LOCALE_FIELDS = "code name nativeName isRTL isInstalled availability"
+LOCALES = document(
+    "localization.locales", f"query {{ localization {{ locales {{ {LOCALE_FIELDS} }} }} }}"
+)
 NAVIGATION_TREE = document(
     "navigation.tree", f"query {{ navigation {{ tree {{ {NAVIGATION_FIELDS} }} }} }}"
 )
@@ -41,4 +45,11 @@ def parse_navigation_tree(data: Mapping[str, Any], operation: str) -> list[Navig
     return [
         NavigationTree.model_validate(item)
         for item in items_at(data, "navigation", "tree", operation=operation)
+    ]
+
+
+def parse_locales(data: Mapping[str, Any], operation: str) -> list[Locale]:
+    return [
+        Locale.model_validate(item)
+        for item in items_at(data, "localization", "locales", operation=operation)
     ]

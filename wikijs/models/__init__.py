@@ -32,6 +32,7 @@ from ._pages import (
     PageVersion,
 )
 from ._system import (
+    Locale,
     NavigationItem,
     NavigationTree,
     SiteConfig,
@@ -57,6 +58,7 @@ __all__ = [
     "GroupListItem",
     "GroupRef",
     "Identity",
+    "Locale",
     "NavigationItem",
     "NavigationTree",
     "Page",

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from ._common import WikiModel
 
-__all__ = ["NavigationItem", "NavigationTree", "SiteConfig", "SystemInfo"]
+__all__ = ["Locale", "NavigationItem", "NavigationTree", "SiteConfig", "SystemInfo"]
 
 
 class SystemInfo(WikiModel):
@@ -70,6 +70,21 @@ class NavigationItem(WikiModel):
     @classmethod
     def _no_null_groups(cls, value: Any) -> Any:
         return [] if value is None else [v for v in value if v is not None]
+
+
+class Locale(WikiModel):
+    """One locale the wiki knows (``localization.locales``).
+
+    A page can be written in a locale only when it is installed: the ``pages`` table
+    refers to the ``locales`` table, so any other code is a foreign-key error.
+    """
+
+    code: str
+    name: str | None = None
+    native_name: str | None = None
+    is_rtl: bool = Field(default=False, alias="isRTL")
+    is_installed: bool = False
+    availability: int | None = None
 
 
 class NavigationTree(WikiModel):

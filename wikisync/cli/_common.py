@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
 import os
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Literal, NoReturn
 
 import typer
+import yaml
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -24,6 +26,8 @@ from rich.progress import (
 
 from wikijs import WikiJSClient, WikiJSError
 from wikijs._logging import configure_logging as _configure_logging
+from wikisync._frontmatter import yaml_error_line, yaml_error_text
+from wikisync._names import shown
 from wikisync.apply import ActionResult
 from wikisync.errors import GuardError, StalePlanError, WikisyncError
 
@@ -55,8 +59,9 @@ _USERINFO_RE = re.compile(r"^([a-z][a-z0-9+.-]*://)?[^/?#\s]*@", re.IGNORECASE)
 
 
 def err(message: str) -> None:
-    """A message for people: always stderr, so stdout stays data."""
-    print(message, file=sys.stderr, flush=True)
+    """A message for people: always stderr, so stdout stays data. Control, bidi and
+    zero-width characters (from names) are escaped; line breaks are kept."""
+    print("\n".join(shown(line) for line in message.split("\n")), file=sys.stderr, flush=True)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
@@ -107,9 +112,33 @@ def boundary(debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         fail(str(exc))
+    except yaml.YAMLError as exc:  # a parser's failure that no reader turned into a problem
+        if debug:
+            raise
+        fail(_parser_failure("YAML", exc, yaml_error_line(exc, 0), yaml_error_text(exc)))
+    except json.JSONDecodeError as exc:
+        if debug:
+            raise
+        fail(_parser_failure("JSON", exc, exc.lineno, exc.msg))
+    except UnicodeDecodeError as exc:
+        if debug:
+            raise
+        fail(f"a file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start})")
+    except RecursionError:
+        if debug:
+            raise
+        fail("the input is nested too deeply to read")
     except KeyboardInterrupt:
         err("Interrupted.")
         raise typer.Exit(130) from None
+
+
+def _parser_failure(kind: str, exc: Exception, line: int | None, text: str) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    name = getattr(mark, "name", None) or getattr(exc, "doc_name", None)
+    source = name if isinstance(name, str) and not name.startswith("<") else "input"
+    where = f"{source}:{line}" if line is not None else source
+    return f"{where}: not valid {kind}: {text}"
 
 
 def make_client(url: str | None) -> WikiJSClient:
@@ -181,7 +210,7 @@ class LineReporter:
         line = f"[{self.count}/{self.total}] {_SYMBOL.get(change.action, '?')} {change.action} {where}: {result.status}"
         if result.error:
             line += f" ({result.error})"
-        print(line, file=self.stream, flush=True)
+        print(shown(line), file=self.stream, flush=True)
 
     def finish(self) -> None:
         pass
@@ -212,11 +241,15 @@ class RichReporter:
         change = result.change
         if result.status != "ok":
             self.console.print(
-                f"{_SYMBOL.get(change.action, '?')} {change.locale}/{change.path}: "
-                f"{result.status} ({result.error})",
+                shown(
+                    f"{_SYMBOL.get(change.action, '?')} {change.locale}/{change.path}: "
+                    f"{result.status} ({result.error})"
+                ),
                 markup=False,
             )
-        self.progress.update(self.task, advance=1, description=f"{change.locale}/{change.path}")
+        self.progress.update(
+            self.task, advance=1, description=shown(f"{change.locale}/{change.path}")
+        )
 
     def finish(self) -> None:
         self.progress.stop()
