@@ -282,15 +282,31 @@ class _Local:
         local = cls(base)
         if not base.is_dir():
             return local
-        for top, dirs, names in os.walk(base):
-            rel_top = Path(top).relative_to(base).as_posix()
-            prefix = "" if rel_top == "." else rel_top + "/"
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for d in dirs:
-                local.folders.add(prefix + d)
-            for name in names:
-                if not name.startswith("."):
-                    local.files.add(prefix + name)
+        stack = [""]  # an explicit stack: a tree of any depth, no recursion
+        while stack:
+            rel_top = stack.pop()
+            prefix = rel_top + "/" if rel_top else ""
+            try:
+                entries = sorted(
+                    os.scandir(base / rel_top if rel_top else base), key=lambda e: e.name
+                )
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                try:
+                    is_dir = entry.is_dir()  # as os.walk: a link to a folder is a folder,
+                    descend = is_dir and not entry.is_symlink()  # not walked into
+                except OSError:
+                    continue
+                if is_dir:
+                    local.folders.add(rel)
+                    if descend:
+                        stack.append(rel)
+                else:
+                    local.files.add(rel)
         return local
 
 

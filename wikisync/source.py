@@ -757,9 +757,9 @@ def _load_page(
                 Problem(
                     rel,
                     None,
-                    f"is too large for Wiki.js: writing it sends {size:,} bytes "
-                    f"({size / 1_048_576:.2f} MiB) and the server refuses request bodies over "
-                    f"{MAX_REQUEST_BYTES:,} bytes ({MAX_REQUEST_BYTES // 1_048_576} MiB)",
+                    f"is too large for Wiki.js: writing it sends {size:,} bytes, and the server "
+                    f"refuses request bodies over {MAX_REQUEST_BYTES // 1_048_576} MB "
+                    f"({MAX_REQUEST_BYTES:,} bytes)",
                     "too-large",
                 )
             )
