@@ -395,9 +395,16 @@ def parse_config(text: str) -> Config:
             continue
         try:
             data[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
-        except yaml.YAMLError as exc:  # a tag such as !!python/object, or !!int on text
+        except yaml.YAMLError as exc:  # a tag such as !!python/object
             line = yaml_error_line(exc, 0) or _node_line(value_node)
             problems.append(_problem(line, f"{key}: {yaml_error_text(exc)}"))
+        except (ValueError, KeyError, TypeError, AttributeError):  # !!int ten, !!bool maybe
+            problems.append(
+                _problem(
+                    _node_line(value_node),
+                    f"{key}: the value cannot be read as the type its tag names",
+                )
+            )
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
