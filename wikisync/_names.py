@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["name_key", "shown", "spelled", "unsafe_name_character"]
+__all__ = ["name_key", "shown", "shown_lines", "spelled", "unsafe_name_character"]
 
 # C0 and C1 controls, DEL; bidi embeddings, overrides and isolates; zero-width and other
 # invisible format characters (ZWSP, ZWNJ, ZWJ, word joiner, invisible operators, BOM,
@@ -41,6 +41,13 @@ def _escape(match: re.Match[str]) -> str:
 def shown(text: str) -> str:
     """``text`` with control, bidi and zero-width characters as visible escapes."""
     return _INVISIBLE.sub(_escape, text)
+
+
+def shown_lines(text: str) -> str:
+    """:func:`shown` for each line of ``text``; the line breaks (LF, CR) are kept."""
+    return "".join(
+        part if part in ("\n", "\r") else shown(part) for part in re.split(r"(\r|\n)", text)
+    )
 
 
 def unsafe_name_character(name: str) -> str | None:

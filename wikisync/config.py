@@ -239,7 +239,9 @@ class Config(BaseModel):
     @classmethod
     def _check_protect(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         # A trailing "/" is kept: it means the subtree (``legal/``).
-        return tuple(p.strip("/") + ("/" if p.rstrip().endswith("/") else "") for p in value)
+        return tuple(
+            p.strip("/") + ("/" if p.endswith("/") and p.strip("/") else "") for p in value
+        )
 
     _include: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
     _exclude: tuple[re.Pattern[str], ...] = PrivateAttr(default=())

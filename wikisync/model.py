@@ -403,7 +403,11 @@ class PlanOptions:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", self.root.strip("/"))
-        object.__setattr__(self, "protect", tuple(p.strip("/") for p in self.protect))
+        # A trailing "/" is kept on protect entries: ``legal/`` means the subtree.
+        protect = tuple(
+            p.strip("/") + ("/" if p.endswith("/") and p.strip("/") else "") for p in self.protect
+        )
+        object.__setattr__(self, "protect", protect)
         object.__setattr__(self, "targets", tuple(t.strip("/") for t in self.targets))
 
 
