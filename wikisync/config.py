@@ -177,6 +177,48 @@ def _translate_segment(segment: str) -> str:
     return "".join(out)
 
 
+_WILDCARD = re.compile(r"[*?\[\]]")
+
+
+class _GlobSet:
+    """Globs matched together. Literal globs (no ``*``, ``?``, ``[``) are looked up in
+    sets, one lookup per folder level of the path, whatever their number; the others are
+    compiled once each."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.anchored: set[str] = set()  # ``a/b``, ``/README.md``: the path or a parent
+        self.names: set[str] = set()  # ``README.md``, ``drafts``: a name at any level
+        regexes: list[re.Pattern[str]] = []
+        for pattern in patterns:
+            body = pattern.strip("/")
+            if _WILDCARD.search(pattern):
+                regexes.append(_compile_uncached(pattern))
+            elif pattern.startswith("/") or "/" in body:
+                self.anchored.add(body)
+            else:
+                self.names.add(body)
+        self.regexes = tuple(regexes)
+
+    def __eq__(self, other: object) -> bool:  # two configurations with equal globs are equal
+        return isinstance(other, _GlobSet) and self.patterns == other.patterns
+
+    def __hash__(self) -> int:
+        return hash(self.patterns)
+
+    def matches(self, rel_path: str) -> bool:
+        parts = rel_path.split("/")
+        if self.names and not self.names.isdisjoint(parts):
+            return True
+        if self.anchored:
+            prefix = ""
+            for part in parts:
+                prefix = f"{prefix}/{part}" if prefix else part
+                if prefix in self.anchored:
+                    return True
+        return any(r.match(rel_path) for r in self.regexes)
+
+
 class AssetsConfig(BaseModel):
     """``assets:``: where referenced local files are uploaded."""
 
@@ -243,13 +285,13 @@ class Config(BaseModel):
             p.strip("/") + ("/" if p.endswith("/") and p.strip("/") else "") for p in value
         )
 
-    _include: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
-    _exclude: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
+    _include: _GlobSet = PrivateAttr(default_factory=lambda: _GlobSet(()))
+    _exclude: _GlobSet = PrivateAttr(default_factory=lambda: _GlobSet(()))
 
     def model_post_init(self, context: Any, /) -> None:
         # Each glob is compiled once per configuration, not once per file and pattern.
-        self._include = tuple(_compile_uncached(p) for p in self.include)
-        self._exclude = tuple(_compile_uncached(p) for p in self.exclude)
+        self._include = _GlobSet(self.include)
+        self._exclude = _GlobSet(self.exclude)
 
     # -- derived -----------------------------------------------------------------------
 
@@ -265,9 +307,7 @@ class Config(BaseModel):
 
     def is_included(self, rel_path: str) -> bool:
         """Whether the file ``rel_path`` (posix, relative) is selected by include/exclude."""
-        return any(r.match(rel_path) for r in self._include) and not any(
-            r.match(rel_path) for r in self._exclude
-        )
+        return self._include.matches(rel_path) and not self._exclude.matches(rel_path)
 
     def plan_options(
         self,

@@ -200,16 +200,34 @@ def glob_compiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def test_twenty_thousand_globs_are_compiled_once_each(
     make_tree: MakeTree, glob_compiles: list[str]
 ) -> None:
-    globs = [f"drafts/d{i}.md" for i in range(20_000)]
-    files = {f"drafts/d{i}.md": "x\n" for i in range(0, 100, 2)}
+    literal = [f"drafts/d{i}.md" for i in range(10_000)]
+    wild = [f"drafts/w{i}-*.md" for i in range(10_000)]
+    files = {f"drafts/d{i}.md": "x\n" for i in range(0, 60, 2)}
+    files |= {f"drafts/w{i}-x.md": "x\n" for i in range(0, 40, 2)}
     files |= {f"keep/k{i}.md": "x\n" for i in range(50)}
-    text = "exclude:\n" + "".join(f"  - {g}\n" for g in globs)
+    text = "exclude:\n" + "".join(f"  - '{g}'\n" for g in literal + wild)
     root = make_tree({"wikisync.yml": text, **files})
     config = load_config(root)
-    assert len(glob_compiles) == 20_000 + 2  # the exclude globs and the two default includes
+    # Literal globs are set lookups; each other glob (and the two default includes) is
+    # compiled exactly once.
+    assert len(glob_compiles) == 10_000 + 2
     result = load(root, config)
-    assert len(glob_compiles) == 20_002  # reading 100 files compiled nothing more
+    assert len(glob_compiles) == 10_002  # reading 100 files compiled nothing more
     assert sorted(p.source for p in result.pages) == sorted(f"keep/k{i}.md" for i in range(50))
+
+
+GLOBS = ["README.md", "/README.md", "drafts", "/drafts", "a/b", "a/b/", "x.md", "docs/x.md",
+         "*.md", "drafts/**", "**/y.md", "a/*/c.md", "[ab].md", "?.md"]  # fmt: skip
+PATHS = ["README.md", "docs/README.md", "drafts/a.md", "x/drafts/b.md", "a/b", "a/b/c.md",
+         "a/bc.md", "x.md", "docs/x.md", "other/docs/x.md", "y.md", "q/y.md", "a/z/c.md",
+         "b.md", "ab.md", "drafts.md"]  # fmt: skip
+
+
+@pytest.mark.parametrize("glob", GLOBS)
+def test_literal_globs_match_exactly_what_their_regex_matches(glob: str) -> None:
+    matched = {path for path in PATHS if config_module._GlobSet([glob]).matches(path)}
+    expected = {path for path in PATHS if config_module.compile_glob(glob).match(path)}
+    assert matched == expected
 
 
 @pytest.fixture
