@@ -35,6 +35,7 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -201,30 +202,34 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _code_and_comment_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """HTML comments and code spans of ``text[start:end]``, in linear time: each backtick
+    run is looked at once, and its closing run (the next one of the same width) is found
+    by bisection, not by scanning ahead from every opening."""
     chunk = text[start:end]
     comments = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(chunk)]
     for a, b in comments:
         yield start + a, start + b
-    position = 0
-    while True:
-        opening = _BACKTICKS.search(chunk, position)
-        if opening is None:
-            return
-        if any(a <= opening.start() < b for a, b in comments):
-            position = opening.end()
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(chunk)]
+    by_width: dict[int, list[int]] = defaultdict(list)  # run indexes of each width
+    for index, (a, b) in enumerate(runs):
+        by_width[b - a].append(index)
+    comment = 0
+    index = 0
+    while index < len(runs):
+        opening, opening_end = runs[index]
+        while comment < len(comments) and comments[comment][1] <= opening:
+            comment += 1
+        if comment < len(comments) and comments[comment][0] <= opening:
+            index += 1  # a backtick inside a comment opens nothing
             continue
-        width = len(opening.group(0))
-        search_from = opening.end()
-        while True:
-            closing = _BACKTICKS.search(chunk, search_from)
-            if closing is None or len(closing.group(0)) == width:
-                break
-            search_from = closing.end()
-        if closing is None:
-            position = opening.end()
+        same = by_width[opening_end - opening]
+        later = bisect_right(same, index)
+        if later == len(same):
+            index += 1  # no closing run: the backticks are literal
             continue
-        yield start + opening.start(), start + closing.end()
-        position = closing.end()
+        closing = same[later]
+        yield start + opening, start + runs[closing][1]
+        index = closing + 1
 
 
 def iter_link_destinations(text: str, *, html: bool = False) -> Iterator[tuple[int, int, str]]:

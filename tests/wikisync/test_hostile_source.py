@@ -18,7 +18,7 @@ import wikisync.config as config_module
 from wikisync._names import name_key, shown, unsafe_name_character
 from wikisync.config import Config, load_config, parse_config
 from wikisync.errors import ConfigError
-from wikisync.links import rewrite_links
+from wikisync.links import iter_link_destinations, rewrite_links
 from wikisync.source import MAX_REQUEST_BYTES, SourceResult, load_source, request_bytes
 
 MakeTree = Callable[..., Path]
@@ -182,6 +182,21 @@ def test_a_page_with_120000_links_validates_with_right_lines(make_tree: MakeTree
     assert [(p.source, p.line, p.code) for p in result.problems] == [
         ("big.md", 120_004, "broken-link")
     ]
+
+
+@pytest.mark.timeout(120)  # a hang guard: comments x code spans used to be quadratic
+def test_many_comments_and_code_spans_keep_link_detection_right() -> None:
+    count = 20_000
+    text = "<!-- `c -->\n`x` [a](one.md) ``[no](code.md)``\n" * count + "`` ` ``[b](two.md)\n"
+    found = [d for _, _, d in iter_link_destinations(text)]
+    assert found == ["one.md"] * count + ["two.md"]
+
+
+@pytest.mark.timeout(120)
+def test_backtick_runs_without_closers_are_literal() -> None:
+    # Runs of 1, 2, 3 ... backticks, none closed: each is literal text, links are links.
+    text = "".join("`" * (i + 1) + f" [l{i}](p{i}.md) " for i in range(3_000))
+    assert len(list(iter_link_destinations(text))) == 3_000
 
 
 @pytest.fixture
