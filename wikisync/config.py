@@ -69,6 +69,7 @@ CONFIG_FILE = "wikisync.yml"
 DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.md", "**/*.html")
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
+_MAX_LOCALE_CHARS = 5
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -96,6 +97,11 @@ GlobTuple = Annotated[
 def _locale_code(value: str) -> str:
     if not _LOCALE.match(value):
         raise ValueError(f"{value!r} is not a locale code such as 'en' or 'zh-tw'")
+    if len(value) > _MAX_LOCALE_CHARS:
+        raise ValueError(
+            f"{value!r} is longer than {_MAX_LOCALE_CHARS} characters: Wiki.js stores locale "
+            "codes such as 'en' or 'pt-br' (localeCode is varchar(5))"
+        )
     if value != value.lower():
         raise ValueError(f"{value!r}: Wiki.js locale codes are lower case; write {value.lower()!r}")
     return value
