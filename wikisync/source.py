@@ -34,8 +34,11 @@ What a file says
     An ``.html`` file that does not name an ``editor`` is a ``ckeditor`` page.
 
 A file with an error (unreadable, not UTF-8, NUL bytes, bad front matter, a path Wiki.js
-refuses or cannot open, two files for one page, the state page's path, too large for the
-server) is reported and left out of ``pages``. A broken link is reported too, but the page
+refuses or cannot open, a name with control, bidi or zero-width characters, two files for
+one page (names compared after NFC normalisation and case folding), the state page's
+path, too large for the server, no content) is reported and left out of ``pages``. A
+FIFO, socket or device, also behind a symbolic link, is never opened: it is skipped with
+a warning. Folders are walked without recursion, so depth costs nothing but time. A broken link is reported too, but the page
 is kept with that link left as written.
 """
 
