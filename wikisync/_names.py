@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["name_key", "shown", "shown_lines", "spelled", "unsafe_name_character"]
+__all__ = ["json_visible", "name_key", "shown", "shown_lines", "spelled", "unsafe_name_character"]
 
 # C0 and C1 controls, DEL; bidi embeddings, overrides and isolates; zero-width and other
 # invisible format characters (ZWSP, ZWNJ, ZWJ, word joiner, invisible operators, BOM,
@@ -25,6 +25,10 @@ __all__ = ["name_key", "shown", "shown_lines", "spelled", "unsafe_name_character
 _INVISIBLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u2069\ufeff]"
+)
+
+_INVISIBLE_NOT_C0 = re.compile(
+    "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 
 
@@ -41,6 +45,14 @@ def _escape(match: re.Match[str]) -> str:
 def shown(text: str) -> str:
     """``text`` with control, bidi and zero-width characters as visible escapes."""
     return _INVISIBLE.sub(_escape, text)
+
+
+def json_visible(document: str) -> str:
+    """A JSON text with those characters as ``\\uXXXX`` escapes: the same data once
+    parsed, but nothing invisible when the text itself is printed."""
+    # json.dumps already escapes C0 controls inside strings; outside them, only the
+    # formatting whitespace is left, which must stay as it is.
+    return _INVISIBLE_NOT_C0.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
 
 
 def shown_lines(text: str) -> str:

@@ -355,6 +355,9 @@ def test_plan_prints_unmanaged_wiki_paths_escaped_in_every_format(
         assert not {RLO, ZWSP, "\x1b"} & set(result.output), result.output
         for escaped in ("evil\\u202etxt", "red\\x1b[31mtext", "z\\u200bw"):
             assert escaped in result.output, result.output
+    as_json = runner.invoke(app, ["plan", str(directory), "--json"], env=env)
+    assert as_json.exit_code == 0 and not {RLO, ZWSP, "\x1b"} & set(as_json.stdout)
+    assert json.loads(as_json.stdout)["summary"]["create"] == 1
     applied = runner.invoke(app, ["apply", str(directory), "--auto-approve"], env=env)
     assert applied.exit_code == 0 and not {RLO, ZWSP, "\x1b"} & set(applied.output)
 

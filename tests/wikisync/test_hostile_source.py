@@ -4,6 +4,7 @@ example that showed it."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import stat
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 import wikisync.config as config_module
-from wikisync._names import name_key, shown, unsafe_name_character
+from wikisync._names import json_visible, name_key, shown, unsafe_name_character
 from wikisync.config import Config, load_config, parse_config
 from wikisync.errors import ConfigError
 from wikisync.links import iter_link_destinations, rewrite_links
@@ -386,6 +387,14 @@ def test_invisible_characters_in_names_are_refused_and_escaped(
     printed = str(problem)
     assert char not in printed
     assert f"{ord(char):04x}" in printed or f"\\x{ord(char):02x}" in printed
+
+
+def test_json_text_escapes_are_the_same_data() -> None:
+    data = {"path": f"a{chr(0x202E)}b\x85c\x7f\u200b漢\n\x1b", "n": [1, 2]}
+    text = json_visible(json.dumps(data, ensure_ascii=False, indent=2))
+    assert json.loads(text) == data
+    assert not {chr(0x202E), "\x85", "\x7f", "\u200b"} & set(text)
+    assert "漢" in text  # visible text stays readable
 
 
 def test_the_escaping_function() -> None:
