@@ -454,7 +454,7 @@ def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
     return Problem(
         rel,
         line,
-        f"{what} is {len(text.strip())} characters; Wiki.js stores {MAX_FIELD_CHARS} at most",
+        f"{what} is {len(text)} characters; Wiki.js stores {MAX_FIELD_CHARS} at most",
         "frontmatter-too-long",
     )
 
@@ -507,14 +507,16 @@ def _read_fields(
     is_private = one_of("private", "isPrivate")
     for key in ("title", "description"):
         text = values.get(key)
-        if isinstance(text, str) and len(text.strip()) > MAX_FIELD_CHARS:
-            problems.append(_too_long(rel, header.values[key].line, key, text))
+        # The title is sent stripped, the description as written.
+        sent = text.strip() if key == "title" and isinstance(text, str) else text
+        if isinstance(sent, str) and len(sent) > MAX_FIELD_CHARS:
+            problems.append(_too_long(rel, header.values[key].line, key, sent))
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
     title = values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
     if len(title.strip()) > MAX_FIELD_CHARS:
-        problems.append(_too_long(rel, None, "title (from the first heading)", title))
+        problems.append(_too_long(rel, None, "title (from the first heading)", title.strip()))
         return None
     editor: Editor | None = values.get("editor") or ("ckeditor" if html else None)
     return PageFields(

@@ -135,6 +135,17 @@ def test_title_and_description_lengths_count_characters(
         ]
 
 
+def test_a_description_is_measured_as_it_is_sent(make_tree: MakeTree) -> None:
+    spaced = "d" * 254 + "  "  # quoted: the spaces are part of the value Wiki.js stores
+    root = make_tree(
+        {
+            "spaced.md": f"---\ntitle: T\ndescription: '{spaced}'\n---\nBody\n",
+            "padded.md": f"---\ntitle: '  {'t' * 255}  '\n---\nBody\n",  # titles are stripped
+        }
+    )
+    assert codes(load(root)) == [("spaced.md", "frontmatter-too-long")]
+
+
 def test_path_length_is_limited_by_wikijs(make_tree: MakeTree) -> None:
     fits = "x" * 100 + "/" + "y" * 100 + "/" + "z" * 53  # 255 characters
     root = make_tree({f"{fits}.md": "x\n", f"{fits}q.md": "x\n"})
