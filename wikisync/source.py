@@ -658,7 +658,6 @@ def load_source(
         for asset in page.assets:
             asset_users[asset].add(rel)
 
-    pages = _without_empty_pages(pages, problems)
 
     assets: list[LocalAsset] = []
     for rel in sorted(asset_users):
@@ -690,6 +689,8 @@ def load_source(
             )
         )
     problems.extend(asset_problems(assets))
+    # Last, over the final content of every page, however its content was made.
+    pages = _without_empty_pages(pages, problems)
     problems.sort(key=Problem.sort_key)
     return SourceResult(tuple(pages), tuple(problems), tuple(assets))
 
