@@ -658,7 +658,6 @@ def load_source(
         for asset in page.assets:
             asset_users[asset].add(rel)
 
-
     assets: list[LocalAsset] = []
     for rel in sorted(asset_users):
         try:
