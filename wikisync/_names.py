@@ -17,7 +17,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["json_visible", "name_key", "shown", "shown_lines", "spelled", "unsafe_name_character"]
+__all__ = [
+    "has_surrogate",
+    "json_visible",
+    "name_key",
+    "shown",
+    "shown_lines",
+    "spelled",
+    "unsafe_name_character",
+]
 
 # C0 and C1 controls, DEL; bidi embeddings, overrides and isolates; zero-width and other
 # invisible format characters (ZWSP, ZWNJ, ZWJ, word joiner, invisible operators, BOM,
@@ -30,6 +38,21 @@ _INVISIBLE = re.compile(
 _INVISIBLE_NOT_C0 = re.compile(
     "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogate(value: object) -> bool:
+    """Whether a text (or a list or mapping of them) holds an unpaired surrogate, which a
+    YAML ``"\\ud800"`` escape can make but no UTF-8 file, request or terminal can carry."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(has_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(has_surrogate(k) or has_surrogate(v) for k, v in value.items())
+    return False
 
 
 def name_key(name: str) -> str:

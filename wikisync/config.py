@@ -52,6 +52,7 @@ from pydantic import (
 )
 
 from wikisync._frontmatter import YAMLSafetyError, compose_yaml, yaml_error_line, yaml_error_text
+from wikisync._names import has_surrogate
 from wikisync.errors import ConfigError
 from wikisync.model import PlanOptions, Problem
 
@@ -446,11 +447,22 @@ def parse_config(text: str) -> Config:
         except yaml.YAMLError as exc:  # a tag such as !!python/object
             line = yaml_error_line(exc, 0) or _node_line(value_node)
             problems.append(_problem(line, f"{key}: {yaml_error_text(exc)}"))
+            continue
         except (ValueError, KeyError, TypeError, AttributeError):  # !!int ten, !!bool maybe
             problems.append(
                 _problem(
                     _node_line(value_node),
                     f"{key}: the value cannot be read as the type its tag names",
+                )
+            )
+            continue
+        if has_surrogate(data.get(key)):
+            del data[key]
+            problems.append(
+                _problem(
+                    _node_line(value_node),
+                    f'{key}: holds an unpaired surrogate escape (such as "\\ud800"), '
+                    "which is not text",
                 )
             )
     try:

@@ -60,7 +60,7 @@ from typing import Any, cast
 import yaml
 
 from wikisync._frontmatter import Header, HeaderValue, parse_page_text
-from wikisync._names import name_key, shown, spelled, unsafe_name_character
+from wikisync._names import has_surrogate, name_key, shown, spelled, unsafe_name_character
 from wikisync.assets import asset_problems
 from wikisync.config import Config
 from wikisync.errors import SourceError
@@ -367,9 +367,15 @@ class _FieldReader:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null" and node.style is None:
                 return ""
-            return str(node.value)
+            return self.no_surrogate(value, str(node.value))
         self.error(value, "must be a text")
         return None
+
+    def no_surrogate(self, value: HeaderValue, text: str) -> str | None:
+        if has_surrogate(text):  # a "\ud800" escape: no request or terminal can carry it
+            self.error(value, 'holds an unpaired surrogate escape (such as "\\ud800")')
+            return None
+        return text
 
     def boolean(self, value: HeaderValue) -> bool | None:
         raw = value.raw
@@ -394,7 +400,10 @@ class _FieldReader:
                 if not isinstance(item, yaml.ScalarNode):
                     self.error(value, "must be a list of texts")
                     return None
-                items.append(str(item.value))
+                item_text = self.no_surrogate(value, str(item.value))
+                if item_text is None:
+                    return None
+                items.append(item_text)
             return normalize_tags(items)
         self.error(value, "must be a list, or a text such as 'a, b'")
         return None

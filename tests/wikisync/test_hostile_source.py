@@ -507,3 +507,38 @@ def test_mis_cased_locales_are_refused_offline(text: str, fix: str) -> None:
 def test_protect_keeps_the_trailing_slash_of_a_subtree() -> None:
     config = parse_config("protect: ['legal/', '/home', 'a//']\n")
     assert config.protect == ("legal/", "home", "a/")
+
+
+# -- parsers: escapes YAML can make but no file or request can carry ------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "line"),
+    [
+        ('title: "\\ud800"', 2),
+        ('tags: [ok, "\\udfff"]', 2),
+        ('description: "half \\ud83d of an emoji"', 2),
+        ('scriptCss: "\\udc00"', 2),
+        ('publishStartDate: "\\ud800"', 2),
+    ],
+)
+def test_unpaired_surrogates_in_front_matter_are_errors(
+    header: str, line: int, make_tree: MakeTree
+) -> None:
+    root = make_tree({"page.md": f"---\n{header}\n---\nBody\n", "fine.md": "x\n"})
+    result = load(root)
+    assert [p.source for p in result.pages] == ["fine.md"]
+    (problem,) = result.problems
+    assert (problem.source, problem.line, problem.code) == ("page.md", line, "frontmatter-type")
+    assert "surrogate" in problem.message
+    str(problem).encode("utf-8")  # printable
+
+
+@pytest.mark.parametrize(
+    "text", ['exclude: ["\\udfff"]\n', 'protect: ["\\ud800"]\n', 'assets: {folder: "\\ud800"}\n']
+)
+def test_unpaired_surrogates_in_settings_are_errors(text: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text)
+    (problem,) = refused.value.problems
+    assert problem.line == 1 and "surrogate" in problem.message
