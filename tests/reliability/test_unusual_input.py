@@ -20,6 +20,7 @@ from git_helpers import git
 from rel_helpers import page_file, run_cli, wiki_env, write_files
 from typer.testing import CliRunner
 
+from wikijs import WikiJSClient
 from wikijs.testing import WikiJSEmulator
 from wikisync.cli import app
 from wikisync.cli._common import boundary
@@ -426,3 +427,34 @@ def test_a_target_ending_in_a_slash_is_the_subtree(
     assert result.exit_code == 0, result.output
     planned: Any = sorted(c["path"] for c in json.loads(result.stdout)["changes"])
     assert planned == ["handbook/legal", "handbook/legal/eu/privacy", "handbook/legal/terms"]
+
+
+def test_a_key_that_may_not_read_locales_plans_with_a_note(
+    tmp_path: Path, emulator: WikiJSEmulator, runner: CliRunner
+) -> None:
+    """``localization.locales`` needs ``manage:system``; a key without it still plans."""
+    roles = ["read:pages", "write:pages", "manage:pages", "delete:pages", "read:source",
+             "read:history", "read:assets", "write:assets", "manage:assets"]  # fmt: skip
+    with WikiJSClient(emulator.url, api_key=emulator.api_key) as admin:
+        group = admin.groups.create("Editors")
+        admin.groups.update(
+            group.id,
+            permissions=roles,
+            page_rules=[
+                {
+                    "id": "all",
+                    "deny": False,
+                    "match": "START",
+                    "roles": roles,
+                    "path": "",
+                    "locales": [],
+                }
+            ],  # fmt: skip
+        )
+    key = emulator.issue_key("editor", full_access=False, group=group.id)
+    directory = _site(tmp_path, {"ok.md": OK_PAGE}, "root: handbook\n")
+    env = {**wiki_env(emulator), "WIKIJS_API_KEY": key}
+    result = runner.invoke(app, ["plan", str(directory)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "may not read the wiki's locales" in result.stderr
+    assert "Plan: 1 to create" in result.stdout
