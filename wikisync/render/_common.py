@@ -57,7 +57,7 @@ def conflict_sentence(plan: Plan) -> str | None:
 
 
 def no_changes_sentence(directory: str) -> str:
-    return f"No changes. The wiki matches {directory}."
+    return f"No changes. The wiki matches {shown(directory)}."
 
 
 def format_size(size: int | None) -> str:
