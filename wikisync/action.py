@@ -43,6 +43,7 @@ from wikisync.github import (
     fence,
     group,
     plan_fingerprint,
+    repository_root,
     upsert_plan_comment,
     write_outputs,
 )
@@ -220,7 +221,7 @@ class GitHubContext:
                 ) from exc
             if isinstance(loaded, dict):
                 event = loaded
-        workspace = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
+        workspace = repository_root(Path.cwd(), env)
         return cls(
             event_name=env.get("GITHUB_EVENT_NAME", ""),
             event=event,

@@ -28,8 +28,12 @@ __all__ = [
     "ApplyReport",
     "AssetResult",
     "NullReporter",
+    "PHASES",
+    "Phase",
     "Reporter",
     "delete_assets",
+    "describe",
+    "describe_asset",
     "execute",
     "upload_assets",
 ]
@@ -103,25 +107,57 @@ class ApplyReport:
         )
 
 
+Phase = Literal["lock", "assets", "pages", "asset-deletes", "state"]
+"""The phases of an apply, in their order: take the lock, upload assets, write pages,
+delete assets, write the state."""
+
+PHASES: tuple[Phase, ...] = ("lock", "assets", "pages", "asset-deletes", "state")
+
+
 class Reporter(Protocol):
-    """Receives progress. The CLI passes a rich bar on a TTY and plain lines in CI."""
+    """Receives an apply's progress, phase by phase (the CLI passes a rich display on a
+    terminal and plain lines in CI; tests pass nothing, or a recorder).
 
-    def start(self, total: int) -> None: ...
+    ``phase_started(phase, total)`` comes first (``total`` items: 1 for the lock and the
+    state), then one ``advanced`` per item as it ends, then ``phase_finished``. Calls come
+    from one thread at a time but not always the same one.
+    """
 
-    def done(self, result: ActionResult) -> None: ...
+    def phase_started(self, phase: Phase, total: int) -> None: ...
 
-    def finish(self) -> None: ...
+    def advanced(self, phase: Phase, item: str, status: Status, error: str | None) -> None: ...
+
+    def phase_finished(self, phase: Phase) -> None: ...
 
 
 class NullReporter:
-    def start(self, total: int) -> None:
+    """Reports nothing."""
+
+    def phase_started(self, phase: Phase, total: int) -> None:
         pass
 
-    def done(self, result: ActionResult) -> None:
+    def advanced(self, phase: Phase, item: str, status: Status, error: str | None) -> None:
         pass
 
-    def finish(self) -> None:
+    def phase_finished(self, phase: Phase) -> None:
         pass
+
+
+_SYMBOL = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}
+_ASSET_SYMBOL = {"upload": "+", "replace": "~", "delete": "-", "conflict": "!"}
+
+
+def describe(change: Change) -> str:
+    """``+ create en/a/b``, ``> move en/a -> en/b``: one change as progress shows it."""
+    where = f"{change.locale}/{change.path}"
+    if change.action == "move" and change.from_path:
+        where = f"{change.from_locale or change.locale}/{change.from_path} -> {where}"
+    return f"{_SYMBOL.get(change.action, '?')} {change.action} {where}"
+
+
+def describe_asset(change: AssetChange) -> str:
+    """``+ upload /handbook/img/logo.png``."""
+    return f"{_ASSET_SYMBOL.get(change.action, '?')} {change.action} /{change.path}"
 
 
 def _order_moves(moves: Sequence[Change]) -> tuple[list[Change], list[Change]]:
@@ -166,14 +202,14 @@ def execute(
     results: list[ActionResult] = []
     results_lock = threading.Lock()
     stop = threading.Event()
-    reporter.start(len(changes))
+    reporter.phase_started("pages", len(changes))
 
     def record(result: ActionResult) -> None:
         with results_lock:
             results.append(result)
+            reporter.advanced("pages", describe(result.change), result.status, result.error)
         if result.status == "failed" and fail_fast:
             stop.set()
-        reporter.done(result)
 
     def run(change: Change) -> ActionResult:
         local = pages.get(change.key)
@@ -230,7 +266,7 @@ def execute(
         notes.append(f"the page tree could not be rebuilt: {_describe(exc)}")
     if tree_rebuilt:
         notes.append("rebuilt the wiki's page tree once after concurrent writes")
-    reporter.finish()
+    reporter.phase_finished("pages")
     order = {id(c): i for i, c in enumerate(changes)}
     results.sort(key=lambda r: order.get(id(r.change), len(order)))
     return ApplyReport(results=tuple(results), tree_rebuilt=tree_rebuilt, notes=tuple(notes))
@@ -266,16 +302,19 @@ def upload_assets(
     *,
     parallelism: int = 4,
     fail_fast: bool = False,
+    reporter: Reporter | None = None,
 ) -> tuple[AssetResult, ...]:
     """Upload (and replace) the assets of ``changes``; conflicts are skipped.
 
     Folders are created first, one at a time; uploads then run up to ``parallelism`` at a
     time. Deletes in ``changes`` are ignored here (see :func:`delete_assets`).
     """
+    reporter = reporter or NullReporter()
     results: list[AssetResult] = []
     lock = threading.Lock()
     stop = threading.Event()
     uploads = [c for c in changes if c.action in ("upload", "replace")]
+    reporter.phase_started("assets", len(uploads))
     for change in changes:
         if change.action == "conflict":
             results.append(
@@ -293,6 +332,10 @@ def upload_assets(
     def record(result: AssetResult) -> None:
         with lock:
             results.append(result)
+            if result.change.action != "conflict":
+                reporter.advanced(
+                    "assets", describe_asset(result.change), result.status, result.error
+                )
 
     def task(change: AssetChange) -> AssetResult:
         if change.folder in broken:
@@ -307,28 +350,35 @@ def upload_assets(
             return AssetResult(change, "failed", error=_describe(exc))
 
     _run_tasks(uploads, task, record, max(1, parallelism))
+    reporter.phase_finished("assets")
     return _in_order(results, changes)
 
 
 def delete_assets(
-    changes: Sequence[AssetChange], remote: Remote, *, stop_after_failure: bool = False
+    changes: Sequence[AssetChange],
+    remote: Remote,
+    *,
+    stop_after_failure: bool = False,
+    reporter: Reporter | None = None,
 ) -> tuple[AssetResult, ...]:
     """Delete the assets ``changes`` says to delete, one at a time."""
+    reporter = reporter or NullReporter()
+    deletes = [c for c in changes if c.action == "delete"]
+    reporter.phase_started("asset-deletes", len(deletes))
     results: list[AssetResult] = []
-    for change in changes:
-        if change.action != "delete":
-            continue
+    for change in deletes:
         if stop_after_failure:
-            results.append(
-                AssetResult(change, "skipped", error="not attempted after an earlier failure")
-            )
-            continue
-        try:
-            assert change.asset_id is not None
-            remote.delete_asset(change.asset_id)
-            results.append(AssetResult(change, "ok"))
-        except Exception as exc:  # every failure is recorded, never hidden
-            results.append(AssetResult(change, "failed", error=_describe(exc)))
+            result = AssetResult(change, "skipped", error="not attempted after an earlier failure")
+        else:
+            try:
+                assert change.asset_id is not None
+                remote.delete_asset(change.asset_id)
+                result = AssetResult(change, "ok")
+            except Exception as exc:  # every failure is recorded, never hidden
+                result = AssetResult(change, "failed", error=_describe(exc))
+        results.append(result)
+        reporter.advanced("asset-deletes", describe_asset(change), result.status, result.error)
+    reporter.phase_finished("asset-deletes")
     return tuple(results)
 
 

@@ -33,6 +33,7 @@ from wikisync._version import __version__
 from wikisync.apply import (
     ApplyReport,
     AssetResult,
+    NullReporter,
     Reporter,
     delete_assets,
     execute,
@@ -703,13 +704,23 @@ def apply_run(
     """Execute ``run.plan`` under the lock and store the new state.
 
     Asset uploads run first, then the page changes (a page linking to an asset whose
-    upload failed is skipped), then asset deletes.
+    upload failed is skipped), then asset deletes. ``reporter`` hears of each phase
+    (:data:`~wikisync.apply.PHASES`) as it starts, advances and ends.
     """
     if run.plan.guard_violations:
         raise GuardError(run.plan.guard_violations)
     if not run.plan.has_changes and not state_needs_write(run):
         return ApplyReport(results=())
-    state_page_id = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+    reporter = reporter or NullReporter()
+    reporter.phase_started("lock", 1)
+    try:
+        state_page_id = _acquire_lock(remote, run, break_lock=break_lock, sleep=sleep)
+    except Exception as exc:
+        reporter.advanced("lock", remote.state_path, "failed", str(exc))
+        reporter.phase_finished("lock")
+        raise
+    reporter.advanced("lock", remote.state_path, "ok", None)
+    reporter.phase_finished("lock")
     report = ApplyReport(results=())
     try:
         uploaded = upload_assets(
@@ -718,6 +729,7 @@ def apply_run(
             remote,
             parallelism=parallelism,
             fail_fast=fail_fast,
+            reporter=reporter,
         )
         report = ApplyReport(results=(), asset_results=uploaded)
         stopped = fail_fast and any(r.status == "failed" for r in uploaded)
@@ -731,7 +743,9 @@ def apply_run(
             blocked=_blocked_by_assets(run, uploaded),
         )
         stopped = stopped or (fail_fast and pages.failed > 0)
-        deleted = delete_assets(run.plan.asset_changes, remote, stop_after_failure=stopped)
+        deleted = delete_assets(
+            run.plan.asset_changes, remote, stop_after_failure=stopped, reporter=reporter
+        )
         report = ApplyReport(
             results=pages.results,
             tree_rebuilt=pages.tree_rebuilt,
@@ -739,15 +753,20 @@ def apply_run(
             asset_results=(*uploaded, *deleted),
         )
     finally:
+        reporter.phase_started("state", 1)
         try:
             listing = {p.id: p for p in remote.list_pages().pages}
             state = _new_state(run, report, listing)
             remote.write_state(state, page_id=state_page_id, lock=None)
         except Exception as exc:
+            reporter.advanced("state", remote.state_path, "failed", str(exc))
+            reporter.phase_finished("state")
             written = report.statuses().count("ok")
             raise StateError(
                 f"{written} change(s) were applied, but saving the state that records them "
                 f"failed ({exc}). Run `wikisync apply` again: it matches the pages written to "
                 "their files and records them."
             ) from exc
+        reporter.advanced("state", remote.state_path, "ok", None)
+        reporter.phase_finished("state")
     return report

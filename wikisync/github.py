@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,6 +33,7 @@ from typing import Any, Literal
 import requests
 
 from wikisync.errors import WikisyncError
+from wikisync.gitinfo import open_repo
 
 __all__ = [
     "ANNOTATION_LIMIT",
@@ -55,6 +57,8 @@ __all__ = [
     "group",
     "parse_fingerprint",
     "plan_fingerprint",
+    "repository_path",
+    "repository_root",
     "upsert_plan_comment",
     "write_outputs",
 ]
@@ -115,6 +119,33 @@ def annotation(
         props.append(f"title={escape_property(title)}")
     head = f"{level} {','.join(props)}" if props else level
     return f"::{head}::{escape_data(message)}"
+
+
+def repository_root(directory: Path, env: Mapping[str, str]) -> Path:
+    """Where annotation paths start: ``$GITHUB_WORKSPACE`` when set (the Action's checkout),
+    else the top of the git working tree ``directory`` lies in, else the current directory."""
+    workspace = env.get("GITHUB_WORKSPACE")
+    if workspace:
+        return Path(workspace)
+    repo = open_repo(directory)
+    return repo.root if repo is not None else Path.cwd()
+
+
+def repository_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as GitHub names files (``docs/a.md``; ``""`` for the
+    root itself). Lexical first, so a symbolic link is named as itself; through resolved
+    paths when only they match (``/tmp`` reached through a link); else with ``..``."""
+    lexical = Path(os.path.normpath(os.path.abspath(path)))
+    for candidate, base in (
+        (lexical, Path(os.path.abspath(root))),
+        (lexical.resolve(), root.resolve()),
+    ):
+        try:
+            rel = candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        return "" if rel == "." else rel
+    return os.path.relpath(lexical, root.resolve()).replace(os.sep, "/")
 
 
 def group(title: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cli_mentions import check, mentions, option_names
 from docs_harness import DOCS, ROOT, pages
 from pydantic import BaseModel
 from typer.main import get_command
@@ -124,7 +125,8 @@ def test_every_option_of_a_command_is_documented_in_its_section(name: str) -> No
                 continue
             assert opt in rows, f"`wikisync {name}`: {opt} is not in the options table"
             if not param.is_flag and param.default not in (None, ()):
-                assert str(param.default) in rows[opt][1], f"default of {name} {opt}"
+                default = getattr(param.default, "value", param.default)  # an enum's value
+                assert str(default) in rows[opt][1], f"default of {name} {opt}"
 
 
 def test_the_exit_code_table_lists_every_exit_code_of_the_cli() -> None:
@@ -262,3 +264,83 @@ def test_the_link_rewriting_table_shows_what_wikisync_writes(tmp_path: Path) -> 
     (install,) = [p for p in result.pages if p.source == "guide/install.md"]
     for link, written in pairs:
         assert written in install.content, f"{link} is not written as {written}"
+
+
+# -- the other direction: every command line and option the docs show exists -------------
+
+_TEXTS = [
+    *sorted(DOCS.rglob("*.md")),
+    ROOT / "README.md",
+    ROOT / "action.yml",
+    *sorted((ROOT / "examples").glob("*.yml")),
+    *sorted((ROOT / "examples" / "workflows").glob("*.yml")),
+]
+_SECTION_COMMAND = re.compile(r"`((?:wikisync|wikijs)(?: [a-z-]+)*)`")
+
+
+def test_the_checker_finds_a_misspelt_option_and_accepts_real_ones() -> None:
+    assert check("run `wikisync plan docs/ --out p.json --detailed-exitcode`", "x") == []
+    assert check("wikijs pages list --tag ops | jq .", "x") == []
+    (problem,) = check("```bash\nwikisync plan docs/ --output plan.json\n```", "page.md")
+    assert "page.md" in problem and "`wikisync plan` has no option --output" in problem
+    assert check("wikisync validate [DIR] [--json] [--format text|github]", "x") == []
+    assert check("wikisync validate [--verbosity N]", "x") != []
+    # options after the end of the command belong to something else
+    assert check("wikisync plan docs/ --json | jq --raw-output .summary", "x") == []
+
+
+@pytest.mark.parametrize("path", _TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_command_line_the_docs_show_has_real_options(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if path.name == "cli.md":  # its tables name commands without the program
+        text += "\n".join(
+            f"wikijs {span}\n"
+            for span in _CODE.findall(text)
+            if span.split(" ", 1)[0] in ("pages", "assets", "users", "groups", "export", "info")
+        )
+    assert check(text, str(path.relative_to(ROOT))) == []
+
+
+def test_the_docs_show_many_command_lines() -> None:
+    """The check above reads the pages' command lines (a parser that found none would
+    pass everything)."""
+    found = [m for path in _TEXTS for m in mentions(path.read_text(encoding="utf-8"))]
+    assert len(found) > 100
+    for name in ("wikisync validate", "wikisync plan", "wikisync apply", "wikisync pull"):
+        assert any(m.name == name and m.options for m in found), name
+
+
+def _option_tables() -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(page, program, command path, option) for each option row of a table in a section
+    titled after a command."""
+    rows = []
+    for page in ("configuration.md", "cli.md"):
+        text = _page(page)
+        headings = list(_HEADING.finditer(text))
+        for index, heading in enumerate(headings):
+            named = _SECTION_COMMAND.search(heading.group(2))
+            if not named:
+                continue
+            program, *path = named.group(1).split()
+            end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+            section = text[heading.end() : end]  # up to the next heading, of any level
+            for key in _table_rows(section):
+                if key.startswith("--"):
+                    rows.append((page, program, tuple(path), key))
+    return rows
+
+
+def test_every_option_in_an_options_table_exists() -> None:
+    rows = _option_tables()
+    assert {(r[1], r[2]) for r in rows} >= {
+        ("wikisync", ("validate",)),
+        ("wikisync", ("plan",)),
+        ("wikisync", ("apply",)),
+        ("wikisync", ("pull",)),
+        ("wikijs", ("export", "pages")),
+    }
+    for page, program, path, option in rows:
+        assert option in option_names(program, path), (
+            f"{page} documents {option} for `{' '.join((program, *path))}`, which has no such "
+            "option"
+        )

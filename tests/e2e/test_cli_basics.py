@@ -109,6 +109,38 @@ def test_summary_file_gets_markdown(wiki: Wiki, site: Path, tmp_path: Path) -> N
     assert "docs/a" in text and "|" in text
 
 
+def test_plan_format_markdown_and_its_deprecated_old_name(wiki: Wiki, site: Path) -> None:
+    markdown = wiki.run("plan", str(site), "--format", "markdown")
+    assert markdown.exit_code == 0 and "|" in markdown.stdout and "docs/a" in markdown.stdout
+    assert "deprecated" not in markdown.stderr
+    old = wiki.run("plan", str(site), "--format", "github")
+    assert old.exit_code == 0 and old.stdout == markdown.stdout
+    assert "deprecated" in old.stderr and "--format markdown" in old.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("plan", "--json", "--format", "markdown"), ("validate", "--json", "--format", "github")],
+)
+def test_json_and_another_format_are_refused(wiki: Wiki, site: Path, args: tuple[str, ...]) -> None:
+    result = wiki.run(args[0], str(site), *args[1:])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: --json and --format")
+    assert wiki.emulator.log.operations() == []
+
+
+@pytest.mark.parametrize("value", ["0", "33"])
+def test_parallelism_out_of_range_is_a_usage_error(wiki: Wiki, site: Path, value: str) -> None:
+    result = wiki.run("apply", str(site), "--auto-approve", "--parallelism", value)
+    assert result.exit_code != 0 and "between 1 and 32" in result.output
+    assert wiki.writes() == []
+
+
+def test_an_unknown_format_is_a_usage_error(wiki: Wiki, site: Path) -> None:
+    result = wiki.run("validate", str(site), "--format", "html")
+    assert result.exit_code != 0 and "html" in result.output
+
+
 def test_apply_without_a_terminal_needs_auto_approve(wiki: Wiki, site: Path) -> None:
     result = wiki.run("apply", str(site))
     assert result.exit_code == 1

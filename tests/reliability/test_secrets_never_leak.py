@@ -70,7 +70,7 @@ def test_api_key_never_leaks_through_plan_apply_failures_and_tracebacks(
     runs = [
         run_cli("validate", site.directory, "--json", env=env),
         run_cli("plan", site.directory, *saving, env=env),
-        run_cli("plan", site.directory, "--format", "github", "--debug", env=env),
+        run_cli("plan", site.directory, "--format", "markdown", "--debug", env=env),
     ]
     # A saved plan applied with a failing write: a "Failed:" report.
     emulator.faults.add(Fault(kind="status", status=503, operation="pages.create", nth=3))

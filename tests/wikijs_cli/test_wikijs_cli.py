@@ -256,6 +256,18 @@ class TestExport:
         assert into_dir["output"] == str(tmp_path / f"pages.{fmt}")
         assert into_dir["pages"] == 2
 
+    def test_json_with_yaml_on_stdout_is_refused_before_any_request(
+        self, cli: Cli, emu: WikiJSEmulator
+    ) -> None:
+        emu.add_page("ops/a", "# A")
+        emu.log.reset()
+        result = cli("export", "pages", "--format", "yaml", "--json")
+        assert result.exit_code == 1 and result.stdout == ""
+        assert "--json" in result.stderr and "--format yaml" in result.stderr
+        assert emu.log.operations() == []
+        # --format json --json is one choice said twice
+        assert [p["path"] for p in cli.json("export", "pages", "--format", "json")] == ["ops/a"]
+
     def test_json_to_stdout_uses_batched_reads(self, cli: Cli, emu: WikiJSEmulator) -> None:
         for i in range(60):
             emu.add_page(f"bulk/{i}", f"# {i}")

@@ -8,15 +8,25 @@ import typer
 
 from wikijs import ForbiddenError, WikiJSClient
 
-from ._common import Output, command
+from ._common import HelpGroup, Output, command, examples
 
 __all__ = ["groups_app", "info", "users_app"]
 
 users_app = typer.Typer(
-    name="users", help="The wiki's user accounts.", no_args_is_help=True, rich_markup_mode="rich"
+    name="users",
+    help="The wiki's user accounts.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    cls=HelpGroup,
+    epilog=examples("wikijs users list --json"),
 )
 groups_app = typer.Typer(
-    name="groups", help="The wiki's user groups.", no_args_is_help=True, rich_markup_mode="rich"
+    name="groups",
+    help="The wiki's user groups.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    cls=HelpGroup,
+    epilog=examples("wikijs groups list"),
 )
 
 

@@ -10,24 +10,27 @@ from wikijs._version import __version__
 
 from . import _accounts, _assets, _export, _pages
 from ._common import BoundaryGroup, command
+from ._help import examples, prose
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="wikijs",
     cls=BoundaryGroup,
-    help=(
-        "Work with a Wiki.js 2.x wiki from the command line: pages, assets, users, groups, "
-        "exports.\n\n"
-        "Credentials come from the environment only: WIKIJS_URL and WIKIJS_API_KEY (or "
-        "WIKIJS_USERNAME and WIKIJS_PASSWORD); --url overrides the URL. Every command takes "
-        "--json (only JSON on stdout) and --debug. Errors print 'Error: ...' on stderr and "
-        "exit 1."
+    help=prose(
+        """Work with a Wiki.js 2.x wiki from the command line: pages, assets, users,
+        groups, exports.
+
+        Credentials come from the environment only: WIKIJS_URL and WIKIJS_API_KEY (or
+        WIKIJS_USERNAME and WIKIJS_PASSWORD); --url overrides the URL. Every command
+        takes --json (only JSON on stdout) and --debug. Errors print `Error: ...` on
+        stderr and exit 1."""
     ),
-    epilog=(
-        "Examples:\n\n  export WIKIJS_URL=https://wiki.example.com WIKIJS_API_KEY=...\n\n"
-        "  wikijs info\n\n  wikijs pages list --tag ops\n\n"
-        "  wikijs export pages --format md --output docs/"
+    epilog=examples(
+        "export WIKIJS_URL=https://wiki.example.com WIKIJS_API_KEY=...",
+        "wikijs info",
+        "wikijs pages list --tag ops",
+        "wikijs export pages --format md --output docs/",
     ),
     no_args_is_help=True,
     add_completion=False,

@@ -9,7 +9,7 @@ import typer
 
 from wikijs import Asset, WikiJSClient, asset_folder_slug
 
-from ._common import CLIError, Output, YesOpt, command, confirm
+from ._common import CLIError, HelpGroup, Output, YesOpt, command, confirm, examples
 
 __all__ = ["app"]
 
@@ -18,12 +18,19 @@ app = typer.Typer(
     help="The wiki's media library (images and files).",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    cls=HelpGroup,
+    epilog=examples(
+        "wikijs assets list --folder handbook/images",
+        "wikijs assets upload logo.png --folder handbook/images",
+    ),
 )
 
 FolderOpt = Annotated[
     str,
     typer.Option(
-        "--folder", help="An asset folder: its path ('handbook/images') or id; '' is the root."
+        "--folder",
+        metavar="FOLDER",
+        help="An asset folder: its path ('handbook/images') or id; '' is the root.",
     ),
 ]
 
@@ -69,7 +76,9 @@ def _listing(wiki: WikiJSClient, assets: list[Asset], message: str = "") -> Outp
 def list_assets(
     wiki: WikiJSClient,
     folder: FolderOpt = "",
-    kind: Annotated[str, typer.Option("--kind", help="all, image or binary.")] = "all",
+    kind: Annotated[
+        str, typer.Option("--kind", metavar="KIND", help="all, image or binary.")
+    ] = "all",
 ) -> Output:
     """List the files of one asset folder, and its subfolders."""
     folder_id = _find_folder(wiki, folder)
@@ -93,11 +102,14 @@ def list_assets(
 def upload_assets(
     wiki: WikiJSClient,
     files: Annotated[
-        list[Path], typer.Argument(help="The files to upload.", exists=True, dir_okay=False)
+        list[Path],
+        typer.Argument(help="The files to upload.", metavar="FILE", exists=True, dir_okay=False),
     ],
     folder: Annotated[
         str,
-        typer.Option("--folder", help="The folder's path; missing folders are created."),
+        typer.Option(
+            "--folder", metavar="FOLDER", help="The folder's path; missing folders are created."
+        ),
     ] = "",
 ) -> Output:
     """Upload files (at most 5 MiB each). Wiki.js lowercases names and replaces a file
@@ -114,11 +126,16 @@ def upload_assets(
 )
 def download_asset(
     wiki: WikiJSClient,
-    path: Annotated[str, typer.Argument(help="The asset's URL path ('/handbook/logo.png').")],
+    path: Annotated[
+        str, typer.Argument(help="The asset's URL path ('/handbook/logo.png').", metavar="PATH")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Where to write it (default: its name here; '-': stdout)."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write it (default: its name here; '-': stdout).",
         ),
     ] = None,
 ) -> Output:

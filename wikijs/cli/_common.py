@@ -16,20 +16,24 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
-from typer.core import TyperGroup
 
 from wikijs import WikiJSClient, WikiJSError
 from wikijs._logging import configure_logging
 
+from ._help import HelpCommand, HelpGroup, examples, prose
+
 __all__ = [
     "BoundaryGroup",
     "CLIError",
+    "HelpGroup",
     "Output",
     "YesOpt",
     "command",
     "confirm",
+    "examples",
     "connect",
     "jsonable",
+    "prose",
     "print_json",
     "say",
 ]
@@ -78,7 +82,7 @@ DebugOpt = Annotated[
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
-class BoundaryGroup(TyperGroup):
+class BoundaryGroup(HelpGroup):
     """The root command group: the one place errors become ``Error: ...`` and exit 1.
 
     ``--debug`` lets them through with their traceback (locals are never shown, so a
@@ -219,20 +223,25 @@ _COMMON_OPTIONS = [
 
 
 def command(
-    app: typer.Typer, name: str, *examples: str
+    app: typer.Typer, name: str, *lines: str
 ) -> Callable[[Callable[..., Output]], Callable[..., Output]]:
     """Register ``fn(wiki, ...) -> Output`` as a command of ``app``.
 
     The command gets ``--url``, ``--json`` and ``--debug``, a client opened from the
-    environment (passed as ``wiki``), its output shown per ``--json``, and ``examples``
-    in its help. ``fn`` declares only its own arguments and options.
+    environment (passed as ``wiki``), its output shown per ``--json``, and the example command ``lines``
+    in its help. ``fn`` declares only its own arguments and options; one that needs to
+    know whether ``--json`` was given declares a keyword ``json_out`` (not an option).
     """
 
     def register(fn: Callable[..., Output]) -> Callable[..., Output]:
         own = list(inspect.signature(fn, eval_str=True).parameters.values())[1:]
+        wants_json = any(p.name == "json_out" for p in own)
+        own = [p for p in own if p.name != "json_out"]
 
         @functools.wraps(fn)
         def run(*args: Any, url: str | None, json_out: bool, debug: bool, **kwargs: Any) -> None:
+            if wants_json:
+                kwargs["json_out"] = json_out
             with connect(url) as wiki:
                 output = fn(wiki, *args, **kwargs)
             output.show(json_out)
@@ -240,8 +249,9 @@ def command(
         run.__signature__ = inspect.Signature([*own, *_COMMON_OPTIONS])  # type: ignore[attr-defined]
         run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}  # type: ignore[attr-defined]
         del run.__wrapped__  # typer must see the signature above, not fn's
-        epilog = "Examples:\n\n" + "\n\n".join(f"  {example}" for example in examples)
-        app.command(name, epilog=epilog)(run)
+        app.command(name, cls=HelpCommand, help=prose(fn.__doc__ or ""), epilog=examples(*lines))(
+            run
+        )
         return fn
 
     return register

@@ -24,12 +24,17 @@ import yaml
 
 from wikijs import Page, PageNotFoundError, WikiJSClient
 
-from ._common import CLIError, Output, command, jsonable, say
+from ._common import CLIError, HelpGroup, Output, command, examples, jsonable, say
 
 __all__ = ["app", "page_file", "render_page"]
 
 app = typer.Typer(
-    name="export", help="Export the wiki's content.", no_args_is_help=True, rich_markup_mode="rich"
+    name="export",
+    help="Export the wiki's content.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    cls=HelpGroup,
+    epilog=examples("wikijs export pages --format md --output docs/"),
 )
 
 
@@ -136,28 +141,53 @@ def _dump(pages: list[Page], fmt: Format) -> str:
 )
 def export_pages(
     wiki: WikiJSClient,
-    fmt: Annotated[Format, typer.Option("--format", help="json, yaml or md.")] = Format.json,
+    fmt: Annotated[
+        Format, typer.Option("--format", metavar="FORMAT", help="json, yaml or md.")
+    ] = Format.json,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
+            metavar="PATH",
             help="A directory (md; json/yaml write pages.<format> in it) or a file "
             "(json/yaml; default: stdout).",
         ),
     ] = None,
-    locale: Annotated[str | None, typer.Option("--locale", "-l", help="Only this locale.")] = None,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only pages with this tag.")
+    locale: Annotated[
+        str | None, typer.Option("--locale", "-l", metavar="LOCALE", help="Only this locale.")
     ] = None,
-    prefix: Annotated[str, typer.Option("--prefix", help="Only pages under this path.")] = "",
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", metavar="TAG", help="Only pages with this tag."),
+    ] = None,
+    prefix: Annotated[
+        str, typer.Option("--prefix", metavar="PATH", help="Only pages under this path.")
+    ] = "",
     default_locale: Annotated[
-        str, typer.Option("--default-locale", help="(md) The locale written without a folder.")
+        str,
+        typer.Option(
+            "--default-locale",
+            metavar="LOCALE",
+            help="(md) The locale written without a folder.",
+        ),
     ] = "en",
+    *,
+    json_out: bool = False,
 ) -> Output:
-    """Export pages with their content (pages.list, then batched reads: 50 per request)."""
+    """Export pages with their content (pages.list, then batched reads: 50 per request).
+
+    With --output, --json prints what was written (as JSON) instead of a message; without
+    it, the pages go to stdout in --format's format, so --json is the same as --format
+    json and refused with --format yaml.
+    """
     if fmt is Format.md and output is None:
         raise CLIError("--format md writes files: pass --output DIR")
+    if json_out and output is None and fmt is not Format.json:
+        raise CLIError(
+            f"--json prints JSON, --format {fmt.value} prints {fmt.value.upper()}: pass one of "
+            "them (or --output FILE, and --json prints a summary of what was written)"
+        )
     root = prefix.strip("/")
     items = wiki.pages.list(locale=locale, tags=tag or None, order_by="ID")
     wanted = [i.id for i in items if not root or i.path == root or i.path.startswith(root + "/")]
@@ -167,7 +197,7 @@ def export_pages(
             say(f"Skipped page {result.key}: deleted while exporting")
             continue
         pages.append(result.unwrap())
-    if output is None:  # json or yaml on stdout (--json: always JSON)
+    if output is None:  # json or yaml on stdout
         return Output(jsonable(pages), after=_dump(pages, fmt))
     if fmt is Format.md:
         files = _write_files(pages, output, default_locale)

@@ -10,7 +10,7 @@ import typer
 
 from wikijs import Page, WikiJSClient
 
-from ._common import CLIError, Output, YesOpt, command, confirm
+from ._common import CLIError, HelpGroup, Output, YesOpt, command, confirm, examples
 
 __all__ = ["app"]
 
@@ -19,26 +19,43 @@ app = typer.Typer(
     help="Read and write the wiki's pages.",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    cls=HelpGroup,
+    epilog=examples(
+        "wikijs pages list --tag ops",
+        "wikijs pages get handbook/setup",
+        "wikijs pages create handbook/setup --title Setup --file setup.md",
+    ),
 )
 
-LocaleOpt = Annotated[str, typer.Option("--locale", "-l", help="The page's locale.")]
-OnlyLocaleOpt = Annotated[str | None, typer.Option("--locale", "-l", help="Only this locale.")]
+LocaleOpt = Annotated[
+    str, typer.Option("--locale", "-l", metavar="LOCALE", help="The page's locale.")
+]
+OnlyLocaleOpt = Annotated[
+    str | None, typer.Option("--locale", "-l", metavar="LOCALE", help="Only this locale.")
+]
 TagsOpt = Annotated[
-    list[str] | None, typer.Option("--tag", "-t", help="A tag (repeat for several).")
+    list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeat for several).")
 ]
 FileOpt = Annotated[
     Path | None,
     typer.Option(
-        "--file", "-f", help="Read the content from this file ('-' for stdin).", dir_okay=False
+        "--file",
+        "-f",
+        metavar="FILE",
+        help="Read the content from this file ('-' for stdin).",
+        dir_okay=False,
     ),
 ]
-ContentOpt = Annotated[str | None, typer.Option("--content", "-c", help="The content itself.")]
-TitleOpt = Annotated[str | None, typer.Option("--title", help="The page's title.")]
+ContentOpt = Annotated[
+    str | None, typer.Option("--content", "-c", metavar="TEXT", help="The content itself.")
+]
+TitleOpt = Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The page's title.")]
 DescriptionOpt = Annotated[
-    str | None, typer.Option("--description", "-d", help="The page's description.")
+    str | None, typer.Option("--description", "-d", metavar="TEXT", help="The page's description.")
 ]
 EditorOpt = Annotated[
-    str | None, typer.Option("--editor", help="markdown, ckeditor (HTML) or code.")
+    str | None,
+    typer.Option("--editor", metavar="EDITOR", help="markdown, ckeditor (HTML) or code."),
 ]
 PageIdArg = Annotated[int, typer.Argument(help="The page's id.", metavar="ID")]
 
@@ -80,9 +97,12 @@ def list_pages(
     wiki: WikiJSClient,
     locale: OnlyLocaleOpt = None,
     tag: TagsOpt = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", help="At most this many.")
+    ] = None,
     order_by: Annotated[
-        str, typer.Option("--order-by", help="ID, CREATED, PATH, TITLE or UPDATED.")
+        str,
+        typer.Option("--order-by", metavar="FIELD", help="ID, CREATED, PATH, TITLE or UPDATED."),
     ] = "PATH",
 ) -> Output:
     """List pages (without their content)."""
@@ -177,7 +197,8 @@ def update_page(
     title: TitleOpt = None,
     description: DescriptionOpt = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Replace the tags (repeat).")
+        list[str] | None,
+        typer.Option("--tag", "-t", metavar="TAG", help="Replace the tags (repeat)."),
     ] = None,
     editor: EditorOpt = None,
     published: Annotated[
@@ -226,7 +247,8 @@ def move_page(
     page_id: PageIdArg,
     path: Annotated[str, typer.Argument(help="The new path.", metavar="PATH")],
     locale: Annotated[
-        str | None, typer.Option("--locale", "-l", help="The new locale (default: same).")
+        str | None,
+        typer.Option("--locale", "-l", metavar="LOCALE", help="The new locale (default: same)."),
     ] = None,
 ) -> Output:
     """Move a page to another path (its id and history are kept)."""
@@ -237,10 +259,16 @@ def move_page(
 @command(app, "tree", "wikijs pages tree", "wikijs pages tree --path handbook --mode folders")
 def page_tree(
     wiki: WikiJSClient,
-    path: Annotated[str | None, typer.Option("--path", help="Start at this folder.")] = None,
-    parent: Annotated[int | None, typer.Option("--parent", help="Start at this node.")] = None,
+    path: Annotated[
+        str | None, typer.Option("--path", metavar="PATH", help="Only under this path.")
+    ] = None,
+    parent: Annotated[
+        int | None, typer.Option("--parent", metavar="ID", help="Start at this node.")
+    ] = None,
     locale: LocaleOpt = "en",
-    mode: Annotated[str, typer.Option("--mode", help="all, folders or pages.")] = "all",
+    mode: Annotated[
+        str, typer.Option("--mode", metavar="MODE", help="all, folders or pages.")
+    ] = "all",
 ) -> Output:
     """Show the navigation tree (folders and pages)."""
     items = wiki.pages.tree(path=path, parent=parent, mode=mode, locale=locale)
@@ -256,7 +284,9 @@ def search_pages(
     wiki: WikiJSClient,
     query: Annotated[str, typer.Argument(help="What to search for.", metavar="QUERY")],
     locale: OnlyLocaleOpt = None,
-    path: Annotated[str | None, typer.Option("--path", help="Only under this path.")] = None,
+    path: Annotated[
+        str | None, typer.Option("--path", metavar="PATH", help="Only under this path.")
+    ] = None,
 ) -> Output:
     """Full-text search with the wiki's search engine."""
     found = wiki.pages.search(query, locale=locale, path=path)

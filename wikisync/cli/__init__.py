@@ -8,10 +8,13 @@ engine, renders, and maps errors to exit codes through one boundary
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from types import ModuleType
 from typing import Annotated
 
 import typer
 
+from wikijs.cli._help import HelpCommand, HelpGroup, examples, prose
 from wikisync._version import __version__
 from wikisync.cli import apply as _apply
 from wikisync.cli import demo as _demo
@@ -23,12 +26,22 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="wikisync",
-    help=(
-        "Docs-as-code for Wiki.js: plan and apply a directory of Markdown files to a wiki.\n\n"
-        "Credentials come from the environment: WIKIJS_URL and WIKIJS_API_KEY "
-        "(or WIKIJS_USERNAME and WIKIJS_PASSWORD).\n\n"
-        "Exit codes: 0 ok / no changes, 1 error, 2 changes present (plan "
-        "--detailed-exitcode), 3 saved plan is stale, 4 a safety guard refused."
+    cls=HelpGroup,
+    help=prose(
+        """Docs-as-code for Wiki.js: plan and apply a directory of Markdown files to a wiki.
+
+        Credentials come from the environment: WIKIJS_URL and WIKIJS_API_KEY (or
+        WIKIJS_USERNAME and WIKIJS_PASSWORD).
+
+        Exit codes: 0 ok / no changes, 1 error, 2 changes present (plan
+        --detailed-exitcode), 3 saved plan is stale, 4 a safety guard refused."""
+    ),
+    epilog=examples(
+        "wikisync validate docs/                 # offline checks, no wiki needed",
+        "wikisync plan docs/                     # what apply would change",
+        "wikisync apply docs/                    # change it (asks first)",
+        "wikisync pull docs/ --all --dry-run     # what an import of the wiki would write",
+        "wikisync demo                           # the whole flow against a local emulator",
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -56,11 +69,17 @@ def _root(
     """Docs-as-code for Wiki.js."""
 
 
-app.command("validate", help=_validate.HELP, epilog=_validate.EPILOG)(_validate.validate)
-app.command("plan", help=_plan.HELP, epilog=_plan.EPILOG)(_plan.plan)
-app.command("apply", help=_apply.HELP, epilog=_apply.EPILOG)(_apply.apply)
-app.command("pull", help=_pull.HELP, epilog=_pull.EPILOG)(_pull.pull)
-app.command("demo", help=_demo.HELP, epilog=_demo.EPILOG)(_demo.demo)
+def _register(name: str, module: ModuleType, function: Callable[..., None]) -> None:
+    app.command(name, cls=HelpCommand, help=prose(module.HELP), epilog=examples(*module.EXAMPLES))(
+        function
+    )
+
+
+_register("validate", _validate, _validate.validate)
+_register("plan", _plan, _plan.plan)
+_register("apply", _apply, _apply.apply)
+_register("pull", _pull, _pull.pull)
+_register("demo", _demo, _demo.demo)
 
 
 def main() -> None:

@@ -14,21 +14,11 @@ from typing import IO, Literal, NoReturn
 
 import typer
 import yaml
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from wikijs import WikiJSClient, WikiJSError
 from wikijs._logging import configure_logging as _configure_logging
 from wikisync._frontmatter import yaml_error_line, yaml_error_text
 from wikisync._names import shown
-from wikisync.apply import ActionResult
 from wikisync.errors import GuardError, StalePlanError, WikisyncError
 
 __all__ = [
@@ -37,13 +27,10 @@ __all__ = [
     "EXIT_GUARD",
     "EXIT_OK",
     "EXIT_STALE",
-    "LineReporter",
-    "RichReporter",
     "boundary",
     "err",
     "fail",
     "make_client",
-    "make_reporter",
     "interactive",
     "use_color",
 ]
@@ -184,81 +171,6 @@ def _timeout() -> tuple[float, float]:
     if not math.isfinite(seconds) or seconds <= 0:
         fail(f"WIKIJS_TIMEOUT must be a positive number of seconds (got {raw!r})")
     return (min(5.0, seconds), seconds)
-
-
-_SYMBOL = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}
-
-
-class LineReporter:
-    """Plain progress lines on stderr, for CI logs."""
-
-    def __init__(self, stream: IO[str] | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.total = 0
-        self.count = 0
-
-    def start(self, total: int) -> None:
-        self.total = total
-        self.count = 0
-
-    def done(self, result: ActionResult) -> None:
-        self.count += 1
-        change = result.change
-        where = f"{change.locale}/{change.path}"
-        if change.action == "move" and change.from_path:
-            where = f"{change.from_locale or change.locale}/{change.from_path} -> {where}"
-        line = f"[{self.count}/{self.total}] {_SYMBOL.get(change.action, '?')} {change.action} {where}: {result.status}"
-        if result.error:
-            line += f" ({result.error})"
-        print(shown(line), file=self.stream, flush=True)
-
-    def finish(self) -> None:
-        pass
-
-
-class RichReporter:
-    """A progress bar on a terminal; failures are printed above it."""
-
-    def __init__(self) -> None:
-        self.console = Console(stderr=True)
-        self.progress = Progress(
-            TextColumn("[bold]Applying"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=self.console,
-            transient=True,
-        )
-        self.task: TaskID | None = None
-
-    def start(self, total: int) -> None:
-        self.progress.start()
-        self.task = self.progress.add_task("", total=total)
-
-    def done(self, result: ActionResult) -> None:
-        assert self.task is not None
-        change = result.change
-        if result.status != "ok":
-            self.console.print(
-                shown(
-                    f"{_SYMBOL.get(change.action, '?')} {change.locale}/{change.path}: "
-                    f"{result.status} ({result.error})"
-                ),
-                markup=False,
-            )
-        self.progress.update(
-            self.task, advance=1, description=shown(f"{change.locale}/{change.path}")
-        )
-
-    def finish(self) -> None:
-        self.progress.stop()
-
-
-def make_reporter() -> LineReporter | RichReporter:
-    if sys.stderr.isatty() and not os.environ.get("CI"):
-        return RichReporter()
-    return LineReporter()
 
 
 logging.getLogger("wikisync").addHandler(logging.NullHandler())

@@ -14,10 +14,10 @@ from wikisync.cli._common import (
     fail,
     interactive,
     make_client,
-    make_reporter,
     setup_logging,
     use_color,
 )
+from wikisync.cli._progress import make_reporter
 from wikisync.cli.plan import report_problems
 from wikisync.engine import (
     apply_run,
@@ -39,13 +39,19 @@ exit code 3. Unchanged pages get no write. Up to --parallelism writes run at onc
 failed write does not stop the others unless --fail-fast; the run then ends with exit 1
 and a re-run finishes the job."""
 
-EPILOG = """Examples:
+EXAMPLES = (
+    "wikisync apply docs/",
+    "wikisync apply docs/ --auto-approve --parallelism 8",
+    "wikisync plan docs/ --out plan.json && wikisync apply plan.json",
+)
 
-  wikisync apply docs/
+MAX_PARALLELISM = 32
 
-  wikisync apply docs/ --auto-approve --parallelism 8
 
-  wikisync plan docs/ --out plan.json && wikisync apply plan.json"""
+def _parallelism(value: int) -> int:
+    if not 1 <= value <= MAX_PARALLELISM:
+        raise typer.BadParameter(f"{value} is not between 1 and {MAX_PARALLELISM}")
+    return value
 
 
 def _confirm() -> bool:
@@ -61,13 +67,23 @@ def _confirm() -> bool:
 
 def apply(
     target: Annotated[
-        Path, typer.Argument(help="A content directory, or a plan saved with `plan --out`.")
+        Path,
+        typer.Argument(
+            help="A content directory, or a plan saved with `plan --out FILE`.",
+            metavar="DIR|PLAN",
+        ),
     ] = Path("."),
     auto_approve: Annotated[
         bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")
     ] = False,
     parallelism: Annotated[
-        int, typer.Option("--parallelism", min=1, max=32, help="Writes in flight at once.")
+        int,
+        typer.Option(
+            "--parallelism",
+            metavar="N",
+            callback=_parallelism,
+            help=f"Writes in flight at once (1 to {MAX_PARALLELISM}).",
+        ),
     ] = 4,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite pages edited in the wiki (conflicts).")
@@ -88,9 +104,14 @@ def apply(
             "their links touch), as `plan --changed-since` shows.",
         ),
     ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
+    ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
+    ] = False,
 ) -> None:
     setup_logging(debug)
     with boundary(debug):
@@ -139,14 +160,15 @@ def apply(
                     fail("apply needs --auto-approve when it cannot ask (not a terminal)")
                 err("Apply cancelled.")
                 raise typer.Exit(EXIT_ERROR)
-            report = apply_run(
-                run,
-                remote,
-                parallelism=parallelism,
-                fail_fast=fail_fast,
-                break_lock=break_lock,
-                reporter=make_reporter(),
-            )
+            with make_reporter() as reporter:
+                report = apply_run(
+                    run,
+                    remote,
+                    parallelism=parallelism,
+                    fail_fast=fail_fast,
+                    break_lock=break_lock,
+                    reporter=reporter,
+                )
         for note in report.notes:
             err(f"Note: {note}")
         failures = [r for r in report.results if r.status == "failed"]

@@ -19,15 +19,14 @@ Starts `wikijs.testing.WikiJSEmulator` on 127.0.0.1 with a fresh, empty wiki, th
 shows no changes) on DIR (default: examples/site). Nothing outside this machine is
 contacted."""
 
-EPILOG = """Examples:
-
-  wikisync demo
-
-  wikisync demo my-docs/ --keep   # leave the emulator running afterwards"""
+EXAMPLES = (
+    "wikisync demo",
+    "wikisync demo my-docs/ --keep   # leave the emulator running afterwards",
+)
 
 
 def demo(
-    directory: Annotated[Path, typer.Argument(help="The content directory.")] = Path(
+    directory: Annotated[Path, typer.Argument(help="The content directory.", metavar="DIR")] = Path(
         "examples/site"
     ),
     keep: Annotated[

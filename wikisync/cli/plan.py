@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import os
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from wikisync.cli._common import (
     EXIT_GUARD,
     boundary,
     err,
+    fail,
     make_client,
     setup_logging,
     use_color,
@@ -34,19 +36,21 @@ In a git repository, files renamed since the last apply become moves (also when 
 edited), and --changed-since REF plans only the pages whose files changed since REF and
 the pages their links touch (a full plan when REF is not in the clone)."""
 
-EPILOG = """Examples:
+EXAMPLES = (
+    "wikisync plan docs/",
+    "wikisync plan docs/ --out plan.json      # `wikisync apply plan.json` applies exactly it",
+    "wikisync plan docs/ --json | jq .summary",
+    "wikisync plan docs/ --detailed-exitcode  # exit 2 when there are changes (drift checks)",
+    "wikisync plan docs/ --format markdown    # for a pull-request comment",
+    "wikisync plan docs/ --target handbook/guides",
+    "wikisync plan docs/ --changed-since origin/main   # in CI: only what the push changed",
+)
 
-  wikisync plan docs/
 
-  wikisync plan docs/ --out plan.json      # save it; `wikisync apply plan.json` applies exactly it
-
-  wikisync plan docs/ --json | jq .summary
-
-  wikisync plan docs/ --detailed-exitcode   # exit 2 when there are changes (drift checks)
-
-  wikisync plan docs/ --target handbook/guides
-
-  wikisync plan docs/ --changed-since origin/main   # in CI: only what the push changed"""
+class Format(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
+    github = "github"  # the old name of markdown, kept working with a note
 
 
 def report_problems(source: LoadedSource) -> None:
@@ -96,25 +100,43 @@ def compute(
 
 
 def plan(
-    directory: Annotated[Path, typer.Argument(help="The content directory.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(help="The content directory.", metavar="DIR")] = Path(
+        "."
+    ),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Save the plan as JSON for `apply PLAN.json`.")
+        Path | None,
+        typer.Option(
+            "--out", metavar="FILE", help="Save the plan as JSON for `wikisync apply FILE`."
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print only the JSON plan.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print only the JSON plan on stdout (messages go to stderr)."),
+    ] = False,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
     ] = False,
     target: Annotated[
         list[str] | None,
-        typer.Option("--target", help="Limit the plan to this wiki path (repeatable)."),
+        typer.Option(
+            "--target", metavar="PATH", help="Limit the plan to this wiki path (repeatable)."
+        ),
     ] = None,
     summary_file: Annotated[
         Path | None,
-        typer.Option("--summary-file", help="Append the plan as Markdown to this file."),
+        typer.Option(
+            "--summary-file", metavar="FILE", help="Append the plan as Markdown to this file."
+        ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="text, or github (Markdown for PR comments).")
-    ] = "text",
+        Format,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="text, or markdown (as pull-request comments show it; `github`, its "
+            "deprecated old name, still works).",
+        ),
+    ] = Format.text,
     force: Annotated[
         bool, typer.Option("--force", help="Plan to overwrite pages edited in the wiki.")
     ] = False,
@@ -127,12 +149,25 @@ def plan(
             "their links touch); read only their content.",
         ),
     ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
+    ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
+    ] = False,
 ) -> None:
     setup_logging(debug)
     with boundary(debug):
+        if as_json and fmt is not Format.text:
+            fail(f"--json and --format {fmt.value} both choose the output: pass one of them")
+        if fmt is Format.github:
+            err(
+                "Note: `plan --format github` is deprecated: use `--format markdown` "
+                "(`github` is the annotations of `validate --format github`)."
+            )
+            fmt = Format.markdown
         run, wiki_url = compute(
             directory,
             url,
@@ -147,7 +182,7 @@ def plan(
             os.replace(tmp, out)
         if as_json:
             print(doc)
-        elif fmt == "github":
+        elif fmt is Format.markdown:
             print(render_markdown(run.plan, directory=str(directory)))
         else:
             print(

@@ -27,11 +27,10 @@ differ only in case), is refused and reported; nothing is written for it. A loca
 with changes git does not hold is not overwritten without --force. Exits 1 when a page
 was refused or a file kept."""
 
-EPILOG = """Examples:
-
-  wikisync pull docs/
-
-  wikisync pull docs/ --all --dry-run     # what an import of the whole root would write"""
+EXAMPLES = (
+    "wikisync pull docs/",
+    "wikisync pull docs/ --all --dry-run     # what an import of the whole root would write",
+)
 
 _SYMBOL = {"create": "+", "update": "~", "unchanged": "=", "kept": "!", "refused": "x"}
 
@@ -51,7 +50,9 @@ def _plain_line(item: PullItem, dry_run: bool) -> str:
 
 
 def pull(
-    directory: Annotated[Path, typer.Argument(help="The content directory.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(help="The content directory.", metavar="DIR")] = Path(
+        "."
+    ),
     all_pages: Annotated[
         bool, typer.Option("--all", help="Every page under root, not only managed ones.")
     ] = False,
@@ -62,8 +63,13 @@ def pull(
         bool,
         typer.Option("--force", help="Overwrite local files with changes git does not hold."),
     ] = False,
-    url: Annotated[str | None, typer.Option("--url", help="Override WIKIJS_URL.")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Log requests; show tracebacks.")] = False,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
+    ] = False,
 ) -> None:
     setup_logging(debug)
     with boundary(debug):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wikisync.cli._common import EXIT_ERROR, boundary, err
+from wikisync.cli._common import EXIT_ERROR, boundary, err, fail
 from wikisync.engine import load_directory
+from wikisync.github import repository_path, repository_root
 from wikisync.render import render_github_annotations
 
 HELP = """Check a content directory without touching the network.
@@ -20,24 +23,39 @@ normalisation, and x.md vs x/index.md), invisible characters in names, empty pag
 broken links, oversize files, symlinks leaving the directory, special files, unreadable
 or non-UTF-8 files. Exits 1 when there are errors."""
 
-EPILOG = """Examples:
+EXAMPLES = (
+    "wikisync validate docs/",
+    "wikisync validate docs/ --json | jq '.problems[]'",
+    "wikisync validate docs/ --format github   # annotations for GitHub Actions",
+)
 
-  wikisync validate docs/
 
-  wikisync validate docs/ --json | jq '.problems[]'
-
-  wikisync validate docs/ --format github   # annotations for GitHub Actions"""
+class Format(str, enum.Enum):
+    text = "text"
+    github = "github"
 
 
 def validate(
-    directory: Annotated[Path, typer.Argument(help="The content directory.")] = Path("."),
-    as_json: Annotated[bool, typer.Option("--json", help="Print only JSON.")] = False,
+    directory: Annotated[Path, typer.Argument(help="The content directory.", metavar="DIR")] = Path(
+        "."
+    ),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print only JSON on stdout (messages go to stderr).")
+    ] = False,
     fmt: Annotated[
-        str, typer.Option("--format", help="text, or github (workflow annotations).")
-    ] = "text",
+        Format,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="text, or github: GitHub workflow annotations (`::error file=…,line=…::`) "
+            "with paths relative to the repository.",
+        ),
+    ] = Format.text,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     with boundary(debug):
+        if as_json and fmt is not Format.text:
+            fail(f"--json and --format {fmt.value} both choose the output: pass one of them")
         # Raises for a missing directory or a broken config; the problems come sorted.
         problems = list(load_directory(directory).problems)
         errors = [p for p in problems if p.is_error]
@@ -57,8 +75,9 @@ def validate(
                 "warnings": len(problems) - len(errors),
             }
             print(json.dumps(doc, indent=2))
-        elif fmt == "github":
-            out = render_github_annotations(problems, limit=len(problems) or 1)
+        elif fmt is Format.github:
+            prefix = repository_path(directory, repository_root(directory, os.environ))
+            out = render_github_annotations(problems, limit=len(problems) or 1, prefix=prefix)
             if out:
                 print(out)
         else:

@@ -22,17 +22,24 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github_annotations(problems: Iterable[Problem], *, limit: int = 10) -> str:
+def render_github_annotations(
+    problems: Iterable[Problem], *, limit: int = 10, prefix: str = ""
+) -> str:
     """At most ``limit`` annotation lines, errors first, in file and line order.
 
-    Every line starts with ``::error`` or ``::warning`` and carries the text escaped, so a
-    file name or message cannot end the command early or start another one on a new line.
+    ``prefix`` is the content directory relative to the repository (``"docs"``): GitHub
+    attaches an annotation to a file of a pull request only when ``file=`` is the path in
+    the repository, not in the content directory. Every line starts with ``::error`` or
+    ``::warning`` and carries the text escaped, so a file name or message cannot end the
+    command early or start another one on a new line.
     """
+    base = prefix.strip("/")
     ordered = sorted(problems, key=lambda p: (not p.is_error, *p.sort_key()))
     lines: list[str] = []
     for problem in ordered[: max(limit, 0)]:
         level = "error" if problem.is_error else "warning"
-        properties = f"file={_escape_property(problem.source)}"
+        file = f"{base}/{problem.source}" if base and problem.source else problem.source
+        properties = f"file={_escape_property(file)}"
         if problem.line is not None:
             properties += f",line={problem.line}"
         properties += f",title={_escape_property(problem.code)}"
