@@ -347,6 +347,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             except Exception as exc:
                 progress(f"sdk: failed: {exc!r}")
                 results.append(_failure("sdk_overhead", repr(exc)))
+            from bench._emulator import run_emulator_benchmark
+
+            try:
+                results.append(run_emulator_benchmark(scale, progress))
+            except Exception as exc:
+                progress(f"emulator: failed: {exc!r}")
+                results.append(_failure("emulator_listing", repr(exc)))
         specs = [f"{group}:{lane}" for group in selected for lane in _LANES.get(group, ())]
         lanes: dict[str, dict[str, Any]] = {}
         if specs:

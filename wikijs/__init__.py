@@ -9,9 +9,9 @@ with WikiJSClient.from_env() as wiki:          # WIKIJS_URL + WIKIJS_API_KEY
 ```
 
 Everything public is importable from here; the ``_modules`` are private. Exceptions
-form one tree rooted at :class:`WikiJSError` (drawn in ``wikijs/_errors.py``). The asyncio
-twin, :class:`wikijs.aio.AsyncWikiJSClient`, has the same resources, models and exceptions
-(``pip install 'wikisync[async]'``); the ``wikijs`` command is :mod:`wikijs.cli`.
+form one tree rooted at [`WikiJSError`][wikijs.WikiJSError] (drawn in ``wikijs/_errors.py``). The asyncio
+twin, [`wikijs.aio.AsyncWikiJSClient`][wikijs.aio.AsyncWikiJSClient], has the same resources, models and exceptions
+(``pip install 'wikisync[async]'``); the ``wikijs`` command is ``wikijs.cli``.
 """
 
 from __future__ import annotations
@@ -145,6 +145,7 @@ from ._pages import (
 )
 from ._paths import (
     check_path,
+    split_locale,
     validate_path,
 )
 from ._ratelimit import (
@@ -355,5 +356,6 @@ __all__ = [
     "error_from_code",
     "page_write_bytes",
     "raise_for_result",
+    "split_locale",
     "validate_path",
 ]

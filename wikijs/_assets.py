@@ -2,9 +2,9 @@
 
 Uploads go through Wiki.js's REST endpoint (``POST /u``, one file per request, at most
 5,242,880 bytes); everything else is GraphQL. The server renames uploaded files
-(:func:`asset_filename` predicts how) and answers a bare ``ok``, so :meth:`AssetsAPI.upload`
+([`asset_filename`][wikijs.asset_filename] predicts how) and answers a bare ``ok``, so [`AssetsAPI.upload`][wikijs.AssetsAPI.upload]
 finds the new asset by listing its folder. Folder slugs are sanitised the same way
-(:func:`asset_folder_slug`), and an asset is served at ``/<folder slugs>/<filename>``.
+([`asset_folder_slug`][wikijs.asset_folder_slug]), and an asset is served at ``/<folder slugs>/<filename>``.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def asset_filename(name: str) -> str:
 def asset_folder_slug(slug: str) -> str:
     """The slug Wiki.js stores for a folder created as ``slug``.
 
-    The same character rules as :func:`asset_filename`, then lowercased; whitespace is
+    The same character rules as [`asset_filename`][wikijs.asset_filename], then lowercased; whitespace is
     kept. ``"Bad Slug/669512"`` -> ``"bad slug669512"``.
     """
     return _sanitize(slug).lower()
@@ -105,8 +105,8 @@ class AssetsAPI(Resource[M]):
         """Create a folder inside ``parent_id``; return it (None if it cannot be found
         right after).
 
-        The server stores :func:`asset_folder_slug` of ``slug`` and uses it as the name
-        too. Raises :class:`~wikijs.AssetFolderExistsError` if the parent already has a
+        The server stores [`asset_folder_slug`][wikijs.asset_folder_slug] of ``slug`` and uses it as the name
+        too. Raises ``AssetFolderExistsError`` if the parent already has a
         folder with that slug.
         """
         stored = asset_folder_slug(slug)
@@ -166,7 +166,7 @@ class AssetsAPI(Resource[M]):
         """The id of the folder at ``path`` (``"handbook/images"``), creating missing ones.
 
         Each segment is turned into the slug the server would store
-        (:func:`asset_folder_slug`); ``""`` or ``"/"`` is the root (0).
+        ([`asset_folder_slug`][wikijs.asset_folder_slug]); ``""`` or ``"/"`` is the root (0).
         """
         parent = 0
         for segment in (s for s in path.strip("/").split("/") if s):
@@ -211,8 +211,8 @@ class AssetsAPI(Resource[M]):
         """Upload a file (a path, or bytes with ``filename``) into ``folder_id``.
 
         The size limit is checked before anything is sent
-        (:class:`~wikijs.PayloadTooLargeError`). The server stores the file as
-        :func:`asset_filename` of the name and overwrites an asset of the same name in
+        (``PayloadTooLargeError``). The server stores the file as
+        [`asset_filename`][wikijs.asset_filename] of the name and overwrites an asset of the same name in
         that folder. Returns the stored asset.
         """
         op = "assets.upload"

@@ -49,6 +49,10 @@ class Auth:
     def observe(self, response_headers: Mapping[str, str]) -> None:
         """Look at an answer's headers (session renewal)."""
 
+    def identity(self) -> str:
+        """Who the requests run as, for keeping cached answers apart (a secret: hash it)."""
+        return "guest"
+
 
 class NoAuth(Auth):
     """Anonymous access (the Guest user)."""
@@ -67,6 +71,9 @@ class ApiKeyAuth(Auth):
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._key}"}
+
+    def identity(self) -> str:
+        return f"apikey:{self._key}"
 
     def __repr__(self) -> str:
         return "ApiKeyAuth(api_key='***')"
@@ -127,6 +134,9 @@ class LoginAuth(Auth):
         renewed = response_headers.get(NEW_JWT_HEADER)
         if renewed and renewed.strip():
             self.accept_token(renewed.strip())
+
+    def identity(self) -> str:
+        return f"login:{self.strategy}:{self.username}"
 
     def __repr__(self) -> str:
         return f"LoginAuth(username={self.username!r}, password='***')"

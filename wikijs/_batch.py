@@ -1,7 +1,7 @@
 """Batching helpers: chunking, and splitting an aliased answer back into items.
 
 A batch document names item ``i`` with the alias ``m<i>`` (see
-:func:`wikijs._graphql.pages.alias`). The server answers with partial ``data`` plus an
+``wikijs._graphql.pages.alias``). The server answers with partial ``data`` plus an
 ``errors`` list whose ``path`` starts with the alias of the failed item, so one failed
 item never hides the others.
 """

@@ -1,21 +1,22 @@
 """A small read cache for pages, keyed by id and by (locale, path).
 
-:class:`MemoryCache` is the default :class:`CacheBackend`: TTL per entry, LRU bound,
+[`MemoryCache`][wikijs.MemoryCache] is the default [`CacheBackend`][wikijs.CacheBackend]: TTL per entry, LRU bound,
 thread-safe, injectable clock. Other backends (Redis, disk) only need the four methods
-of the protocol. :class:`PageCache` is what the client uses: it stores each page under
+of the protocol. ``PageCache`` is what the client uses: it stores each page under
 both keys and remembers which path an id was cached under, so invalidating a page by
 id also drops its path entry (and the other way round).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["CacheBackend", "MemoryCache", "PageCache"]
+__all__ = ["CacheBackend", "MemoryCache", "PageCache", "cache_namespace"]
 
 
 class CacheBackend(Protocol):
@@ -80,12 +81,27 @@ def _norm_path(path: str) -> str:
     return path.strip("/")
 
 
+def cache_namespace(url: str, identity: str) -> str:
+    """The key prefix of one wiki seen by one identity: a hash, never the key itself.
+
+    Two clients share cached pages only when both the wiki URL and who they are (API key,
+    login) match, so a shared backend never answers one identity with what another could
+    read.
+    """
+    digest = hashlib.sha256(f"{url.rstrip('/')}\n{identity}".encode()).hexdigest()
+    return f"wiki-{digest[:32]}"
+
+
 class PageCache:
     """Caches page objects (anything with ``.id``, ``.path`` and ``.locale``)."""
 
-    def __init__(self, backend: CacheBackend | None = None, ttl: float = 60.0) -> None:
+    def __init__(
+        self, backend: CacheBackend | None = None, ttl: float = 60.0, *, namespace: str = ""
+    ) -> None:
         self.backend: CacheBackend = backend if backend is not None else MemoryCache()
         self.ttl = ttl
+        self.namespace = namespace
+        self._prefix = f"{namespace}:" if namespace else ""
         self._lock = threading.Lock()
         # id -> (locale, path) it was cached under, and the reverse; bounded like an LRU.
         self._paths: OrderedDict[int, tuple[str, str]] = OrderedDict()
@@ -94,13 +110,11 @@ class PageCache:
         self._hits = 0
         self._misses = 0
 
-    @staticmethod
-    def _id_key(page_id: int) -> str:
-        return f"page:id:{page_id}"
+    def _id_key(self, page_id: int) -> str:
+        return f"{self._prefix}page:id:{page_id}"
 
-    @staticmethod
-    def _path_key(locale: str, path: str) -> str:
-        return f"page:path:{locale}:{_norm_path(path)}"
+    def _path_key(self, locale: str, path: str) -> str:
+        return f"{self._prefix}page:path:{locale}:{_norm_path(path)}"
 
     @property
     def hits(self) -> int:
@@ -161,9 +175,17 @@ class PageCache:
             raise ValueError("invalidate() needs a page_id or a path")
         with self._lock:
             if page_id is not None:
+                wheres = set()
+                local = self._paths.pop(page_id, None)
+                if local is not None:
+                    wheres.add(local)
+                # A backend shared with other clients (Redis) may hold this page under a
+                # path this client never saw: the cached page itself says which.
+                cached = self.backend.get(self._id_key(page_id))
+                if cached is not None and getattr(cached, "id", None) == page_id:
+                    wheres.add((str(cached.locale), _norm_path(str(cached.path))))
                 self.backend.delete(self._id_key(page_id))
-                where = self._paths.pop(page_id, None)
-                if where is not None:
+                for where in wheres:
                     self._ids.pop(where, None)
                     self.backend.delete(self._path_key(*where))
             if path is not None:
@@ -173,8 +195,11 @@ class PageCache:
                 else:
                     targets = [w for w in self._ids if w[1] == norm]
                 for where in targets:
-                    self.backend.delete(self._path_key(*where))
                     other = self._ids.pop(where, None)
+                    if other is None:
+                        cached = self.backend.get(self._path_key(*where))
+                        other = getattr(cached, "id", None) if cached is not None else None
+                    self.backend.delete(self._path_key(*where))
                     if other is not None:
                         self._paths.pop(other, None)
                         self.backend.delete(self._id_key(other))

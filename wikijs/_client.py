@@ -1,7 +1,7 @@
 """``WikiJSClient``: configuration, credentials, resources, and the context manager.
 
-:class:`ClientBase` holds everything the sync client and the async client
-(:class:`wikijs.aio.AsyncWikiJSClient`) share: the options, the credentials, the policies
+``ClientBase`` holds everything the sync client and the async client
+([`wikijs.aio.AsyncWikiJSClient`][wikijs.aio.AsyncWikiJSClient]) share: the options, the credentials, the policies
 (retries, rate limit, cache, metrics, hooks), the transport's engine and the resources.
 A subclass only opens its transport (``requests`` or ``aiohttp``) and closes it.
 """
@@ -21,7 +21,7 @@ from typing_extensions import TypeVar
 from ._assets import AssetsAPI
 from ._auth import ApiKeyAuth, Auth, LoginAuth, NoAuth
 from ._batch import DEFAULT_READ_BATCH, DEFAULT_WRITE_BATCH
-from ._cache import CacheBackend, MemoryCache, PageCache
+from ._cache import CacheBackend, MemoryCache, PageCache, cache_namespace
 from ._engine import Engine, IOOptions
 from ._flow import Flow, Mode, Resource, Runner, Sync, flow, identify
 from ._groups import GroupsAPI
@@ -37,7 +37,7 @@ from .models._common import Identity
 
 __all__ = ["ClientBase", "WikiJSClient"]
 
-#: Environment variables read by :meth:`WikiJSClient.from_env`.
+#: Environment variables read by ``WikiJSClient.from_env``.
 ENV_URL = "WIKIJS_URL"
 ENV_API_KEY = "WIKIJS_API_KEY"
 ENV_USERNAME = "WIKIJS_USERNAME"
@@ -51,7 +51,7 @@ C = TypeVar("C", bound="ClientBase[Any, Any, Any, Any]")
 
 
 class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
-    """What the sync and the async client share (see :class:`WikiJSClient` for the options).
+    """What the sync and the async client share (see [`WikiJSClient`][wikijs.WikiJSClient] for the options).
 
     ``CM`` is the mode of the resources (sync or async), ``TR`` the transport, ``SessionT``
     the HTTP session type it accepts and ``SleepT`` what its ``sleep`` returns.
@@ -116,7 +116,9 @@ class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
             self.cache: PageCache | None = None
         else:
             backend = cache if cache is not None else MemoryCache(clock=clock)
-            self.cache = PageCache(backend, ttl=cache_ttl)
+            self.cache = PageCache(
+                backend, ttl=cache_ttl, namespace=cache_namespace(self.url, self.auth.identity())
+            )
         # Resources: one class per resource over the transport. A new resource is a
         # Resource subclass with @flow methods, instantiated here.
         self.pages: PagesAPI[CM] = PagesAPI(
@@ -168,7 +170,7 @@ class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
 
     @flow
     def whoami(self) -> Flow[Identity]:
-        """The user the credentials belong to; :class:`AuthenticationError` if Wiki.js
+        """The user the credentials belong to; [`AuthenticationError`][wikijs.AuthenticationError] if Wiki.js
         treats them as the Guest user."""
         return (yield from identify())
 
@@ -199,7 +201,7 @@ class WikiJSClient(ClientBase[Sync, Transport, Session, None]):
     Every request goes through the retry policy (``retry``; mutations are re-sent only
     when they provably did not reach the server), a client-side rate limiter
     (``rate_limit``; default 10/s, burst 20; ``False`` disables it), the ``wikijs.http``
-    logger (one line per HTTP attempt, secrets masked), metrics (:meth:`metrics`) and
+    logger (one line per HTTP attempt, secrets masked), metrics (``metrics``) and
     ``hooks``. Page reads by id or path are cached for ``cache_ttl`` seconds
     (``cache=False`` disables it); every write invalidates the page it touches.
     ``max_concurrency`` bounds the HTTP requests in flight from all threads (default: no

@@ -1,20 +1,20 @@
 """The transport's decisions, without I/O: shared by the sync and the async transport.
 
-:class:`Engine` builds requests, runs the retry loop, settles credentials, converts
+``Engine`` builds requests, runs the retry loop, settles credentials, converts
 answers and errors, and feeds the log, the metrics and the hooks. It does so as
 generators that yield small I/O *actions* and receive their outcome:
 
-* :class:`Send` - one HTTP attempt (answer: a :class:`RawResponse`, or a :class:`Failure`
+* ``Send`` - one HTTP attempt (answer: a ``RawResponse``, or a ``Failure``
   when no answer came: the transport classifies its library's exception);
-* :class:`Sleep` - wait (for the rate limiter, or before a retry);
-* :class:`Setup` - settle credentials under the transport's lock (login, identity check):
-  the transport runs :meth:`Engine.setup` for it.
+* ``Sleep`` - wait (for the rate limiter, or before a retry);
+* ``Setup`` - settle credentials under the transport's lock (login, identity check):
+  the transport runs ``Engine.setup`` for it.
 
 ``wikijs/_transport.py`` (``requests``) and ``wikijs/aio/_transport.py`` (``aiohttp``)
 perform these actions and nothing else. For each HTTP attempt the engine applies, in
 order: the rate limiter and its metric; the request hooks (they may add tags to the log
 line); the HTTP call; session renewal (``new-jwt`` header) and error conversion
-(:mod:`wikijs._errors`); one log line, one metric sample, the response/error hooks; and
+(``wikijs._errors``); one log line, one metric sample, the response/error hooks; and
 the retry policy: a mutation is re-sent only if it provably never reached the server
 (the connection failed before sending) or the server refused it with HTTP 429.
 
@@ -191,7 +191,7 @@ Action = Send | Sleep | Setup
 
 
 class EngineOptions(TypedDict, total=False):
-    """The engine's settings (see :class:`wikijs.WikiJSClient`); all optional."""
+    """The engine's settings (see [`wikijs.WikiJSClient`][wikijs.WikiJSClient]); all optional."""
 
     retry: RetryPolicy | None
     limiter: RateLimiter | None
@@ -374,7 +374,7 @@ class Engine:
         )
 
     def ensure_ready(self, operation: str, *, check_identity: bool = True) -> IOFlow[None]:
-        """Ask the transport for a :class:`Setup` (under its lock) when one is needed."""
+        """Ask the transport for a ``Setup`` (under its lock) when one is needed."""
         if self.needs_setup(operation, check_identity):
             yield Setup(operation, check_identity)
 

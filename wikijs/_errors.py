@@ -40,9 +40,9 @@ Our exception hierarchy::
         └── CommentError                 8001-8006
 
 One class per Wiki.js code, named after its slug (``PageNotFound`` -> ``PageNotFoundError``);
-:data:`ERROR_CLASSES` maps code -> class. Both error channels (GraphQL
+``ERROR_CLASSES`` maps code -> class. Both error channels (GraphQL
 ``errors[].extensions.exception.code`` and mutation ``responseResult.errorCode``) go
-through :func:`error_from_code`. Error text is passed through the secret masker, so a
+through [`error_from_code`][wikijs.error_from_code]. Error text is passed through the secret masker, so a
 token never reaches ``str()`` or ``repr()`` of an exception.
 """
 
@@ -527,7 +527,7 @@ class PageViewForbiddenError(PageError, ForbiddenError):
 class IllegalPathError(PageIllegalPathError):
     """A page path that Wiki.js would refuse or its web UI could not reach.
 
-    Raised by :func:`wikijs.check_path` (and so by ``pages.create``/``pages.move``)
+    Raised by [`wikijs.check_path`][wikijs.check_path] (and so by ``pages.create``/``pages.move``)
     before any request; ``problems`` lists every reason.
     """
 
@@ -616,10 +616,10 @@ def error_from_code(
 ) -> WikiJSError:
     """Build the exception for a Wiki.js error code, from either error channel.
 
-    ``code`` 1 is a JavaScript error inside Wiki.js: :class:`WikiJSServerError`, except
+    ``code`` 1 is a JavaScript error inside Wiki.js: ``WikiJSServerError``, except
     ``"Invalid Page Id"`` (what ``pages.update`` says for a missing id), which becomes
-    :class:`PageNotFoundError` like every other missing page, and the rebuild-tree race,
-    which becomes :class:`TreeRebuildError`.
+    [`PageNotFoundError`][wikijs.PageNotFoundError] like every other missing page, and the rebuild-tree race,
+    which becomes [`TreeRebuildError`][wikijs.TreeRebuildError].
     """
     text = message or ""
     ctx: dict[str, Any] = {"operation": operation, "status": status, "request_id": request_id}

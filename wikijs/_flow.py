@@ -1,12 +1,12 @@
 """Resource logic written once, run by the sync client and by the async client.
 
 A resource method (``pages.create``, ``assets.upload``...) is written as a *flow*: a
-generator that yields what it needs from the wiki (an :class:`Execute` of a GraphQL
-operation, an :class:`Upload`, a :class:`Download`, an :class:`Identify`) and receives the
+generator that yields what it needs from the wiki (an ``Execute`` of a GraphQL
+operation, an ``Upload``, a ``Download``, an ``Identify``) and receives the
 answer (or has the error thrown in at the ``yield``). A flow never touches the network.
 
-A :class:`Runner` drives flows: the sync transport (``requests``) returns their result, the
-async transport (``aiohttp``) returns a coroutine. The :class:`flow` decorator turns a flow
+A ``Runner`` drives flows: the sync transport (``requests``) returns their result, the
+async transport (``aiohttp``) returns a coroutine. The ``flow`` decorator turns a flow
 into a method whose type follows the resource's mode::
 
     class PagesAPI(Resource[M]):
@@ -59,7 +59,7 @@ __all__ = [
 
 
 class Mode:
-    """How a resource's methods return: :class:`Sync` (values) or :class:`Async` (coroutines)."""
+    """How a resource's methods return: ``Sync`` (values) or ``Async`` (coroutines)."""
 
 
 class Sync(Mode):
@@ -203,7 +203,7 @@ class Stepper(Generic[Y, T]):
 class Runner(ABC, Generic[M]):
     """Runs flows. The sync transport returns a flow's result, the async one a coroutine."""
 
-    #: Whether :meth:`run` returns a coroutine.
+    #: Whether ``run`` returns a coroutine.
     asynchronous: ClassVar[bool] = False
 
     @abstractmethod
@@ -212,14 +212,14 @@ class Runner(ABC, Generic[M]):
 
 
 class Resource(Generic[M]):
-    """Base of everything with :func:`flow` methods: holds the runner that drives them."""
+    """Base of everything with ``flow`` methods: holds the runner that drives them."""
 
     def __init__(self, runner: Runner[M]) -> None:
         self._runner: Runner[M] = runner
 
 
 class flow(Generic[P, T]):
-    """Turn a flow into a method of a :class:`Resource`.
+    """Turn a flow into a method of a ``Resource``.
 
     On a ``Resource[Sync]`` the method runs the flow and returns its result; on a
     ``Resource[Async]`` it is a coroutine function. ``Class.method.flow`` is the flow

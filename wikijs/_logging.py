@@ -2,10 +2,10 @@
 
 The SDK logs to ``logging.getLogger("wikijs")`` and its children (``"wikijs.http"``,
 ``"wikijs.client"``). Importing this module configures nothing; applications (and the
-CLIs) call :func:`configure_logging`.
+CLIs) call [`configure_logging`][wikijs.configure_logging].
 
 Every string a formatter writes (message, extra fields, exception text, traceback) goes
-through a :class:`SecretMasker`: secrets registered by clients (API keys, passwords) and
+through a ``SecretMasker``: secrets registered by clients (API keys, passwords) and
 anything that looks like a JWT, a bearer token, an ``Authorization`` header or a
 ``password=``/``api_key=`` pair become ``***``.
 """
@@ -131,7 +131,7 @@ MASKER = SecretMasker()
 
 
 def mask_data(obj: Any, masker: SecretMasker | None = None) -> Any:
-    """Mask ``obj`` (a string, mapping or list) with ``masker`` (default :data:`MASKER`)."""
+    """Mask ``obj`` (a string, mapping or list) with ``masker`` (default ``MASKER``)."""
     return (masker or MASKER).mask_data(obj)
 
 

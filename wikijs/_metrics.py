@@ -1,6 +1,6 @@
 """In-process request metrics: counts, error rate, retries, rate-limit waits, latency.
 
-Fed by the client for every HTTP attempt; read with :meth:`Metrics.snapshot`, which
+Fed by the client for every HTTP attempt; read with ``Metrics.snapshot``, which
 returns plain JSON-serialisable data. Latency percentiles use the nearest-rank method
 over the most recent ``max_samples`` samples of each operation (min, max and average
 cover every request). Thread-safe.

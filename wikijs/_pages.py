@@ -4,17 +4,17 @@ What this resource adds over the raw API:
 
 * **Safe partial updates.** ``pages.update`` on the server replaces the whole page
   (an omitted ``isPublished`` unpublishes it, omitted dates and scripts are reset).
-  :meth:`PagesAPI.update` reads the page, applies the given fields and sends everything.
-* **One error per situation.** Every missing page raises :class:`PageNotFoundError`,
+  [`PagesAPI.update`][wikijs.PagesAPI.update] reads the page, applies the given fields and sends everything.
+* **One error per situation.** Every missing page raises [`PageNotFoundError`][wikijs.PageNotFoundError],
   whatever each operation answers for it (6003, "Invalid Page Id", a TypeError).
 * **The rebuild-tree race.** A write answered ``errorCode 1 "Error when running job
   rebuild-tree: ..."`` was applied; the SDK confirms it by reading, returns the result,
-  sets :attr:`PagesAPI.tree_stale` and logs a warning instead of failing.
+  sets [`PagesAPI.tree_stale`][wikijs.PagesAPI.tree_stale] and logs a warning instead of failing.
 * **No duplicate creates.** After an ambiguous failure of a create (timeout, dropped
   connection, 5xx) the SDK checks whether the page now exists with the content sent.
 * **Batches.** Aliased reads (50 per request) and aliased serial writes (10 per request);
   one failed item never hides the others.
-* **Paths** are checked (:func:`wikijs.check_path`) before any create or move.
+* **Paths** are checked ([`wikijs.check_path`][wikijs.check_path]) before any create or move.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from ._errors import (
 from ._flow import Flow, M, Resource, Runner, execute, execute_partial, flow
 from ._graphql import pages as q
 from ._graphql._executor import Operation, encode_operation
-from ._paths import check_path, validate_path
+from ._paths import check_path, split_locale, validate_path
 from .models._common import UNSET, BatchResult, UnsetType
 from .models._pages import (
     Page,
@@ -65,6 +65,11 @@ __all__ = ["PagesAPI"]
 logger = logging.getLogger("wikijs.client")
 
 _TREE_MODES = frozenset({"ALL", "FOLDERS", "PAGES"})
+
+
+def _read_name(for_operation: str | None, own: str) -> str:
+    """The operation name of a read: its own, or ``<operation>.read`` inside another one."""
+    return own if for_operation is None else f"{for_operation}.read"
 
 
 def _is_ambiguous(exc: WikiJSError) -> bool:
@@ -99,7 +104,7 @@ class PagesAPI(Resource[M]):
     @property
     def tree_stale(self) -> bool:
         """True after a write hit the rebuild-tree race: ``tree()`` and the navigation may
-        miss pages until :meth:`rebuild_tree` runs."""
+        miss pages until [`rebuild_tree`][wikijs.PagesAPI.rebuild_tree] runs."""
         return self._tree_stale
 
     def _mark_tree_stale(self, operation: str, exc: TreeRebuildError, what: str) -> None:
@@ -165,7 +170,7 @@ class PagesAPI(Resource[M]):
 
     @flow
     def get(self, page_id: int) -> Flow[Page]:
-        """The page with id ``page_id``; :class:`PageNotFoundError` if there is none."""
+        """The page with id ``page_id``; [`PageNotFoundError`][wikijs.PageNotFoundError] if there is none."""
         if self._cache is not None:
             cached = self._cache.get_by_id(page_id)
             if isinstance(cached, Page):
@@ -175,7 +180,11 @@ class PagesAPI(Resource[M]):
             self._cache.put(page)
         return page
 
-    def _fetch(self, page_id: int, operation: str = "pages.get") -> Flow[Page]:
+    def _fetch(self, page_id: int, for_operation: str | None = None) -> Flow[Page]:
+        # A read another operation makes for itself (update's read-modify-write, move's
+        # locale lookup, the confirmations after an ambiguous write) is a request of its
+        # own: it counts (metrics, logs, rate limits, hooks) as ``<operation>.read``.
+        operation = _read_name(for_operation, "pages.get")
         data = yield from self._query(operation, q.GET, {"id": page_id})
         node = q.pages_field(data, "single", operation)
         if node is None:
@@ -183,8 +192,18 @@ class PagesAPI(Resource[M]):
         return q.parse_page(node, operation)
 
     @flow
-    def get_by_path(self, path: str, locale: str = "en") -> Flow[Page]:
-        """The page at ``path`` in ``locale`` (needs manage:pages or delete:pages rights)."""
+    def get_by_path(self, path: str, locale: str | None = None) -> Flow[Page]:
+        """The page at ``path`` (needs manage:pages or delete:pages rights).
+
+        ``path`` takes the forms wikisync and the wiki print: ``/en/handbook/setup`` (a
+        leading ``/`` always means ``/<locale>/<path>``), ``en/handbook/setup`` (a first
+        segment that looks like a locale code is the locale, as in the web UI), or
+        ``handbook/setup`` in ``locale`` (default ``en``). With ``locale`` given, a path
+        without a leading ``/`` is taken verbatim. See [`wikijs.split_locale`][wikijs.split_locale];
+        ``ValueError`` names the expected form, [`PageNotFoundError`][wikijs.PageNotFoundError] the page looked
+        for.
+        """
+        locale, path = split_locale(path, locale)
         if self._cache is not None:
             cached = self._cache.get_by_path(path, locale)
             if isinstance(cached, Page):
@@ -195,12 +214,27 @@ class PagesAPI(Resource[M]):
         return page
 
     def _fetch_by_path(
-        self, path: str, locale: str, operation: str = "pages.get_by_path"
+        self, path: str, locale: str, for_operation: str | None = None
     ) -> Flow[Page]:
-        data = yield from self._query(operation, q.GET_BY_PATH, {"path": path, "locale": locale})
+        operation = _read_name(for_operation, "pages.get_by_path")
+        where = f"no page at /{locale}/{path} (path {path!r} in locale {locale!r})"
+        try:
+            data = yield from self._query(
+                operation, q.GET_BY_PATH, {"path": path, "locale": locale}
+            )
+        except PageNotFoundError as exc:
+            # Wiki.js answers a bare "This page does not exist": say which page was meant.
+            raise PageNotFoundError(
+                f"{where}: {exc.message}",
+                operation=operation,
+                code=exc.code,
+                slug=exc.slug,
+                status=exc.status,
+                request_id=exc.request_id,
+            ) from None
         node = q.pages_field(data, "singleByPath", operation)
         if node is None:
-            raise PageNotFoundError(f"no page at {locale}/{path}", operation=operation)
+            raise PageNotFoundError(where, operation=operation)
         return q.parse_page(node, operation)
 
     @flow
@@ -210,7 +244,7 @@ class PagesAPI(Resource[M]):
         """Many pages in few requests (``batch_size`` aliased reads per request, default 50).
 
         Results keep the input order; a missing id gives that item a
-        :class:`PageNotFoundError` while the others succeed.
+        [`PageNotFoundError`][wikijs.PageNotFoundError] while the others succeed.
         """
         operation = "pages.get_many"
         results: builtins.list[BatchResult[Page]] = []
@@ -269,7 +303,15 @@ class PagesAPI(Resource[M]):
         locale: str = "en",
         include_ancestors: bool = False,
     ) -> Flow[builtins.list[PageTreeItem]]:
-        """Folders and pages of the navigation tree (``mode``: ALL, FOLDERS or PAGES)."""
+        """Folders and pages of one level of the navigation tree (``mode``: ALL, FOLDERS or
+        PAGES).
+
+        ``parent`` (a node id) answers that node's children; without it the top level.
+        ``path`` answers, as Wiki.js does, the level that *holds* ``path`` (its siblings,
+        plus its ancestors with ``include_ancestors``), not the folder's contents: for
+        those, find the node whose ``path`` matches and pass its ``id`` as ``parent``
+        (``wikijs pages tree --path`` does).
+        """
         mode = mode.upper()
         if mode not in _TREE_MODES:
             raise ValueError(f"mode must be one of {sorted(_TREE_MODES)}, got {mode!r}")
@@ -383,8 +425,8 @@ class PagesAPI(Resource[M]):
     ) -> Flow[Page]:
         """Create a page and return it.
 
-        Raises :class:`IllegalPathError` before any request for a path Wiki.js would
-        refuse or its UI could not open, :class:`PageDuplicateCreateError` (6002) if the
+        Raises [`IllegalPathError`][wikijs.IllegalPathError] before any request for a path Wiki.js would
+        refuse or its UI could not open, ``PageDuplicateCreateError`` (6002) if the
         path is taken.
         """
         check_path(path)
@@ -488,8 +530,8 @@ class PagesAPI(Resource[M]):
         """Change some fields of a page; the others keep their current values.
 
         Wiki.js replaces the whole page on update, so this reads the page first (skip the
-        read by passing ``current``, a full :class:`Page` from ``get``/``get_many``) and
-        sends every field. The page is never moved (see :meth:`move`). Every update adds
+        read by passing ``current``, a full [`Page`][wikijs.Page] from ``get``/``get_many``) and
+        sends every field. The page is never moved (see [`move`][wikijs.PagesAPI.move]). Every update adds
         a history version on the server, even when nothing changed.
         """
         item = PageUpdate(
@@ -623,7 +665,7 @@ class PagesAPI(Resource[M]):
 
     @flow
     def rebuild_tree(self) -> Flow[None]:
-        """Rebuild the page tree (navigation); clears :attr:`tree_stale`."""
+        """Rebuild the page tree (navigation); clears [`tree_stale`][wikijs.PagesAPI.tree_stale]."""
         operation = "pages.rebuild_tree"
         data, errors = yield from self._mutate(operation, q.REBUILD_TREE)
         node = (
@@ -668,7 +710,7 @@ class PagesAPI(Resource[M]):
         """Create many pages, ``batch_size`` (default 10) aliased creates per request.
 
         The server runs them serially, in order. Results keep the input order; each
-        item's ``key`` is its :class:`PageCreate`. Items with an illegal path fail
+        item's ``key`` is its [`PageCreate`][wikijs.PageCreate]. Items with an illegal path fail
         without being sent.
         """
         operation = "pages.create_many"
@@ -729,11 +771,11 @@ class PagesAPI(Resource[M]):
     def update_many(
         self, items: Sequence[PageUpdate], *, batch_size: int | None = None
     ) -> Flow[builtins.list[BatchResult[Page]]]:
-        """Safe partial updates of many pages (see :meth:`update`).
+        """Safe partial updates of many pages (see [`update`][wikijs.PagesAPI.update]).
 
-        Pages without ``current`` are read first with :meth:`get_many`; then
+        Pages without ``current`` are read first with [`get_many`][wikijs.PagesAPI.get_many]; then
         ``batch_size`` (default 10) aliased updates per request. Results keep the input
-        order; each item's ``key`` is its :class:`PageUpdate`.
+        order; each item's ``key`` is its [`PageUpdate`][wikijs.PageUpdate].
         """
         operation = "pages.update_many"
         results: builtins.list[BatchResult[Page] | None] = [None] * len(items)
@@ -866,7 +908,7 @@ def _sent_create(item: PageCreate) -> dict[str, Any]:
 def page_write_bytes(item: PageCreate) -> int:
     """The bytes of the largest request that writes ``item``: its ``pages.create`` body or
     a ``pages.update`` body carrying the same fields, encoded exactly as the transports
-    send them (compact UTF-8 JSON). Compare with :data:`MAX_BODY_BYTES`."""
+    send them (compact UTF-8 JSON). Compare with ``MAX_BODY_BYTES`` (5 MiB)."""
     create = Operation("pages.create", q.CREATE, q.create_variables(item), mutation=True)
     merged = {name: getattr(item, name) for name in q.UPDATE_FIELDS}
     merged["tags"] = list(item.tags)

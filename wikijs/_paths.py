@@ -13,8 +13,8 @@ Two sets of rules apply to a page path (Wiki.js 2.5, see ``tests/data/path-rules
    to create pages under its reserved first segments. A page stored at such a path exists
    but no link in the wiki can ever reach it.
 
-:func:`validate_path` reports both kinds of problems; :func:`check_path` raises
-:class:`~wikijs.IllegalPathError`. The SDK calls ``check_path`` before every create and
+[`validate_path`][wikijs.validate_path] reports both kinds of problems; [`check_path`][wikijs.check_path] raises
+[`IllegalPathError`][wikijs.IllegalPathError]. The SDK calls ``check_path`` before every create and
 move, so an unreachable page is never written.
 
 Beyond Wiki.js's own reserved list (``login logout register verify favicons fonts img js
@@ -36,7 +36,13 @@ import re
 
 from ._errors import IllegalPathError
 
-__all__ = ["MAX_PATH_LENGTH", "RESERVED_FIRST_SEGMENTS", "check_path", "validate_path"]
+__all__ = [
+    "MAX_PATH_LENGTH",
+    "RESERVED_FIRST_SEGMENTS",
+    "check_path",
+    "split_locale",
+    "validate_path",
+]
 
 #: ``pages.path`` is ``varchar(255)``: longer paths fail with raw SQL text (errorCode 1).
 MAX_PATH_LENGTH = 255
@@ -141,7 +147,45 @@ def validate_path(path: str) -> list[str]:
 
 
 def check_path(path: str) -> None:
-    """Raise :class:`~wikijs.IllegalPathError` if :func:`validate_path` finds a problem."""
+    """Raise [`IllegalPathError`][wikijs.IllegalPathError] if [`validate_path`][wikijs.validate_path] finds a problem."""
     problems = validate_path(path)
     if problems:
         raise IllegalPathError(path, problems)
+
+
+def split_locale(path: str, locale: str | None = None, default: str = "en") -> tuple[str, str]:
+    """The ``(locale, path)`` a page path names, in the forms wikisync and Wiki.js print.
+
+    * ``locale`` given: ``path`` is the page path in that locale, as stored (so a page
+      stored at the literal path ``en/x`` by another tool is ``("en/x", locale="en")``);
+      ``/<locale>/<path>`` is also accepted if its locale agrees.
+    * ``locale`` omitted: ``/<locale>/<path>`` (a leading ``/``: the first segment *is*
+      the locale, as in the wiki's URLs and wikisync's plan), ``<locale>/<path>`` when the
+      first segment looks like a locale code (two letters or ``xx-yy``: the web UI reads
+      it as the locale, and [`check_path`][wikijs.check_path] refuses to create such a path), or a plain
+      path in ``default``.
+
+    Raises ``ValueError`` naming the expected form when the path cannot be read that way.
+    """
+    if path.startswith("/"):
+        first, _, rest = path[1:].partition("/")
+        if not _LOCALE_SEGMENT.match(first):
+            raise ValueError(
+                f"{path!r}: a path with a leading '/' is '/<locale>/<path>' (such as "
+                f"'/en/handbook/setup'), and {first!r} is not a locale code; pass the path "
+                "without the leading '/' (and locale=... for a locale other than "
+                f"{default!r})"
+            )
+        named = first.lower()
+        if locale is not None and locale != named:
+            raise ValueError(
+                f"{path!r} names locale {named!r} but locale={locale!r} was passed; pass "
+                f"either {path!r} alone or {rest or 'home'!r} with locale={locale!r}"
+            )
+        return named, rest.rstrip("/") or "home"
+    if locale is not None:
+        return locale, path
+    first, sep, rest = path.partition("/")
+    if sep and rest and _LOCALE_SEGMENT.match(first):
+        return first.lower(), rest
+    return default, path

@@ -2,11 +2,11 @@
 
 Wiki.js itself only limits logins, password resets and comments, but every write forks
 render and tree-rebuild jobs on the server, so a client that writes in a tight loop slows
-the wiki down for everybody. :class:`RateLimiter` spaces requests out.
+the wiki down for everybody. [`RateLimiter`][wikijs.RateLimiter] spaces requests out.
 
-:meth:`RateLimiter.reserve` does all the bookkeeping and returns how long to wait; both
+[`RateLimiter.reserve`][wikijs.RateLimiter.reserve] does all the bookkeeping and returns how long to wait; both
 clients reserve and then sleep with their own sleep function (``time.sleep``, or
-``asyncio.sleep`` in the async client). :meth:`RateLimiter.acquire` (reserve + sleep) is
+``asyncio.sleep`` in the async client). [`RateLimiter.acquire`][wikijs.RateLimiter.acquire] (reserve + sleep) is
 for callers that use a limiter directly. Clock and sleep are injectable.
 """
 
@@ -23,7 +23,7 @@ class TokenBucket:
     """A token bucket that may go into debt.
 
     It starts full (``burst`` tokens) and refills at ``rate`` tokens per second up to
-    ``burst``. :meth:`reserve` always takes its tokens at once; when that leaves the
+    ``burst``. ``reserve`` always takes its tokens at once; when that leaves the
     bucket negative, the caller must wait until the debt is refilled.
     """
 

@@ -1,7 +1,7 @@
 """When to retry a failed request, and how long to wait first.
 
-The policy is a pure value: :meth:`RetryPolicy.decide` looks at one failed
-:class:`Attempt` and returns a :class:`RetryDecision`. It never sleeps and never reads
+The policy is a pure value: [`RetryPolicy.decide`][wikijs.RetryPolicy.decide] looks at one failed
+``Attempt`` and returns a ``RetryDecision``. It never sleeps and never reads
 the clock; the random source for jitter is a parameter. The transport does the waiting.
 
 The rule that matters: a mutation is re-sent only when it provably did not run, i.e.

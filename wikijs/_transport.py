@@ -1,6 +1,6 @@
 """The sync transport: the only module that talks to Wiki.js with ``requests``.
 
-It performs the I/O actions of :class:`wikijs._engine.Engine` (one HTTP attempt, a
+It performs the I/O actions of ``wikijs._engine.Engine`` (one HTTP attempt, a
 rate-limit wait, a retry delay, credential setup under a lock) and nothing else: request
 building, retries, error conversion, logging, metrics and hooks are the engine's, and
 the async transport (``wikijs/aio/_transport.py``) shares them.

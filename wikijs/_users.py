@@ -47,7 +47,7 @@ class UsersAPI(Resource[M]):
 
     @flow
     def get(self, user_id: int) -> Flow[User]:
-        """One user with its groups (:class:`~wikijs.UserNotFoundError` if missing).
+        """One user with its groups (``UserNotFoundError`` if missing).
 
         For a missing id Wiki.js does not answer null but fails inside its resolver
         (a JavaScript TypeError without a Wiki.js code); that becomes UserNotFoundError.

@@ -14,7 +14,7 @@ Three header forms are understood, in this order:
 
 YAML is read with PyYAML's safe loader only. Anchors and aliases are refused (an alias bomb
 makes a few hundred bytes expand to gigabytes), and so is nesting deeper than
-:data:`MAX_DEPTH`; a front matter header has no use for either.
+``MAX_DEPTH``; a front matter header has no use for either.
 
 This module reads strings only; it never touches the filesystem.
 """
@@ -73,7 +73,7 @@ class HeaderValue:
 
 @dataclass
 class Header:
-    """What :func:`parse_page_text` found in a file.
+    """What ``parse_page_text`` found in a file.
 
     ``values`` maps header keys to their entries; ``content`` is the text after the header
     and ``content_line`` the 1-based line of the file where it starts. ``errors`` and
@@ -119,7 +119,7 @@ def compose_yaml(text: str, *, line_offset: int = 0) -> yaml.Node | None:
     """Compose ``text`` into a node tree with the safe loader, refusing unsafe constructs.
 
     ``line_offset`` is added to reported lines (0-based node marks become file lines).
-    Raises :class:`YAMLSafetyError` or :class:`yaml.YAMLError`.
+    Raises ``YAMLSafetyError`` or ``yaml.YAMLError``.
     """
     if _FAST_LOADER is not None and not _NOT_FAST.search(text):
         # Without "&" and "*" there can be no anchor or alias, so the composed tree is a

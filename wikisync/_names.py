@@ -1,14 +1,14 @@
 """Names as people and file systems see them: one comparison, one escape, one refusal.
 
-* :func:`name_key` is how two names are compared for "the same file": after Unicode
+* ``name_key`` is how two names are compared for "the same file": after Unicode
   normalisation (NFC) and case folding, so ``café.md`` written with a precomposed ``é``
   and with ``e`` + a combining accent are one name, as they are on macOS, and ``Guide.md``
   and ``guide.md`` are one name, as on Windows and macOS.
-* :func:`shown` is how a name (or any text from a file name or the wiki) is printed:
+* ``shown`` is how a name (or any text from a file name or the wiki) is printed:
   control characters, bidirectional overrides and zero-width characters become visible
   escapes (``\\x1b``, ``\\u202e``), so a name cannot reorder, hide or recolour what a
   terminal or log shows around it.
-* :func:`unsafe_name_character` says why a file name must be refused: one of those
+* ``unsafe_name_character`` says why a file name must be refused: one of those
   invisible characters in it.
 """
 
@@ -79,7 +79,7 @@ def json_visible(document: str) -> str:
 
 
 def shown_lines(text: str) -> str:
-    """:func:`shown` for each line of ``text``; the line breaks (LF, CR) are kept."""
+    """``shown`` for each line of ``text``; the line breaks (LF, CR) are kept."""
     return "".join(
         part if part in ("\n", "\r") else shown(part) for part in re.split(r"(\r|\n)", text)
     )

@@ -6,7 +6,7 @@ Python, on top of the ``wikisync`` command line (run as a subprocess, exactly as
 would run it):
 
 1. ``wikisync validate DIR --json``: problems become ``::error file=…,line=…::``
-   annotations (at most :data:`~wikisync.github.ANNOTATION_LIMIT` per kind, the full list
+   annotations (at most ``ANNOTATION_LIMIT`` per kind, the full list
    goes to the step summary); failure reason ``validation``.
 2. ``wikisync plan DIR --json --out PLAN --detailed-exitcode``: the plan is written to
    the step summary as Markdown and its counts to the step outputs.
@@ -17,7 +17,7 @@ would run it):
    ``wikisync apply PLAN --auto-approve``.
 
 Outputs: ``changes``, ``to-create``, ``to-update``, ``to-move``, ``to-delete``,
-``plan-file`` and ``failure-reason`` (one of :data:`FAILURE_REASONS`, empty on success).
+``plan-file`` and ``failure-reason`` (one of ``FAILURE_REASONS``, empty on success).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ class ActionInputs:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ActionInputs:
-        """Read and check the inputs; every problem is named in one :class:`ActionInputError`."""
+        """Read and check the inputs; every problem is named in one ``ActionInputError``."""
 
         def get(name: str, default: str) -> str:
             value = env.get(f"INPUT_{name}", "").strip()
@@ -144,6 +144,10 @@ class ActionInputs:
         for arg in args:
             if arg.split("=", 1)[0] in _RESERVED_FLAGS:
                 problems.append(f"input 'args' must not contain {arg}: the Action sets it itself")
+            elif arg.split("=", 1)[0] == "--url":
+                # One URL for plan and apply: the credentials go only to the input 'url'
+                # (or WIKIJS_URL), and apply refuses a plan made for another wiki.
+                problems.append("input 'args' must not contain --url: set the input 'url'")
         if problems:
             raise ActionInputError("; ".join(problems))
         return cls(
@@ -265,7 +269,7 @@ CliRunner = Callable[[Sequence[str], Mapping[str, str]], CliResult]
 
 
 def subprocess_cli(prefix: Sequence[str] | None = None) -> CliRunner:
-    """A :data:`CliRunner` that runs the CLI as a subprocess (``python -m wikisync``)."""
+    """A ``CliRunner`` that runs the CLI as a subprocess (``python -m wikisync``)."""
     command = list(prefix) if prefix is not None else [sys.executable, "-m", "wikisync"]
 
     def run(args: Sequence[str], env: Mapping[str, str]) -> CliResult:
@@ -618,7 +622,7 @@ def run_action(
 
     ``cli`` runs the ``wikisync`` command (default: a subprocess), ``github`` makes the
     REST client, ``render`` turns a saved plan file and the content directory's name into
-    Markdown (default: :func:`render_plan_file`).
+    Markdown (default: ``render_plan_file``).
     """
 
     def default_github() -> GitHubClient:
@@ -636,7 +640,7 @@ def run_action(
 
 
 def render_plan_file(plan_file: Path, directory: str) -> str:
-    """The Markdown of a saved plan, as :func:`wikisync.render.render_markdown` renders it."""
+    """The Markdown of a saved plan, as [`wikisync.render.render_markdown`][wikisync.render.render_markdown] renders it."""
     plan, _target = load_plan_json(plan_file.read_text(encoding="utf-8"))
     return render_markdown(plan, directory=directory)
 

@@ -1,9 +1,9 @@
 """Executing a plan: the writes, in a safe order, with partial failure recorded.
 
-Order: asset uploads first (:func:`upload_assets`, so no page links to an asset that is
+Order: asset uploads first (``upload_assets``, so no page links to an asset that is
 not there yet), then page moves (so a path another change needs is vacated; chained moves
 are ordered, a cycle fails its moves), then creates, updates and deletes concurrently, up
-to ``parallelism`` at a time, and asset deletes last (:func:`delete_assets`). A page whose
+to ``parallelism`` at a time, and asset deletes last (``delete_assets``). A page whose
 asset failed to upload is skipped. Every change ends ``ok``, ``failed`` or ``skipped``; a failure
 does not stop the others unless ``fail_fast``. Conflicts are skipped (the plan turns them
 into updates only under ``--force``). The state is rebuilt from what was actually
@@ -307,7 +307,7 @@ def upload_assets(
     """Upload (and replace) the assets of ``changes``; conflicts are skipped.
 
     Folders are created first, one at a time; uploads then run up to ``parallelism`` at a
-    time. Deletes in ``changes`` are ignored here (see :func:`delete_assets`).
+    time. Deletes in ``changes`` are ignored here (see ``delete_assets``).
     """
     reporter = reporter or NullReporter()
     results: list[AssetResult] = []

@@ -6,13 +6,13 @@ Where an asset goes
     that mirrors the source tree: ``guide/img/Logo 1.PNG`` with ``root: handbook`` goes
     into the folders ``handbook`` / ``guide`` / ``img`` and is stored as ``logo_1.png``,
     so the wiki serves it at ``/handbook/guide/img/logo_1.png`` and that is the link
-    written into the pages (see :mod:`wikisync.links`). Folder slugs and file names are
+    written into the pages (see ``wikisync.links``). Folder slugs and file names are
     predicted exactly as the server makes them (sanitised, lowercased; spaces, ``,``,
     ``;`` and ``#`` in file names become ``_``). Two pages linking to one file share one
     asset and one upload.
 
 When an asset is uploaded
-    Every upload is recorded in the state (:class:`~wikisync.model.AssetEntry`): the
+    Every upload is recorded in the state (``AssetEntry``): the
     sha256 and size of the bytes sent, and the asset id and ``updatedAt`` the server
     listed right after. A plan lists the asset folders involved (``assets.list``, no
     bytes) and decides per served path:
@@ -167,7 +167,7 @@ def _against(
 def asset_downloads_needed(
     local: Iterable[LocalAsset], remote: Mapping[str, RemoteAsset], state: State
 ) -> frozenset[str]:
-    """Served paths whose bytes :func:`plan_assets` needs hashed (see the module docstring)."""
+    """Served paths whose bytes ``plan_assets`` needs hashed (see the module docstring)."""
     needed: set[str] = set()
     for asset in local:
         found = remote.get(asset.path)
@@ -190,7 +190,7 @@ def plan_assets(
     """What to upload, replace and delete so the asset library serves the local files.
 
     ``remote`` maps served paths to the listing; ``digests`` maps served paths to the
-    sha256 of the bytes downloaded for :func:`asset_downloads_needed`. ``deletes=False``
+    sha256 of the bytes downloaded for ``asset_downloads_needed``. ``deletes=False``
     plans no deletes (a plan limited with ``--target``).
     """
     digests = digests or {}

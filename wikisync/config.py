@@ -323,7 +323,7 @@ class Config(BaseModel):
         targets: Sequence[str] = (),
         source_had_errors: bool = False,
     ) -> PlanOptions:
-        """The :class:`~wikisync.model.PlanOptions` these settings call for."""
+        """The [`PlanOptions`][wikisync.model.PlanOptions] these settings call for."""
         return PlanOptions(
             root=self.root,
             locale=self.locale,
@@ -409,7 +409,7 @@ def _problem(line: int | None, message: str, code: str = "config") -> Problem:
 
 
 def parse_config(text: str) -> Config:
-    """Parse the text of a ``wikisync.yml``; raises :class:`~wikisync.errors.ConfigError`."""
+    """Parse the text of a ``wikisync.yml``; raises [`ConfigError`][wikisync.errors.ConfigError]."""
     try:
         node = compose_yaml(text)
     except YAMLSafetyError as exc:
@@ -479,7 +479,7 @@ def parse_config(text: str) -> Config:
 def load_config(directory: str | Path) -> Config:
     """Read ``<directory>/wikisync.yml``; defaults when the file does not exist.
 
-    Raises :class:`~wikisync.errors.ConfigError` listing every problem found.
+    Raises [`ConfigError`][wikisync.errors.ConfigError] listing every problem found.
     """
     path = Path(directory) / CONFIG_FILE
     try:

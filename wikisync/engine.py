@@ -1,17 +1,17 @@
 """The flow in one place: files -> desired pages; wiki -> actual pages; plan; apply.
 
-``make_plan`` reads the directory and the wiki and returns a :class:`PlanRun` (the plan
+``make_plan`` reads the directory and the wiki and returns a [`PlanRun`][wikisync.engine.PlanRun] (the plan
 plus everything apply needs). ``apply_run`` takes the lock, executes the plan, and
 records the new ownership state. The CLI, the GitHub Action and Python callers all go
 through these two functions.
 
-git, when the content directory is in a git working tree (:mod:`wikisync.gitinfo`):
+git, when the content directory is in a git working tree (``wikisync.gitinfo``):
 
 * files renamed since the commit recorded at the last apply (committed, staged, unstaged
   or untracked; edited renames included) are passed to ``plan()`` as renames, so they
   become moves; the commit checked out is recorded in the state at apply;
 * ``changed_since=REF`` plans only the pages whose files changed since ``REF`` and the
-  pages the change touches (see :func:`changed_scope`), and so reads only their content;
+  pages the change touches (see ``changed_scope``), and so reads only their content;
   the result for those pages is the same as a full plan's. A ``REF`` this clone lacks (a
   shallow checkout) falls back to a full plan with a note.
 """
@@ -435,7 +435,7 @@ def fingerprint(plan: Plan) -> list[tuple[object, ...]]:
 
 
 def check_saved_plan(saved: Plan, fresh: PlanRun) -> None:
-    """Raise :class:`StalePlanError` unless ``fresh`` would do exactly what ``saved`` says."""
+    """Raise [`StalePlanError`][wikisync.engine.StalePlanError] unless ``fresh`` would do exactly what ``saved`` says."""
     if fingerprint(saved) != fingerprint(fresh.plan):
         before: set[tuple[str, str, str]] = {(c.action, c.locale, c.path) for c in saved.changes}
         before |= {(a.action, "asset", a.path) for a in saved.asset_changes}
@@ -705,7 +705,7 @@ def apply_run(
 
     Asset uploads run first, then the page changes (a page linking to an asset whose
     upload failed is skipped), then asset deletes. ``reporter`` hears of each phase
-    (:data:`~wikisync.apply.PHASES`) as it starts, advances and ends.
+    (``wikisync.apply.PHASES``) as it starts, advances and ends.
     """
     if run.plan.guard_violations:
         raise GuardError(run.plan.guard_violations)

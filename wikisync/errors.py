@@ -63,7 +63,7 @@ class PlanFileError(WikisyncError):
 
 class PlanInputError(WikisyncError, ValueError):
     """``plan()`` got inputs it cannot use: two files for one page, or a remote page
-    without the content :func:`~wikisync.plan.content_reads_needed` asked for."""
+    without the content [`content_reads_needed`][wikisync.plan.content_reads_needed] asked for."""
 
 
 class StateError(WikisyncError):

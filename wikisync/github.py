@@ -3,19 +3,19 @@
 Three kinds of helpers live here, all small and independent of the sync engine:
 
 * **Workflow commands** written to the job log: annotations (``::error file=…,line=…::``)
-  with GitHub's escaping rules, log groups, and :func:`fence`, which wraps untrusted text
+  with GitHub's escaping rules, log groups, and ``fence``, which wraps untrusted text
   (page content, plan text, CLI messages) in ``::stop-commands::<token>`` … ``::<token>::``
   so that nothing inside it can run a workflow command.
-* **Job files**: :func:`format_output` / :func:`write_outputs` for ``$GITHUB_OUTPUT``
-  (heredoc format with a random delimiter) and :func:`append_summary` for
+* **Job files**: ``format_output`` / ``write_outputs`` for ``$GITHUB_OUTPUT``
+  (heredoc format with a random delimiter) and ``append_summary`` for
   ``$GITHUB_STEP_SUMMARY``.
-* **Plan comments**: the hidden markers and the :func:`plan_fingerprint` that tie a pull
-  request comment to the plan it shows, and :class:`GitHubClient`, a minimal REST client
+* **Plan comments**: the hidden markers and the ``plan_fingerprint`` that tie a pull
+  request comment to the plan it shows, and ``GitHubClient``, a minimal REST client
   (``requests``) that finds, creates and updates that comment and finds the pull request
   a pushed commit came from. The token is sent only in the ``Authorization`` header and
   never appears in an error message or a log line.
 
-Errors from the REST API are raised as :class:`GitHubAPIError` (a ``WikisyncError``).
+Errors from the REST API are raised as ``GitHubAPIError`` (a ``WikisyncError``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import requests
 
@@ -97,7 +98,7 @@ def escape_data(value: str) -> str:
 
 
 def escape_property(value: str) -> str:
-    """Escape a workflow command property value: :func:`escape_data` plus ``:`` and ``,``."""
+    """Escape a workflow command property value: ``escape_data`` plus ``:`` and ``,``."""
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -321,7 +322,7 @@ class PullRequest:
 
 @dataclass(frozen=True)
 class CommentResult:
-    """What :func:`upsert_plan_comment` did: ``created``, ``updated`` or ``skipped``."""
+    """What ``upsert_plan_comment`` did: ``created``, ``updated`` or ``skipped``."""
 
     action: Literal["created", "updated", "skipped"]
     comment_id: int | None = None
@@ -331,7 +332,7 @@ class GitHubClient:
     """A minimal GitHub REST client for one repository.
 
     ``session`` is injectable (tests answer it with ``responses``); by default a new
-    :class:`requests.Session` is used. The token never leaves the ``Authorization``
+    ``requests.Session`` is used. The token never leaves the ``Authorization``
     header: it is not part of ``repr()`` or of any error.
     """
 
@@ -387,6 +388,11 @@ class GitHubClient:
                 raise GitHubAPIError("GET", path, response.status_code, "expected a JSON list")
             yield from items
             url = response.links.get("next", {}).get("url")
+            if url and not _same_origin(url, self.api_url):
+                # The token goes only to the API's own origin, whatever a Link header says.
+                raise GitHubAPIError(
+                    "GET", path, response.status_code, "the next page is on another host"
+                )
 
     # -- endpoints -------------------------------------------------------------------
 
@@ -506,3 +512,8 @@ def _error_message(response: requests.Response) -> str:
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         return str(data["message"])
     return response.reason or ""
+
+
+def _same_origin(url: str, base: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base)
+    return (a.scheme.lower(), a.netloc.lower()) == (b.scheme.lower(), b.netloc.lower())

@@ -15,7 +15,7 @@ uses git (through GitPython's command wrapper) for three things:
   overwrite without ``--force``.
 
 Paths are posix paths relative to the content directory; files outside it are left out.
-A directory outside git, or a machine without git, gives ``None`` from :func:`open_repo`.
+A directory outside git, or a machine without git, gives ``None`` from ``open_repo``.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 In the content directory pages link to each other with relative file paths
 (``../setup.md#docker``, ``[x]: ./img/a.png``, ``<a href="faq.html">``). In the wiki the
 same links must be absolute wiki paths (``/en/handbook/setup#docker``) and asset URLs.
-:func:`rewrite_links` does the first direction when files are loaded;
-:func:`to_relative_links` does the inverse when wiki pages are written back to files.
+``rewrite_links`` does the first direction when files are loaded;
+``to_relative_links`` does the inverse when wiki pages are written back to files.
 
 What is rewritten, in Markdown: inline links and images ``[t](dest "title")``,
 reference definitions ``[id]: dest``, and ``href``/``src`` attributes of raw HTML tags.
@@ -20,9 +20,9 @@ A relative destination resolves against the linking file's folder:
   ``.html`` file is a page) becomes ``/<locale>/<path>`` plus its ``?query`` and
   ``#fragment`` (the locale prefix is always written, also for the default locale);
 * any other existing file is an asset: it is collected and its link goes through the
-  ``asset_url`` function (by default :func:`default_asset_url`);
+  ``asset_url`` function (by default [`default_asset_url`][wikisync.links.default_asset_url]);
 * a missing file, a page file that include/exclude leave out, or a path outside the
-  content directory is a :class:`~wikisync.model.Problem` with the file and line.
+  content directory is a [`Problem`][wikisync.model.Problem] with the file and line.
 
 Wiki.js stores an uploaded asset at ``/<folder slugs>/<file name>``: each folder slug is
 the folder name run through the sanitize-filename rules and lowercased (the server does
@@ -81,7 +81,7 @@ _SANITIZE_WINDOWS_TRAILING = re.compile(r"[. ]+$")
 
 @dataclass(frozen=True)
 class LinkRewrite:
-    """The result of :func:`rewrite_links`."""
+    """The result of ``rewrite_links``."""
 
     content: str
     assets: tuple[str, ...] = ()
@@ -418,7 +418,7 @@ _LINK_UNSAFE = re.compile(r"[%\s()<>\x00-\x1f\x7f]")
 
 def _link_path(rel: str) -> str:
     """A relative file path as a link destination: characters that would end or break
-    the destination are percent-encoded (what :func:`rewrite_links` decodes)."""
+    the destination are percent-encoded (what ``rewrite_links`` decodes)."""
     return _LINK_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), rel)
 
 
@@ -436,7 +436,7 @@ def to_relative_links(
 ) -> str:
     """Turn absolute wiki links in a page's content back into relative file links.
 
-    The inverse of :func:`rewrite_links`: ``pages`` maps ``(locale, path)`` of every page
+    The inverse of ``rewrite_links``: ``pages`` maps ``(locale, path)`` of every page
     that has a file to that file (relative posix path); ``assets`` maps served asset
     paths (``handbook/img/a.png``, no leading ``/``) to their files. The page itself is
     ``(locale, page_path)``; its file is ``source`` or ``pages[(locale, page_path)]``.

@@ -4,8 +4,8 @@ Every type here is a frozen dataclass built from plain values (str, int, bool, t
 mappings), so a plan can be compared, hashed where useful, and turned into JSON without
 surprises. Nothing in this module performs I/O.
 
-Flow: files -> :class:`LocalPage` (``source.py``); wiki -> :class:`RemotePage`
-(``remote.py``); last write -> :class:`State` (``state.py``); ``plan()`` -> :class:`Plan`.
+Flow: files -> [`LocalPage`][wikisync.model.LocalPage] (``source.py``); wiki -> [`RemotePage`][wikisync.model.RemotePage]
+(``remote.py``); last write -> [`State`][wikisync.model.State] (``state.py``); ``plan()`` -> [`Plan`][wikisync.model.Plan].
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ class PageFields:
             object.__setattr__(self, "tags", normalize_tags(self.tags))
 
     def set_fields(self) -> dict[str, Any]:
-        """The fields the file sets (title always), in :data:`PAGE_FIELD_NAMES` order."""
+        """The fields the file sets (title always), in ``PAGE_FIELD_NAMES`` order."""
         out: dict[str, Any] = {}
         for name in PAGE_FIELD_NAMES:
             value = getattr(self, name)
@@ -219,11 +219,11 @@ class LocalPage:
     nav_title: str | None = None
     """The label the generator's navigation gives the page (``linkTitle``,
     ``sidebar_label``, a ``nav`` entry), or ``None`` to use the title. Not a page field:
-    it is not part of :attr:`digest` and never written to the page."""
+    it is not part of ``digest`` and never written to the page."""
     nav_order: float | None = None
     """The page's place in the generator's navigation, lower first (``weight``,
     ``sidebar_position``, the index in mkdocs.yml ``nav`` or a Docusaurus sidebar), or
-    ``None``: after the ordered pages, in file order. Not part of :attr:`digest`."""
+    ``None``: after the ordered pages, in file order. Not part of ``digest``."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -321,7 +321,7 @@ class StateEntry:
     """What wikisync last wrote to one page.
 
     ``updated_at`` is the page's ``updatedAt`` right after that write; ``digest`` and
-    ``content_digest`` are the :class:`LocalPage` digests that were written.
+    ``content_digest`` are the [`LocalPage`][wikisync.model.LocalPage] digests that were written.
     """
 
     page_id: int
@@ -503,7 +503,7 @@ class Plan:
 
     @property
     def summary(self) -> dict[str, int]:
-        """Counts per action plus ``unchanged``, in the frozen order of :data:`SUMMARY_KEYS`."""
+        """Counts per action plus ``unchanged``, in the frozen order of ``SUMMARY_KEYS``."""
         counts = dict.fromkeys(SUMMARY_KEYS, 0)
         for change in self.changes:
             counts[change.action] += 1
@@ -514,7 +514,7 @@ class Plan:
 
     @property
     def asset_summary(self) -> dict[str, int]:
-        """Counts per asset action plus ``unchanged`` (:data:`ASSET_SUMMARY_KEYS` order)."""
+        """Counts per asset action plus ``unchanged`` (``ASSET_SUMMARY_KEYS`` order)."""
         counts = dict.fromkeys(ASSET_SUMMARY_KEYS, 0)
         for change in self.asset_changes:
             counts[change.action] += 1

@@ -1,13 +1,13 @@
 """The plan: what must change in the wiki so that it matches the files. Pure.
 
 ``plan(desired, actual, state, options)`` compares three views of the same pages and
-returns a frozen, deterministically sorted :class:`~wikisync.model.Plan`. It performs no
+returns a frozen, deterministically sorted [`Plan`][wikisync.model.Plan]. It performs no
 I/O, never mutates its inputs, and gives the same plan for the same inputs in any order.
 
-* ``desired``: :class:`~wikisync.model.LocalPage` from the files;
-* ``actual``: :class:`~wikisync.model.RemotePage` from the wiki's page list, with the full
-  record (content and all fields) for the ids :func:`content_reads_needed` names;
-* ``state``: what wikisync last wrote (:class:`~wikisync.model.State`). A page is
+* ``desired``: [`LocalPage`][wikisync.model.LocalPage] from the files;
+* ``actual``: [`RemotePage`][wikisync.model.RemotePage] from the wiki's page list, with the full
+  record (content and all fields) for the ids [`content_reads_needed`][wikisync.plan.content_reads_needed] names;
+* ``state``: what wikisync last wrote ([`State`][wikisync.model.State]). A page is
   *managed* when its id is in the state.
 
 Only remote pages under ``root`` count; wikisync's state page is ignored.
@@ -279,7 +279,7 @@ def _same_value(name: str, old: Any, new: Any) -> bool:
 
 
 def unified_diff(old: str, new: str, *, old_label: str, new_label: str) -> str:
-    """A unified diff of two texts, cut to :data:`MAX_DIFF_LINES` / :data:`MAX_DIFF_CHARS`."""
+    """A unified diff of two texts, cut to ``MAX_DIFF_LINES`` / ``MAX_DIFF_CHARS``."""
     lines = list(
         difflib.unified_diff(
             old.splitlines(), new.splitlines(), fromfile=old_label, tofile=new_label, lineterm=""
@@ -473,8 +473,8 @@ def plan(
     """Compute the plan that makes the wiki under ``options.root`` match ``desired``.
 
     ``renames`` maps old file paths to new ones (from git) to turn them into moves.
-    Raises :class:`~wikisync.errors.PlanInputError` when two files map to one page or a
-    remote page lacks content that :func:`content_reads_needed` would have asked for.
+    Raises [`PlanInputError`][wikisync.errors.PlanInputError] when two files map to one page or a
+    remote page lacks content that [`content_reads_needed`][wikisync.plan.content_reads_needed] would have asked for.
     """
     desired = tuple(desired)
     matching = _match(desired, actual, state, options, renames or {})

@@ -6,7 +6,7 @@ Which pages
 
 Which file a page becomes
     The file a local page file already maps to that page, else the file the state recorded
-    for it, else the inverse of the usual mapping (:func:`wikisync.source.page_key`):
+    for it, else the inverse of the usual mapping (``wikisync.source.page_key``):
     ``<root>/guide/install`` -> ``guide/install.md`` (``.html`` for pages written with the
     ckeditor or code editor), a leading ``<locale>/`` folder for locales other than the
     default one (the locale must be listed in ``locales``), ``index.md`` for ``root``

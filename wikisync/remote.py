@@ -9,7 +9,7 @@ the full page fetched for the plan, so fields a file does not set keep their val
 Assets: only the asset folders a plan involves are listed (``assets.folders`` down the
 folder path, then ``assets.list``; nothing at all when no page links to a file and the
 state records no asset), and bytes are downloaded only for the paths
-:func:`wikisync.assets.asset_downloads_needed` names. Uploads create missing folders first.
+``wikisync.assets.asset_downloads_needed`` names. Uploads create missing folders first.
 """
 
 from __future__ import annotations

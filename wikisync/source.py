@@ -1,8 +1,8 @@
-"""Files -> desired state: read a content directory into :class:`~wikisync.model.LocalPage`.
+"""Files -> desired state: read a content directory into [`LocalPage`][wikisync.model.LocalPage].
 
 Which files are pages
     Files ending in ``.md`` or ``.html`` that ``include`` selects and ``exclude`` does not
-    (see :mod:`wikisync.config` for the glob rules). Hidden files and folders (name starts
+    (see ``wikisync.config`` for the glob rules). Hidden files and folders (name starts
     with ``.``, so also ``.git/``) are skipped. A symbolic link is followed only while it
     stays inside the directory; one that leaves it, dangles or loops is a problem.
 
@@ -24,7 +24,7 @@ Which wiki path a file becomes
     Case is kept: wiki paths are case-sensitive.
 
 What a file says
-    Front matter (see :mod:`wikisync._frontmatter`) with the keys ``title``,
+    Front matter (see ``wikisync._frontmatter``) with the keys ``title``,
     ``description``, ``tags`` (a list, or Wiki.js's ``a, b`` text), ``published`` or
     ``isPublished``, ``private`` or ``isPrivate``, ``editor`` (markdown|ckeditor|code),
     ``publishStartDate``, ``publishEndDate``, ``scriptCss``, ``scriptJs``. Wiki.js's own
@@ -184,7 +184,7 @@ def request_bytes(content: str, fields: PageFields, *, locale: str, path: str) -
 
 
 def _request_bytes_bound(content: str, fields: PageFields) -> int:
-    """An upper bound of :func:`request_bytes` without encoding: JSON spends at most 6
+    """An upper bound of ``request_bytes`` without encoding: JSON spends at most 6
     bytes on one character (``\\u001f``); the query text and the other values are short."""
     texts = (
         content,
@@ -612,8 +612,8 @@ def load_source(
     """Read every page file of ``directory`` (see the module docstring for the rules).
 
     ``asset_url(rel_path)`` gives the URL links to a local asset file are rewritten to;
-    the default is :func:`wikisync.links.default_asset_url` under ``config.assets_folder``.
-    Raises :class:`~wikisync.errors.SourceError` only when the directory cannot be read at
+    the default is [`wikisync.links.default_asset_url`][wikisync.links.default_asset_url] under ``config.assets_folder``.
+    Raises [`SourceError`][wikisync.errors.SourceError] only when the directory cannot be read at
     all; every problem with a file is reported in the result instead.
     """
     base = Path(directory)

@@ -21,7 +21,7 @@ The checksum makes a truncated or hand-edited state detectable: such a state is 
 trusted; wikisync starts from an empty state instead and re-adopts pages by matching
 them to files (nothing is ever deleted on the strength of a state it could not verify).
 
-This module is pure: it turns :class:`~wikisync.model.State` into page content and back.
+This module is pure: it turns [`State`][wikisync.model.State] into page content and back.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``wikisync validate``: every offline check, without the network.
 
-:func:`validate` reports every problem of a content directory at once (not only the first),
+[`validate`][wikisync.validate.validate] reports every problem of a content directory at once (not only the first),
 sorted by file and line:
 
 * ``wikisync.yml``: unknown keys (with the nearest known one), wrong types, YAML tags,

@@ -361,6 +361,28 @@ def test_comments_are_read_across_pages() -> None:
     assert found is not None and found.id == 500
 
 
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://evil.example/repositories/1/issues/7/comments?page=2",
+        "http://api.github.test/repositories/1/issues/7/comments?page=2",  # not https
+        "https://api.github.test:8443/repositories/1/issues/7/comments?page=2",
+    ],
+    ids=["another host", "another scheme", "another port"],
+)
+@responses.activate
+def test_a_next_page_on_another_origin_is_not_followed_with_the_token(elsewhere: str) -> None:
+    responses.get(
+        _comments_url(),
+        json=[_comment_json(i, "chatter", "bob") for i in range(100)],
+        headers={"Link": f'<{elsewhere}>; rel="next"'},
+    )
+    with pytest.raises(GitHubAPIError, match="another host") as caught:
+        _client().find_plan_comment(7, "docs", authors=frozenset({TRUSTED_BOT_LOGIN}))
+    assert len(responses.calls) == 1  # nothing was sent to the other origin
+    assert TOKEN not in str(caught.value)
+
+
 @responses.activate
 def test_merged_pull_request_for_a_commit() -> None:
     sha = "a" * 40

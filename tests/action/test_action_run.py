@@ -583,6 +583,13 @@ def test_invalid_inputs_are_all_reported() -> None:
         assert part in message
 
 
+@pytest.mark.parametrize("args", ["--url https://other.example", "--url=http://127.0.0.1:9"])
+def test_args_cannot_point_plan_or_apply_at_another_url(args: str) -> None:
+    """One URL, the input 'url' (or WIKIJS_URL), for plan and apply alike."""
+    with pytest.raises(ActionInputError, match="must not contain --url: set the input 'url'"):
+        ActionInputs.from_env({"INPUT_ARGS": f"--target docs {args}"})
+
+
 def test_unbalanced_quotes_in_args_are_reported() -> None:
     with pytest.raises(ActionInputError, match="'args' cannot be split"):
         ActionInputs.from_env({"INPUT_ARGS": "--target 'oops"})

@@ -28,6 +28,7 @@ EXPECTED_RESULTS = {
     "plan_after_edit",
     "local_work",
     "sdk_overhead",
+    "emulator_listing",
     "apply_parallel_speedup",
     "apply_server_throughput",
     "naive_baseline",
@@ -91,6 +92,7 @@ def test_counts_are_consistent_with_the_scale(small_run: tuple[dict[str, Any], s
     assert by_name["local_work"]["files"] == scale["local_pages"]
     assert by_name["apply_parallel_speedup"]["creates"] == scale["apply_creates"]
     assert by_name["sdk_overhead"]["calls_each"] == scale["sdk_calls"]
+    assert by_name["emulator_listing"]["pages"] == scale["plan_pages"]
     baseline = by_name["naive_baseline"]
     assert set(baseline) == {"first_sync", "no_change", "one_file_changed"}
     for row in baseline.values():

@@ -30,6 +30,9 @@ from wikisync.cli import app
 from wikisync.config import AssetsConfig, Config
 from wikisync.source import _IGNORED_KEYS, _KNOWN_KEYS
 
+#: A Sphinx role, in a docstring (``:class:`X```) or as mkdocstrings renders one raw.
+_RAW_ROLE = re.compile(r":(?:meth|class|func|attr|mod|data|exc|obj):(?:`|<code>)")
+
 _CODE = re.compile(r"`([^`]+)`")
 _HEADING = re.compile(r"^(#{1,6}) (.*)$", re.MULTILINE)
 
@@ -217,6 +220,37 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     assert "WikiJSClient" in reference and "get_by_path" in reference
     assert (site / "getting-started" / "index.html").is_file()
 
+    # No Sphinx role is left raw anywhere, and the API reference links its names.
+    raw = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        raw += [f"{page.relative_to(site)}: {m}" for m in _RAW_ROLE.findall(text)]
+    assert raw == []
+    for name in ("wikijs", "wikisync"):
+        html = (site / "reference" / name / "index.html").read_text(encoding="utf-8")
+        assert html.count('class="autorefs autorefs-internal"') >= 30, name
+    assert 'href="#wikijs.PagesAPI.rebuild_tree"' in reference  # tree_stale's docstring
+
+    # The theme: material with search, code copy and navigation features, wide tables
+    # that scroll inside their box instead of being cut off.
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for feature in ("content.code.copy", "search.suggest", "navigation.sections"):
+        assert feature in index, feature
+    assert "stylesheets/extra.css" in index
+    css = (site / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"\.md-typeset__table\s*\{[^}]*overflow-x:\s*auto", css)
+
+
+def test_no_docstring_uses_a_sphinx_role() -> None:
+    """Cross-references are written for mkdocstrings ([`Name`][wikijs.Name])."""
+    found = []
+    for package in ("wikijs", "wikisync"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if _RAW_ROLE.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
+
 
 def test_every_option_of_the_wikijs_command_line_is_documented() -> None:
     from wikijs.cli import app as wikijs_app
@@ -264,6 +298,19 @@ def test_the_link_rewriting_table_shows_what_wikisync_writes(tmp_path: Path) -> 
     (install,) = [p for p in result.pages if p.source == "guide/install.md"]
     for link, written in pairs:
         assert written in install.content, f"{link} is not written as {written}"
+
+
+def test_the_redis_cache_arguments_are_the_documented_ones() -> None:
+    from wikijs.cache import RedisCache
+
+    rows = _table_rows(_section(_page("sdk.md"), "Redis"), first_table=True)
+    params = inspect.signature(RedisCache).parameters
+    documented = set(rows)
+    assert documented == set(params) - {"clock"}
+    for name, row in rows.items():
+        default = params[name].default
+        if isinstance(default, (int, float, str)):
+            assert f"`{default}`" in row[1], name
 
 
 # -- the other direction: every command line and option the docs show exists -------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from pathlib import Path
 
@@ -40,15 +41,53 @@ def test_parallel_apply_survives_the_rebuild_tree_race(tmp_path: Path) -> None:
         assert again.exit_code == 0, again.output
 
 
-def test_parallelism_keeps_writes_in_flight(tmp_path: Path) -> None:
-    site = _site(tmp_path / "site", 16)
-    with WikiJSEmulator(write_latency={"pages.create": 0.2}) as emulator:
-        wiki = Wiki(emulator, CliRunner())
-        import time
+class Rendezvous:
+    """A simulated write cost that waits until ``size`` writes are waiting together.
 
-        started = time.monotonic()
+    Parallel writes meet at once; writes sent one at a time would each wait for the
+    others until ``give_up`` (a guard, never reached when the client keeps ``size``
+    writes in flight). ``skip`` first calls (the lock) pass straight through.
+    """
+
+    def __init__(self, size: int, skip: int = 1, give_up: float = 30.0) -> None:
+        self.size, self.skip, self.give_up = size, skip, give_up
+        self.calls = 0
+        self.waiting = 0
+        self.peak = 0
+        self.rounds = 0
+        self._met = asyncio.Condition()
+
+    async def __call__(self, seconds: float) -> None:
+        async with self._met:
+            self.calls += 1
+            if self.calls <= self.skip:
+                return
+            mine = self.rounds
+            self.waiting += 1
+            self.peak = max(self.peak, self.waiting)
+            if self.waiting >= self.size:  # everyone is here: let this round go
+                self.rounds += 1
+                self.waiting = 0
+                self._met.notify_all()
+                return
+            try:
+                await asyncio.wait_for(
+                    self._met.wait_for(lambda: self.rounds != mine), self.give_up
+                )
+            except asyncio.TimeoutError:
+                self.waiting -= 1
+
+
+def test_parallelism_keeps_writes_in_flight(tmp_path: Path) -> None:
+    """16 creates with --parallelism 8: eight of them are in the server at the same time
+    (shown by meeting there, not by timing the run)."""
+    site = _site(tmp_path / "site", 16)
+    meet = Rendezvous(8)
+    with WikiJSEmulator(write_latency={"pages.create": 0.2}, sleep=meet) as emulator:
+        wiki = Wiki(emulator, CliRunner())
         result = wiki.run("apply", str(site), "--auto-approve", "--parallelism", "8")
-        elapsed = time.monotonic() - started
         assert result.exit_code == 0, result.output
-        # 16 creates of 0.2 s each: sequentially 3.2 s; 8 at a time about 0.4 s.
-        assert elapsed < 2.5, elapsed
+        assert "16 created" in result.stdout
+    assert meet.calls == 1 + 16  # the lock, then every page
+    assert meet.peak == 8
+    assert meet.rounds == 2  # two full rounds of eight: nobody waited alone

@@ -90,6 +90,7 @@ def test_the_wheel_carries_the_data_files_and_both_commands(built: Built) -> Non
     assert "wikijs = wikijs.cli:main" in entry_points
     assert "wikisync = wikisync.cli:main" in entry_points
     assert "Provides-Extra: async" in metadata
+    assert "Provides-Extra: redis" in metadata
     assert "License-Expression: MIT" in metadata
     assert "Requires-Python: >=3.10" in metadata
 
@@ -118,3 +119,48 @@ def test_without_the_async_extra_wikijs_aio_names_it(clean_venv: Path) -> None:
     )
     assert result.returncode == 1
     assert "pip install 'wikisync[async]'" in result.stderr
+
+
+def test_the_wheel_ships_the_example_site_as_it_is_in_examples(built: Built) -> None:
+    source = ROOT / "examples" / "site"
+    expected = {
+        path.relative_to(source).as_posix(): path.read_bytes()
+        for path in sorted(source.rglob("*"))
+        if path.is_file()
+    }
+    prefix = "wikisync/_demo_site/"
+    with zipfile.ZipFile(built.wheel) as wheel:
+        packaged = {
+            name[len(prefix) :]: wheel.read(name)
+            for name in wheel.namelist()
+            if name.startswith(prefix) and not name.endswith("/")
+        }
+    assert "wikisync.yml" in expected
+    assert sorted(packaged) == sorted(expected)
+    assert packaged == expected
+
+
+def test_the_demo_runs_from_the_installed_wheel_outside_the_checkout(
+    clean_venv: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WIKIJS_", "PYTHON"))}
+    output = _run(clean_venv / "wikisync", "demo", cwd=elsewhere, env=env)
+    assert "_demo_site" in output
+    assert str(ROOT) not in output
+    assert output.rstrip().splitlines()[-1].startswith("No changes.")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_without_the_redis_extra_the_redis_cache_names_it(clean_venv: Path) -> None:
+    probe = "from wikijs.cache import MemoryCache, RedisCache\nRedisCache()"
+    result = subprocess.run(
+        [str(clean_venv / "python"), "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "pip install 'wikisync[redis]'" in result.stderr

@@ -271,12 +271,7 @@ class WriteWatcher:
         return sum(1 for op in self.emulator.log.writes() if op in self.operations)
 
     def wait_for(self, n: int, timeout: float = 30.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.count() >= n:
-                return True
-            time.sleep(0.005)
-        return False
+        return self.emulator.log.wait_for(lambda _: self.count() >= n, timeout)
 
     def settle(self, quiet: float, timeout: float = 30.0) -> None:
         """Wait until no request arrived for ``quiet`` seconds."""

@@ -41,7 +41,7 @@ from rel_helpers import (
     write_files,
 )
 
-from wikijs.testing import WikiJSEmulator
+from wikijs.testing import Fault, WikiJSEmulator
 
 PAGES = 8
 LATENCY = {"pages.create": 0.1, "pages.update": 0.1, "pages.delete": 0.05}
@@ -173,17 +173,24 @@ def test_an_apply_confirmed_after_another_apply_finished_refuses_its_stale_plan(
 
 def test_an_apply_refuses_while_another_holds_the_lock(tmp_path: Path) -> None:
     """B starts while A is in the middle of its writes: B refuses, naming A, and writes
-    nothing; A finishes undisturbed."""
+    nothing; A finishes undisturbed.
+
+    Explicit ordering, no timing: A's third create (its lock, then two pages) is held by
+    the emulator until B has finished, so B always runs while A holds the lock."""
     site = numbered_site(tmp_path / "site", PAGES)
-    with WikiJSEmulator(write_latency={"pages.create": 0.25, "pages.update": 0.25}) as emulator:
+    with WikiJSEmulator() as emulator:
+        emulator.faults.add(Fault(kind="hold", operation="pages.create", nth=3))
         args = ("apply", str(site.directory), "--auto-approve", "--parallelism", "1")
         first = start_cli(*args, env=wiki_env(emulator))
-        deadline = time.monotonic() + 30
-        while emulator.log.count("pages.create") < 3:  # the lock and two pages
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        try:
+            assert emulator.faults.wait_held(1, timeout=120), "A never reached its third create"
+            assert emulator.log.count("pages.create") == 2  # the lock and one page so far
+        except BaseException:
+            first.kill()
+            raise
         write_files(site.directory, {"extra.md": "# Extra\n\nOnly B has this page.\n"})
         second = run_cli(*args, env=wiki_env(emulator))
+        emulator.faults.release()
         a = finish(first, args)
 
         assert second.returncode == 1, second

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -207,28 +206,28 @@ def test_page_records_read_as_attributes_or_graphql_keys(wiki: WikiJSEmulator) -
         wiki.page(999)
 
 
-def test_listing_ten_thousand_pages_is_fast(wikijs_emulator_factory: Any) -> None:
+def test_listing_ten_thousand_pages_is_complete_and_ordered() -> None:
+    """Ten thousand pages in one list, every field right. How fast is `python -m bench`'s
+    ``emulator_listing`` (a timing here would fail on a busy machine, not on a slow
+    emulator)."""
     emulator = WikiJSEmulator()
     for i in range(10_000):
         emulator.add_page(
             f"bulk/{i // 100}/page-{i}", "# Page\n\nText.", tags=["bulk", f"t{i % 7}"]
         )
-    emulator.start()
-    try:
+    with emulator:
         client = Client(emulator)
         fields = "id path locale title description contentType isPublished isPrivate privateNS createdAt updatedAt tags"
-        client.data(f"{{ pages {{ list {{ {fields} }} }} }}")  # warm the document cache
-        started = time.perf_counter()
         items = client.data(f"{{ pages {{ list {{ {fields} }} }} }}")["pages"]["list"]
-        elapsed = time.perf_counter() - started
+        again = client.data(f"{{ pages {{ list {{ {fields} }} }} }}")["pages"]["list"]
         assert len(items) == 10_000
-        assert elapsed < 1.0, elapsed
-        started = time.perf_counter()
-        for _ in range(50):
-            client.data("{ pages { single(id: 5000) { id title } } }")
-        assert (time.perf_counter() - started) / 50 < 0.01
-    finally:
-        emulator.stop()
+        assert again == items  # the cached document answers the same
+        assert sorted(item["id"] for item in items) == list(range(1, 10_001))
+        by_id = {item["id"]: item for item in items}
+        assert by_id[5000]["path"] == "bulk/49/page-4999"
+        assert sorted(by_id[5000]["tags"]) == ["bulk", f"t{4999 % 7}"]
+        single = client.data("{ pages { single(id: 5000) { id title path } } }")
+        assert single["pages"]["single"]["path"] == "bulk/49/page-4999"
 
 
 def test_long_lists_keep_aliases_fragments_typename_and_skip(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from wikijs._cache import MemoryCache, PageCache
+from wikijs._cache import MemoryCache, PageCache, cache_namespace
 
 
 class FakeClock:
@@ -160,3 +160,26 @@ class TestPageCache:
 
     def test_default_backend_is_a_memory_cache(self) -> None:
         assert isinstance(PageCache().backend, MemoryCache)
+
+
+class TestNamespaces:
+    def test_two_namespaces_on_one_backend_never_share_an_entry(self) -> None:
+        backend = MemoryCache(clock=FakeClock())
+        alice = PageCache(backend, namespace=cache_namespace("https://wiki", "apikey:alice"))
+        bob = PageCache(backend, namespace=cache_namespace("https://wiki", "apikey:bob"))
+        alice.put(P(1, "a", title="alice's view"))
+        assert bob.get_by_id(1) is None and bob.get_by_path("a", "en") is None
+        assert alice.get_by_id(1) == P(1, "a", title="alice's view")
+
+    def test_the_namespace_hashes_url_and_identity(self) -> None:
+        name = cache_namespace("https://wiki.example/", "apikey:s3cret")
+        assert name == cache_namespace("https://wiki.example", "apikey:s3cret")
+        assert name != cache_namespace("https://other.example", "apikey:s3cret")
+        assert "s3cret" not in name and "example" not in name
+
+    def test_invalidation_finds_the_path_another_client_cached(self) -> None:
+        backend = MemoryCache(clock=FakeClock())
+        reader, writer = PageCache(backend, namespace="n"), PageCache(backend, namespace="n")
+        reader.put(P(1, "a"))
+        writer.invalidate(1)  # the writer never saw page 1's path
+        assert reader.get_by_path("a", "en") is None and reader.get_by_id(1) is None

@@ -8,24 +8,25 @@ import types
 import pytest
 
 import wikijs
+import wikijs.cache
 import wikijs.models
 from wikijs import _errors
 
 
-@pytest.mark.parametrize("module", [wikijs, wikijs.models], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [wikijs, wikijs.models, wikijs.cache], ids=lambda m: m.__name__)
 def test_all_is_sorted_and_unique(module: types.ModuleType) -> None:
     names = list(module.__all__)
     assert names == sorted(names)
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("module", [wikijs, wikijs.models], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [wikijs, wikijs.models, wikijs.cache], ids=lambda m: m.__name__)
 def test_all_names_exist(module: types.ModuleType) -> None:
     missing = [name for name in module.__all__ if not hasattr(module, name)]
     assert missing == []
 
 
-@pytest.mark.parametrize("module", [wikijs, wikijs.models], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [wikijs, wikijs.models, wikijs.cache], ids=lambda m: m.__name__)
 def test_every_public_attribute_is_in_all(module: types.ModuleType) -> None:
     public = {
         name

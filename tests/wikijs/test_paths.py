@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from wikijs import IllegalPathError, PageIllegalPathError, check_path, validate_path
+from wikijs import IllegalPathError, PageIllegalPathError, check_path, split_locale, validate_path
 
 RECORDED = json.loads(
     (Path(__file__).resolve().parents[1] / "data" / "path-rules-results.json").read_text("utf-8")
@@ -137,3 +137,30 @@ def test_check_path_raises_with_every_problem() -> None:
 
 def test_the_longest_allowed_path_is_fine() -> None:
     assert validate_path("p" * 255) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "locale", "expected"),
+    [
+        ("/en/handbook/x", None, ("en", "handbook/x")),
+        ("/zh-tw/x/", None, ("zh-tw", "x")),
+        ("/EN/x", None, ("en", "x")),
+        ("/fr", None, ("fr", "home")),
+        ("fr/handbook/x", None, ("fr", "handbook/x")),
+        ("handbook/x", None, ("en", "handbook/x")),
+        ("fr", None, ("en", "fr")),
+        ("en/x", "en", ("en", "en/x")),
+        ("/de/x", "de", ("de", "x")),
+    ],
+)
+def test_split_locale_reads_the_printed_forms(
+    path: str, locale: str | None, expected: tuple[str, str]
+) -> None:
+    assert split_locale(path, locale) == expected
+
+
+def test_split_locale_names_the_expected_form() -> None:
+    with pytest.raises(ValueError, match=r"is '/<locale>/<path>'"):
+        split_locale("/handbook/x")
+    with pytest.raises(ValueError, match=r"names locale 'en' but locale='fr'"):
+        split_locale("/en/x", "fr")

@@ -225,8 +225,11 @@ def test_metrics_and_cache_invalidation(emu: WikiJSEmulator, wiki_factory: WikiF
     assert wiki.pages.get_by_path("docs/cached").content == "# v2"  # the write invalidated it
     snapshot: dict[str, Any] = wiki.metrics()
     assert snapshot["operations"]["pages.get"]["requests"] == 1
-    assert snapshot["operations"]["pages.update"]["requests"] == 2  # read, then write
+    # One update is one pages.update request; its read-modify-write read counts on its own.
+    assert snapshot["operations"]["pages.update"]["requests"] == 1
+    assert snapshot["operations"]["pages.update.read"]["requests"] == 1
     assert emu.log.count("pages.update") == 1
+    assert emu.log.count("pages.single") == 2  # the first get, then the update's read
     assert snapshot["total"]["errors"] == 0
     assert snapshot["total"]["requests"] == emu.log.requests
 
@@ -264,13 +267,15 @@ def test_credentials_are_checked_once_when_the_first_calls_run_in_parallel(
 
 
 def test_a_timed_out_create_is_not_resent(emu: WikiJSEmulator, wiki_factory: WikiFactory) -> None:
-    emu.faults.add(Fault(kind="slow", delay=0.6, operation="pages.create", nth=1))
-    wiki = wiki_factory(emu, timeout=(2.0, 0.2))
+    """The create is held by the server until the client has given up (no race between
+    a short timeout and a slow answer), then lands; the client never sent it again."""
+    emu.faults.add(Fault(kind="hold", operation="pages.create", nth=1))
+    wiki = wiki_factory(emu, timeout=(5.0, 0.5), verify_auth=False)
     with pytest.raises(RequestTimeout):
         wiki.pages.create("docs/slow", content="# Slow")
-    deadline = time.monotonic() + 5
-    while emu.find_page("docs/slow", "en") is None and time.monotonic() < deadline:
-        time.sleep(0.05)  # the server finishes the write after the client gave up
+    assert emu.faults.wait_held(1, timeout=0)  # it was the held create that timed out
+    emu.faults.release()  # the server finishes the write after the client gave up
+    assert emu.log.wait_for(lambda log: log.count("pages.create") == 1)
     assert emu.find_page("docs/slow", "en") is not None
     assert emu.log.count("pages.create") == 1
 
@@ -285,3 +290,45 @@ def test_a_refused_connection_is_retried_then_reported(wiki_factory: WikiFactory
         wiki.pages.create("docs/nowhere", content="# No")  # never sent: safe to re-send
     assert wiki.sleeps.calls == [0.5, 1.0]
     assert wiki.metrics()["operations"]["pages.create"]["errors"] == 3
+
+
+def test_an_update_is_one_update_request_and_its_read_counts_as_its_own(
+    emu: WikiJSEmulator, wiki_factory: WikiFactory
+) -> None:
+    page_id = emu.add_page("docs/counted", "# v1", title="Counted")
+    wiki = wiki_factory(emu, cache=False)
+    wiki.pages.update(page_id, content="# v2")
+    operations = wiki.metrics()["operations"]
+    assert operations["pages.update"]["requests"] == 1
+    assert operations["pages.update.read"]["requests"] == 1
+    assert (emu.log.count("pages.update"), emu.log.count("pages.single")) == (1, 1)
+
+    current = wiki.pages.get(page_id)
+    wiki.pages.update(page_id, current=current, content="# v3")  # no read with `current`
+    operations = wiki.metrics()["operations"]
+    assert operations["pages.update"]["requests"] == 2
+    assert operations["pages.update.read"]["requests"] == 1
+    assert emu.log.count("pages.update") == 2
+
+
+def test_get_by_path_takes_the_forms_the_tools_print(
+    emu: WikiJSEmulator, wiki_factory: WikiFactory
+) -> None:
+    en = emu.add_page("handbook/x", "# en", title="en")
+    fr = emu.add_page("handbook/x", "# fr", locale="fr", title="fr")
+    literal = emu.add_page("en/x", "# stored at en/x by another tool", title="literal")
+    wiki = wiki_factory(emu, cache=False)
+    assert wiki.pages.get_by_path("/en/handbook/x").id == en
+    assert wiki.pages.get_by_path("/fr/handbook/x").id == fr
+    assert wiki.pages.get_by_path("fr/handbook/x").id == fr
+    assert wiki.pages.get_by_path("handbook/x").id == en
+    assert wiki.pages.get_by_path("handbook/x", locale="fr").id == fr
+    assert wiki.pages.get_by_path("/fr/handbook/x", locale="fr").id == fr
+    # With a locale given, a path without a leading '/' is the stored path, verbatim.
+    assert wiki.pages.get_by_path("en/x", locale="en").id == literal
+    with pytest.raises(ValueError, match=r"'/<locale>/<path>'.*'handbook' is not a locale"):
+        wiki.pages.get_by_path("/handbook/x")
+    with pytest.raises(ValueError, match=r"names locale 'en' but locale='fr'"):
+        wiki.pages.get_by_path("/en/handbook/x", locale="fr")
+    with pytest.raises(PageNotFoundError, match=r"no page at /en/handbook/y \(path 'handbook/y'"):
+        wiki.pages.get_by_path("/en/handbook/y")

@@ -64,8 +64,17 @@ class TestPages:
         page_id = emu.add_page("docs/get", "# Get\n\nbody", title="Get")
         assert cli.json("pages", "get", str(page_id))["content"] == "# Get\n\nbody"
         assert cli.json("pages", "get", "docs/get")["id"] == page_id
-        text = cli.ok("pages", "get", "/docs/get/").stdout
+        text = cli.ok("pages", "get", "/en/docs/get/").stdout
         assert "title\tGet" in text and text.endswith("# Get\n\nbody\n")
+        assert cli.json("pages", "get", "en/docs/get")["id"] == page_id
+        french = emu.add_page("docs/get", "# Fr", locale="fr", title="Fr")
+        assert cli.json("pages", "get", "/fr/docs/get")["id"] == french
+        assert cli.json("pages", "get", "docs/get", "--locale", "fr")["id"] == french
+        wrong = cli("pages", "get", "/docs/get")
+        assert wrong.exit_code == 1
+        assert "'/<locale>/<path>'" in wrong.stderr and "'docs' is not a locale" in wrong.stderr
+        missing = cli("pages", "get", "/en/docs/nope")
+        assert missing.exit_code == 1 and "no page at /en/docs/nope" in missing.stderr
 
     def test_create_from_a_file_and_from_stdin(
         self, cli: Cli, emu: WikiJSEmulator, tmp_path: Path
@@ -117,6 +126,22 @@ class TestPages:
             "path": "docs/new",
         }
         assert emu.find_page("docs/new", "en") is None
+
+    def test_tree_path_lists_the_contents_of_that_folder(
+        self, cli: Cli, emu: WikiJSEmulator
+    ) -> None:
+        for path in ("handbook/guides/a", "handbook/guides/b", "handbook/x", "other"):
+            emu.add_page(path, f"# {path}", title=path)
+        listed = cli.json("pages", "tree", "--path", "handbook/guides")
+        assert [n["path"] for n in listed] == ["handbook/guides/a", "handbook/guides/b"]
+        top = cli.json("pages", "tree", "--path", "handbook", "--mode", "folders")
+        assert [n["path"] for n in top] == ["handbook/guides"]
+        assert [n["path"] for n in cli.json("pages", "tree", "--path", "/handbook/")] == [
+            "handbook/guides",
+            "handbook/x",
+        ]
+        missing = cli("pages", "tree", "--path", "handbook/nope")
+        assert missing.exit_code == 1 and "no folder 'handbook/nope'" in missing.stderr
 
     def test_tree_search_and_history(self, cli: Cli, emu: WikiJSEmulator) -> None:
         page_id = emu.add_page("guide/install", "# Install docker", title="Install")

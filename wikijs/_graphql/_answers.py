@@ -14,7 +14,7 @@ RESULT = "responseResult { succeeded errorCode slug message }"
 
 
 def field_at(data: Mapping[str, Any] | None, *path: str, operation: str) -> Any:
-    """``data[path[0]][path[1]]...`` or :class:`InvalidResponseError` naming the path."""
+    """``data[path[0]][path[1]]...`` or ``InvalidResponseError`` naming the path."""
     node: Any = data
     for key in path:
         if not isinstance(node, Mapping) or key not in node:
@@ -24,7 +24,7 @@ def field_at(data: Mapping[str, Any] | None, *path: str, operation: str) -> Any:
 
 
 def mapping_at(data: Mapping[str, Any] | None, *path: str, operation: str) -> Mapping[str, Any]:
-    """Like :func:`field_at`, but the value must be an object (not null)."""
+    """Like ``field_at``, but the value must be an object (not null)."""
     node = field_at(data, *path, operation=operation)
     if not isinstance(node, Mapping):
         raise InvalidResponseError(f"the answer has no {'.'.join(path)}", operation=operation)

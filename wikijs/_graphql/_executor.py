@@ -1,7 +1,7 @@
-"""What a resource asks the transport to send: one GraphQL :class:`Operation`.
+"""What a resource asks the transport to send: one GraphQL ``Operation``.
 
-Resource flows (:mod:`wikijs._flow`) build operations from the documents in
-:mod:`wikijs._graphql` and parse the answers; they never touch the network. The sync
+Resource flows (``wikijs._flow``) build operations from the documents in
+``wikijs._graphql`` and parse the answers; they never touch the network. The sync
 transport sends them with ``requests``, the async one with ``aiohttp``.
 """
 

@@ -49,7 +49,7 @@ def parse_login(data: Mapping[str, Any] | None, operation: str) -> str:
 
 
 def parse_profile(data: Mapping[str, Any] | None, operation: str) -> Identity:
-    """The profile of the current user; :class:`AuthenticationError` if that is the Guest."""
+    """The profile of the current user; [`AuthenticationError`][wikijs.AuthenticationError] if that is the Guest."""
     users = data.get("users") if isinstance(data, Mapping) else None
     profile = users.get("profile") if isinstance(users, Mapping) else None
     if not isinstance(profile, Mapping):

@@ -1,8 +1,8 @@
 """The registry of every GraphQL document the SDK can send.
 
-Modules of this package declare their documents with :func:`document` (a fixed query
-string) or :func:`batch_document` (a function rendering an aliased document for ``n``
-items). The code sends exactly these strings, and :func:`all_documents` yields all of
+Modules of this package declare their documents with ``document`` (a fixed query
+string) or ``batch_document`` (a function rendering an aliased document for ``n``
+items). The code sends exactly these strings, and ``all_documents`` yields all of
 them, so the contract test that validates them against the server schema covers every
 request the SDK makes; a document added anywhere in this package cannot escape it.
 """
@@ -18,7 +18,7 @@ __all__ = ["all_documents", "batch_document", "document"]
 _DOCUMENTS: dict[str, str] = {}
 _BATCHES: dict[str, Callable[[int], str]] = {}
 
-#: Item counts the batched documents are rendered for in :func:`all_documents`.
+#: Item counts the batched documents are rendered for in ``all_documents``.
 SAMPLE_BATCH_SIZES = (1, 3)
 
 

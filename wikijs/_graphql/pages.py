@@ -5,7 +5,7 @@ Field selections follow what the real server answers without breaking:
 * never ``toc`` (it always errors, also in ``single``);
 * never ``locale``/``editor``/``content``/``render``/scripts inside a create/update
   answer (``locale``/``editor`` null the whole ``page`` and add an error): the SDK
-  completes the page with the values it sent (:func:`page_from_write`);
+  completes the page with the values it sent (``page_from_write``);
 * ``single``/``singleByPath`` may select everything else.
 """
 
@@ -325,7 +325,7 @@ def current_value(page: Page, name: str) -> Any:
 def update_variables(
     page_id: int, merged: Mapping[str, Any], *, editor_changed: bool
 ) -> dict[str, Any]:
-    """Variables of ``pages.update`` for the merged state from :func:`merge_update`.
+    """Variables of ``pages.update`` for the merged state from ``merge_update``.
 
     ``editor`` is sent only when the caller changed it.
     """
@@ -385,7 +385,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validate_model(model: type[M], node: Any, operation: str) -> M:
-    """``model.model_validate(node)``; a malformed answer is :class:`InvalidResponseError`."""
+    """``model.model_validate(node)``; a malformed answer is ``InvalidResponseError``."""
     try:
         return model.model_validate(node)
     except ValidationError as exc:
@@ -408,7 +408,7 @@ def _field(data: Mapping[str, Any] | None, *path: str, operation: str) -> Any:
 
 
 def pages_field(data: Mapping[str, Any] | None, name: str, operation: str) -> Any:
-    """``data.pages.<name>`` or :class:`InvalidResponseError`."""
+    """``data.pages.<name>`` or ``InvalidResponseError``."""
     return _field(data, "pages", name, operation=operation)
 
 
@@ -421,7 +421,7 @@ def parse_page(node: Any, operation: str) -> Page:
 def page_from_write(
     node: Any, sent: Mapping[str, Any], operation: str, *, fallback: Page | None = None
 ) -> Page:
-    """A :class:`Page` from a create/update answer, completed with what was sent.
+    """A [`Page`][wikijs.Page] from a create/update answer, completed with what was sent.
 
     ``sent`` holds snake_case values (content, locale, editor, script_css, script_js,
     and anything else the answer lacks). The answer's values win where present (tags

@@ -1,4 +1,4 @@
-"""wikijs.aio: the asyncio twin of :class:`wikijs.WikiJSClient` (``pip install 'wikisync[async]'``).
+"""wikijs.aio: the asyncio twin of [`wikijs.WikiJSClient`][wikijs.WikiJSClient] (``pip install 'wikisync[async]'``).
 
 ```python
 from wikijs.aio import AsyncWikiJSClient
@@ -9,7 +9,7 @@ async with AsyncWikiJSClient.from_env() as wiki:      # WIKIJS_URL + WIKIJS_API_
 ```
 
 The async client shares the sync client's GraphQL documents, parsers, resource logic,
-models and exceptions (import those from :mod:`wikijs`); only its transport differs.
+models and exceptions (import those from ``wikijs``); only its transport differs.
 Importing this module without aiohttp installed raises an ImportError naming the extra.
 """
 

@@ -24,7 +24,7 @@ class AsyncWikiJSClient(ClientBase[Async, AsyncTransport, ClientSession, Awaitab
                                for p in (r.unwrap() for r in pages)))
     ```
 
-    It takes the options of :class:`wikijs.WikiJSClient` and has the same resources,
+    It takes the options of [`wikijs.WikiJSClient`][wikijs.WikiJSClient] and has the same resources,
     models, exceptions, retries, rate limit, cache, logging, metrics and hooks; every
     resource method is a coroutine function. ``max_concurrency`` (default 10) bounds the
     HTTP requests in flight; ``sleep`` replaces ``asyncio.sleep`` and ``session`` is an

@@ -1,6 +1,6 @@
 """The async transport: the only module that talks to Wiki.js with ``aiohttp``.
 
-It performs the I/O actions of :class:`wikijs._engine.Engine` (one HTTP attempt, a wait,
+It performs the I/O actions of ``wikijs._engine.Engine`` (one HTTP attempt, a wait,
 credential setup under a lock) and nothing else; everything it decides is the engine's,
 shared with the sync transport. At most ``max_concurrency`` requests are in flight.
 """
@@ -40,7 +40,7 @@ class AsyncTransport(Runner[Async]):
     """Runs flows over ``aiohttp``; ``await transport.run(flow)``.
 
     The HTTP session is opened on first use, in the running event loop; use one client
-    per event loop. :meth:`close` closes the session.
+    per event loop. ``close`` closes the session.
     """
 
     asynchronous = True

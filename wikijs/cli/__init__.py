@@ -1,7 +1,7 @@
 """The ``wikijs`` command line (typer + rich): pages, assets, users, groups, export, info.
 
-Thin commands over :class:`wikijs.WikiJSClient`; one error boundary
-(:class:`wikijs.cli._common.BoundaryGroup`); credentials from the environment only.
+Thin commands over [`wikijs.WikiJSClient`][wikijs.WikiJSClient]; one error boundary
+(``wikijs.cli._common.BoundaryGroup``); credentials from the environment only.
 """
 
 from __future__ import annotations

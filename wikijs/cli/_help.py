@@ -3,9 +3,9 @@
 * Options show a metavar (``DIR``, ``URL``, ``N``), never a Python type: flags and
   arguments show nothing in the type column (an argument's name is its metavar already),
   so no ``<bool>``, ``<str>`` or ``<path>`` appears.
-* :func:`prose` turns a hard-wrapped docstring into one line per paragraph, so rich wraps
+* ``prose`` turns a hard-wrapped docstring into one line per paragraph, so rich wraps
   it at the terminal's width instead of breaking the source's lines again mid-sentence.
-* :func:`examples` formats the ``Examples:`` epilog every command carries.
+* ``examples`` formats the ``Examples:`` epilog every command carries.
 
 ``HelpCommand`` and ``HelpGroup`` are the command and group classes both CLIs register
 with (``cls=``).

@@ -118,13 +118,30 @@ def list_pages(
     app,
     "get",
     "wikijs pages get 42",
-    "wikijs pages get handbook/setup --locale en",
+    "wikijs pages get /en/handbook/setup",
+    "wikijs pages get handbook/setup --locale fr",
     "wikijs pages get 42 --json | jq -r .content",
 )
 def get_page(
     wiki: WikiJSClient,
-    page: Annotated[str, typer.Argument(help="A page id, or a path.", metavar="ID|PATH")],
-    locale: LocaleOpt = "en",
+    page: Annotated[
+        str,
+        typer.Argument(
+            help="A page id, or a path: /en/handbook/setup, en/handbook/setup, or "
+            "handbook/setup (with --locale, default en).",
+            metavar="ID|PATH",
+        ),
+    ],
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale",
+            "-l",
+            metavar="LOCALE",
+            help="The page's locale; PATH is then the page path as stored (default: the "
+            "locale PATH starts with, else en).",
+        ),
+    ] = None,
     by_path: Annotated[
         bool, typer.Option("--by-path", help="Read PATH as a path even if it is a number.")
     ] = False,
@@ -133,7 +150,10 @@ def get_page(
     if page.isdigit() and not by_path:
         found = wiki.pages.get(int(page))
     else:
-        found = wiki.pages.get_by_path(page.strip("/"), locale)
+        try:
+            found = wiki.pages.get_by_path(page, locale)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
     content = found.content if found.content.endswith("\n") else found.content + "\n"
     return Output.fields(
         found, [(name, getattr(found, name)) for name in _PAGE_FIELDS], "\n" + content
@@ -271,7 +291,16 @@ def page_tree(
     ] = "all",
 ) -> Output:
     """Show the navigation tree (folders and pages)."""
-    items = wiki.pages.tree(path=path, parent=parent, mode=mode, locale=locale)
+    if path is not None and parent is None:
+        # Wiki.js's tree(path=...) answers the level that holds PATH (its siblings); the
+        # contents of the folder are the children of PATH's own node.
+        folder = path.strip("/")
+        level = wiki.pages.tree(path=folder, mode="ALL", locale=locale)
+        node = next((item for item in level if item.path == folder), None)
+        if node is None:
+            raise CLIError(f"no folder {folder!r} in the {locale!r} tree")
+        parent = node.id
+    items = wiki.pages.tree(parent=parent, mode=mode, locale=locale)
     return Output(
         items,
         ["id", "depth", "path", "title", "folder", "page_id"],

@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 
 class UnsetType:
-    """The type of :data:`UNSET`: "this argument was not given" (``None`` may be a value)."""
+    """The type of ``UNSET``: "this argument was not given" (``None`` may be a value)."""
 
     _instance: UnsetType | None = None
 

@@ -280,7 +280,7 @@ class PageCreate(BaseModel):
 class PageUpdate(BaseModel):
     """One page to update (``pages.update_many``); same fields as ``pages.update``.
 
-    Fields left :data:`~wikijs.UNSET` keep their current value.
+    Fields left ``UNSET`` keep their current value.
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)

@@ -14,7 +14,7 @@ injected faults::
 
 From a shell: ``python -m wikijs.testing --port 3000``. In pytest: the
 ``wikijs_emulator`` and ``wikijs_emulator_factory`` fixtures of
-:mod:`wikijs.testing.pytest_plugin`.
+``wikijs.testing.pytest_plugin``.
 """
 
 from wikijs.testing._emulator import PageRecord, WikiJSEmulator

@@ -7,7 +7,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -175,14 +175,16 @@ class WikiJSEmulator:
     """A Wiki.js 2.5.314-compatible server on loopback, for tests and demos.
 
     ``port=0`` picks a free port. The wiki starts like a fresh install: an
-    ``Administrator`` (:attr:`admin_email` / :attr:`admin_password`), the Guest user and
-    a full-access API key (:attr:`api_key`). State lives in memory, or in ``state_file``
+    ``Administrator`` (``admin_email`` / ``admin_password``), the Guest user and
+    a full-access API key (``api_key``). State lives in memory, or in ``state_file``
     (JSON, written atomically) so it survives a restart.
 
     Simulated costs: ``write_latency={"pages.create": 1.56}`` (seconds an operation takes
     alone) or ``timings=WikiJSEmulator.REAL_SERVER_TIMINGS`` (the real server's medians
     with its capacity limit). ``tree_race=TreeRace(nth=2)`` reproduces the rebuild-tree
-    race of concurrent writes. Failures: ``emu.faults.add(Fault(...))``.
+    race of concurrent writes. Failures: ``emu.faults.add(Fault(...))``. ``sleep`` (an
+    async callable taking seconds; default :func:`asyncio.sleep`) is how simulated costs
+    are waited: tests pass one that records or gates the waits instead of timing them.
     """
 
     REAL_SERVER_TIMINGS: ClassVar[Timings] = REAL_SERVER_TIMINGS
@@ -200,6 +202,7 @@ class WikiJSEmulator:
         tree_race: TreeRace | None = None,
         faults: Iterable[Fault] = (),
         clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         session_lifetime: float = 1800.0,
         session_renewal: float = 14 * 86400.0,
         admin_email: str = "admin@example.com",
@@ -217,7 +220,7 @@ class WikiJSEmulator:
         for fault in faults:
             self.faults.add(fault)
         self.log = RequestLog()
-        self._costs = CostModel(timings)
+        self._costs = CostModel(timings, sleep=sleep)
         self._race = RaceModel(tree_race)
         self._dirty = False
         self._loop: _LoopThread | None = None
@@ -274,6 +277,7 @@ class WikiJSEmulator:
         if self._server is not None:
             return self
         self._costs.reset()  # its semaphore belongs to the previous event loop
+        self.faults.stopping(False)
         loop = _LoopThread()
         try:
             server = EmulatorHTTPServer((self.host, self._requested_port), self)
@@ -302,6 +306,7 @@ class WikiJSEmulator:
         server, loop = self._server, self._loop
         if server is None or loop is None:
             return
+        self.faults.stopping(True)  # a request held by a ``hold`` fault must not outlive us
         server.shutdown()
         server.close_connections()
         server.server_close()

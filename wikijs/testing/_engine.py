@@ -1,7 +1,7 @@
 """Request processing: Wiki.js's Express middleware and Apollo Server 2's HTTP pipeline.
 
-:func:`classify` runs in the HTTP thread (parsing JSON and GraphQL documents, which
-needs no state); :meth:`Engine.handle` runs on the engine's event loop, the only thread
+``classify`` runs in the HTTP thread (parsing JSON and GraphQL documents, which
+needs no state); ``Engine.handle`` runs on the engine's event loop, the only thread
 that touches the wiki's state, in the order the real server does things:
 authentication, body checks, then each GraphQL request.
 """
@@ -225,7 +225,7 @@ class _Answer:
 
 
 class Engine:
-    """Runs requests against one :class:`Wiki` (on the event loop thread only)."""
+    """Runs requests against one ``Wiki`` (on the event loop thread only)."""
 
     def __init__(self, wiki: Wiki, costs: CostModel, race: RaceModel) -> None:
         self.wiki = wiki

@@ -1,8 +1,8 @@
 """Errors shaped like the ones a Wiki.js 2.5 server raises, and JavaScript look-alikes.
 
-The emulator raises these inside resolvers; :mod:`._graphql` turns them into the
+The emulator raises these inside resolvers; ``_graphql`` turns them into the
 ``errors[].extensions.exception`` objects the real server sends, and
-:func:`response_result` into ``responseResult`` objects::
+``response_result`` into ``responseResult`` objects::
 
     EmulatedError                 anything the real server would raise
     ├── WikiError                 WIKI.Error.* (custom-error-instance): has a Wiki.js code

@@ -1,12 +1,13 @@
 """Fault injection: failures the real network and server can produce, on demand.
 
-A :class:`Fault` says *what* goes wrong (an HTTP status such as 429 with ``Retry-After``
-or a 5xx, a dropped connection before or after the operation ran, a slow answer) and
+A [`Fault`][wikijs.testing._faults.Fault] says *what* goes wrong (an HTTP status such as 429 with ``Retry-After``
+or a 5xx, a dropped connection before or after the operation ran, a slow answer, an
+answer held until the test releases it) and
 *when*: the Nth matching request, a seeded fraction of matching requests, or every
 matching request, optionally only for one operation (``"pages.create"``) or request
 kind, at most ``max_count`` times.
 
-Selection rules, shared with :class:`wikijs.testing.TreeRace`:
+Selection rules, shared with [`wikijs.testing.TreeRace`][wikijs.testing.TreeRace]:
 
 * ``nth=N``: fires on the Nth matching request (1-based) and, when ``max_count`` is
   larger than 1, on the following ones until ``max_count`` firings.
@@ -26,8 +27,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal["status", "drop", "slow"]
-_KINDS = ("status", "drop", "slow")
+FaultKind = Literal["status", "drop", "slow", "hold"]
+_KINDS = ("status", "drop", "slow", "hold")
+
+HOLD_LIMIT = 300.0
+"""The longest a ``hold`` fault keeps a request (a test that never releases it fails)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,10 @@ class Fault:
     ``kind="status"``: answer ``status`` (default 503) without running the operation;
     ``retry_after`` adds a ``Retry-After`` header (seconds). ``kind="drop"``: close the
     connection without an answer, ``when="before"`` the operation runs or ``"after"`` it
-    ran. ``kind="slow"``: wait ``delay`` seconds, then answer normally.
+    ran. ``kind="slow"``: wait ``delay`` seconds, then answer normally. ``kind="hold"``:
+    wait until :meth:`FaultSet.release` (or the emulator stops; at most
+    :data:`HOLD_LIMIT` seconds), then go on: with it a test orders events across
+    processes without sleeping (:meth:`FaultSet.wait_held` says when a request is held).
     """
 
     kind: FaultKind = "status"
@@ -165,6 +172,7 @@ class FaultDecision:
     respond: Fault | None = None
     drop_before: bool = False
     drop_after: bool = False
+    hold: bool = False
     fired: list[Fault] = field(default_factory=list)
 
 
@@ -174,6 +182,10 @@ class FaultSet:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[tuple[Fault, Trigger]] = []
+        self._holds = threading.Condition()
+        self._held = 0
+        self._generation = 0
+        self._stopping = False
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
@@ -187,8 +199,44 @@ class FaultSet:
             self._faults = [(f, t) for f, t in self._faults if f is not fault]
 
     def clear(self) -> None:
+        """Remove every fault (and release the requests held so far)."""
         with self._lock:
             self._faults.clear()
+        self.release()
+
+    def wait_held(self, count: int = 1, timeout: float = 60.0) -> bool:
+        """Block until ``count`` requests in all have been held by ``hold`` faults.
+
+        Returns False if that did not happen within ``timeout`` seconds (a guard against
+        a hang, not a timing assumption: the requests are held until released).
+        """
+        with self._holds:
+            return self._holds.wait_for(lambda: self._held >= count, timeout)
+
+    def release(self) -> None:
+        """Let every request held so far go on (later ones are held again)."""
+        with self._holds:
+            self._generation += 1
+            self._holds.notify_all()
+
+    def hold(self) -> bool:
+        """Called by the HTTP layer: hold this request until :meth:`release`.
+
+        False when the emulator is stopping: the request gets no answer then.
+        """
+        with self._holds:
+            generation = self._generation
+            self._held += 1
+            self._holds.notify_all()
+            self._holds.wait_for(lambda: self._generation != generation, HOLD_LIMIT)
+            return not self._stopping
+
+    def stopping(self, stopping: bool) -> None:
+        """Called by the emulator: on stop, let held requests go without an answer."""
+        with self._holds:
+            self._stopping = stopping
+        if stopping:
+            self.release()
 
     def __len__(self) -> int:
         with self._lock:
@@ -209,11 +257,13 @@ class FaultSet:
                 if not fault.matches(kind, operations):
                     continue
                 taken = bool(decision.respond or decision.drop_before or decision.drop_after)
-                if not trigger.fire(allowed=fault.kind == "slow" or not taken):
+                if not trigger.fire(allowed=fault.kind in ("slow", "hold") or not taken):
                     continue
                 decision.fired.append(fault)
                 if fault.kind == "slow":
                     decision.delay += fault.delay
+                elif fault.kind == "hold":
+                    decision.hold = True
                 elif fault.kind == "status":
                     decision.respond = fault
                 elif fault.when == "before":

@@ -2,13 +2,13 @@
 
 * The schema is built once per process from ``data/introspection.json`` (the real
   server's introspection answer) with ``build_client_schema``; resolvers are attached
-  by :mod:`._resolvers`.
+  by ``_resolvers``.
 * Parsed and validated documents are cached by query text (LRU), so a repeated query
   costs a dictionary lookup.
-* graphql-core words its messages like graphql-js 16+; :func:`js_message` rewrites the
+* graphql-core words its messages like graphql-js 16+; ``js_message`` rewrites the
   ones clients meet into graphql-js 15's wording (double quotes, old phrasing), and
-  :func:`check_variables` reproduces graphql-js 15's variable coercion errors.
-* :class:`WikiExecutor` keeps executing sibling fields after a non-null field failed
+  ``check_variables`` reproduces graphql-js 15's variable coercion errors.
+* ``WikiExecutor`` keeps executing sibling fields after a non-null field failed
   (graphql-js with async resolvers does), and completes lists of plain objects with
   only leaf fields in a fast path (``pages.list`` over 10,000 pages).
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -29,12 +30,22 @@ class RequestLog:
     """``emu.log``: what the emulator was asked, for assertions in tests."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Condition(threading.RLock())
         self._entries: list[LoggedRequest] = []
 
     def record(self, entry: LoggedRequest) -> None:
         with self._lock:
             self._entries.append(entry)
+            self._lock.notify_all()
+
+    def wait_for(self, predicate: Callable[[RequestLog], bool], timeout: float = 60.0) -> bool:
+        """Block until ``predicate(log)`` is true (checked at each new entry); False if it
+        still is not after ``timeout`` seconds (a guard against a hang, not a timing).
+
+        ``emu.log.wait_for(lambda log: log.count("pages.create") == 3)``
+        """
+        with self._lock:
+            return self._lock.wait_for(lambda: predicate(self), timeout)
 
     @property
     def entries(self) -> list[LoggedRequest]:

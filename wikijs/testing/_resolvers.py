@@ -1,7 +1,7 @@
 """GraphQL resolvers: Wiki.js 2.5's ``server/graph/resolvers/*.js``, namespace by namespace.
 
 Every operation field (``PageQuery.single``, ``PageMutation.create`` ...) is registered
-with the scopes its ``@auth`` directive requires; :func:`attach` wraps it with that
+with the scopes its ``@auth`` directive requires; ``attach`` wraps it with that
 check, the login rate limits, the simulated cost and, for page writes, the
 rebuild-tree race. Fields the emulator does not implement answer a GraphQL error that
 says so.

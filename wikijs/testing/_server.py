@@ -163,6 +163,10 @@ class _Handler(BaseHTTPRequestHandler):
         fault_name = ",".join(_describe(f) for f in decision.fired) or None
         if decision.delay > 0:
             time.sleep(decision.delay)
+        if decision.hold and not runtime.faults.hold():
+            self._log(path, classified.kind, classified.operations, None, started, fault_name)
+            self._drop()
+            return
         if decision.respond is not None:
             response = _fault_response(decision.respond)
             self._log(
@@ -259,4 +263,6 @@ def _describe(fault: Fault) -> str:
         return f"status:{fault.status}"
     if fault.kind == "drop":
         return f"drop:{fault.when}"
+    if fault.kind == "hold":
+        return "hold"
     return f"slow:{fault.delay:g}"

@@ -1,17 +1,17 @@
 """Simulated cost of operations, the server's capacity, and the rebuild-tree race.
 
-A :class:`WriteCost` is the time an operation takes when it runs alone, split into a
+A [`WriteCost`][wikijs.testing._timing.WriteCost] is the time an operation takes when it runs alone, split into a
 part that overlaps freely with other requests and a ``held`` part that needs one of the
 server's ``capacity`` slots. With ``capacity=1`` (Node.js runs JavaScript on one thread)
 the throughput of concurrent writes levels off at one write per ``held`` seconds, which
 is what the real 2-vCPU server shows: creates take 1.56 s alone but 0.87 s each with 2,
-4 or 8 in flight (:data:`REAL_SERVER_TIMINGS`).
+4 or 8 in flight (``REAL_SERVER_TIMINGS``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from wikijs.testing._faults import Trigger
@@ -86,7 +86,7 @@ class TreeRace:
     rebuild-tree: ... pageTree_pkey"}`` although the page was written; the page tree
     then stays stale until a later rebuild. A write "overlaps" when another write ran at
     any moment during it. Which overlapping writes fail follows the ``nth`` /
-    ``fraction`` / ``max_count`` rules of :class:`wikijs.testing.Fault`; ``operations``
+    ``fraction`` / ``max_count`` rules of [`wikijs.testing.Fault`][wikijs.testing.Fault]; ``operations``
     names the writes that can fail (those that rebuild the tree: creates by default, also
     ``pages.move``, ``pages.delete`` and moving updates/restores if listed).
 
@@ -110,8 +110,14 @@ class TreeRace:
 class CostModel:
     """Sleeps for simulated costs on the engine's event loop (never under a lock)."""
 
-    def __init__(self, timings: Timings | None) -> None:
+    def __init__(
+        self,
+        timings: Timings | None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
         self.timings = timings or Timings()
+        self._sleep = sleep or asyncio.sleep
         self._slots: asyncio.Semaphore | None = None
 
     def reset(self) -> None:
@@ -126,12 +132,12 @@ class CostModel:
             return
         free = cost.seconds - cost.held
         if free > 0:
-            await asyncio.sleep(free)
+            await self._sleep(free)
         if cost.held > 0:
             if self._slots is None:
                 self._slots = asyncio.Semaphore(self.timings.capacity)
             async with self._slots:
-                await asyncio.sleep(cost.held)
+                await self._sleep(cost.held)
 
 
 class RaceModel:

@@ -1,6 +1,6 @@
 """pytest fixtures for the Wiki.js emulator.
 
-* ``wikijs_emulator``: a fresh, running :class:`~wikijs.testing.WikiJSEmulator` per
+* ``wikijs_emulator``: a fresh, running [`WikiJSEmulator`][wikijs.testing.WikiJSEmulator] per
   test, stopped afterwards.
 * ``wikijs_emulator_factory``: call it with ``WikiJSEmulator`` keyword arguments to get
   more emulators (``wikijs_emulator_factory(write_latency={"pages.create": 0.05})``);

@@ -2,7 +2,7 @@
 
 Each command lives in its own module and stays thin: it parses options, calls the
 engine, renders, and maps errors to exit codes through one boundary
-(:func:`wikisync.cli._common.boundary`).
+(``wikisync.cli._common.boundary``).
 """
 
 from __future__ import annotations

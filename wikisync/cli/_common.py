@@ -9,8 +9,9 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO, Literal, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 import yaml
@@ -28,11 +29,14 @@ __all__ = [
     "EXIT_OK",
     "EXIT_STALE",
     "boundary",
+    "check_plan_target",
     "err",
     "fail",
-    "make_client",
     "interactive",
+    "make_client",
+    "same_wiki",
     "use_color",
+    "wiki_url",
 ]
 
 EXIT_OK = 0
@@ -128,19 +132,84 @@ def _parser_failure(kind: str, exc: Exception, line: int | None, text: str) -> s
     return f"{where}: not valid {kind}: {text}"
 
 
-def make_client(url: str | None) -> WikiJSClient:
-    """A client from the environment; ``--url`` may override WIKIJS_URL."""
+def wiki_url(url: str | None) -> str:
+    """The wiki's URL: ``--url`` if given, else ``WIKIJS_URL``; never from a file.
+
+    Credentials are sent only to this URL: a saved plan, ``wikisync.yml`` or anything
+    else read from a file cannot change where they go (see :func:`check_plan_target`).
+    """
     url = url or os.environ.get("WIKIJS_URL", "")
     if not url:
         fail("no wiki URL: set WIKIJS_URL or pass --url")
     if _USERINFO_RE.match(url):
-        shown = _USERINFO_RE.sub(r"\1***@", url)
         fail(
-            f"the wiki URL must not contain a user name or password (got {shown!r}): "
+            f"the wiki URL must not contain a user name or password (got {_shown(url)!r}): "
             "put the API key in WIKIJS_API_KEY"
         )
     if not _SCHEME_RE.match(url):
         fail(f"the wiki URL must start with http:// or https:// (got {url!r})")
+    return url.rstrip("/")
+
+
+def _shown(url: str) -> str:
+    """``url`` with any user name and password masked, for messages."""
+    return _USERINFO_RE.sub(r"\1***@", url)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _wiki_key(url: str) -> tuple[str, str, int | None, str, str] | None:
+    """What names a wiki: scheme, host, port, path and query, normalised (``None``: not a URL).
+
+    Scheme and host are case-insensitive, a default port is the same as none, a trailing
+    ``/`` is the same as none. Host names are compared as written (no DNS):
+    ``localhost`` and ``127.0.0.1`` are different wikis.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    if port is None:
+        port = _DEFAULT_PORTS[scheme]
+    return scheme, parts.hostname.lower(), port, parts.path.rstrip("/"), parts.query
+
+
+def same_wiki(a: str, b: str) -> bool:
+    """Whether two URLs name the same wiki (see :func:`_wiki_key`)."""
+    key = _wiki_key(a)
+    return key is not None and key == _wiki_key(b)
+
+
+def check_plan_target(target: Mapping[str, str], url: str, plan_file: str) -> None:
+    """Refuse a saved plan made for another wiki than ``url``, before any request.
+
+    The plan's ``target.url`` only says which wiki the plan was made for; the
+    credentials go to ``url`` (``--url`` or ``WIKIJS_URL``) or nowhere.
+    """
+    planned = target.get("url", "")
+    if not planned:
+        fail(
+            f"{plan_file}: the saved plan does not say which wiki it was made for "
+            "(no target.url); make it again with `wikisync plan --out`. Nothing was applied."
+        )
+    if not same_wiki(planned, url):
+        fail(
+            f"{plan_file}: the saved plan was made for the wiki at {_shown(planned)!r}, "
+            f"but WIKIJS_URL/--url is {url!r}; the credentials are sent only to the "
+            "URL from the environment or --url. Plan against this wiki again "
+            "(`wikisync plan --out`), or point WIKIJS_URL at the plan's wiki. "
+            "Nothing was sent and nothing was applied."
+        )
+
+
+def make_client(url: str | None) -> WikiJSClient:
+    """A client from the environment; ``--url`` may override WIKIJS_URL."""
+    url = wiki_url(url)
     api_key = os.environ.get("WIKIJS_API_KEY") or None
     username = os.environ.get("WIKIJS_USERNAME") or None
     password = os.environ.get("WIKIJS_PASSWORD") or None

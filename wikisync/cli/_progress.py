@@ -1,6 +1,6 @@
 """How `wikisync apply` shows its progress: a rich display on a terminal, lines in CI.
 
-Both implement :class:`wikisync.apply.Reporter` (phase started / advanced / finished) and
+Both implement ``wikisync.apply.Reporter`` (phase started / advanced / finished) and
 are context managers, so the display is closed however the apply ends.
 """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -10,12 +12,14 @@ import typer
 from wikisync.cli._common import (
     EXIT_ERROR,
     boundary,
+    check_plan_target,
     err,
     fail,
     interactive,
     make_client,
     setup_logging,
     use_color,
+    wiki_url,
 )
 from wikisync.cli._progress import make_reporter
 from wikisync.cli.plan import report_problems
@@ -26,9 +30,19 @@ from wikisync.engine import (
     make_plan,
     state_needs_write,
 )
-from wikisync.errors import GuardError, PlanFileError
+from wikisync.errors import GuardError, PlanFileError, SourceError
 from wikisync.remote import Remote
 from wikisync.render import load_plan_json, render_text
+
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+"""The largest saved plan ``apply`` reads (a plan of 100,000 changes is about 40 MB)."""
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 HELP = """Apply a directory (plan, confirm, execute) or a saved plan (exactly as saved).
 
@@ -63,6 +77,66 @@ def _confirm() -> bool:
     except EOFError:
         return False
     return answer.strip() == "yes"
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _is_plan_file(target: Path) -> bool:
+    """Whether ``target`` is a saved plan (a regular file) or a content directory.
+
+    Decided by what the path is (following symbolic links), never by its name: a folder
+    called ``plan.json`` is a content directory. Anything else is an error.
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        raise SourceError(f"{target}: no such file or directory") from None
+    except OSError as exc:
+        raise SourceError(f"{target}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    raise SourceError(
+        f"{target}: is {_kind(mode)}; apply takes a content directory or a plan file "
+        "saved by `wikisync plan --out`"
+    )
+
+
+def read_plan_file(target: Path) -> str:
+    """The text of a saved plan: a regular file of at most :data:`MAX_PLAN_BYTES`.
+
+    Opened without blocking and checked again once open, so a file swapped for a FIFO
+    or a device after the check cannot hang or flood the run.
+    """
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise PlanFileError(f"{target}: cannot read the saved plan ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PlanFileError(f"{target}: is {_kind(info.st_mode)}, not a saved plan")
+        if info.st_size > MAX_PLAN_BYTES:
+            raise PlanFileError(_too_large(target, info.st_size))
+        data = fh.read(MAX_PLAN_BYTES + 1)
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanFileError(_too_large(target, len(data)))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError(
+            f"{target}: not a wikisync plan file: not UTF-8 (byte {exc.start})"
+        ) from None
+
+
+def _too_large(target: Path, size: int) -> str:
+    return (
+        f"{target}: not a wikisync plan file: it has {size:,} bytes, more than the "
+        f"{MAX_PLAN_BYTES // 1024 // 1024} MB a saved plan may have"
+    )
 
 
 def apply(
@@ -118,15 +192,18 @@ def apply(
         saved = None
         info: dict[str, str] = {}
         directory = target
-        if target.is_file():
+        if _is_plan_file(target):
+            text = read_plan_file(target)
             try:
-                saved, info = load_plan_json(target.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError) as exc:
-                raise PlanFileError(f"{target}: cannot read the saved plan ({exc})") from exc
+                saved, info = load_plan_json(text)
             except PlanFileError as exc:
                 raise PlanFileError(f"{target}: {exc}") from exc
             directory = Path(info.get("dir") or ".")
-            url = url or info.get("url") or None
+        # Credentials go only to --url or WIKIJS_URL: a saved plan for another wiki is
+        # refused here, before the first request.
+        if saved is not None:
+            url = wiki_url(url)
+            check_plan_target(info, url, str(target))
         source = load_directory(directory)
         report_problems(source)
         with make_client(url) as client:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import subprocess
 import sys
@@ -16,8 +17,8 @@ HELP = """Run plan, apply and plan again against a local Wiki.js emulator.
 
 Starts `wikijs.testing.WikiJSEmulator` on 127.0.0.1 with a fresh, empty wiki, then runs
 `wikisync plan`, `wikisync apply --auto-approve` and a second `wikisync plan` (which
-shows no changes) on DIR (default: examples/site). Nothing outside this machine is
-contacted."""
+shows no changes) on DIR (default: the example site that ships with wikisync, the
+repository's examples/site). Nothing outside this machine is contacted."""
 
 EXAMPLES = (
     "wikisync demo",
@@ -25,18 +26,36 @@ EXAMPLES = (
 )
 
 
+def example_site() -> Path:
+    """The bundled example site: package data in a wheel, examples/site in a checkout."""
+    packaged = importlib.resources.files("wikisync") / "_demo_site"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "examples" / "site"
+    if checkout.is_dir():
+        return checkout
+    fail("the example site is missing from this installation: pass DIR")
+
+
 def demo(
-    directory: Annotated[Path, typer.Argument(help="The content directory.", metavar="DIR")] = Path(
-        "examples/site"
-    ),
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The content directory (default: the bundled example site).",
+            metavar="DIR",
+            show_default=False,
+        ),
+    ] = None,
     keep: Annotated[
         bool, typer.Option("--keep", help="Keep the emulator running until Ctrl-C.")
     ] = False,
 ) -> None:
     from wikijs.testing import WikiJSEmulator
 
-    if not directory.is_dir():
-        fail(f"{directory}: no such directory (run from the repository root, or pass DIR)")
+    if directory is None:
+        directory = example_site()
+    elif not directory.is_dir():
+        fail(f"{directory}: no such directory")
     with WikiJSEmulator() as emulator:
         env = {
             **os.environ,

@@ -1,10 +1,10 @@
-"""Renderers: a :class:`~wikisync.model.Plan` (or problems) in, text out. No I/O.
+"""Renderers: a [`Plan`][wikisync.model.Plan] (or problems) in, text out. No I/O.
 
-* :func:`render_text`: the terminal view, Terraform style;
-* :func:`render_json` / :func:`load_plan_json`: the machine-readable plan (``--json``,
+* [`render_text`][wikisync.render.render_text]: the terminal view, Terraform style;
+* [`render_json`][wikisync.render.render_json] / [`load_plan_json`][wikisync.render.load_plan_json]: the machine-readable plan (``--json``,
   ``--out``) and reading a saved one back;
-* :func:`render_markdown`: pull-request comments and ``$GITHUB_STEP_SUMMARY``;
-* :func:`render_github_annotations`: ``::error file=...,line=...::`` workflow commands.
+* [`render_markdown`][wikisync.render.render_markdown]: pull-request comments and ``$GITHUB_STEP_SUMMARY``;
+* [`render_github_annotations`][wikisync.render.render_github_annotations]: ``::error file=...,line=...::`` workflow commands.
 """
 
 from __future__ import annotations

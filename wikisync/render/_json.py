@@ -17,6 +17,10 @@
               "digest": "<sha256 of the file>"}]}
 ```
 
+Reading one back is bounded: the JSON parser refuses nesting deeper than 200 levels (a
+plan document has 4), and the shape is validated (strictly: ``1`` is not ``"1"``, ``true``
+is not ``1``) before anything is built from it; ``apply`` also bounds the file's size.
+
 ``summary`` counts page changes only (its wording is frozen); ``assets`` counts asset
 changes. Every change has a ``kind`` (a change without one, from an older plan file, is a
 page change). ``remote_updated_at`` and ``digest`` are what apply checks to refuse a stale
@@ -27,15 +31,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import pydantic_core
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from wikisync._names import json_visible
 from wikisync.errors import PlanFileError
 from wikisync.model import (
-    ACTIONS,
-    ASSET_ACTIONS,
     ASSET_SUMMARY_KEYS,
     SUMMARY_KEYS,
+    Action,
+    AssetAction,
     AssetChange,
     Change,
     Plan,
@@ -44,18 +51,6 @@ from wikisync.model import (
 __all__ = ["FORMAT_VERSION", "load_plan_json", "plan_to_dict", "render_json"]
 
 FORMAT_VERSION = "1"
-
-_CHANGE_KEYS: tuple[str, ...] = (
-    "action",
-    "path",
-    "locale",
-    "source",
-    "page_id",
-    "from_path",
-    "fields",
-    "remote_updated_at",
-    "digest",
-)
 
 
 def _change_to_dict(change: Change) -> dict[str, Any]:
@@ -117,58 +112,148 @@ def _fail(message: str) -> PlanFileError:
     return PlanFileError(f"not a wikisync plan file: {message}")
 
 
-def _optional(item: Mapping[str, Any], key: str, kind: type, index: int) -> Any:
-    value = item.get(key)
-    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-        raise _fail(f"changes[{index}].{key} must be {kind.__name__} or null")
-    return value
+class _Shape(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
 
 
-def _asset_from_dict(item: dict[str, Any], index: int) -> AssetChange:
-    action = item.get("action")
-    if action not in ASSET_ACTIONS:
-        raise _fail(f"changes[{index}].action {action!r} is not one of {', '.join(ASSET_ACTIONS)}")
-    path = item.get("path")
-    if not isinstance(path, str):
-        raise _fail(f"changes[{index}].path must be a string")
-    url = item.get("url")
+class _PageItem(_Shape):
+    kind: Literal["page"] = "page"
+    action: Action
+    path: str
+    locale: str
+    source: str | None
+    page_id: int | None
+    from_path: str | None
+    fields: list[str]
+    remote_updated_at: str | None
+    digest: str | None
+
+
+class _AssetItem(_Shape):
+    kind: Literal["asset"]
+    action: AssetAction
+    path: str
+    url: str | None = None
+    source: str | None = None
+    size: Annotated[int, Field(ge=0)] | None = None
+    digest: str | None = None
+    asset_id: int | None = None
+    remote_updated_at: str | None = None
+
+
+def _kind(item: Any) -> str:
+    """A change without ``kind`` (from an older plan file) is a page change."""
+    return str(item.get("kind", "page")) if isinstance(item, dict) else "page"
+
+
+_Item = Annotated[
+    Annotated[_PageItem, Tag("page")] | Annotated[_AssetItem, Tag("asset")],
+    Discriminator(
+        _kind,
+        custom_error_type="kind",
+        custom_error_message="kind is not page or asset",
+    ),
+]
+
+
+class _Summary(_Shape):
+    create: Annotated[int, Field(ge=0)]
+    update: Annotated[int, Field(ge=0)]
+    move: Annotated[int, Field(ge=0)]
+    delete: Annotated[int, Field(ge=0)]
+    conflict: Annotated[int, Field(ge=0)]
+    unchanged: Annotated[int, Field(ge=0)]
+
+
+class _Document(_Shape):
+    target: dict[str, str]
+    summary: _Summary
+    assets: dict[str, Annotated[int, Field(ge=0)]] | None = None
+    changes: list[_Item]
+
+
+_MAX_ERRORS = 3
+_MUST = {
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "dict_type": "must be an object",
+    "list_type": "must be a list",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "greater_than_equal": "must not be negative",
+}
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif i > 0 and isinstance(loc[i - 1], int) and part in ("page", "asset"):
+            continue  # the tag of the change's kind, not a key of the document
+        else:
+            out += f".{part}" if out else part
+    return out or "the document"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(exc: ValidationError) -> str:
+    """The first few problems, each naming where in the document it is."""
+    errors = exc.errors(include_url=False)
+    described: list[str] = []
+    for error in errors[:_MAX_ERRORS]:
+        loc = error["loc"]
+        where = _where(loc)
+        kind = error["type"]
+        if loc and loc[0] == "summary":
+            message = f"summary must count {', '.join(SUMMARY_KEYS)} (whole numbers >= 0)"
+        elif loc and loc[0] == "assets":
+            message = f"assets must count {', '.join(ASSET_SUMMARY_KEYS)} (whole numbers >= 0)"
+        elif kind == "missing":
+            message = f"{where} is missing"
+        elif kind == "kind":
+            message = f"{where}.kind {_shown(error['input'].get('kind'))} is not page or asset"
+        elif kind in _MUST:
+            message = f"{where} {_MUST[kind]} (got {_shown(error['input'])})"
+        elif kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            message = f"{where} {_shown(error['input'])} is not one of {expected}"
+        else:
+            message = f"{where}: {error['msg'].lower()} (got {_shown(error['input'])})"
+        if message not in described:
+            described.append(message)
+    more = len(errors) - _MAX_ERRORS
+    return "; ".join(described) + (f" (and {more} more problem(s))" if more > 0 else "")
+
+
+def _asset(item: _AssetItem) -> AssetChange:
     return AssetChange(
-        action=action,
-        path=path,
-        source=_optional(item, "source", str, index),
-        url=url if isinstance(url, str) else "/" + path,
-        size=_optional(item, "size", int, index),
-        digest=_optional(item, "digest", str, index),
-        asset_id=_optional(item, "asset_id", int, index),
-        remote_updated_at=_optional(item, "remote_updated_at", str, index),
+        action=item.action,
+        path=item.path,
+        source=item.source,
+        url=item.url if item.url is not None else "/" + item.path,
+        size=item.size,
+        digest=item.digest,
+        asset_id=item.asset_id,
+        remote_updated_at=item.remote_updated_at,
     )
 
 
-def _change_from_dict(item: Any, index: int) -> Change:
-    if not isinstance(item, dict):
-        raise _fail(f"changes[{index}] must be an object")
-    missing = [key for key in _CHANGE_KEYS if key not in item]
-    if missing:
-        raise _fail(f"changes[{index}] lacks {', '.join(missing)}")
-    action = item["action"]
-    if action not in ACTIONS:
-        raise _fail(f"changes[{index}].action {action!r} is not one of {', '.join(ACTIONS)}")
-    for key in ("path", "locale"):
-        if not isinstance(item[key], str):
-            raise _fail(f"changes[{index}].{key} must be a string")
-    fields = item["fields"]
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-        raise _fail(f"changes[{index}].fields must be a list of strings")
+def _change(item: _PageItem) -> Change:
     return Change(
-        action=action,
-        locale=item["locale"],
-        path=item["path"],
-        source=_optional(item, "source", str, index),
-        page_id=_optional(item, "page_id", int, index),
-        from_path=_optional(item, "from_path", str, index),
-        fields=tuple(fields),
-        remote_updated_at=_optional(item, "remote_updated_at", str, index),
-        digest=_optional(item, "digest", str, index),
+        action=item.action,
+        locale=item.locale,
+        path=item.path,
+        source=item.source,
+        page_id=item.page_id,
+        from_path=item.from_path,
+        fields=tuple(item.fields),
+        remote_updated_at=item.remote_updated_at,
+        digest=item.digest,
     )
 
 
@@ -177,57 +262,40 @@ def load_plan_json(text: str) -> tuple[Plan, dict[str, str]]:
 
     The plan has the saved changes (without diffs) and the saved count of unchanged pages;
     ``target`` is the document's ``target`` object. Raises
-    :class:`~wikisync.errors.PlanFileError` for anything that is not a plan document of
-    format version ``"1"``.
+    [`PlanFileError`][wikisync.errors.PlanFileError] for anything that is not a plan document of
+    format version ``"1"``: invalid JSON, JSON nested deeper than 200 levels, or a
+    document of the wrong shape (the message names where: ``changes[3].action ...``).
     """
     try:
-        document = json.loads(text)
+        # pydantic's parser: no recursion in Python, nesting bounded (200 levels).
+        document = pydantic_core.from_json(text, allow_inf_nan=False)
     except ValueError as exc:
+        if "recursion limit" in str(exc):
+            raise _fail(f"JSON nested more than 200 levels deep ({exc})") from None
         raise _fail(f"invalid JSON ({exc})") from None
     if not isinstance(document, dict):
         raise _fail("the document must be a JSON object")
     version = document.get("format_version")
     if version != FORMAT_VERSION:
         raise PlanFileError(
-            f"unsupported plan format_version {version!r} (this wikisync reads {FORMAT_VERSION!r})"
+            f"unsupported plan format_version {_shown(version)} "
+            f"(this wikisync reads {FORMAT_VERSION!r})"
         )
-    target = document.get("target")
-    if not isinstance(target, dict) or not all(isinstance(v, str) for v in target.values()):
-        raise _fail("target must be an object of strings")
-    summary = document.get("summary")
-    if not isinstance(summary, dict) or any(
-        not isinstance(summary.get(key), int) or isinstance(summary.get(key), bool)
-        for key in SUMMARY_KEYS
-    ):
-        raise _fail(f"summary must count {', '.join(SUMMARY_KEYS)}")
-    changes = document.get("changes")
-    if not isinstance(changes, list):
-        raise _fail("changes must be a list")
-    loaded: list[Change] = []
-    assets: list[AssetChange] = []
-    for index, item in enumerate(changes):
-        kind = item.get("kind", "page") if isinstance(item, dict) else "page"
-        if kind == "asset":
-            assets.append(_asset_from_dict(item, index))
-        elif kind == "page":
-            loaded.append(_change_from_dict(item, index))
-        else:
-            raise _fail(f"changes[{index}].kind {kind!r} is not page or asset")
+    try:
+        shape = _Document.model_validate(document)
+    except ValidationError as exc:
+        raise _fail(_describe(exc)) from None
+    loaded = [_change(c) for c in shape.changes if isinstance(c, _PageItem)]
+    assets = [_asset(c) for c in shape.changes if isinstance(c, _AssetItem)]
     loaded.sort(key=lambda c: (*c.sort_key(), c.source or "", c.from_path or "", c.page_id or 0))
     assets.sort(key=AssetChange.sort_key)
-    asset_summary = document.get("assets")
-    if asset_summary is None:
-        asset_summary = {"unchanged": 0}
-    if not isinstance(asset_summary, dict) or any(
-        not isinstance(asset_summary.get(key, 0), int) or isinstance(asset_summary.get(key), bool)
-        for key in ASSET_SUMMARY_KEYS
-    ):
-        raise _fail(f"assets must count {', '.join(ASSET_SUMMARY_KEYS)}")
+    asset_summary = shape.assets if shape.assets is not None else {"unchanged": 0}
+    summary = shape.summary.model_dump()
     plan = Plan(
         changes=tuple(loaded),
-        unchanged_count=summary["unchanged"],
+        unchanged_count=shape.summary.unchanged,
         asset_changes=tuple(assets),
-        assets_unchanged_count=int(asset_summary.get("unchanged", 0)),
+        assets_unchanged_count=asset_summary.get("unchanged", 0),
     )
     counted = plan.summary
     for key in SUMMARY_KEYS:
@@ -239,4 +307,4 @@ def load_plan_json(text: str) -> tuple[Plan, dict[str, str]]:
             raise _fail(
                 f"assets says {asset_summary[key]} {key} but the changes hold {counted_assets[key]}"
             )
-    return plan, {str(k): v for k, v in target.items()}
+    return plan, dict(shape.target)
