@@ -183,7 +183,7 @@ class WikiJSEmulator:
     alone) or ``timings=WikiJSEmulator.REAL_SERVER_TIMINGS`` (the real server's medians
     with its capacity limit). ``tree_race=TreeRace(nth=2)`` reproduces the rebuild-tree
     race of concurrent writes. Failures: ``emu.faults.add(Fault(...))``. ``sleep`` (an
-    async callable taking seconds; default :func:`asyncio.sleep`) is how simulated costs
+    async callable taking seconds; default ``asyncio.sleep``) is how simulated costs
     are waited: tests pass one that records or gates the waits instead of timing them.
     """
 

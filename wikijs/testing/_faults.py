@@ -42,9 +42,9 @@ class Fault:
     ``retry_after`` adds a ``Retry-After`` header (seconds). ``kind="drop"``: close the
     connection without an answer, ``when="before"`` the operation runs or ``"after"`` it
     ran. ``kind="slow"``: wait ``delay`` seconds, then answer normally. ``kind="hold"``:
-    wait until :meth:`FaultSet.release` (or the emulator stops; at most
-    :data:`HOLD_LIMIT` seconds), then go on: with it a test orders events across
-    processes without sleeping (:meth:`FaultSet.wait_held` says when a request is held).
+    wait until ``FaultSet.release`` (or the emulator stops; at most
+    ``HOLD_LIMIT`` seconds), then go on: with it a test orders events across
+    processes without sleeping (``FaultSet.wait_held`` says when a request is held).
     """
 
     kind: FaultKind = "status"
@@ -220,7 +220,7 @@ class FaultSet:
             self._holds.notify_all()
 
     def hold(self) -> bool:
-        """Called by the HTTP layer: hold this request until :meth:`release`.
+        """Called by the HTTP layer: hold this request until ``release``.
 
         False when the emulator is stopping: the request gets no answer then.
         """

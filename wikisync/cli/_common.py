@@ -136,7 +136,7 @@ def wiki_url(url: str | None) -> str:
     """The wiki's URL: ``--url`` if given, else ``WIKIJS_URL``; never from a file.
 
     Credentials are sent only to this URL: a saved plan, ``wikisync.yml`` or anything
-    else read from a file cannot change where they go (see :func:`check_plan_target`).
+    else read from a file cannot change where they go (see ``check_plan_target``).
     """
     url = url or os.environ.get("WIKIJS_URL", "")
     if not url:
@@ -180,7 +180,7 @@ def _wiki_key(url: str) -> tuple[str, str, int | None, str, str] | None:
 
 
 def same_wiki(a: str, b: str) -> bool:
-    """Whether two URLs name the same wiki (see :func:`_wiki_key`)."""
+    """Whether two URLs name the same wiki (see ``_wiki_key``)."""
     key = _wiki_key(a)
     return key is not None and key == _wiki_key(b)
 

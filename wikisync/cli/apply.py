@@ -106,7 +106,7 @@ def _is_plan_file(target: Path) -> bool:
 
 
 def read_plan_file(target: Path) -> str:
-    """The text of a saved plan: a regular file of at most :data:`MAX_PLAN_BYTES`.
+    """The text of a saved plan: a regular file of at most ``MAX_PLAN_BYTES``.
 
     Opened without blocking and checked again once open, so a file swapped for a FIFO
     or a device after the check cannot hang or flood the run.
