@@ -10,6 +10,9 @@ prune: false          # delete managed pages whose file is gone
 max_delete: 10        # refuse a plan that deletes more
 protect: [home]       # wiki paths never changed or deleted
 assets: {folder: handbook}   # where referenced images/files are uploaded (default: root)
+flavor: auto          # auto | wikijs | plain | mkdocs | docusaurus | hugo (docs/flavors.md)
+severity: {broken-link: warning}   # per problem code: error | warning
+ignore_keys: [author] # front matter keys not to warn about
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -34,7 +37,7 @@ import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -54,9 +57,11 @@ from pydantic import (
 from wikisync._frontmatter import YAMLSafetyError, compose_yaml, yaml_error_line, yaml_error_text
 from wikisync._names import has_surrogate
 from wikisync.errors import ConfigError
+from wikisync.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor
 from wikisync.model import PlanOptions, Problem
 
 __all__ = [
+    "ADJUSTABLE_CODES",
     "CONFIG_FILE",
     "DEFAULT_INCLUDE",
     "AssetsConfig",
@@ -64,10 +69,24 @@ __all__ = [
     "compile_glob",
     "config_key_line",
     "load_config",
+    "load_settings",
 ]
 
 CONFIG_FILE = "wikisync.yml"
 DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.md", "**/*.html")
+
+ADJUSTABLE_CODES: frozenset[str] = frozenset(
+    {
+        "broken-link",
+        "link-excluded",
+        "link-outside",
+        "site-link",
+        "template-link",
+        "frontmatter-unknown-key",
+    }
+)
+"""Problem codes ``severity:`` may lower to ``warning``: the page is kept either way (a
+link left as written, a key ignored). Any code may be raised to ``error``."""
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
 _MAX_LOCALE_CHARS = 5
@@ -259,6 +278,28 @@ class Config(BaseModel):
     max_delete: Annotated[StrictInt, Field(ge=0)] = 10
     protect: StrTuple = ()
     assets: AssetsConfig = AssetsConfig()
+    flavor: StrictStr = AUTO
+    severity: dict[StrictStr, Literal["error", "warning"]] = {}  # noqa: RUF012 (copied)
+    ignore_keys: StrTuple = ()
+
+    @field_validator("flavor")
+    @classmethod
+    def _check_flavor(cls, value: str) -> str:
+        if value != AUTO and value not in FLAVORS:
+            names = ", ".join((AUTO, *FLAVORS))
+            raise ValueError(f"{value!r} is not a flavor; use one of {names}")
+        return value
+
+    @field_validator("severity")
+    @classmethod
+    def _check_severity(cls, value: dict[str, str]) -> dict[str, str]:
+        for code, level in value.items():
+            if level == "warning" and code not in ADJUSTABLE_CODES:
+                raise ValueError(
+                    f"{code!r} cannot be lowered to a warning (the file would be left out "
+                    f"of the wiki); codes that can: {', '.join(sorted(ADJUSTABLE_CODES))}"
+                )
+        return value
 
     @field_validator("locale")
     @classmethod
@@ -383,6 +424,8 @@ def _message(error: Any) -> str:
         "tuple_type": "must be a list",
         "model_type": "must be a mapping",
         "greater_than_equal": "must be 0 or more",
+        "dict_type": "must be a mapping",
+        "literal_error": "must be error or warning",
     }.get(kind)
     if expected:
         value = error.get("input")
@@ -474,6 +517,32 @@ def parse_config(text: str) -> Config:
     if problems:
         raise ConfigError(sorted(problems, key=Problem.sort_key))
     return config
+
+
+def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
+    """``config`` with what the generator's files say where ``wikisync.yml`` says nothing:
+    ``locales`` and ``locale`` (Hugo's languages), ``root`` (Docusaurus's route), and
+    ``include`` (every page extension of the flavor, such as ``.mdx``)."""
+    site = active.site
+    update: dict[str, Any] = {}
+    given = config.model_fields_set
+    if "locales" not in given and site.locales:
+        update["locales"] = site.locales
+    if "locale" not in given and site.default_locale:
+        update["locale"] = site.default_locale
+    if "root" not in given and site.root:
+        update["root"] = site.root
+    if "include" not in given:
+        update["include"] = tuple(f"**/*{ext}" for ext in active.flavor.page_extensions)
+    return config.model_copy(update=update) if update != {"include": config.include} else config
+
+
+def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:
+    """``wikisync.yml`` and the flavor it names (or the detected one), with the defaults
+    the generator's files give (see ``with_site_defaults``)."""
+    config = load_config(directory)
+    active = detect_flavor(directory, config.flavor)
+    return with_site_defaults(config, active), active
 
 
 def load_config(directory: str | Path) -> Config:

@@ -18,6 +18,7 @@ git, when the content directory is in a git working tree (``wikisync.gitinfo``):
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import socket
@@ -45,8 +46,9 @@ from wikisync.assets import (
     attach_assets,
     plan_assets,
 )
-from wikisync.config import CONFIG_FILE, Config, config_key_line, load_config
+from wikisync.config import CONFIG_FILE, Config, config_key_line, load_settings
 from wikisync.errors import GuardError, LockError, SourceError, StalePlanError, StateError
+from wikisync.flavors import ActiveFlavor
 from wikisync.gitinfo import GitInfoError, GitRepo, open_repo
 from wikisync.links import iter_link_destinations
 from wikisync.model import (
@@ -63,7 +65,7 @@ from wikisync.model import (
 )
 from wikisync.plan import content_reads_needed, plan
 from wikisync.remote import Remote, RemoteSnapshot
-from wikisync.source import load_source, page_key
+from wikisync.source import links_left_broken, load_source, page_key
 from wikisync.state import Lock
 
 __all__ = [
@@ -92,10 +94,16 @@ class LoadedSource:
     pages: tuple[LocalPage, ...]
     problems: tuple[Problem, ...]
     assets: tuple[LocalAsset, ...] = ()
+    flavor: ActiveFlavor | None = None
 
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def links_left_broken(self) -> int:
+        """Links kept as written because they name nothing (warning-level link problems)."""
+        return links_left_broken(self.problems)
 
 
 @dataclass(frozen=True)
@@ -128,9 +136,9 @@ def load_directory(directory: str | os.PathLike[str]) -> LoadedSource:
         raise SourceError(f"{path}: no such directory")
     if not path.is_dir():
         raise SourceError(f"{path}: not a directory")
-    config = load_config(path)
-    result = load_source(path, config)
-    return LoadedSource(path, config, result.pages, result.problems, result.assets)
+    config, flavor = load_settings(path)
+    result = load_source(path, config, flavor=flavor)
+    return LoadedSource(path, config, result.pages, result.problems, result.assets, flavor)
 
 
 # -- git ---------------------------------------------------------------------------------------
@@ -303,6 +311,7 @@ def make_plan(
         local_assets, remote_assets, state, options, digests=digests, deletes=not targets
     )
     result = attach_assets(result, asset_plan, options)
+    result = dataclasses.replace(result, links_left_broken=source.links_left_broken)
     return PlanRun(
         source,
         snapshot,

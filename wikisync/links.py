@@ -11,7 +11,9 @@ reference definitions ``[id]: dest``, and ``href``/``src`` attributes of raw HTM
 In HTML pages: every ``href``/``src`` attribute. Never rewritten: fenced code blocks,
 inline code spans, HTML comments, and destinations that are external (a scheme such as
 ``http:`` or ``mailto:``), protocol-relative (``//host``), absolute (``/x``) or a bare
-``#anchor``. Indented code blocks (four columns more than the text around them, after a
+``#anchor``. (A generator's ``LinkContext`` adds rules: site-absolute links naming a
+page of the tree, Hugo ``ref`` shortcodes, folder pages other than ``index.md``, more
+places a relative link resolves from.) Indented code blocks (four columns more than the text around them, after a
 blank line; inside a list item, four more than the item's text) count as code too.
 
 A relative destination resolves against the linking file's folder:
@@ -37,13 +39,15 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from wikisync.model import Problem
+from wikisync.model import Problem, Severity
 
 __all__ = [
+    "LINK_CODES",
     "PAGE_EXTENSIONS",
+    "LinkContext",
     "LinkRewrite",
     "asset_folder_slug",
     "asset_location",
@@ -55,6 +59,60 @@ __all__ = [
 
 PAGE_EXTENSIONS: tuple[str, ...] = (".md", ".html")
 """File extensions that can be pages (compared case-insensitively)."""
+
+LINK_CODES: frozenset[str] = frozenset(
+    {"broken-link", "link-excluded", "link-outside", "site-link", "template-link"}
+)
+"""Problem codes of links left as written because they name nothing usable."""
+
+_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(\{\{[<%].*?[>%]\}\})")
+_REF_SHORTCODE = re.compile(
+    r"^\{\{[<%]\s*(?:rel)?ref\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*[>%]\}\}$"
+)
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """How a generator resolves links (its flavor's rules), and the tree's pages.
+
+    ``index_names`` (and ``folder_named_index``) name a folder's page; ``extensions`` are
+    page file extensions; ``bases`` where relative links resolve from, in order (``file``:
+    the file's folder; ``url``: the page's URL folder, one deeper for a page that is not a
+    folder's page; ``root``: the locale's top folder). ``site_links``: a site-absolute link
+    (``/docs/x/``) naming a page or file of the tree is rewritten, one naming nothing is a
+    ``site-link`` warning; ``url_prefix`` is dropped from such links first. With
+    ``template_links``, Hugo's ``ref``/``relref`` shortcodes as link targets resolve like
+    a relative link, other template syntax in a target is a ``template-link`` warning.
+    ``site_pages`` maps ``(locale, site path)`` (the path below ``root``) to page files
+    (with ``site_links``, a relative link may also name one by that path: a doc id);
+    ``lowercase`` says the site lowercases its URLs; ``suggest(rel)`` names a file a
+    broken link probably meant.
+    """
+
+    index_names: tuple[str, ...] = ("index",)
+    folder_named_index: bool = False
+    extensions: tuple[str, ...] = PAGE_EXTENSIONS
+    bases: tuple[str, ...] = ("file",)
+    site_links: bool = False
+    template_links: bool = False
+    url_prefix: str = ""
+    locales: tuple[str, ...] = ()
+    default_locale: str = "en"
+    site_pages: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    lowercase: bool = False
+    suggest: Callable[[str], str | None] | None = None
+    by_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Page files by their name without extension (Hugo's ``ref`` finds a page by it)."""
+
+    def locale_root(self, rel: str) -> tuple[str, str]:
+        """``(locale, top folder)`` of the file ``rel``: its locale folder, or ``""``."""
+        first = rel.split("/", 1)[0]
+        if "/" in rel and first in self.locales:
+            return first, first
+        return self.default_locale, ""
+
+
+_DEFAULT_CONTEXT = LinkContext()
 
 _EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|/|#)")
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
@@ -232,11 +290,14 @@ def _code_and_comment_spans(text: str, start: int, end: int) -> Iterator[tuple[i
         index = closing + 1
 
 
-def iter_link_destinations(text: str, *, html: bool = False) -> Iterator[tuple[int, int, str]]:
+def iter_link_destinations(
+    text: str, *, html: bool = False, templates: bool = False
+) -> Iterator[tuple[int, int, str]]:
     """Yield ``(start, end, destination)`` for every link destination outside code.
 
     ``start:end`` is the destination's span in ``text`` (without ``<>`` or quotes), in
-    ascending order.
+    ascending order. ``templates`` also finds ``{{< ... >}}`` / ``{{% ... %}}`` used as
+    an inline link's target.
     """
     found: list[tuple[int, int, str]] = []
     if html:
@@ -245,6 +306,8 @@ def iter_link_destinations(text: str, *, html: bool = False) -> Iterator[tuple[i
     else:
         spans = _protected_spans(text)
         patterns = (_INLINE_DEST, _REFERENCE_DEF, _HTML_ATTR)
+        if templates:
+            patterns = (_TEMPLATE_DEST, *patterns)
     starts = [a for a, _ in spans]
     for pattern in patterns:
         for match in pattern.finditer(text):
@@ -256,7 +319,7 @@ def iter_link_destinations(text: str, *, html: bool = False) -> Iterator[tuple[i
             if index >= 0 and spans[index][0] <= start < spans[index][1]:
                 continue
             found.append((start, end, match.group(group)))
-    found.sort()
+    found.sort(key=lambda item: (item[0], -item[1]))
     previous_end = -1
     for start, end, destination in found:
         if start >= previous_end:  # one destination matched by two patterns counts once
@@ -291,36 +354,41 @@ def rewrite_links(
     dir_exists: Callable[[str], bool] | None = None,
     html: bool = False,
     first_line: int = 1,
+    context: LinkContext | None = None,
+    is_index: bool = False,
 ) -> LinkRewrite:
     """Turn relative links of the file ``source`` into wiki links.
 
     ``pages`` maps every page file (relative posix path) to its ``(locale, path)``.
     ``file_exists(rel)`` says whether a regular file exists inside the content directory;
     ``dir_exists`` likewise for folders. ``first_line`` is the file line ``content`` starts
-    on, for problem lines.
+    on, for problem lines. ``context`` holds the generator's link rules (default: Wiki.js's
+    own); ``is_index`` says ``source`` is its folder's page.
     """
-    folder = posixpath.dirname(source)
+    ctx = context or _DEFAULT_CONTEXT
+    resolver = _Resolver(ctx, source, is_index, pages, asset_url, file_exists, dir_exists)
     parts: list[str] = []
-    assets: set[str] = set()
     problems: list[Problem] = []
     position = 0
     lines = _LineCounter(content)
-    for start, end, destination in iter_link_destinations(content, html=html):
+    for start, end, destination in iter_link_destinations(
+        content, html=html, templates=ctx.template_links
+    ):
         replacement = destination
         target = destination.strip()
-        if target and not _EXTERNAL.match(target):
-            line = first_line + lines.before(start)
-            resolved = _resolve(target, folder, pages, asset_url, file_exists, dir_exists, assets)
+        resolved = resolver.resolve(target)
+        if resolved is not None:
             if isinstance(resolved, str):
                 replacement = resolved
             else:
-                code, message = resolved
-                problems.append(Problem(source, line, message, code))
+                code, message, severity = resolved
+                line = first_line + lines.before(start)
+                problems.append(Problem(source, line, message, code, severity))
         parts.append(content[position:start])
         parts.append(replacement)
         position = end
     parts.append(content[position:])
-    return LinkRewrite("".join(parts), tuple(sorted(assets)), tuple(problems))
+    return LinkRewrite("".join(parts), tuple(sorted(resolver.assets)), tuple(problems))
 
 
 class _LineCounter:
@@ -341,44 +409,197 @@ class _LineCounter:
         return self.newlines
 
 
-def _resolve(
-    target: str,
-    folder: str,
-    pages: Mapping[str, tuple[str, str]],
-    asset_url: Callable[[str], str],
-    file_exists: Callable[[str], bool],
-    dir_exists: Callable[[str], bool] | None,
-    assets: set[str],
-) -> str | tuple[str, str]:
-    raw_path, suffix = _split_destination(target)
-    if not raw_path:  # "?x" - nothing to resolve
-        return target
-    rel = posixpath.normpath(posixpath.join(folder, unquote(raw_path)))
-    if rel == ".." or rel.startswith("../"):
-        return "link-outside", f"link {target!r} points outside the content directory"
-    if rel == ".":
-        rel = ""
-    candidates: list[str] = []
-    if raw_path.endswith("/") or not rel or (dir_exists is not None and dir_exists(rel)):
-        base = f"{rel}/" if rel else ""
-        candidates += [f"{base}index.md", f"{base}index.html"]
-    candidates.append(rel)
-    if not _is_page_file(rel):
-        candidates += [f"{rel}.md", f"{rel}.html"]
-    for candidate in candidates:
-        key = pages.get(candidate)
-        if key is not None:
-            locale, path = key
-            return f"/{locale}/{path}{suffix}" if path else f"/{locale}{suffix}"
-    if rel and file_exists(rel):
-        if _is_page_file(rel):
+_Outcome = str | tuple[str, str, Severity] | None
+
+
+class _Resolver:
+    """Resolves the link targets of one file (see ``LinkContext``)."""
+
+    def __init__(
+        self,
+        ctx: LinkContext,
+        source: str,
+        is_index: bool,
+        pages: Mapping[str, tuple[str, str]],
+        asset_url: Callable[[str], str],
+        file_exists: Callable[[str], bool],
+        dir_exists: Callable[[str], bool] | None,
+    ) -> None:
+        self.ctx = ctx
+        self.source = source
+        self.pages = pages
+        self.asset_url = asset_url
+        self.file_exists = file_exists
+        self.dir_exists = dir_exists
+        self.assets: set[str] = set()
+        folder = posixpath.dirname(source)
+        self.locale, self.root = ctx.locale_root(source)
+        bases: list[str] = []
+        for kind in ctx.bases:
+            if kind == "file":
+                base = folder
+            elif kind == "url":
+                stem = _strip_extension(posixpath.basename(source), ctx.extensions)
+                base = folder if is_index else posixpath.join(folder, stem)
+            else:
+                base = self.root
+            if base not in bases:
+                bases.append(base)
+        self.bases = bases or [folder]
+
+    def resolve(self, target: str) -> _Outcome:
+        """A replacement link, a ``(code, message, severity)`` problem, or ``None`` (leave
+        the target as it is)."""
+        if not target:
+            return None
+        if self.ctx.template_links and ("{{" in target or "{%" in target):
+            return self._template(target)
+        if target.startswith("/") and not target.startswith("//"):
+            return self._site(target) if self.ctx.site_links else None
+        if _EXTERNAL.match(target):
+            return None
+        return self._relative(target, self.bases)
+
+    def _page_link(self, rel: str, suffix: str) -> str:
+        locale, path = self.pages[rel]
+        return f"/{locale}/{path}{suffix}" if path else f"/{locale}{suffix}"
+
+    def _candidates(self, rel: str, folder_like: bool) -> list[str]:
+        ctx = self.ctx
+        out: list[str] = []
+        if folder_like or not rel or (self.dir_exists is not None and self.dir_exists(rel)):
+            prefix = f"{rel}/" if rel else ""
+            names = list(ctx.index_names)
+            if ctx.folder_named_index and rel:
+                names.append(posixpath.basename(rel))
+            out += [f"{prefix}{name}{ext}" for name in names for ext in ctx.extensions]
+        out.append(rel)
+        if not _has_extension(rel, ctx.extensions):
+            out += [f"{rel}{ext}" for ext in ctx.extensions]
+        return out
+
+    def _find_page(self, rel: str, folder_like: bool) -> str | None:
+        for candidate in self._candidates(rel, folder_like):
+            if candidate in self.pages:
+                return candidate
+        if self.ctx.site_links:
+            # A doc id or a slug: the page's path below root, within its locale.
+            locale, root = self.ctx.locale_root(rel) if "/" in rel else (self.locale, "")
+            inner = rel[len(root) + 1 :] if root and rel.startswith(root + "/") else rel
+            inner = _strip_extension(inner, self.ctx.extensions)
+            if self.ctx.lowercase:
+                inner = inner.lower()
+            for loc in (locale, self.locale):
+                hit = self.ctx.site_pages.get((loc, inner))
+                if hit is not None:
+                    return hit
+        return None
+
+    def _relative(self, target: str, bases: list[str]) -> _Outcome:
+        raw_path, suffix = _split_destination(target)
+        if not raw_path:  # "?x" - nothing to resolve
+            return None
+        path = unquote(raw_path)
+        folder_like = raw_path.endswith("/")
+        first: str | None = None
+        for base in bases:
+            rel = posixpath.normpath(posixpath.join(base, path))
+            if rel == ".." or rel.startswith("../"):
+                continue
+            if rel == ".":
+                rel = ""
+            if first is None:
+                first = rel
+            page = self._find_page(rel, folder_like)
+            if page is not None:
+                return self._page_link(page, suffix)
+            if rel and self.file_exists(rel):
+                if _has_extension(rel, self.ctx.extensions):
+                    return (
+                        "link-excluded",
+                        f"link {target!r} points to {rel}, which include/exclude leave out",
+                        "error",
+                    )
+                self.assets.add(rel)
+                return self.asset_url(rel) + suffix
+        if first is None:
             return (
-                "link-excluded",
-                f"link {target!r} points to {rel}, which include/exclude leave out",
+                "link-outside",
+                f"link {target!r} points outside the content directory",
+                "error",
             )
-        assets.add(rel)
-        return asset_url(rel) + suffix
-    return "broken-link", f"broken link {target!r}: no file {rel or '.'}"
+        message = f"broken link {target!r}: no file {first or '.'}"
+        hint = self.ctx.suggest(first) if self.ctx.suggest and first else None
+        if hint:
+            message += f"; did you mean {hint}?"
+        return "broken-link", message, "error"
+
+    def _site(self, target: str) -> _Outcome:
+        ctx = self.ctx
+        raw_path, suffix = _split_destination(target)
+        segments = [s for s in unquote(raw_path).split("/") if s]
+        locale = ctx.default_locale
+        if segments and segments[0] in ctx.locales:
+            locale = segments.pop(0)
+        prefix = [s for s in ctx.url_prefix.split("/") if s]
+        if prefix and segments[: len(prefix)] == prefix:
+            segments = segments[len(prefix) :]
+        inner = _strip_extension("/".join(segments), ctx.extensions)
+        key = inner.lower() if ctx.lowercase else inner
+        for loc in dict.fromkeys((locale, self.locale)):
+            hit = ctx.site_pages.get((loc, key))
+            if hit is not None:
+                return self._page_link(hit, suffix)
+        root = locale if locale in ctx.locales else ""
+        for rel in dict.fromkeys(("/".join(p for p in (root, inner) if p), inner)):
+            if rel and self.file_exists(rel) and not _has_extension(rel, ctx.extensions):
+                self.assets.add(rel)
+                return self.asset_url(rel) + suffix
+        return (
+            "site-link",
+            f"link {target!r} names no page or file of this tree: left as written, it will "
+            "not work in the wiki",
+            "warning",
+        )
+
+    def _template(self, target: str) -> _Outcome:
+        ref = _REF_SHORTCODE.match(target)
+        if ref is None:
+            return (
+                "template-link",
+                f"link target {target!r} is template syntax: left as written, it will show as text",
+                "warning",
+            )
+        name = next(g for g in ref.groups() if g is not None)
+        if name.startswith("/"):
+            found = self._relative(name.lstrip("/") or "./", [self.root])
+        else:
+            found = self._relative(name, [*self.bases, self.root])
+        if isinstance(found, str) or found is None:
+            return found
+        # Hugo also finds a page by its file name alone.
+        path, suffix = _split_destination(name)
+        wanted = _strip_extension(posixpath.basename(path.rstrip("/")), self.ctx.extensions)
+        matches = [
+            rel
+            for rel in self.ctx.by_name.get(wanted, ())
+            if rel in self.pages and self.ctx.locale_root(rel)[0] == self.locale
+        ]
+        if len(matches) == 1:
+            return self._page_link(matches[0], suffix)
+        return found
+
+
+def _has_extension(rel: str, extensions: tuple[str, ...]) -> bool:
+    return rel.lower().endswith(extensions)
+
+
+def _strip_extension(name: str, extensions: tuple[str, ...]) -> str:
+    lower = name.lower()
+    for extension in extensions:
+        if lower.endswith(extension):
+            return name[: -len(extension)]
+    return name
 
 
 def asset_folder_slug(name: str) -> str:

@@ -500,6 +500,9 @@ class Plan:
     assets_orphaned: tuple[str, ...] = ()
     """Managed assets no page links to any more, kept because prune is off (or refused)."""
     assets_unchanged_count: int | None = None
+    links_left_broken: int = 0
+    """Links the pages keep as written because they name nothing in the tree (each one a
+    warning: ``broken-link``, ``site-link`` ... lowered by ``severity:`` or the flavor)."""
 
     @property
     def summary(self) -> dict[str, int]:

@@ -237,12 +237,18 @@ def file_for_page(page: RemotePage, config: Config) -> tuple[str | None, str]:
     return rest + extension, ""
 
 
-def _check_file(file: str, page: RemotePage, config: Config) -> str | None:
+def _check_file(
+    file: str,
+    page: RemotePage,
+    config: Config,
+    keys: Mapping[str, tuple[str, str]] | None = None,
+) -> str | None:
     unsafe = unsafe_file_path(file)
     if unsafe is not None:
         return unsafe
-    if page_key(file, config) != page.key:
-        mapped = "/".join(page_key(file, config))
+    key = (keys or {}).get(file) or page_key(file, config)
+    if key != page.key:
+        mapped = "/".join(key)
         return f"{file} would map back to /{mapped}, not to this page"
     if not config.is_included(file):
         return f"{file} is left out by include/exclude in wikisync.yml"
@@ -367,12 +373,22 @@ class PullReport:
 
 
 def _choose_files(
-    pages: Iterable[RemotePage], state: State, config: Config, local: _Local
+    pages: Iterable[RemotePage],
+    state: State,
+    config: Config,
+    local: _Local,
+    keys: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[dict[int, str], list[PullItem]]:
-    """A file for every page that can have one; refusals for the others."""
+    """A file for every page that can have one; refusals for the others.
+
+    ``keys`` maps the directory's page files to the pages they hold as loaded (so the
+    flavor's rules, such as ``slug``, apply); other files map by their name."""
+    keys = keys or {}
     local_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rel in sorted(local.files):
-        if rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
+        if rel in keys:
+            local_keys[keys[rel]].append(rel)
+        elif rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
             local_keys[page_key(rel, config)].append(rel)
     files: dict[int, str] = {}
     refused: list[PullItem] = []
@@ -389,7 +405,7 @@ def _choose_files(
             candidates.append(derived)
         reason = why or "no file name fits this page"
         for candidate in candidates:
-            problem = _check_file(candidate, page, config)
+            problem = _check_file(candidate, page, config, keys)
             if problem is None:
                 files[page.id] = candidate
                 break
@@ -596,7 +612,9 @@ def pull(
         notes.append(f"{_display(page.locale, page.path)} could not be read; not pulled")
 
     local = _Local.scan(base)
-    files, items = _choose_files(pages, state, config, local)
+    current = _current_pages(base, config)
+    loaded_keys = {rel: p.key for rel, p in current.items()}
+    files, items = _choose_files(pages, state, config, local, loaded_keys)
     for page_id, reason in _case_collisions(files, local).items():
         page = full[page_id]
         items.append(
@@ -610,7 +628,9 @@ def pull(
 
     files_by_key: dict[tuple[str, str], str] = {}
     for rel in sorted(local.files):
-        if rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
+        if rel in loaded_keys:
+            files_by_key.setdefault(loaded_keys[rel], rel)
+        elif rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel):
             files_by_key.setdefault(page_key(rel, config), rel)
     for page_id, rel in files.items():
         files_by_key[by_id[page_id].key] = rel
@@ -622,7 +642,6 @@ def pull(
         folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
     assets = _known_assets(state, exists, config)
 
-    current = _current_pages(base, config)
     repo = open_repo(base) if base.is_dir() else None
     dirty = repo.dirty(r for r in files.values() if r in local.files) if repo else frozenset()
     for page_id, rel in sorted(files.items(), key=lambda kv: kv[1]):

@@ -21,14 +21,23 @@ Which wiki path a file becomes
     as in Wiki.js's Git storage. Most repositories keep a top-level README about the
     repository itself: add ``README.md`` to ``exclude`` to leave it out.
 
+    These are the ``wikijs`` flavor's rules. The active flavor (``wikisync.flavors``)
+    decides which file is a folder's page (``README.md``, ``_index.md`` ...), which files
+    are pages (``.mdx``), the path front matter sets (``slug``, ``id``, ``url``), the
+    keys that set each field, the navigation title and order, how links resolve, and
+    the body of an empty section page (the list of its children). Every file is read and
+    split first, so a path set by front matter is known before any link is resolved.
+
     Case is kept: wiki paths are case-sensitive.
 
 What a file says
-    Front matter (see ``wikisync._frontmatter``) with the keys ``title``,
+    Front matter (see ``wikisync._frontmatter``) with (for the ``wikijs`` flavor) the
+    keys ``title``,
     ``description``, ``tags`` (a list, or Wiki.js's ``a, b`` text), ``published`` or
     ``isPublished``, ``private`` or ``isPrivate``, ``editor`` (markdown|ckeditor|code),
     ``publishStartDate``, ``publishEndDate``, ``scriptCss``, ``scriptJs``. Wiki.js's own
-    ``date`` and ``dateCreated`` are accepted and ignored; any other key is a warning. A key
+    ``date`` and ``dateCreated`` are accepted and ignored; any other key is a warning, once
+    per key with the number of files using it (``ignore_keys`` silences it). A key
     the file does not set keeps whatever the wiki has. Without a ``title`` the first
     ``# `` heading (``<h1>`` in HTML) is the title, else the last segment of the path.
     An ``.html`` file that does not name an ``editor`` is a ``ckeditor`` page.
@@ -44,6 +53,8 @@ is kept with that link left as written.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import errno
 import hashlib
 import html as html_lib
@@ -62,9 +73,18 @@ import yaml
 from wikisync._frontmatter import Header, HeaderValue, parse_page_text
 from wikisync._names import has_surrogate, name_key, shown, spelled, unsafe_name_character
 from wikisync.assets import asset_problems
-from wikisync.config import Config
+from wikisync.config import Config, with_site_defaults
 from wikisync.errors import SourceError
-from wikisync.links import PAGE_EXTENSIONS, asset_location, default_asset_url, rewrite_links
+from wikisync.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor
+from wikisync.flavors.base import Flavor, KeyAlias, PathInput, convert_value
+from wikisync.links import (
+    LINK_CODES,
+    PAGE_EXTENSIONS,
+    LinkContext,
+    asset_location,
+    default_asset_url,
+    rewrite_links,
+)
 from wikisync.model import (
     EDITORS,
     Editor,
@@ -82,6 +102,7 @@ from wikisync.model import (
 __all__ = [
     "MAX_REQUEST_BYTES",
     "SourceResult",
+    "links_left_broken",
     "load_source",
     "normalize_content",
     "page_key",
@@ -97,23 +118,6 @@ MAX_ASSET_BYTES = 5_242_880
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
 
-_IGNORED_KEYS = frozenset({"date", "dateCreated"})
-_KNOWN_KEYS = frozenset(
-    {
-        "title",
-        "description",
-        "tags",
-        "published",
-        "isPublished",
-        "private",
-        "isPrivate",
-        "editor",
-        "publishStartDate",
-        "publishEndDate",
-        "scriptCss",
-        "scriptJs",
-    }
-)
 _HEADING = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
@@ -128,35 +132,60 @@ class SourceResult:
     pages: tuple[LocalPage, ...]
     problems: tuple[Problem, ...]
     assets: tuple[LocalAsset, ...] = ()
+    flavor: ActiveFlavor | None = None
 
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
 
 
+def links_left_broken(problems: Iterable[Problem]) -> int:
+    """How many links the pages keep as written because they name nothing (warnings)."""
+    return sum(1 for p in problems if p.code in LINK_CODES and not p.is_error)
+
+
 # -- path mapping ----------------------------------------------------------------------------
 
 
-def _strip_page_extension(name: str) -> str:
+def _strip_page_extension(name: str, extensions: tuple[str, ...] = PAGE_EXTENSIONS) -> str:
     lower = name.lower()
-    for extension in PAGE_EXTENSIONS:
+    for extension in extensions:
         if lower.endswith(extension):
             return name[: -len(extension)]
     return name
 
 
-def page_key(rel_path: str, config: Config) -> tuple[str, str]:
-    """The ``(locale, wiki path)`` the file ``rel_path`` (posix, relative) maps to."""
-    parts = rel_path.split("/")
-    locale = config.locale
+def _split_locale(rel: str, config: Config) -> tuple[str, list[str]]:
+    parts = rel.split("/")
     if len(parts) > 1 and parts[0] in config.all_locales:
-        locale = parts[0]
-        parts = parts[1:]
-    stem = _strip_page_extension(parts[-1])
-    parts = parts[:-1] if stem == "index" else [*parts[:-1], stem]
-    rest = "/".join(parts)
-    path = "/".join(p for p in (config.root, rest) if p)
-    return locale, path or "home"
+        return parts[0], parts[1:]
+    return config.locale, parts
+
+
+def _path_input(
+    rel: str, config: Config, flavor: Flavor, values: dict[str, str]
+) -> tuple[str, PathInput]:
+    locale, parts = _split_locale(rel, config)
+    stem = _strip_page_extension(parts[-1], flavor.page_extensions)
+    folder = "/".join(parts[:-1])
+    is_index = flavor.is_index(folder, stem)
+    default = folder if is_index else "/".join(p for p in (folder, stem) if p)
+    return locale, PathInput(folder, stem, is_index, values, default)
+
+
+def _wiki_path(site_path: str, config: Config) -> str:
+    path = "/".join(p for p in (config.root, site_path) if p)
+    return path or "home"
+
+
+def page_key(
+    rel_path: str, config: Config, flavor: Flavor | None = None, lowercase: bool = False
+) -> tuple[str, str]:
+    """The ``(locale, wiki path)`` the file ``rel_path`` (posix, relative) maps to by its
+    name alone (front matter such as ``slug`` can change it: see ``load_source``)."""
+    locale, page = _path_input(rel_path, config, flavor or DEFAULT_FLAVOR, {})
+    site_path = page.default.lower() if lowercase else page.default
+    return locale, _wiki_path(site_path, config)
 
 
 def request_bytes(content: str, fields: PageFields, *, locale: str, path: str) -> int:
@@ -208,6 +237,7 @@ class _Walk:
     base: Path
     base_real: str
     config: Config
+    flavor: Flavor
     files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -282,7 +312,7 @@ def _walk_folder(walk: _Walk, current: _Folder, subfolders: list[_Folder]) -> No
         if entry.is_symlink():
             real, problem = _symlink_problem(walk, rel, path)
             if problem is not None:
-                if problem.code != "symlink-broken" or _wanted(walk.config, rel):
+                if problem.code != "symlink-broken" or _wanted(walk, rel):
                     walk.problems.append(problem)
                 continue
             assert real is not None
@@ -303,9 +333,9 @@ def _walk_folder(walk: _Walk, current: _Folder, subfolders: list[_Folder]) -> No
                     continue
                 subfolders.append((path, rel, real, seen | {real}))
             elif not stat.S_ISREG(mode):
-                if _wanted(walk.config, rel):
+                if _wanted(walk, rel):
                     walk.problems.append(_special_problem(rel, mode, behind_link=True))
-            elif _wanted(walk.config, rel):
+            elif _wanted(walk, rel):
                 walk.files[rel] = path
             continue
         try:
@@ -315,14 +345,19 @@ def _walk_folder(walk: _Walk, current: _Folder, subfolders: list[_Folder]) -> No
         if stat.S_ISDIR(mode):
             subfolders.append((path, rel, os.path.join(folder_real, entry.name), seen))
         elif not stat.S_ISREG(mode):
-            if _wanted(walk.config, rel):
+            if _wanted(walk, rel):
                 walk.problems.append(_special_problem(rel, mode, behind_link=False))
-        elif _wanted(walk.config, rel):
+        elif _wanted(walk, rel):
             walk.files[rel] = path
 
 
-def _wanted(config: Config, rel: str) -> bool:
-    return rel.lower().endswith(PAGE_EXTENSIONS) and config.is_included(rel)
+def _wanted(walk: _Walk, rel: str) -> bool:
+    flavor = walk.flavor
+    if flavor.skip_prefixes and any(
+        part.startswith(flavor.skip_prefixes) for part in rel.split("/")
+    ):
+        return False
+    return rel.lower().endswith(flavor.page_extensions) and walk.config.is_included(rel)
 
 
 # -- reading one file ------------------------------------------------------------------------
@@ -344,6 +379,17 @@ def _decode(rel: str, raw: bytes, problems: list[Problem]) -> str | None:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _tag_label(item: yaml.Node) -> str | None:
+    """A tag list item: a text, or a mapping with a ``label`` (Docusaurus's tag objects)."""
+    if isinstance(item, yaml.ScalarNode):
+        return str(item.value)
+    if isinstance(item, yaml.MappingNode):
+        for key, value in item.value:
+            if key.value == "label" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return None
 
 
 class _FieldReader:
@@ -397,15 +443,28 @@ class _FieldReader:
         if isinstance(node, yaml.SequenceNode):
             items: list[str] = []
             for item in node.value:
-                if not isinstance(item, yaml.ScalarNode):
+                label = _tag_label(item)
+                if label is None:
                     self.error(value, "must be a list of texts")
                     return None
-                item_text = self.no_surrogate(value, str(item.value))
+                item_text = self.no_surrogate(value, label)
                 if item_text is None:
                     return None
                 items.append(item_text)
             return normalize_tags(items)
         self.error(value, "must be a list, or a text such as 'a, b'")
+        return None
+
+    def number(self, value: HeaderValue) -> float | None:
+        text = value.raw
+        if text is None and isinstance(value.node, yaml.ScalarNode):
+            text = str(value.node.value)
+        if text is not None:
+            try:
+                return float(text.strip())
+            except ValueError:
+                pass
+        self.error(value, "must be a number")
         return None
 
     def editor(self, value: HeaderValue) -> Editor | None:
@@ -468,58 +527,105 @@ def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
     )
 
 
+_READERS: dict[str, Callable[[_FieldReader, HeaderValue], Any]] = {
+    "title": _FieldReader.text,
+    "description": _FieldReader.text,
+    "tags": _FieldReader.tags,
+    "is_published": _FieldReader.boolean,
+    "is_private": _FieldReader.boolean,
+    "editor": _FieldReader.editor,
+    "publish_start_date": _FieldReader.date,
+    "publish_end_date": _FieldReader.date,
+    "script_css": _FieldReader.text,
+    "script_js": _FieldReader.text,
+    "nav_title": _FieldReader.text,
+    "nav_order": _FieldReader.number,
+}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """A flavor's field map, indexed for reading many files."""
+
+    order: tuple[str, ...]
+    aliases: dict[str, tuple[KeyAlias, ...]]
+    by_key: dict[str, tuple[str, ...]]
+
+
+def _field_rules(active: ActiveFlavor) -> _Rules:
+    aliases: dict[str, tuple[KeyAlias, ...]] = {}
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name, rule in active.flavor.fields.items():
+        found = rule.aliases
+        if name == "tags":
+            found = (*found, *(KeyAlias(k) for k in active.site.tag_keys))
+        aliases[name] = found
+        for alias in found:
+            by_key[alias.key].append(name)
+    return _Rules(tuple(aliases), aliases, {k: tuple(v) for k, v in by_key.items()})
+
+
+@dataclass(frozen=True)
+class _Fields:
+    page: PageFields
+    nav_title: str | None
+    nav_order: float | None
+
+
 def _read_fields(
-    rel: str, header: Header, path: str, html: bool, problems: list[Problem]
-) -> PageFields | None:
+    rel: str,
+    header: Header,
+    path: str,
+    html: bool,
+    active: ActiveFlavor,
+    rules: _Rules,
+    problems: list[Problem],
+) -> _Fields | None:
+    """The page fields a file's header sets, by the flavor's key mapping."""
     reader = _FieldReader(rel, problems)
     errors_before = sum(p.is_error for p in problems)
     values: dict[str, Any] = {}
-    for key, value in header.values.items():
-        if key in _IGNORED_KEYS:
+    touched = {field for key in header.values for field in rules.by_key.get(key, ())}
+    for name in rules.order:
+        if name not in touched:
             continue
-        if key not in _KNOWN_KEYS:
-            problems.append(
-                Problem(
-                    rel,
-                    value.line,
-                    f"unknown front matter key {key!r} is ignored",
-                    "frontmatter-unknown-key",
-                    "warning",
-                )
-            )
+        aliases = rules.aliases[name]
+        rule = active.flavor.fields[name]
+        found: list[tuple[HeaderValue, Any]] = []
+        for alias in aliases:
+            entry = header.values.get(alias.key)
+            if entry is None:
+                continue
+            value = _READERS[name](reader, entry)
+            if value is not None:
+                found.append((entry, convert_value(value, alias.convert)))
+        if not found:
             continue
-        if key in ("title", "description", "scriptCss", "scriptJs"):
-            values[key] = reader.text(value)
-        elif key == "tags":
-            values[key] = reader.tags(value)
-        elif key in ("published", "isPublished", "private", "isPrivate"):
-            values[key] = reader.boolean(value)
-        elif key == "editor":
-            values[key] = reader.editor(value)
+        if rule.combine == "union":
+            values[name] = tuple(v for _, item in found for v in item)
+        elif rule.combine == "agree":
+            for entry, value in found[1:]:
+                if value != found[0][1]:
+                    problems.append(
+                        Problem(
+                            rel,
+                            entry.line,
+                            f"front matter sets both {found[0][0].key!r} and {entry.key!r} "
+                            "to different values",
+                            "frontmatter-conflict",
+                        )
+                    )
+            values[name] = found[-1][1]
         else:
-            values[key] = reader.date(value)
-
-    def one_of(a: str, b: str) -> bool | None:
-        if a in values and b in values and values[a] != values[b]:
-            problems.append(
-                Problem(
-                    rel,
-                    header.values[b].line,
-                    f"front matter sets both {a!r} and {b!r} to different values",
-                    "frontmatter-conflict",
-                )
-            )
-        result = values.get(b, values.get(a))
-        return result if isinstance(result, bool) else None
-
-    is_published = one_of("published", "isPublished")
-    is_private = one_of("private", "isPrivate")
-    for key in ("title", "description"):
-        text = values.get(key)
+            usable = [v for _, v in found if v not in ("",)] or [found[0][1]]
+            values[name] = usable[0]
+    for name in ("title", "description"):
+        text = values.get(name)
         # The title is sent stripped, the description as written.
-        sent = text.strip() if key == "title" and isinstance(text, str) else text
+        sent = text.strip() if name == "title" and isinstance(text, str) else text
         if isinstance(sent, str) and len(sent) > MAX_FIELD_CHARS:
-            problems.append(_too_long(rel, header.values[key].line, key, sent))
+            key = next(a.key for a in active.flavor.fields[name].aliases if a.key in header.values)
+            problems.append(_too_long(rel, header.values[key].line, name, sent))
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
@@ -528,18 +634,20 @@ def _read_fields(
         problems.append(_too_long(rel, None, "title (from the first heading)", title.strip()))
         return None
     editor: Editor | None = values.get("editor") or ("ckeditor" if html else None)
-    return PageFields(
+    fields = PageFields(
         title=title.strip(),
         description=values.get("description"),
         tags=values.get("tags"),
-        is_published=is_published,
-        is_private=is_private,
+        is_published=values.get("is_published"),
+        is_private=values.get("is_private"),
         editor=editor,
-        publish_start_date=values.get("publishStartDate"),
-        publish_end_date=values.get("publishEndDate"),
-        script_css=values.get("scriptCss"),
-        script_js=values.get("scriptJs"),
+        publish_start_date=values.get("publish_start_date"),
+        publish_end_date=values.get("publish_end_date"),
+        script_css=values.get("script_css"),
+        script_js=values.get("script_js"),
     )
+    nav_title = values.get("nav_title")
+    return _Fields(fields, nav_title.strip() if nav_title else None, values.get("nav_order"))
 
 
 # -- the whole directory ---------------------------------------------------------------------
@@ -575,7 +683,12 @@ def _key_problems(
             continue
         for message in validate_path(path):
             problems.append(
-                Problem(rel, None, f"wiki path {shown(repr(path))} {message}", "path-invalid")
+                Problem(
+                    rel,
+                    None,
+                    f"wiki path {shown(repr(path))} {_locale_hint(message)}",
+                    "path-invalid",
+                )
             )
             bad.add(rel)
         groups[(locale, name_key(path))].append(rel)
@@ -603,27 +716,121 @@ def _key_problems(
     return problems, bad
 
 
+@dataclass
+class _Read:
+    """A page file read and split (the first pass)."""
+
+    rel: str
+    header: Header
+    html: bool
+    page: PathInput
+    locale: str
+    site_path: str
+
+
+def _scalar_values(header: Header) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in header.values.items():
+        if value.raw is not None:
+            out[key] = value.raw
+        elif isinstance(value.node, yaml.ScalarNode):
+            out[key] = str(value.node.value)
+    return out
+
+
+def _locale_hint(message: str) -> str:
+    if "looks like a locale" in message:
+        return (
+            f"{message}; set root: in wikisync.yml (such as root: docs) to put the pages below it"
+        )
+    return message
+
+
+def _summarise_unknown(
+    unknown: dict[str, list[tuple[str, int]]], known: Iterable[str]
+) -> list[Problem]:
+    """One warning per unknown key, at its first use, counting the files using it."""
+    problems: list[Problem] = []
+    known = sorted(known)
+    for key, uses in unknown.items():
+        rel, line = min(uses)
+        files = len({r for r, _ in uses})
+        where = f" (in {files} files; first in {rel})" if files > 1 else ""
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        problems.append(
+            Problem(
+                rel,
+                line,
+                f"unknown front matter key {key!r} is ignored{where}{hint}; list it under "
+                "ignore_keys: in wikisync.yml to silence this",
+                "frontmatter-unknown-key",
+                "warning",
+            )
+        )
+    return problems
+
+
+def _section_body(page: LocalPage, children: list[LocalPage]) -> str:
+    def order(child: LocalPage) -> tuple[bool, float, str, str]:
+        label = child.nav_title or child.fields.title
+        rank = child.nav_order if child.nav_order is not None else 0.0
+        return (child.nav_order is None, rank, label.lower(), child.path)
+
+    lines = []
+    for child in sorted(children, key=order):
+        label = (child.nav_title or child.fields.title).replace("[", "\\[").replace("]", "\\]")
+        lines.append(f"- [{label}](/{child.locale}/{child.path})")
+    if not lines:
+        # A section without pages below it (yet): its description, else its title.
+        lines.append(page.fields.description.strip() if page.fields.description else "")
+        if not lines[0]:
+            lines[0] = f"# {page.fields.title}"
+    return "\n".join(lines) + "\n"
+
+
 def load_source(
     directory: str | Path,
     config: Config,
     *,
     asset_url: Callable[[str], str] | None = None,
+    flavor: ActiveFlavor | None = None,
 ) -> SourceResult:
     """Read every page file of ``directory`` (see the module docstring for the rules).
 
     ``asset_url(rel_path)`` gives the URL links to a local asset file are rewritten to;
     the default is [`wikisync.links.default_asset_url`][wikisync.links.default_asset_url] under ``config.assets_folder``.
+    ``flavor`` is the generator's conventions (default: the one ``config`` names, or the
+    detected one, with the defaults its files give).
     Raises [`SourceError`][wikisync.errors.SourceError] only when the directory cannot be read at
     all; every problem with a file is reported in the result instead.
     """
     base = Path(directory)
     if not base.is_dir():
         raise SourceError(f"{directory}: not a directory")
-    walk = _Walk(base=base, base_real=os.path.realpath(base), config=config)
+    if flavor is None:
+        flavor = detect_flavor(base, config.flavor)
+        config = with_site_defaults(config, flavor)
+    rules = flavor.flavor
+    site = flavor.site
+    walk = _Walk(base=base, base_real=os.path.realpath(base), config=config, flavor=rules)
     _walk(walk, base)
     problems = list(walk.problems)
 
-    keys = {rel: page_key(rel, config) for rel in walk.files}
+    # First pass: read and split every file, and find its page path (front matter such as
+    # ``slug`` may set it, so every header is read before any link is resolved).
+    reads: dict[str, _Read] = {}
+    file_problems: dict[str, list[Problem]] = defaultdict(list)
+    for rel in sorted(walk.files):
+        read = _read_file(rel, walk.files[rel], config, flavor, file_problems[rel])
+        if read is not None:
+            reads[rel] = read
+    keys = {
+        rel: (r.locale, _wiki_path(r.site_path, config))
+        if (r := reads.get(rel))
+        else page_key(rel, config, rules, flavor.lowercase)
+        for rel in walk.files
+    }
     key_problems, bad = _key_problems(walk.files, keys, config)
     problems.extend(key_problems)
 
@@ -653,19 +860,75 @@ def load_source(
             known = dirs_seen[rel] = os.path.isdir(os.path.join(base, rel))
         return known
 
+    by_lower: dict[str, str] = {}
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for rel in walk.files:
+        by_lower.setdefault(rel.lower(), rel)
+        by_name[rel.rsplit("/", 1)[-1].lower()].append(rel)
+
+    def suggest(rel: str) -> str | None:
+        lower = rel.lower()
+        for candidate in (lower, *(lower + ext for ext in rules.page_extensions)):
+            if candidate in by_lower:
+                return by_lower[candidate]
+        named = by_name.get(lower.rsplit("/", 1)[-1], [])
+        if not named:
+            named = [
+                r
+                for ext in rules.page_extensions
+                for r in by_name.get(lower.rsplit("/", 1)[-1] + ext, [])
+            ]
+        return sorted(named)[0] if len(named) == 1 else None
+
+    stems: dict[str, list[str]] = defaultdict(list)
+    for rel in reads:
+        stems[_strip_page_extension(rel.rsplit("/", 1)[-1], rules.page_extensions)].append(rel)
+    context = LinkContext(
+        index_names=rules.index_names,
+        folder_named_index=rules.folder_named_index,
+        extensions=rules.page_extensions,
+        bases=rules.link_bases,
+        site_links=rules.site_links,
+        template_links=rules.template_links,
+        url_prefix=site.url_prefix,
+        locales=tuple(config.all_locales),
+        default_locale=config.locale,
+        site_pages={(r.locale, r.site_path): rel for rel, r in reads.items() if rel not in bad},
+        lowercase=flavor.lowercase,
+        suggest=suggest,
+        by_name={stem: tuple(rels) for stem, rels in stems.items()},
+    )
+    known_keys = rules.all_keys() | set(site.tag_keys) | set(config.ignore_keys)
+    field_map = _field_rules(flavor)
+    unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)
+
     pages: list[LocalPage] = []
-    asset_users: dict[str, set[str]] = defaultdict(set)
+    sections: set[str] = set()
     for rel in sorted(walk.files):
-        file_problems: list[Problem] = []
-        page = _load_page(
-            rel, walk.files[rel], keys, config, url_for, file_exists, dir_exists, file_problems
-        )
-        problems.extend(file_problems)
-        if page is None or rel in bad:
-            continue
-        pages.append(page)
+        read = reads.get(rel)
+        own = file_problems[rel]
+        if read is not None:
+            for key, value in read.header.values.items():
+                if key not in known_keys:
+                    unknown[key].append((rel, value.line))
+            page = _build_page(
+                read, keys, flavor, url_for, file_exists, dir_exists, context, field_map, own
+            )
+            if page is not None and rel not in bad:
+                pages.append(page)
+                templated = any(k in read.header.values for k in rules.template_keys)
+                if rules.sections and not page.content and (read.page.is_index or templated):
+                    sections.add(rel)
+        problems.extend(own)
+    problems.extend(_summarise_unknown(unknown, known_keys))
+
+    if sections:
+        pages = _fill_sections(pages, sections, reads)
+
+    asset_users: dict[str, set[str]] = defaultdict(set)
+    for page in pages:
         for asset in page.assets:
-            asset_users[asset].add(rel)
+            asset_users[asset].add(page.source)
 
     assets: list[LocalAsset] = []
     for rel in sorted(asset_users):
@@ -697,10 +960,17 @@ def load_source(
             )
         )
     problems.extend(asset_problems(assets))
-    # Last, over the final content of every page, however its content was made.
+    # Over the final content of every page, however its content was made
+    # (section pages included); before severities, which apply to its problems too.
     pages = _without_empty_pages(pages, problems)
+    severity = {**rules.severity, **config.severity}
+    if severity:
+        problems = [
+            dataclasses.replace(p, severity=severity[p.code]) if p.code in severity else p
+            for p in problems
+        ]
     problems.sort(key=Problem.sort_key)
-    return SourceResult(tuple(pages), tuple(problems), tuple(assets))
+    return SourceResult(tuple(pages), tuple(problems), tuple(assets), flavor)
 
 
 def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> list[LocalPage]:
@@ -722,16 +992,36 @@ def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> lis
     return kept
 
 
-def _load_page(
-    rel: str,
-    path: Path,
-    keys: dict[str, tuple[str, str]],
-    config: Config,
-    asset_url: Callable[[str], str],
-    file_exists: Callable[[str], bool],
-    dir_exists: Callable[[str], bool],
-    problems: list[Problem],
-) -> LocalPage | None:
+def _fill_sections(
+    pages: list[LocalPage], sections: set[str], reads: dict[str, _Read]
+) -> list[LocalPage]:
+    """Section pages without a body get their child pages as a list of links (a page a
+    template renders, or a section without children, its description or title)."""
+    children: dict[tuple[str, str], list[LocalPage]] = defaultdict(list)
+    for page in pages:
+        read = reads[page.source]
+        parent = read.site_path.rsplit("/", 1)[0] if "/" in read.site_path else ""
+        if read.site_path:
+            children[(page.locale, parent)].append(page)
+    out: list[LocalPage] = []
+    for page in pages:
+        if page.source in sections:
+            read = reads[page.source]
+            body = normalize_content(_section_body(page, children[(page.locale, read.site_path)]))
+            if body:
+                page = dataclasses.replace(
+                    page,
+                    content=body,
+                    content_digest=content_digest(body),
+                    digest=page_digest(body, page.fields),
+                )
+        out.append(page)
+    return out
+
+
+def _read_file(
+    rel: str, path: Path, config: Config, flavor: ActiveFlavor, problems: list[Problem]
+) -> _Read | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -748,10 +1038,32 @@ def _load_page(
         problems.append(Problem(rel, line, message, "frontmatter", "warning"))
     if header.errors:
         return None
+    locale, page = _path_input(rel, config, flavor.flavor, _scalar_values(header))
+    site_path = flavor.flavor.page_path(page)
+    if site_path is None:
+        site_path = page.default
+    if flavor.lowercase:
+        site_path = site_path.lower()
+    return _Read(rel, header, html, page, locale, site_path)
+
+
+def _build_page(
+    read: _Read,
+    keys: dict[str, tuple[str, str]],
+    flavor: ActiveFlavor,
+    asset_url: Callable[[str], str],
+    file_exists: Callable[[str], bool],
+    dir_exists: Callable[[str], bool],
+    context: LinkContext,
+    rules: _Rules,
+    problems: list[Problem],
+) -> LocalPage | None:
+    rel, header, html = read.rel, read.header, read.html
     locale, wiki_path = keys[rel]
-    fields = _read_fields(rel, header, wiki_path, html, problems)
-    if fields is None:
+    read_fields = _read_fields(rel, header, wiki_path, html, flavor, rules, problems)
+    if read_fields is None:
         return None
+    fields = read_fields.page
     rewritten = rewrite_links(
         header.content,
         source=rel,
@@ -761,6 +1073,8 @@ def _load_page(
         dir_exists=dir_exists,
         html=html,
         first_line=header.content_line,
+        context=context,
+        is_index=read.page.is_index,
     )
     problems.extend(rewritten.problems)
     content = normalize_content(rewritten.content)
@@ -778,6 +1092,13 @@ def _load_page(
                 )
             )
             return None
+    nav_title, nav_order = read_fields.nav_title, read_fields.nav_order
+    for nav_key in flavor.flavor.nav_keys(read.page, rel):
+        listed = flavor.site.nav.get(nav_key)
+        if listed is not None:
+            nav_title = listed[0] or nav_title
+            nav_order = listed[1]
+            break
     return LocalPage(
         source=rel,
         locale=locale,
@@ -787,4 +1108,6 @@ def _load_page(
         content_digest=content_digest(content),
         digest=page_digest(content, fields),
         assets=rewritten.assets,
+        nav_title=nav_title,
+        nav_order=nav_order,
     )

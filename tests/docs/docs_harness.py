@@ -11,7 +11,7 @@ they are invisible in the rendered site:
 ``<!-- check: config -->`` / ``<!-- check: config-error message="..." -->``
     a ``yaml`` block is a ``wikisync.yml`` that must load (or must be refused with a
     message containing ``message``).
-``<!-- check: page file=F [root=R] [locales=a,b] [default-locale=L] [path=...] ... -->``
+``<!-- check: page file=F [root=R] [locales=a,b] [default-locale=L] [flavor=N] [path=...] ... -->``
     a sample page file: it is written as ``F`` into an empty content directory (with the
     given settings) and loaded; ``path``, ``locale``, ``title``, ``description``,
     ``tags`` (comma-separated), ``published``, ``private``, ``editor`` and
@@ -250,7 +250,12 @@ class PageExpectations:
     expect: dict[str, str]
 
 
-_SETTING_KEYS = {"root": "root", "locales": "locales", "default-locale": "locale"}
+_SETTING_KEYS = {
+    "root": "root",
+    "locales": "locales",
+    "default-locale": "locale",
+    "flavor": "flavor",
+}
 _EXPECT_KEYS = frozenset(
     {
         "path",

@@ -28,7 +28,7 @@ from wikisync.action import FAILURE_REASONS
 from wikisync.cli import _common as cli_common
 from wikisync.cli import app
 from wikisync.config import AssetsConfig, Config
-from wikisync.source import _IGNORED_KEYS, _KNOWN_KEYS
+from wikisync.flavors import DEFAULT_FLAVOR, FLAVORS
 
 #: A Sphinx role, in a docstring (``:class:`X```) or as mkdocstrings renders one raw.
 _RAW_ROLE = re.compile(r":(?:meth|class|func|attr|mod|data|exc|obj):(?:`|<code>)")
@@ -143,8 +143,19 @@ def test_the_exit_code_table_lists_every_exit_code_of_the_cli() -> None:
 def test_every_front_matter_key_is_documented() -> None:
     rows = _table_rows(_section(_page("front-matter.md"), "Keys"))
     text = _page("front-matter.md")
-    for key in _KNOWN_KEYS | _IGNORED_KEYS:
+    for key in DEFAULT_FLAVOR.all_keys():
         assert key in rows or f"`{key}`" in text, f"front matter key {key!r} is not documented"
+
+
+def test_every_flavor_and_every_key_it_maps_is_documented() -> None:
+    text = _page("flavors.md")
+    headings = {title for _, title in _HEADING.findall(text)}
+    for name, flavor in FLAVORS.items():
+        assert f"`{name}`" in text, f"flavor {name!r} is not in flavors.md"
+        for rule in flavor.fields.values():
+            for key in rule.keys:
+                assert f"`{key}`" in text, f"{name}: key {key!r} is not in flavors.md"
+    assert {"MkDocs", "Docusaurus", "Hugo", "Plain Markdown", "Wiki.js"} <= headings
 
 
 def test_every_action_input_and_output_is_documented() -> None:

@@ -279,11 +279,18 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _after_flavor(stderr: str) -> str:
+    """Standard error without the first line naming the flavor the command used."""
+    first, _, rest = stderr.partition("\n")
+    assert first.startswith("Flavor: "), stderr
+    return rest
+
+
 def test_an_unreachable_server_is_a_clear_error(site: Path, runner: CliRunner) -> None:
     url = f"http://127.0.0.1:{_closed_port()}"
     result = _apply(runner, site, {"WIKIJS_URL": url, "WIKIJS_API_KEY": "k" * 40})
     assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("Error: ")
+    assert _after_flavor(result.stderr).startswith("Error: ")
     assert "could not connect" in result.stderr, result.stderr
     assert "Traceback" not in result.output
 
@@ -328,7 +335,7 @@ def test_a_server_answering_html_is_a_clear_error(
 ) -> None:
     result = _apply(runner, site, {"WIKIJS_URL": html_server, "WIKIJS_API_KEY": "k" * 40})
     assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("Error: ")
+    assert _after_flavor(result.stderr).startswith("Error: ")
     assert "JSON" in result.stderr or "HTML" in result.stderr, result.stderr
     assert "Traceback" not in result.output
 

@@ -208,9 +208,11 @@ def test_json_is_the_documented_document() -> None:
         "target",
         "summary",
         "assets",
+        "links_left_broken",
         "changes",
     ]
     assert document["format_version"] == "1"
+    assert document["links_left_broken"] == 0
     assert document["target"] == TARGET
     assert document["summary"] == {
         "create": 1,

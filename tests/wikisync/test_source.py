@@ -238,7 +238,12 @@ def test_unknown_keys_are_warnings(make_tree: MakeTree) -> None:
     result = load(make_tree({"doc.md": "---\ntitle: A\nauthor: me\n---\nbody\n"}))
     assert len(result.pages) == 1
     assert [(p.line, p.severity, p.message) for p in result.problems] == [
-        (3, "warning", "unknown front matter key 'author' is ignored")
+        (
+            3,
+            "warning",
+            "unknown front matter key 'author' is ignored; list it under ignore_keys: in "
+            "wikisync.yml to silence this",
+        )
     ]
 
 

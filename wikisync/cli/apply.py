@@ -205,8 +205,8 @@ def apply(
             url = wiki_url(url)
             check_plan_target(info, url, str(target))
         source = load_directory(directory)
-        report_problems(source)
-        with make_client(url) as client:
+        with make_client(url) as client:  # checks the settings; no request yet
+            report_problems(source)
             remote = Remote(client, root=source.config.root, locale=source.config.locale)
             if saved is not None:
                 force = force or bool(info.get("force"))

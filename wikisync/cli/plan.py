@@ -54,6 +54,8 @@ class Format(str, enum.Enum):
 
 
 def report_problems(source: LoadedSource) -> None:
+    if source.flavor is not None:
+        err(source.flavor.describe())
     for problem in source.problems:
         err(f"{problem}" if problem.is_error else f"{problem} (warning)")
     if source.errors:
@@ -89,8 +91,8 @@ def compute(
     changed_since: str | None = None,
 ) -> tuple[PlanRun, str]:
     source = load_directory(directory)
-    report_problems(source)
-    with make_client(url) as client:
+    with make_client(url) as client:  # checks the settings; no request yet
+        report_problems(source)
         remote = Remote(client, root=source.config.root, locale=source.config.locale)
         run = make_plan(source, remote, force=force, targets=targets, changed_since=changed_since)
         wiki_url = client.url

@@ -9,7 +9,7 @@ import typer
 
 from wikisync._names import shown
 from wikisync.cli._common import EXIT_ERROR, boundary, err, fail, make_client, setup_logging
-from wikisync.config import load_config
+from wikisync.config import load_settings
 from wikisync.pull import PullItem
 from wikisync.pull import pull as pull_pages
 from wikisync.remote import Remote
@@ -75,8 +75,9 @@ def pull(
     with boundary(debug):
         if directory.exists() and not directory.is_dir():
             fail(f"{directory}: not a directory")
-        config = load_config(directory)
+        config, flavor = load_settings(directory)
         with make_client(url) as client:
+            err(flavor.describe())
             remote = Remote(client, root=config.root, locale=config.locale)
             report = pull_pages(
                 directory, remote, config, all_pages=all_pages, force=force, dry_run=dry_run

@@ -57,7 +57,10 @@ def validate(
         if as_json and fmt is not Format.text:
             fail(f"--json and --format {fmt.value} both choose the output: pass one of them")
         # Raises for a missing directory or a broken config; the problems come sorted.
-        problems = list(load_directory(directory).problems)
+        source = load_directory(directory)
+        if source.flavor is not None:
+            err(source.flavor.describe())
+        problems = list(source.problems)
         errors = [p for p in problems if p.is_error]
         if as_json:
             doc = {
@@ -84,8 +87,11 @@ def validate(
             for problem in problems:
                 print(f"{problem}" if problem.is_error else f"{problem} (warning)")
             files = len({p.source for p in errors})
+            warnings = len(problems) - len(errors)
             if errors:
                 err(f"{len(errors)} error(s) in {files} file(s).")
+            elif warnings:
+                err(f"{directory}: no errors; {warnings} warning(s) above.")
             else:
                 err(f"{directory}: no problems found.")
         if errors:

@@ -56,6 +56,18 @@ def conflict_sentence(plan: Plan) -> str | None:
     )
 
 
+def broken_links_sentence(plan: Plan) -> str | None:
+    """``2 links left as written: ...`` when warning-level link problems were kept."""
+    count = plan.links_left_broken
+    if not count:
+        return None
+    noun = "link" if count == 1 else "links"
+    return (
+        f"{count} {noun} left as written: they name nothing in this tree (see the warnings; "
+        "`severity:` in wikisync.yml makes them errors)."
+    )
+
+
 def no_changes_sentence(directory: str) -> str:
     return f"No changes. The wiki matches {shown(directory)}."
 

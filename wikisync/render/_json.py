@@ -6,6 +6,7 @@
             "commit": "<git commit of the content directory, when in git>"},
  "summary": {"create": 0, "update": 1, "move": 0, "delete": 0, "conflict": 0, "unchanged": 4},
  "assets": {"upload": 1, "replace": 0, "delete": 0, "conflict": 0, "unchanged": 2},
+ "links_left_broken": 0,
  "changes": [{"kind": "page", "action": "update", "path": "handbook/guide/install",
               "locale": "en", "source": "guide/install.md", "page_id": 12, "from_path": null,
               "fields": ["content", "title"], "remote_updated_at": "2024-05-01T09:00:00.000Z",
@@ -22,7 +23,8 @@ plan document has 4), and the shape is validated (strictly: ``1`` is not ``"1"``
 is not ``1``) before anything is built from it; ``apply`` also bounds the file's size.
 
 ``summary`` counts page changes only (its wording is frozen); ``assets`` counts asset
-changes. Every change has a ``kind`` (a change without one, from an older plan file, is a
+changes; ``links_left_broken`` the links kept as written because they name nothing in the
+tree (warnings). Every change has a ``kind`` (a change without one, from an older plan file, is a
 page change). ``remote_updated_at`` and ``digest`` are what apply checks to refuse a stale
 saved plan. The document holds no content and no secret.
 """
@@ -94,6 +96,7 @@ def plan_to_dict(plan: Plan, *, target: Mapping[str, Any], wikisync_version: str
         "target": dict(target),
         "summary": plan.summary,
         "assets": plan.asset_summary,
+        "links_left_broken": plan.links_left_broken,
         "changes": [_change_to_dict(c) for c in plan.changes]
         + [_asset_to_dict(a) for a in plan.asset_changes],
     }
@@ -169,6 +172,7 @@ class _Document(_Shape):
     target: dict[str, str]
     summary: _Summary
     assets: dict[str, Annotated[int, Field(ge=0)]] | None = None
+    links_left_broken: Annotated[int, Field(ge=0)] = 0
     changes: list[_Item]
 
 
@@ -293,6 +297,7 @@ def load_plan_json(text: str) -> tuple[Plan, dict[str, str]]:
     summary = shape.summary.model_dump()
     plan = Plan(
         changes=tuple(loaded),
+        links_left_broken=shape.links_left_broken,
         unchanged_count=shape.summary.unchanged,
         asset_changes=tuple(assets),
         assets_unchanged_count=asset_summary.get("unchanged", 0),

@@ -21,6 +21,7 @@ from wikisync.render._common import (
     BACK_ARROW,
     SYMBOLS,
     asset_summary_sentence,
+    broken_links_sentence,
     change_title,
     conflict_sentence,
     format_size,
@@ -66,6 +67,9 @@ def _header(plan: Plan, directory: str | None) -> str:
         conflicts = conflict_sentence(plan)
         if conflicts:
             lines += ["", f"> [!WARNING]\n> {conflicts}"]
+    broken = broken_links_sentence(plan)
+    if broken:
+        lines += ["", f"> [!NOTE]\n> {_cell(broken)}"]
     summary = plan.summary
     lines += ["", "| Action | Pages |", "|---|---:|"]
     for action in ("create", "update", "move", "delete", "conflict"):

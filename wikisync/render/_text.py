@@ -10,6 +10,7 @@ from wikisync.render._common import (
     SYMBOLS,
     asset_line,
     asset_summary_sentence,
+    broken_links_sentence,
     change_title,
     conflict_sentence,
     format_value,
@@ -155,4 +156,7 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
             lines.append(paint("conflict", conflicts))
     else:
         lines.append(no_changes_sentence(directory))
+    broken = broken_links_sentence(plan)
+    if broken:
+        lines.append(paint("warn", broken))
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -1,0 +1,199 @@
+"""Three real documentation trees, as their projects keep them, through the whole cycle.
+
+Each tree (tests/data/corpora: MkDocs, Docusaurus, Hugo with Docsy) is copied to a tmp
+git repository and, without any edit or settings file: validate -> plan -> apply on the
+emulator -> plan says "No changes." -> pull -> `git status` is clean. Along the way: the
+flavor is detected and named, pages sit at the paths the site serves, no page is empty,
+and every link in the wiki names a page or asset that exists there, except exactly the
+ones reported as warnings (left as written).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from e2e_helpers import Wiki, plan_json
+from git_helpers import git
+from typer.testing import CliRunner
+
+from wikijs.testing import WikiJSEmulator
+from wikisync.engine import load_directory
+from wikisync.links import LINK_CODES, iter_link_destinations
+
+CORPORA = Path(__file__).parents[1] / "data" / "corpora"
+EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|#)")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    content: str  # the content directory inside the tree
+    flavor: str
+    detected_from: str
+    pages: tuple[tuple[str, str], ...]  # (locale, path) the site serves
+    assets: tuple[str, ...] = ()  # served asset paths
+    nav: tuple[tuple[str, str | None, float | None], ...] = ()  # (source, title, order)
+    rewritten: tuple[tuple[str, str, str], ...] = ()  # (locale, path, link in its content)
+
+
+CASES = (
+    Corpus(
+        name="mkdocs",
+        content="docs",
+        flavor="mkdocs",
+        detected_from="../mkdocs.yml",
+        pages=(
+            ("en", "home"),
+            ("en", "user-guide"),  # user-guide/README.md
+            ("en", "dev-guide"),
+            ("en", "user-guide/configuration"),
+            ("en", "about/license"),
+        ),
+        assets=("img/screenshot.png", "img/mkdocs_theme_light_mode.png"),
+        nav=(
+            ("index.md", "Home", 0.0),
+            ("getting-started.md", "Getting Started", 1.0),
+            ("user-guide/README.md", "User Guide", 2.0),
+            ("about/license.md", "License", 6.0),
+        ),
+        # index.md links to "user-guide/" (a folder whose page is its README.md)
+        rewritten=(("en", "home", "/en/user-guide"),),
+    ),
+    Corpus(
+        name="prettier-docusaurus",
+        content="docs",
+        flavor="docusaurus",
+        detected_from="../website/docusaurus.config.js",
+        pages=(("en", "docs"), ("en", "docs/install"), ("en", "docs/ci"), ("en", "docs/api")),
+        nav=(("index.md", None, 0.0), ("install.md", None, 5.0), ("for-enterprise.md", None, 23.0)),
+        rewritten=(("en", "docs/install", "/en/docs/ignore"),),
+    ),
+    Corpus(
+        name="docsy-hugo",
+        content="content",
+        flavor="hugo",
+        detected_from="../hugo.yaml",
+        pages=(
+            ("en", "home"),
+            ("en", "docs"),
+            ("en", "docs/tasks/ponycopters"),  # Ponycopters/_index.md, lowercased like Hugo
+            ("en", "blog/news/first-post"),  # a page bundle
+            ("en", "community"),  # a section page with only front matter
+            ("no", "docs/big-data"),
+            ("fa", "docs/overview"),
+        ),
+        nav=(
+            ("en/docs/_index.md", "Docs", None),
+            ("en/docs/tasks/beds.md", None, 2.0),
+            ("en/docs/tasks/_index.md", None, 6.0),
+            ("en/blog/news/first-post/index.md", "Announcing Docsy", None),
+        ),
+        # a site-absolute link from a Norwegian page names the English page it serves
+        rewritten=(
+            (
+                "no",
+                "docs/reference/the-math-of-monoliths-detailed-spec",
+                "/en/docs/getting-started/example-page)",
+            ),
+            ("en", "docs/tasks/beds", "/en/about"),
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def wiki() -> Iterator[Wiki]:
+    # The Hugo site has Norwegian and Persian pages: Wiki.js stores pages only in locales
+    # installed on it.
+    with WikiJSEmulator(locales=("en", "no", "fa")) as emulator:
+        yield Wiki(emulator, CliRunner())
+
+
+def _copy(tmp_path: Path, corpus: Corpus) -> tuple[Path, Path]:
+    repo = tmp_path / corpus.name
+    shutil.copytree(CORPORA / corpus.name, repo)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "docs as kept upstream")
+    return repo, repo / corpus.content
+
+
+def _unresolved_links(wiki: Wiki) -> list[str]:
+    """Links in the wiki's pages that name no page or asset of the wiki."""
+    pages = {(p.locale, p.path) for p in wiki.emulator.pages()}
+    locales = {locale for locale, _ in pages}
+    bad: list[str] = []
+    for page in wiki.emulator.pages():
+        if page.path.endswith("_wikisync-state"):
+            continue
+        for _, _, destination in iter_link_destinations(page.content, templates=True):
+            target = destination.strip()
+            if "{{" in target:  # template syntax: shows as text, whatever it is part of
+                bad.append(f"{page.locale}/{page.path}: {target}")
+                continue
+            if not target or EXTERNAL.match(target):
+                continue
+            path = unquote(re.split(r"[?#]", target, maxsplit=1)[0]).strip("/")
+            first, _, rest = path.partition("/")
+            if target.startswith("/") and not target.startswith("//"):
+                if first in locales and (first, rest) in pages:
+                    continue
+                if wiki.emulator.asset(path) is not None:
+                    continue
+            bad.append(f"{page.locale}/{page.path}: {target}")
+    return bad
+
+
+@pytest.mark.parametrize("corpus", CASES, ids=[c.name for c in CASES])
+def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) -> None:
+    repo, content = _copy(tmp_path, corpus)
+
+    validated = wiki.run("validate", str(content), "--json")
+    assert validated.exit_code == 0, validated.output
+    assert f"Flavor: {corpus.flavor} (detected from {corpus.detected_from})" in validated.stderr
+    problems = json.loads(validated.stdout)["problems"]
+    assert all(p["severity"] == "warning" for p in problems), problems
+    link_warnings = [p for p in problems if p["code"] in LINK_CODES]
+
+    planning = wiki.run("plan", str(content), "--json")
+    assert f"Flavor: {corpus.flavor}" in planning.stderr  # stdout stays JSON
+    planned = plan_json(planning)
+    assert planned["links_left_broken"] == len(link_warnings)
+    assert planned["summary"]["create"] >= len(corpus.pages)
+
+    applied = wiki.run("apply", str(content), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert " 0 failed" in applied.output
+    assert not re.search(r"[1-9]\d* failed", applied.output), applied.output
+    assert f"Flavor: {corpus.flavor}" in applied.stderr
+
+    again = wiki.run("plan", str(content))
+    assert again.exit_code == 0, again.output
+    assert "No changes." in again.stdout
+
+    for locale, path in corpus.pages:
+        assert wiki.page(path, locale) is not None, f"{locale}/{path}"
+    for asset in corpus.assets:
+        assert wiki.emulator.asset(asset) is not None, asset
+    for locale, path, link in corpus.rewritten:
+        page_content = wiki.page(path, locale).content
+        assert f"({link}" in page_content or f'"{link}"' in page_content, (locale, path, link)
+    for record in wiki.emulator.pages():
+        assert record.content.strip(), f"{record.locale}/{record.path} is empty"
+    assert len(_unresolved_links(wiki)) == len(link_warnings)
+
+    loaded = {p.source: p for p in load_directory(content).pages}
+    for source, title, order in corpus.nav:
+        assert (loaded[source].nav_title, loaded[source].nav_order) == (title, order), source
+
+    pulled = wiki.run("pull", str(content))
+    assert pulled.exit_code == 0, pulled.output
+    assert f"Flavor: {corpus.flavor}" in pulled.stderr
+    assert git(repo, "status", "--porcelain") == ""
