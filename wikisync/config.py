@@ -355,6 +355,8 @@ class Config(BaseModel):
 
     def is_included(self, rel_path: str) -> bool:
         """Whether the file ``rel_path`` (posix, relative) is selected by include/exclude."""
+        if self._include.patterns != self.include or self._exclude.patterns != self.exclude:
+            self.model_post_init(None)  # a model_copy(update=...) does not run it
         return self._include.matches(rel_path) and not self._exclude.matches(rel_path)
 
     def plan_options(
