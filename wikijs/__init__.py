@@ -141,6 +141,7 @@ from ._logging import (
 )
 from ._pages import (
     PagesAPI,
+    page_write_bytes,
 )
 from ._paths import (
     check_path,
@@ -154,6 +155,7 @@ from ._retry import (
     RetryPolicy,
 )
 from ._system import (
+    LocalizationAPI,
     NavigationAPI,
     SiteAPI,
     SystemAPI,
@@ -174,6 +176,7 @@ from .models import (
     GroupListItem,
     GroupRef,
     Identity,
+    Locale,
     NavigationConfig,
     NavigationItem,
     NavigationKind,
@@ -262,9 +265,11 @@ __all__ = [
     "IllegalPathError",
     "InputInvalidError",
     "InvalidResponseError",
+    "Locale",
     "LocaleError",
     "LocaleGenericError",
     "LocaleInvalidNamespaceError",
+    "LocalizationAPI",
     "LoginError",
     "LoginRateLimitedError",
     "MailError",
@@ -357,6 +362,7 @@ __all__ = [
     "check_path",
     "configure_logging",
     "error_from_code",
+    "page_write_bytes",
     "raise_for_result",
     "split_locale",
     "validate_path",

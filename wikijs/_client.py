@@ -30,7 +30,7 @@ from ._metrics import Metrics
 from ._pages import PagesAPI
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy
-from ._system import NavigationAPI, SiteAPI, SystemAPI
+from ._system import LocalizationAPI, NavigationAPI, SiteAPI, SystemAPI
 from ._transport import Session, Timeout, Transport
 from ._users import UsersAPI
 from .models._common import Identity
@@ -133,6 +133,7 @@ class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
         self.system: SystemAPI[CM] = SystemAPI(self._transport)
         self.site: SiteAPI[CM] = SiteAPI(self._transport)
         self.navigation: NavigationAPI[CM] = NavigationAPI(self._transport)
+        self.localization: LocalizationAPI[CM] = LocalizationAPI(self._transport)
 
     @abstractmethod
     def _open(self, engine: Engine, options: IOOptions[SessionT, SleepT]) -> TR:

@@ -52,7 +52,7 @@ from ._errors import (
     error_from_http,
 )
 from ._flow import Download, Execute, Flow, Identify, Request, Stepper, Upload
-from ._graphql._executor import Operation
+from ._graphql._executor import Operation, encode_operation
 from ._graphql.auth import GUEST_MESSAGE, PROFILE, parse_login, parse_profile
 from ._hooks import Hooks, RequestEvent, RequestKind, ResponseEvent
 from ._logging import log_request, mask_data, new_request_id
@@ -427,10 +427,7 @@ class Engine:
     # -- one request, with retries -----------------------------------------------------------
 
     def graphql_request(self, op: Operation, *, authenticate: bool = True) -> HTTPRequest:
-        body: dict[str, Any] = {"query": op.query}
-        if op.variables:
-            body["variables"] = dict(op.variables)
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = encode_operation(op)
         if len(data) > self.max_body_bytes:
             raise PayloadTooLargeError(
                 f"the request body is {len(data)} bytes; Wiki.js accepts at most "

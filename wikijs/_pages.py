@@ -43,7 +43,7 @@ from ._errors import (
 )
 from ._flow import Flow, M, Resource, Runner, execute, execute_partial, flow
 from ._graphql import pages as q
-from ._graphql._executor import Operation
+from ._graphql._executor import Operation, encode_operation
 from ._paths import check_path, split_locale, validate_path
 from .models._common import UNSET, BatchResult, UnsetType
 from .models._pages import (
@@ -903,3 +903,15 @@ def _sent_create(item: PageCreate) -> dict[str, Any]:
         "script_js": item.script_js,
         "tags": list(item.tags),
     }
+
+
+def page_write_bytes(item: PageCreate) -> int:
+    """The bytes of the largest request that writes ``item``: its ``pages.create`` body or
+    a ``pages.update`` body carrying the same fields, encoded exactly as the transports
+    send them (compact UTF-8 JSON). Compare with ``MAX_BODY_BYTES`` (5 MiB)."""
+    create = Operation("pages.create", q.CREATE, q.create_variables(item), mutation=True)
+    merged = {name: getattr(item, name) for name in q.UPDATE_FIELDS}
+    merged["tags"] = list(item.tags)
+    update_vars = q.update_variables(2**31 - 1, merged, editor_changed=True)
+    update = Operation("pages.update", q.UPDATE, update_vars, mutation=True)
+    return max(len(encode_operation(create)), len(encode_operation(update)))

@@ -9,6 +9,7 @@ from wikijs._flow import Flow, M, Resource, execute, flow
 from wikijs._graphql import system as gql
 from wikijs._graphql._executor import Operation
 from wikijs.models._system import (
+    Locale,
     NavigationConfig,
     NavigationMode,
     NavigationTree,
@@ -16,7 +17,7 @@ from wikijs.models._system import (
     SystemInfo,
 )
 
-__all__ = ["NavigationAPI", "SiteAPI", "SystemAPI"]
+__all__ = ["LocalizationAPI", "NavigationAPI", "SiteAPI", "SystemAPI"]
 
 
 class SystemAPI(Resource[M]):
@@ -37,6 +38,17 @@ class SiteAPI(Resource[M]):
         """The site's settings: host, title, upload limits..."""
         op = "site.config"
         return gql.parse_site_config((yield from execute(Operation(op, gql.SITE_CONFIG))), op)
+
+
+class LocalizationAPI(Resource[M]):
+    """``client.localization``."""
+
+    @flow
+    def locales(self) -> Flow[list[Locale]]:
+        """Every locale the wiki knows; pages can be written only in installed ones
+        (``is_installed``). Needs ``manage:system``."""
+        op = "localization.locales"
+        return gql.parse_locales((yield from execute(Operation(op, gql.LOCALES))), op)
 
 
 class NavigationAPI(Resource[M]):

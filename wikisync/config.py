@@ -36,8 +36,11 @@ anchors it at the top, and a pattern that matches a folder matches everything in
 
 from __future__ import annotations
 
+import difflib
 import functools
+import os
 import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -49,6 +52,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -58,6 +62,7 @@ from pydantic import (
 )
 
 from wikisync._frontmatter import YAMLSafetyError, compose_yaml, yaml_error_line, yaml_error_text
+from wikisync._names import has_surrogate
 from wikisync.errors import ConfigError
 from wikisync.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor
 from wikisync.model import PlanOptions, Problem
@@ -70,6 +75,7 @@ __all__ = [
     "Config",
     "NavigationConfig",
     "compile_glob",
+    "config_key_line",
     "load_config",
     "load_settings",
 ]
@@ -91,6 +97,7 @@ ADJUSTABLE_CODES: frozenset[str] = frozenset(
 link left as written, a key ignored). Any code may be raised to ``error``."""
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
+_MAX_LOCALE_CHARS = 5
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -103,7 +110,7 @@ StrTuple = Annotated[tuple[StrictStr, ...], BeforeValidator(_list_to_tuple)]
 
 def _check_glob(pattern: str) -> str:
     try:
-        compile_glob(pattern)
+        _glob_regex(pattern)
     except ValueError as exc:
         raise ValueError(f"bad glob {pattern!r}: {exc}") from None
     return pattern
@@ -115,6 +122,19 @@ GlobTuple = Annotated[
 ]
 
 
+def _locale_code(value: str) -> str:
+    if not _LOCALE.match(value):
+        raise ValueError(f"{value!r} is not a locale code such as 'en' or 'zh-tw'")
+    if len(value) > _MAX_LOCALE_CHARS:
+        raise ValueError(
+            f"{value!r} is longer than {_MAX_LOCALE_CHARS} characters: Wiki.js stores locale "
+            "codes such as 'en' or 'pt-br' (localeCode is varchar(5))"
+        )
+    if value != value.lower():
+        raise ValueError(f"{value!r}: Wiki.js locale codes are lower case; write {value.lower()!r}")
+    return value
+
+
 @functools.lru_cache(maxsize=256)
 def compile_glob(pattern: str) -> re.Pattern[str]:
     """Compile a ``.gitignore``-style glob (see the module docstring) into a regex.
@@ -122,6 +142,14 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
     The regex matches a relative posix path, or any of its parent folders. Raises
     ``ValueError`` with a short reason for a pattern that cannot work.
     """
+    return _compile_uncached(pattern)
+
+
+def _compile_uncached(pattern: str) -> re.Pattern[str]:
+    return re.compile(_glob_regex(pattern), re.DOTALL)
+
+
+def _glob_regex(pattern: str) -> str:
     if not pattern.strip():
         raise ValueError("empty pattern")
     if "\\" in pattern:
@@ -148,7 +176,7 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
         parts.append(_translate_segment(segment) + ("" if last else "/"))
     regex = "".join(parts)
     prefix = "" if anchored else "(?:[^/]+/)*"
-    return re.compile(rf"^{prefix}{regex}(?:/.*)?$", re.DOTALL)
+    return rf"^{prefix}{regex}(?:/.*)?$"
 
 
 def _translate_segment(segment: str) -> str:
@@ -196,6 +224,46 @@ TransformTuple = Annotated[
     tuple[Annotated[StrictStr, AfterValidator(_check_transform)], ...],
     BeforeValidator(_list_to_tuple),
 ]
+_WILDCARD = re.compile(r"[*?\[\]]")
+
+
+class _GlobSet:
+    """Globs matched together. Literal globs (no ``*``, ``?``, ``[``) are looked up in
+    sets, one lookup per folder level of the path, whatever their number; the others are
+    compiled once each."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.anchored: set[str] = set()  # ``a/b``, ``/README.md``: the path or a parent
+        self.names: set[str] = set()  # ``README.md``, ``drafts``: a name at any level
+        regexes: list[re.Pattern[str]] = []
+        for pattern in patterns:
+            body = pattern.strip("/")
+            if _WILDCARD.search(pattern):
+                regexes.append(_compile_uncached(pattern))
+            elif pattern.startswith("/") or "/" in body:
+                self.anchored.add(body)
+            else:
+                self.names.add(body)
+        self.regexes = tuple(regexes)
+
+    def __eq__(self, other: object) -> bool:  # two configurations with equal globs are equal
+        return isinstance(other, _GlobSet) and self.patterns == other.patterns
+
+    def __hash__(self) -> int:
+        return hash(self.patterns)
+
+    def matches(self, rel_path: str) -> bool:
+        parts = rel_path.split("/")
+        if self.names and not self.names.isdisjoint(parts):
+            return True
+        if self.anchored:
+            prefix = ""
+            for part in parts:
+                prefix = f"{prefix}/{part}" if prefix else part
+                if prefix in self.anchored:
+                    return True
+        return any(r.match(rel_path) for r in self.regexes)
 
 
 class AssetsConfig(BaseModel):
@@ -301,19 +369,14 @@ class Config(BaseModel):
     @field_validator("locale")
     @classmethod
     def _check_locale(cls, value: str) -> str:
-        if not _LOCALE.match(value):
-            raise ValueError(f"{value!r} is not a locale code such as 'en' or 'zh-tw'")
-        return value
+        return _locale_code(value)
 
     @field_validator("locales")
     @classmethod
     def _check_locales(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if value is None:
             return None
-        for item in value:
-            if not _LOCALE.match(item):
-                raise ValueError(f"{item!r} is not a locale code such as 'en' or 'zh-tw'")
-        return tuple(dict.fromkeys(value))
+        return tuple(dict.fromkeys(_locale_code(item) for item in value))
 
     @field_validator("root")
     @classmethod
@@ -330,7 +393,18 @@ class Config(BaseModel):
     @field_validator("protect")
     @classmethod
     def _check_protect(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(p.strip("/") for p in value)
+        # A trailing "/" is kept: it means the subtree (``legal/``).
+        return tuple(
+            p.strip("/") + ("/" if p.endswith("/") and p.strip("/") else "") for p in value
+        )
+
+    _include: _GlobSet = PrivateAttr(default_factory=lambda: _GlobSet(()))
+    _exclude: _GlobSet = PrivateAttr(default_factory=lambda: _GlobSet(()))
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Each glob is compiled once per configuration, not once per file and pattern.
+        self._include = _GlobSet(self.include)
+        self._exclude = _GlobSet(self.exclude)
 
     # -- derived -----------------------------------------------------------------------
 
@@ -346,9 +420,9 @@ class Config(BaseModel):
 
     def is_included(self, rel_path: str) -> bool:
         """Whether the file ``rel_path`` (posix, relative) is selected by include/exclude."""
-        return any(compile_glob(p).match(rel_path) for p in self.include) and not any(
-            compile_glob(p).match(rel_path) for p in self.exclude
-        )
+        if self._include.patterns != self.include or self._exclude.patterns != self.exclude:
+            self.model_post_init(None)  # a model_copy(update=...) does not run it
+        return self._include.matches(rel_path) and not self._exclude.matches(rel_path)
 
     def plan_options(
         self,
@@ -405,7 +479,7 @@ def _message(error: Any) -> str:
     loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"unknown key {loc!r}"
+        return f"unknown key {loc!r}{_did_you_mean(error['loc'])}"
     if kind == "value_error":
         ctx = error.get("ctx", {})
         reason = str(ctx.get("error", error["msg"]))
@@ -425,6 +499,19 @@ def _message(error: Any) -> str:
         shown = "" if isinstance(value, (dict, list, tuple)) else f" (got {value!r})"
         return f"{loc}: {expected}{shown}"
     return f"{loc}: {error['msg']}"
+
+
+def _did_you_mean(loc: Sequence[int | str]) -> str:
+    """``, did you mean 'exclude'?`` for a misspelled key, else nothing."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return ""
+        model = annotation
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    return f", did you mean {close[0]!r}?" if close else ""
 
 
 def _problem(line: int | None, message: str, code: str = "config") -> Problem:
@@ -465,7 +552,29 @@ def parse_config(text: str) -> Config:
                 )
             )
             continue
-        data[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
+        try:
+            data[key] = yaml.SafeLoader("").construct_object(value_node, deep=True)
+        except yaml.YAMLError as exc:  # a tag such as !!python/object
+            line = yaml_error_line(exc, 0) or _node_line(value_node)
+            problems.append(_problem(line, f"{key}: {yaml_error_text(exc)}"))
+            continue
+        except (ValueError, KeyError, TypeError, AttributeError):  # !!int ten, !!bool maybe
+            problems.append(
+                _problem(
+                    _node_line(value_node),
+                    f"{key}: the value cannot be read as the type its tag names",
+                )
+            )
+            continue
+        if has_surrogate(data.get(key)):
+            del data[key]
+            problems.append(
+                _problem(
+                    _node_line(value_node),
+                    f'{key}: holds an unpaired surrogate escape (such as "\\ud800"), '
+                    "which is not text",
+                )
+            )
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -510,9 +619,16 @@ def load_config(directory: str | Path) -> Config:
     """
     path = Path(directory) / CONFIG_FILE
     try:
-        raw = path.read_bytes()
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
+        _near_miss(Path(directory))
         return Config()
+    except OSError as exc:
+        raise ConfigError([_problem(None, f"cannot be read: {exc.strerror or exc}")]) from None
+    if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+        raise ConfigError([_problem(None, "is not a regular file")])
+    try:
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError([_problem(None, f"cannot be read: {exc.strerror or exc}")]) from None
     try:
@@ -521,3 +637,45 @@ def load_config(directory: str | Path) -> Config:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError([_problem(line, "is not UTF-8 text")]) from None
     return parse_config(text)
+
+
+_NEAR_MISS = re.compile(r"^\.?wiki[-_ ]?sync\.(?:ya?ml|json|toml)$", re.IGNORECASE)
+
+
+def _near_miss(directory: Path) -> None:
+    """Refuse to fall back to defaults when a settings file with a near-miss name is there
+    (``wikisync.yaml``, ``.wikisync.yml``, ``WikiSync.yml``): the defaults would make the
+    whole wiki the root."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory))
+    except OSError:
+        return
+    near = [n for n in names if n != CONFIG_FILE and _NEAR_MISS.match(n)]
+    if near:
+        raise ConfigError(
+            [
+                Problem(
+                    near[0],
+                    None,
+                    f"wikisync reads its settings from {CONFIG_FILE!r} only; rename this file "
+                    f"to {CONFIG_FILE} (without it the defaults apply: root '' is the whole wiki)",
+                    "config-name",
+                )
+            ]
+        )
+
+
+def config_key_line(directory: str | Path, key: str) -> int | None:
+    """The line of the top-level ``key`` in ``<directory>/wikisync.yml``, if it is set."""
+    path = Path(directory) / CONFIG_FILE
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        node = compose_yaml(path.read_text("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, YAMLSafetyError):
+        return None
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return _node_line(key_node)
+    return None

@@ -49,7 +49,7 @@ from wikisync.assets import (
     attach_assets,
     plan_assets,
 )
-from wikisync.config import CONFIG_FILE, Config, load_settings
+from wikisync.config import CONFIG_FILE, Config, config_key_line, load_settings
 from wikisync.errors import GuardError, LockError, SourceError, StalePlanError, StateError
 from wikisync.flavors import ActiveFlavor
 from wikisync.gitinfo import GitInfoError, GitRepo, open_repo
@@ -279,8 +279,9 @@ def make_plan(
     the plan to what changed since that git ref (see the module docstring).
     """
     config = source.config
-    snapshot = remote.snapshot()
     notes: list[str] = []
+    _check_locales(source, remote, notes)
+    snapshot = remote.snapshot()
     if snapshot.loaded.problem:
         notes.append(
             f"ignoring the stored state ({snapshot.loaded.problem}); pages are matched to "
@@ -350,6 +351,45 @@ def make_plan(
         changed_since=changed_since,
         navigation=navigation,
     )
+
+
+def _check_locales(source: LoadedSource, remote: Remote, notes: list[str]) -> None:
+    """Refuse, before anything is written, pages (and a state page) in a locale the wiki
+    has not installed: Wiki.js would answer with a foreign-key error mid-apply."""
+    installed = remote.installed_locales()
+    if installed is None:
+        notes.append(
+            "the API key may not read the wiki's locales (manage:system); locales are not "
+            "checked before writing"
+        )
+        return
+    have = ", ".join(sorted(installed)) or "none"
+    problems: list[Problem] = []
+    wanted = {source.config.locale, *(p.locale for p in source.pages)}
+    for code in sorted(wanted - installed):
+        hint = f"the wiki has {have}; install it (Administration > Locale) or change wikisync.yml"
+        if code == source.config.locale:
+            line = config_key_line(source.directory, "locale")
+            problems.append(
+                Problem(
+                    CONFIG_FILE,
+                    line,
+                    f"locale {code!r} is not installed in the wiki; {hint}",
+                    "locale-not-installed",
+                )
+            )
+        for page in source.pages:
+            if page.locale == code and code != source.config.locale:
+                problems.append(
+                    Problem(
+                        page.source,
+                        None,
+                        f"is in locale {code!r}, which is not installed in the wiki; {hint}",
+                        "locale-not-installed",
+                    )
+                )
+    if problems:
+        raise SourceError("\n".join(str(p) for p in problems))
 
 
 def _sources_of(pages: Iterable[LocalPage], keys: Iterable[Key]) -> set[str]:

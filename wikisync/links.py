@@ -38,6 +38,7 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -285,30 +286,34 @@ def code_block_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _code_and_comment_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """HTML comments and code spans of ``text[start:end]``, in linear time: each backtick
+    run is looked at once, and its closing run (the next one of the same width) is found
+    by bisection, not by scanning ahead from every opening."""
     chunk = text[start:end]
     comments = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(chunk)]
     for a, b in comments:
         yield start + a, start + b
-    position = 0
-    while True:
-        opening = _BACKTICKS.search(chunk, position)
-        if opening is None:
-            return
-        if any(a <= opening.start() < b for a, b in comments):
-            position = opening.end()
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(chunk)]
+    by_width: dict[int, list[int]] = defaultdict(list)  # run indexes of each width
+    for index, (a, b) in enumerate(runs):
+        by_width[b - a].append(index)
+    comment = 0
+    index = 0
+    while index < len(runs):
+        opening, opening_end = runs[index]
+        while comment < len(comments) and comments[comment][1] <= opening:
+            comment += 1
+        if comment < len(comments) and comments[comment][0] <= opening:
+            index += 1  # a backtick inside a comment opens nothing
             continue
-        width = len(opening.group(0))
-        search_from = opening.end()
-        while True:
-            closing = _BACKTICKS.search(chunk, search_from)
-            if closing is None or len(closing.group(0)) == width:
-                break
-            search_from = closing.end()
-        if closing is None:
-            position = opening.end()
+        same = by_width[opening_end - opening]
+        later = bisect_right(same, index)
+        if later == len(same):
+            index += 1  # no closing run: the backticks are literal
             continue
-        yield start + opening.start(), start + closing.end()
-        position = closing.end()
+        closing = same[later]
+        yield start + opening, start + runs[closing][1]
+        index = closing + 1
 
 
 def iter_link_destinations(
@@ -394,6 +399,7 @@ def rewrite_links(
     parts: list[str] = []
     problems: list[Problem] = []
     position = 0
+    lines = _LineCounter(content)
     for start, end, destination in iter_link_destinations(
         content, html=html, templates=ctx.template_links
     ):
@@ -405,13 +411,31 @@ def rewrite_links(
                 replacement = resolved
             else:
                 code, message, severity = resolved
-                line = first_line + content.count("\n", 0, start)
+                line = first_line + lines.before(start)
                 problems.append(Problem(source, line, message, code, severity))
         parts.append(content[position:start])
         parts.append(replacement)
         position = end
     parts.append(content[position:])
     return LinkRewrite("".join(parts), tuple(sorted(resolver.assets)), tuple(problems))
+
+
+class _LineCounter:
+    """Line numbers of ascending offsets, counting each newline once (not from the start
+    for every link): the cost of a page is linear in its length, whatever its links."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.newlines = 0
+
+    def before(self, offset: int) -> int:
+        """How many newlines come before ``offset`` (offsets must not decrease)."""
+        if offset < self.offset:  # never happens for iter_link_destinations; stay correct
+            self.offset = self.newlines = 0
+        self.newlines += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.newlines
 
 
 _Outcome = str | tuple[str, str, Severity] | None

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from wikisync._names import shown
+
 __all__ = [
     "ACTIONS",
     "ASSET_ACTIONS",
@@ -129,7 +131,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
-        return f"{where}: {self.message}"
+        return shown(f"{where}: {self.message}")
 
     @property
     def is_error(self) -> bool:
@@ -404,7 +406,11 @@ class PlanOptions:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", self.root.strip("/"))
-        object.__setattr__(self, "protect", tuple(p.strip("/") for p in self.protect))
+        # A trailing "/" is kept on protect entries: ``legal/`` means the subtree.
+        protect = tuple(
+            p.strip("/") + ("/" if p.endswith("/") and p.strip("/") else "") for p in self.protect
+        )
+        object.__setattr__(self, "protect", protect)
         object.__setattr__(self, "targets", tuple(t.strip("/") for t in self.targets))
 
 

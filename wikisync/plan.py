@@ -47,7 +47,9 @@ are listed as orphaned instead of deleted); a file for the state page or outside
 
 ``protect`` and ``targets`` entries are wiki paths; one that is not under ``root`` is taken
 as relative to it (``protect: [home]`` with ``root: handbook`` protects ``handbook/home``).
-Glob characters are allowed in ``protect`` (``handbook/legal/*``).
+Glob characters are allowed in ``protect`` (``handbook/legal/*``). An entry ending in ``/``
+means the subtree: ``protect: [legal/]`` protects ``legal`` and every page below it
+(``targets`` always include the subtree).
 """
 
 from __future__ import annotations
@@ -376,12 +378,17 @@ def _in_targets(paths: Sequence[str | None], targets: Sequence[str]) -> bool:
 
 def _protected_by(paths: Sequence[str | None], protect: Sequence[str], root: str) -> str | None:
     for pattern in protect:
-        candidates = {pattern, _resolve(pattern, root)}
+        subtree = pattern.endswith("/")  # ``legal/``: the page ``legal`` and all below it
+        candidates = {pattern.strip("/"), _resolve(pattern, root)}
         for path in paths:
             if path is None:
                 continue
             for candidate in candidates:
                 if path == candidate or fnmatch.fnmatchcase(path, candidate):
+                    return pattern
+                if subtree and (
+                    path.startswith(candidate + "/") or fnmatch.fnmatchcase(path, candidate + "/*")
+                ):
                     return pattern
     return None
 

@@ -89,6 +89,7 @@ from wikisync._frontmatter import (
     negate,
     parse_page_text,
 )
+from wikisync._names import name_key, shown, unsafe_name_character
 from wikisync.config import Config
 from wikisync.errors import SourceError
 from wikisync.flavors import DEFAULT_FLAVOR, ActiveFlavor, Site
@@ -560,6 +561,9 @@ def unsafe_file_path(rel: str) -> str | None:
         return "it contains a backslash"
     if _CONTROL.search(rel):
         return "it contains NUL or control characters"
+    invisible = unsafe_name_character(rel)
+    if invisible is not None:
+        return invisible.replace("; rename the file", "")
     for part in rel.split("/"):
         if part in ("", ".", ".."):
             shown = part or "an empty"
@@ -639,10 +643,10 @@ def _display(locale: str, path: str) -> str:
 
 
 def _display_path(text: str) -> str:
-    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
-    if len(shown) > 120:
-        shown = f"{shown[:100]}... ({len(text.encode('utf-8'))} bytes)"
-    return shown
+    escaped = shown(text)
+    if len(escaped) > 120:
+        escaped = f"{escaped[:100]}... ({len(text.encode('utf-8'))} bytes)"
+    return escaped
 
 
 # -- the local directory -------------------------------------------------------------------
@@ -661,15 +665,31 @@ class _Local:
         local = cls(base)
         if not base.is_dir():
             return local
-        for top, dirs, names in os.walk(base):
-            rel_top = Path(top).relative_to(base).as_posix()
-            prefix = "" if rel_top == "." else rel_top + "/"
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for d in dirs:
-                local.folders.add(prefix + d)
-            for name in names:
-                if not name.startswith("."):
-                    local.files.add(prefix + name)
+        stack = [""]  # an explicit stack: a tree of any depth, no recursion
+        while stack:
+            rel_top = stack.pop()
+            prefix = rel_top + "/" if rel_top else ""
+            try:
+                entries = sorted(
+                    os.scandir(base / rel_top if rel_top else base), key=lambda e: e.name
+                )
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                try:
+                    is_dir = entry.is_dir()  # as os.walk: a link to a folder is a folder,
+                    descend = is_dir and not entry.is_symlink()  # not walked into
+                except OSError:
+                    continue
+                if is_dir:
+                    local.folders.add(rel)
+                    if descend:
+                        stack.append(rel)
+                else:
+                    local.files.add(rel)
         return local
 
 
@@ -773,23 +793,25 @@ def _choose_files(
 
 
 def _case_collisions(files: Mapping[int, str], local: _Local) -> dict[int, str]:
-    """Pages whose file (or one of its folders) differs from another only in case."""
+    """Pages whose file (or one of its folders) differs from another only in case or
+    Unicode normalisation (``café`` precomposed and decomposed)."""
     spellings: dict[str, set[str]] = defaultdict(set)
     for rel in (*local.files, *local.folders, *files.values()):
         parts = rel.split("/")
         for depth in range(1, len(parts) + 1):
             prefix = "/".join(parts[:depth])
-            spellings[prefix.casefold()].add(prefix)
+            spellings[name_key(prefix)].add(prefix)
     out: dict[int, str] = {}
     for page_id, rel in files.items():
         parts = rel.split("/")
         for depth in range(1, len(parts) + 1):
             prefix = "/".join(parts[:depth])
-            twins = sorted(spellings[prefix.casefold()] - {prefix})
+            twins = sorted(spellings[name_key(prefix)] - {prefix})
             if twins:
+                same_letters = all(t.casefold() == prefix.casefold() for t in twins)
+                how = "case" if same_letters else "case or Unicode normalisation"
                 out[page_id] = (
-                    f"{prefix} and {', '.join(twins)} differ only in case (one file on "
-                    "Windows and macOS)"
+                    f"{prefix} and {', '.join(twins)} differ only in {how} (one file on Windows and macOS)"
                 )
                 break
     return out
@@ -861,11 +883,7 @@ def _write_atomic(base: Path, rel: str, data: bytes) -> None:
     """Write ``base/rel`` through a temporary file in the same folder and a rename."""
     target = base / rel
     parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    base_real = os.path.realpath(base)
-    parent_real = os.path.realpath(parent)
-    if parent_real != base_real and not parent_real.startswith(base_real + os.sep):
-        raise OSError(f"{rel}: its folder leads outside {base} (symbolic link); not written")
+    _make_folders_inside(base, rel)
     if target.is_symlink():
         raise OSError(f"{rel}: is a symbolic link; not written through")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".wikisync-tmp", dir=parent)
@@ -879,6 +897,27 @@ def _write_atomic(base: Path, rel: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _make_folders_inside(base: Path, rel: str) -> None:
+    """Create the folders of ``base/rel`` one at a time, each checked to be inside ``base``
+    before anything is created in it: a symbolic link leading out is refused before a
+    folder could be made on the other side."""
+    base.mkdir(parents=True, exist_ok=True)
+    base_real = os.path.realpath(base)
+    folder = base
+    for name in rel.split("/")[:-1]:
+        folder = folder / name
+        if os.path.lexists(folder):
+            real = os.path.realpath(folder)
+            if real != base_real and not real.startswith(base_real + os.sep):
+                raise OSError(
+                    f"{rel}: its folder leads outside {base} (symbolic link); not written"
+                )
+            if not os.path.isdir(folder):
+                raise OSError(f"{rel}: {folder.relative_to(base).as_posix()} is not a folder")
+            continue
+        folder.mkdir()
 
 
 def _linked_paths(pages: Iterable[RemotePage]) -> set[str]:

@@ -204,6 +204,15 @@ class Remote:
             state_pages=tuple(sorted(state_pages)),
         )
 
+    def installed_locales(self) -> frozenset[str] | None:
+        """The codes of the locales pages can be written in; ``None`` when the key may not
+        read them (``localization.locales`` needs ``manage:system``)."""
+        try:
+            locales = self.client.localization.locales()
+        except ForbiddenError:
+            return None
+        return frozenset(loc.code for loc in locales if loc.is_installed)
+
     def snapshot(self) -> RemoteSnapshot:
         """The pages under ``root`` (list fields only) and the stored state."""
         listing = self.list_pages()

@@ -49,8 +49,11 @@ Content transforms
     gives the same page, so it makes no write.
 
 A file with an error (unreadable, not UTF-8, NUL bytes, bad front matter, a path Wiki.js
-refuses or cannot open, two files for one page, the state page's path, too large for the
-server) is reported and left out of ``pages``. A broken link is reported too, but the page
+refuses or cannot open, a name with control, bidi or zero-width characters, two files for
+one page (names compared after NFC normalisation and case folding), the state page's
+path, too large for the server, no content) is reported and left out of ``pages``. A
+FIFO, socket or device, also behind a symbolic link, is never opened: it is skipped with
+a warning. Folders are walked without recursion, so depth costs nothing but time. A broken link is reported too, but the page
 is kept with that link left as written.
 """
 
@@ -61,7 +64,6 @@ import difflib
 import errno
 import hashlib
 import html as html_lib
-import json
 import os
 import re
 import stat
@@ -75,6 +77,7 @@ from typing import Any, cast
 import yaml
 
 from wikisync._frontmatter import Header, HeaderValue, parse_page_text
+from wikisync._names import has_surrogate, name_key, shown, spelled, unsafe_name_character
 from wikisync.assets import asset_problems
 from wikisync.config import Config, with_site_defaults
 from wikisync.errors import SourceError
@@ -113,11 +116,11 @@ __all__ = [
     "MAX_REQUEST_BYTES",
     "SourceResult",
     "links_left_broken",
-    "estimate_request_bytes",
     "load_source",
     "normalize_content",
     "page_key",
     "read_fields",
+    "request_bytes",
 ]
 
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
@@ -128,8 +131,6 @@ MAX_ASSET_BYTES = 5_242_880
 
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
-
-_REQUEST_OVERHEAD = 4096  # the mutation text and variable names around the page fields
 
 _HEADING = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -203,23 +204,37 @@ def page_key(
     return locale, _wiki_path(site_path, config)
 
 
-def estimate_request_bytes(content: str, fields: PageFields) -> int:
-    """About how many bytes a create/update of this page sends (JSON, ASCII-escaped)."""
-    variables = {"content": content, **fields.for_create()}
-    return len(json.dumps(variables, ensure_ascii=True)) + _REQUEST_OVERHEAD
+def request_bytes(content: str, fields: PageFields, *, locale: str, path: str) -> int:
+    """The exact size of the largest request that writes this page (its create, or an
+    update with the same fields), encoded as the SDK sends it: compact UTF-8 JSON."""
+    from wikijs import PageCreate, page_write_bytes  # the SDK's own encoding
+
+    values = fields.for_create()
+    item = PageCreate(
+        path=path,
+        locale=locale,
+        content=content,
+        title=values["title"],
+        editor=values["editor"],
+        description=values["description"],
+        tags=tuple(values["tags"]),
+        is_published=values["is_published"],
+        is_private=values["is_private"],
+        publish_start_date=values["publish_start_date"],
+        publish_end_date=values["publish_end_date"],
+        script_css=values["script_css"],
+        script_js=values["script_js"],
+    )
+    return page_write_bytes(item)
 
 
 def _request_bytes_bound(content: str, fields: PageFields) -> int:
-    """An upper bound of ``estimate_request_bytes``, without encoding anything.
-
-    ASCII-escaped JSON spends at most 12 characters on one character of a string (an
-    astral character becomes two ``\\uXXXX`` escapes); the other values are short.
-    """
+    """An upper bound of ``request_bytes`` without encoding: JSON spends at most 6
+    bytes on one character (``\\u001f``); the query text and the other values are short."""
     texts = (
         content,
         fields.title,
         fields.description,
-        fields.editor,
         fields.publish_start_date,
         fields.publish_end_date,
         fields.script_css,
@@ -227,7 +242,7 @@ def _request_bytes_bound(content: str, fields: PageFields) -> int:
         *(fields.tags or ()),
     )
     chars = sum(len(t) for t in texts if t)
-    return 12 * chars + 64 * (len(fields.tags or ()) + 16) + _REQUEST_OVERHEAD
+    return 6 * chars + 16 * len(fields.tags or ()) + 65536
 
 
 # -- walking the directory -------------------------------------------------------------------
@@ -262,7 +277,42 @@ def _symlink_problem(walk: _Walk, rel: str, path: Path) -> tuple[str | None, Pro
     return real, None
 
 
-def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> None:
+def _special_problem(rel: str, mode: int, behind_link: bool) -> Problem:
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
+    via = "a symbolic link to " if behind_link else ""
+    return Problem(rel, None, f"is {via}{kind}; skipped, never opened", "special-file", "warning")
+
+
+def _walk(walk: _Walk, start: Path) -> None:
+    """Every wanted file under ``start``, depth first in name order, without recursion
+    (a tree of any depth costs one stack frame)."""
+    stack: list[_Folder] = [(start, "", walk.base_real, frozenset())]
+    while stack:
+        folder = stack.pop()
+        subfolders: list[_Folder] = []
+        _walk_folder(walk, folder, subfolders)
+        stack.extend(reversed(subfolders))
+
+
+_Folder = tuple[Path, str, str, frozenset[str]]
+"""A folder to walk: its path, its relative name, its real path (kept as the walk goes, so
+depth costs no system calls), and the real targets of the folder links that led to it."""
+
+
+def _is_ancestor(real: str, folder_real: str) -> bool:
+    return folder_real == real or folder_real.startswith(real.rstrip(os.sep) + os.sep)
+
+
+def _walk_folder(walk: _Walk, current: _Folder, subfolders: list[_Folder]) -> None:
+    folder, rel_folder, folder_real, seen = current
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -282,8 +332,12 @@ def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> N
                     walk.problems.append(problem)
                 continue
             assert real is not None
-            if os.path.isdir(real):
-                if real in seen:
+            try:
+                mode = os.stat(real).st_mode
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode):
+                if real in seen or _is_ancestor(real, folder_real):
                     walk.problems.append(
                         Problem(
                             rel,
@@ -293,7 +347,10 @@ def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> N
                         )
                     )
                     continue
-                _walk(walk, path, rel, seen | {real})
+                subfolders.append((path, rel, real, seen | {real}))
+            elif not stat.S_ISREG(mode):
+                if _wanted(walk, rel):
+                    walk.problems.append(_special_problem(rel, mode, behind_link=True))
             elif _wanted(walk, rel):
                 walk.files[rel] = path
             continue
@@ -302,8 +359,11 @@ def _walk(walk: _Walk, folder: Path, rel_folder: str, seen: frozenset[str]) -> N
         except OSError:
             continue
         if stat.S_ISDIR(mode):
-            _walk(walk, path, rel, seen | {os.path.realpath(path)})
-        elif stat.S_ISREG(mode) and _wanted(walk, rel):
+            subfolders.append((path, rel, os.path.join(folder_real, entry.name), seen))
+        elif not stat.S_ISREG(mode):
+            if _wanted(walk, rel):
+                walk.problems.append(_special_problem(rel, mode, behind_link=False))
+        elif _wanted(walk, rel):
             walk.files[rel] = path
 
 
@@ -369,9 +429,15 @@ class _FieldReader:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == "tag:yaml.org,2002:null" and node.style is None:
                 return ""
-            return str(node.value)
+            return self.no_surrogate(value, str(node.value))
         self.error(value, "must be a text")
         return None
+
+    def no_surrogate(self, value: HeaderValue, text: str) -> str | None:
+        if has_surrogate(text):  # a "\ud800" escape: no request or terminal can carry it
+            self.error(value, 'holds an unpaired surrogate escape (such as "\\ud800")')
+            return None
+        return text
 
     def boolean(self, value: HeaderValue) -> bool | None:
         raw = value.raw
@@ -397,7 +463,10 @@ class _FieldReader:
                 if label is None:
                     self.error(value, "must be a list of texts")
                     return None
-                items.append(label)
+                item_text = self.no_surrogate(value, label)
+                if item_text is None:
+                    return None
+                items.append(item_text)
             return normalize_tags(items)
         self.error(value, "must be a list, or a text such as 'a, b'")
         return None
@@ -469,7 +538,7 @@ def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
     return Problem(
         rel,
         line,
-        f"{what} is {len(text.strip())} characters; Wiki.js stores {MAX_FIELD_CHARS} at most",
+        f"{what} is {len(text)} characters; Wiki.js stores {MAX_FIELD_CHARS} at most",
         "frontmatter-too-long",
     )
 
@@ -568,15 +637,17 @@ def _read_fields(
             values[name] = usable[0]
     for name in ("title", "description"):
         text = values.get(name)
-        if isinstance(text, str) and len(text.strip()) > MAX_FIELD_CHARS:
+        # The title is sent stripped, the description as written.
+        sent = text.strip() if name == "title" and isinstance(text, str) else text
+        if isinstance(sent, str) and len(sent) > MAX_FIELD_CHARS:
             key = next(a.key for a in active.flavor.fields[name].aliases if a.key in header.values)
-            problems.append(_too_long(rel, header.values[key].line, name, text))
+            problems.append(_too_long(rel, header.values[key].line, name, sent))
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
     title = values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
     if len(title.strip()) > MAX_FIELD_CHARS:
-        problems.append(_too_long(rel, None, "title (from the first heading)", title))
+        problems.append(_too_long(rel, None, "title (from the first heading)", title.strip()))
         return None
     editor: Editor | None = values.get("editor") or ("ckeditor" if html else None)
     fields = PageFields(
@@ -636,24 +707,39 @@ def _key_problems(
             )
             bad.add(rel)
             continue
-        for message in validate_path(path):
-            problems.append(
-                Problem(rel, None, f"wiki path {path!r} {_locale_hint(message)}", "path-invalid")
-            )
+        unsafe = unsafe_name_character(rel)
+        if unsafe is not None:
+            problems.append(Problem(rel, None, unsafe, "name-invisible"))
             bad.add(rel)
-        groups[(locale, path.lower())].append(rel)
-    for (locale, _), members in groups.items():
-        if len(members) < 2:
             continue
-        for rel in members:
-            others = ", ".join(m for m in members if m != rel)
-            same = all(keys[m][1] == keys[rel][1] for m in members)
-            how = "the same page" if same else "pages whose paths differ only in case"
+        for message in validate_path(path):
             problems.append(
                 Problem(
                     rel,
                     None,
-                    f"{rel} and {others} map to {how} ({locale}/{keys[rel][1]})",
+                    f"wiki path {shown(repr(path))} {_locale_hint(message)}",
+                    "path-invalid",
+                )
+            )
+            bad.add(rel)
+        groups[(locale, name_key(path))].append(rel)
+    for (locale, _), members in groups.items():
+        if len(members) < 2:
+            continue
+        for rel in members:
+            others = ", ".join(spelled(m) for m in members if m != rel)
+            paths = {keys[m][1] for m in members}
+            if len(paths) == 1:
+                how = "the same page"
+            elif len({p.casefold() for p in paths}) == 1:
+                how = "pages whose paths differ only in case"
+            else:
+                how = "pages whose paths differ only in Unicode normalisation or case"
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    f"{spelled(rel)} and {others} map to {how} ({locale}/{keys[rel][1]})",
                     "duplicate-path",
                 )
             )
@@ -768,7 +854,7 @@ def load_source(
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
     run = TransformRun(load_transforms(names))
-    _walk(walk, base, "", frozenset({walk.base_real}))
+    _walk(walk, base)
     problems = list(walk.problems)
 
     # First pass: read and split every file, and find its page path (front matter such as
@@ -914,6 +1000,9 @@ def load_source(
             )
         )
     problems.extend(asset_problems(assets))
+    # Over the final content of every page, however its content was made
+    # (section pages included); before severities, which apply to its problems too.
+    pages = _without_empty_pages(pages, problems)
     severity = {**rules.severity, **config.severity}
     if severity:
         problems = [
@@ -922,6 +1011,25 @@ def load_source(
         ]
     problems.sort(key=Problem.sort_key)
     return SourceResult(tuple(pages), tuple(problems), tuple(assets), flavor, run.stats())
+
+
+def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> list[LocalPage]:
+    """Wiki.js refuses a page whose content is empty or only whitespace (6004): such a
+    page is an error here, over the final content of every page however it was made."""
+    kept: list[LocalPage] = []
+    for page in pages:
+        if page.content.strip():
+            kept.append(page)
+            continue
+        problems.append(
+            Problem(
+                page.source,
+                None,
+                "has no content (Wiki.js refuses an empty page); add content or exclude it",
+                "empty-content",
+            )
+        )
+    return kept
 
 
 def _fill_sections(
@@ -1022,20 +1130,20 @@ def _build_page(
         for p in rewritten.problems
     )
     content = normalize_content(rewritten.content)
-    size = _request_bytes_bound(content, fields)
-    if size > MAX_REQUEST_BYTES:
-        size = estimate_request_bytes(content, fields)
-    if size > MAX_REQUEST_BYTES:
-        problems.append(
-            Problem(
-                rel,
-                None,
-                f"is too large for Wiki.js: writing it sends about {size / 1_048_576:.1f} MB, "
-                f"and the server refuses request bodies over {MAX_REQUEST_BYTES // 1_048_576} MB",
-                "too-large",
+    if _request_bytes_bound(content, fields) > MAX_REQUEST_BYTES:
+        size = request_bytes(content, fields, locale=locale, path=wiki_path)
+        if size > MAX_REQUEST_BYTES:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    f"is too large for Wiki.js: writing it sends {size:,} bytes, and the server "
+                    f"refuses request bodies over {MAX_REQUEST_BYTES // 1_048_576} MB "
+                    f"({MAX_REQUEST_BYTES:,} bytes)",
+                    "too-large",
+                )
             )
-        )
-        return None
+            return None
     nav_title, nav_order = read_fields.nav_title, read_fields.nav_order
     for nav_key in flavor.flavor.nav_keys(read.page, rel):
         listed = flavor.site.nav.get(nav_key)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from wikijs import WikiJSClient, WikiJSError
 from wikijs._assets import MAX_UPLOAD_SIZE, AssetsAPI, asset_filename
 from wikijs._auth import ApiKeyAuth
 from wikijs._errors import (
@@ -159,3 +160,18 @@ def test_system_site_and_navigation(wiki: Wiki) -> None:
     assert config.upload_max_file_size == MAX_UPLOAD_SIZE
     trees = NavigationAPI(wiki.transport).tree()
     assert "en" in [t.locale for t in trees]
+
+
+def test_localization_locales_are_the_locales_pages_can_be_written_in() -> None:
+    """The emulator answers ``localization.locales`` with exactly the locales its page
+    writes accept: every listed locale takes a page, any other is the foreign-key error."""
+    with (
+        WikiJSEmulator(locales=("en", "de")) as emulator,
+        WikiJSClient(emulator.url, api_key=emulator.api_key) as client,
+    ):
+        locales = client.localization.locales()
+        assert [(loc.code, loc.is_installed) for loc in locales] == [("en", True), ("de", True)]
+        for loc in locales:
+            assert client.pages.create(f"loc-{loc.code}", content="x", locale=loc.code).id
+        with pytest.raises(WikiJSError, match="pages_localecode_foreign"):
+            client.pages.create("loc-zz", content="x", locale="zz")

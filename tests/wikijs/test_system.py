@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _replay import Replay, make_transport
+from _replay import Replay, make_transport, transcript
 from graphql import build_client_schema, parse, validate
 
 from wikijs._graphql.documents import all_documents
-from wikijs._system import NavigationAPI, SiteAPI, SystemAPI
+from wikijs._system import LocalizationAPI, NavigationAPI, SiteAPI, SystemAPI
 from wikijs._transport import Transport
 from wikijs.models._system import SystemInfo
 
@@ -73,7 +73,7 @@ def test_navigation_tree(replay: Replay, transport: Transport) -> None:
     assert [(i.label, i.target, i.visibility_groups) for i in en.items] == [("Home", "/", None)]
 
 
-AREA = ("assets.", "users.", "groups.", "system.", "site.", "navigation.")
+AREA = ("assets.", "users.", "groups.", "system.", "site.", "navigation.", "localization.")
 EXPECTED = {
     *(f"assets.{n}" for n in ("folders", "list", "create_folder", "rename", "delete")),
     *(
@@ -103,6 +103,7 @@ EXPECTED = {
     "navigation.config",
     "navigation.update_tree",
     "navigation.set_mode",
+    "localization.locales",
 }
 
 
@@ -117,3 +118,30 @@ def test_every_document_of_these_resources_is_valid_against_the_schema() -> None
         assert not errors, f"{name}: {errors}"
         checked.add(name)
     assert checked == EXPECTED
+
+
+def test_localization_locales_parses_the_recorded_answer(
+    replay: Replay, transport: Transport
+) -> None:
+    replay.expect("localization_locales")
+    (locale,) = LocalizationAPI(transport).locales()
+    assert (locale.code, locale.name, locale.native_name) == ("en", "English", "English")
+    assert (locale.is_installed, locale.is_rtl, locale.availability) == (True, False, 0)
+    assert replay.sent[0]["query"].startswith("query { localization { locales {")
+
+
+def test_localization_locales_keeps_uninstalled_locales_apart(
+    replay: Replay, transport: Transport
+) -> None:
+    recorded = transcript("localization_locales")["response"]["body"]["data"]["localization"]
+    listed = [
+        *recorded["locales"],
+        {"code": "ar", "name": "Arabic", "nativeName": "عربي", "isRTL": True,
+         "isInstalled": False, "availability": 87},
+    ]  # fmt: skip
+    replay.expect_graphql("localization.locales", {"data": {"localization": {"locales": listed}}})
+    locales = LocalizationAPI(transport).locales()
+    assert [(loc.code, loc.is_installed, loc.is_rtl) for loc in locales] == [
+        ("en", True, False),
+        ("ar", False, True),
+    ]

@@ -435,19 +435,23 @@ def test_empty_section_pages_list_their_children(make_tree: MakeTree) -> None:
         },
         "content",
     )
-    found = pages(settings_and_load(root))
+    result = settings_and_load(root)
+    found = pages(result)
     assert found["docs/_index.md"].content == (
         "- [Alpha](/en/docs/a)\n- [B](/en/docs/b)\n- [Sub](/en/docs/sub)\n"
     )
     assert found["docs/sub/_index.md"].content == "intro\n"  # has a body: kept
     assert found["empty/_index.md"].content == "Nothing yet\n"
     assert found["search.md"].content == "# Search\n"  # a page its layout renders
-    assert found["blank.md"].content == ""  # not a section: stays empty (validate's to refuse)
+    # Not a section: stays empty, which Wiki.js refuses, so it is an error, not a page.
+    assert "blank.md" not in found
+    assert ("blank.md", "empty-content") in {(p.source, p.code) for p in result.problems}
 
 
 def test_wikijs_flavor_generates_nothing(make_tree: MakeTree) -> None:
-    found = pages(settings_and_load(make_tree({"guide/index.md": "", "guide/page.md": "x\n"})))
-    assert found["guide/index.md"].content == ""
+    result = settings_and_load(make_tree({"guide/index.md": "", "guide/page.md": "x\n"}))
+    assert "guide/index.md" not in pages(result)  # no body made up: empty, so refused
+    assert [(p.source, p.code) for p in result.problems] == [("guide/index.md", "empty-content")]
 
 
 # -- problems users can act on ---------------------------------------------------------------

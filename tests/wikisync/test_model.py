@@ -103,8 +103,13 @@ def test_values_are_frozen() -> None:
 
 
 def test_plan_options_strip_slashes() -> None:
-    options = PlanOptions(root="/hb/", protect=("/hb/home/",), targets=("hb/x/",))
-    assert (options.root, options.protect, options.targets) == ("hb", ("hb/home",), ("hb/x",))
+    options = PlanOptions(root="/hb/", protect=("/hb/home/", "/hb/a"), targets=("hb/x/",))
+    # A protect entry keeps one trailing "/": it means the subtree (targets always are).
+    assert (options.root, options.protect, options.targets) == (
+        "hb",
+        ("hb/home/", "hb/a"),
+        ("hb/x",),
+    )
 
 
 def test_plan_summary_and_sorting_key() -> None:

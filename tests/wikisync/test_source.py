@@ -203,7 +203,7 @@ def test_every_key_is_read(make_tree: MakeTree) -> None:
 
 def test_tags_as_wikijs_text(make_tree: MakeTree) -> None:
     page = load(
-        make_tree({"doc.md": "---\ntitle: A\ntags: alpha, Mixed Case ,, delta\n---\n"})
+        make_tree({"doc.md": "---\ntitle: A\ntags: alpha, Mixed Case ,, delta\n---\nBody\n"})
     ).pages[0]
     assert page.fields.tags == ("alpha", "delta", "mixed case")
 

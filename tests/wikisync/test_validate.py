@@ -94,11 +94,11 @@ def test_broken_links(make_tree: MakeTree) -> None:
 
 
 def test_files_too_large_for_the_server(make_tree: MakeTree) -> None:
-    # 2 MB on disk, but every "é" is sent as the 6-byte JSON escape \u00e9: about 6 MB.
-    root = make_tree({"big.md": "é" * 1_000_000, "fine.md": "a" * 1_000_000})
+    # The SDK sends UTF-8 JSON: "é" costs 2 bytes, not the 6 of an ASCII "\u00e9" escape.
+    root = make_tree({"big.md": "é" * 2_700_000, "fine.md": "é" * 2_000_000})
     (problem,) = validate(root)
     assert (problem.source, problem.code) == ("big.md", "too-large")
-    assert "5 MB" in problem.message
+    assert "5,242,880 bytes" in problem.message
 
 
 def test_assets_too_large_to_upload(make_tree: MakeTree) -> None:

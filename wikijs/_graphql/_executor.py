@@ -7,6 +7,7 @@ transport sends them with ``requests``, the async one with ``aiohttp``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,3 +26,11 @@ class Operation:
     query: str
     variables: Mapping[str, Any] = field(default_factory=dict)
     mutation: bool = False
+
+
+def encode_operation(op: Operation) -> bytes:
+    """The JSON body the transports send for ``op``: compact, UTF-8, non-ASCII unescaped."""
+    body: dict[str, Any] = {"query": op.query}
+    if op.variables:
+        body["variables"] = dict(op.variables)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

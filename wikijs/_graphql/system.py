@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wikijs.models._system import NavigationConfig, NavigationTree, SiteConfig, SystemInfo
+from wikijs.models._system import Locale, NavigationConfig, NavigationTree, SiteConfig, SystemInfo
 
 from ._answers import RESULT, check_result, items_at, mapping_at
 from .documents import document
@@ -28,6 +28,10 @@ NAVIGATION_FIELDS = (
 
 SYSTEM_INFO = document("system.info", f"query {{ system {{ info {{ {SYSTEM_INFO_FIELDS} }} }} }}")
 SITE_CONFIG = document("site.config", f"query {{ site {{ config {{ {SITE_CONFIG_FIELDS} }} }} }}")
+LOCALE_FIELDS = "code name nativeName isRTL isInstalled availability"
+LOCALES = document(
+    "localization.locales", f"query {{ localization {{ locales {{ {LOCALE_FIELDS} }} }} }}"
+)
 NAVIGATION_TREE = document(
     "navigation.tree", f"query {{ navigation {{ tree {{ {NAVIGATION_FIELDS} }} }} }}"
 )
@@ -68,3 +72,10 @@ def parse_navigation_config(data: Mapping[str, Any], operation: str) -> Navigati
 def check_navigation_write(data: Mapping[str, Any], field: str, operation: str) -> None:
     """Raise unless ``data.navigation.<field>.responseResult`` succeeded."""
     check_result(data, "navigation", field, operation=operation)
+
+
+def parse_locales(data: Mapping[str, Any], operation: str) -> list[Locale]:
+    return [
+        Locale.model_validate(item)
+        for item in items_at(data, "localization", "locales", operation=operation)
+    ]

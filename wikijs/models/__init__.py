@@ -33,6 +33,7 @@ from ._pages import (
 )
 from ._system import (
     NAVIGATION_MODES,
+    Locale,
     NavigationConfig,
     NavigationItem,
     NavigationKind,
@@ -61,6 +62,7 @@ __all__ = [
     "GroupListItem",
     "GroupRef",
     "Identity",
+    "Locale",
     "NAVIGATION_MODES",
     "NavigationConfig",
     "NavigationItem",

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from ._common import WikiModel
 
 __all__ = [
+    "Locale",
     "NAVIGATION_MODES",
     "NavigationConfig",
     "NavigationItem",
@@ -149,6 +150,21 @@ class NavigationItem(WikiModel):
             if self.visibility_groups is None
             else list(self.visibility_groups),
         }
+
+
+class Locale(WikiModel):
+    """One locale the wiki knows (``localization.locales``).
+
+    A page can be written in a locale only when it is installed: the ``pages`` table
+    refers to the ``locales`` table, so any other code is a foreign-key error.
+    """
+
+    code: str
+    name: str | None = None
+    native_name: str | None = None
+    is_rtl: bool = Field(default=False, alias="isRTL")
+    is_installed: bool = False
+    availability: int | None = None
 
 
 class NavigationTree(WikiModel):

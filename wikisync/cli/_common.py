@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
 import os
@@ -13,9 +14,12 @@ from typing import IO, Literal, NoReturn
 from urllib.parse import urlsplit
 
 import typer
+import yaml
 
 from wikijs import WikiJSClient, WikiJSError
 from wikijs._logging import configure_logging as _configure_logging
+from wikisync._frontmatter import yaml_error_line, yaml_error_text
+from wikisync._names import shown
 from wikisync.errors import GuardError, StalePlanError, WikisyncError
 
 __all__ = [
@@ -46,8 +50,9 @@ _USERINFO_RE = re.compile(r"^([a-z][a-z0-9+.-]*://)?[^/?#\s]*@", re.IGNORECASE)
 
 
 def err(message: str) -> None:
-    """A message for people: always stderr, so stdout stays data."""
-    print(message, file=sys.stderr, flush=True)
+    """A message for people: always stderr, so stdout stays data. Control, bidi and
+    zero-width characters (from names) are escaped; line breaks are kept."""
+    print("\n".join(shown(line) for line in message.split("\n")), file=sys.stderr, flush=True)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
@@ -98,9 +103,33 @@ def boundary(debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         fail(str(exc))
+    except yaml.YAMLError as exc:  # a parser's failure that no reader turned into a problem
+        if debug:
+            raise
+        fail(_parser_failure("YAML", exc, yaml_error_line(exc, 0), yaml_error_text(exc)))
+    except json.JSONDecodeError as exc:
+        if debug:
+            raise
+        fail(_parser_failure("JSON", exc, exc.lineno, exc.msg))
+    except UnicodeDecodeError as exc:
+        if debug:
+            raise
+        fail(f"a file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start})")
+    except RecursionError:
+        if debug:
+            raise
+        fail("the input is nested too deeply to read")
     except KeyboardInterrupt:
         err("Interrupted.")
         raise typer.Exit(130) from None
+
+
+def _parser_failure(kind: str, exc: Exception, line: int | None, text: str) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    name = getattr(mark, "name", None) or getattr(exc, "doc_name", None)
+    source = name if isinstance(name, str) and not name.startswith("<") else "input"
+    where = f"{source}:{line}" if line is not None else source
+    return f"{where}: not valid {kind}: {text}"
 
 
 def wiki_url(url: str | None) -> str:

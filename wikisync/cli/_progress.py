@@ -24,6 +24,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from wikisync._names import shown
 from wikisync.apply import Phase, Status
 
 __all__ = ["LineReporter", "RichReporter", "make_reporter"]
@@ -75,7 +76,7 @@ class LineReporter(_Closing):
         self.counts: dict[Phase, int] = {}
 
     def _print(self, line: str) -> None:
-        print(line, file=self.stream or sys.stderr, flush=True)
+        print(shown(line), file=self.stream or sys.stderr, flush=True)
 
     def phase_started(self, phase: Phase, total: int) -> None:
         self.totals[phase], self.counts[phase] = total, 0
@@ -135,11 +136,13 @@ class RichReporter(_Closing):
     def advanced(self, phase: Phase, item: str, status: Status, error: str | None) -> None:
         if status != "ok":
             self.progress.console.print(
-                f"{_TITLES[phase]}: {item}: {status} ({error})", markup=False, highlight=False
+                shown(f"{_TITLES[phase]}: {item}: {status} ({error})"),
+                markup=False,
+                highlight=False,
             )
         task = self.tasks.get(phase)
         if task is not None:
-            self.progress.update(task, advance=1, description=item)
+            self.progress.update(task, advance=1, description=shown(item))
             self.progress.refresh()
 
     def phase_finished(self, phase: Phase) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from wikisync._names import shown
 from wikisync.cli._common import EXIT_ERROR, boundary, err, fail, make_client, setup_logging
 from wikisync.config import load_settings
 from wikisync.pull import PullItem
@@ -35,6 +36,10 @@ _SYMBOL = {"create": "+", "update": "~", "unchanged": "=", "kept": "!", "refused
 
 
 def _line(item: PullItem, dry_run: bool) -> str:
+    return shown(_plain_line(item, dry_run))
+
+
+def _plain_line(item: PullItem, dry_run: bool) -> str:
     symbol = _SYMBOL[item.action]
     if item.action in ("create", "update"):
         verb = ("would write" if dry_run else "wrote") + (" new" if item.action == "create" else "")

@@ -18,9 +18,10 @@ from wikisync.render import render_github_annotations
 HELP = """Check a content directory without touching the network.
 
 Reports every problem as FILE:LINE: message: malformed front matter, wrong types, paths
-Wiki.js rejects or its UI cannot reach, duplicate targets (also by case, and x.md vs
-x/index.md), broken links, oversize files, symlinks leaving the directory, unreadable or
-non-UTF-8 files, template syntax no transform converts (warnings). --verbose also lists
+Wiki.js rejects or its UI cannot reach, duplicate targets (also by case or Unicode
+normalisation, and x.md vs x/index.md), invisible characters in names, empty pages,
+broken links, oversize files, symlinks leaving the directory, special files, unreadable
+or non-UTF-8 files, template syntax no transform converts (warnings). --verbose also lists
 the content transforms that ran and how many files each changed. Exits 1 when there are
 errors."""
 

@@ -39,9 +39,17 @@ def _first_files(content_dir: Path, limit: int) -> list[Path]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
-            elif entry.name.endswith(".md") and len(found) < limit:
+            elif entry.name.endswith(".md") and len(found) < limit and _regular(entry):
                 found.append(Path(entry.path))
     return found
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """A regular file (also behind a link): never a FIFO or device, which would block."""
+    try:
+        return entry.is_file()
+    except OSError:  # a link loop
+        return False
 
 
 def detect(content_dir: Path, top: Path) -> Site | None:

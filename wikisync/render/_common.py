@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from wikisync._names import shown
 from wikisync.model import AssetChange, Change, NavigationChange, Plan
 
 SYMBOLS = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}
@@ -15,7 +16,7 @@ BACK_ARROW = "<-"
 
 def page_ref(locale: str | None, path: str | None) -> str:
     """How a page is shown: its wiki URL path, ``/en/handbook/setup``."""
-    return "/" + "/".join(part for part in (locale, path) if part)
+    return shown("/" + "/".join(part for part in (locale, path) if part))
 
 
 def change_title(change: Change) -> str:
@@ -68,7 +69,7 @@ def broken_links_sentence(plan: Plan) -> str | None:
 
 
 def no_changes_sentence(directory: str) -> str:
-    return f"No changes. The wiki matches {directory}."
+    return f"No changes. The wiki matches {shown(directory)}."
 
 
 def format_size(size: int | None) -> str:
@@ -88,11 +89,11 @@ def asset_line(change: AssetChange) -> str:
     if change.action == "delete":
         if change.asset_id is not None:
             line += f" (asset {change.asset_id})"
-        return line
+        return shown(line)
     line += f" ({format_size(change.size)})"
     if change.source:
         line += f" {BACK_ARROW} {change.source}"
-    return line
+    return shown(line)
 
 
 def asset_summary_sentence(plan: Plan) -> str | None:

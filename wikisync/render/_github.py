@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wikisync._names import shown_lines
 from wikisync.model import Problem
 
 __all__ = ["render_github_annotations"]
 
 
 def _escape_data(text: str) -> str:
-    """GitHub's escaping of a command's message (``%``, CR, LF)."""
+    """GitHub's escaping of a command's message (``%``, CR, LF), after the invisible
+    characters of names are made visible."""
+    text = shown_lines(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -42,6 +42,7 @@ from typing import Annotated, Any, Literal
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
+from wikisync._names import json_visible
 from wikisync.errors import PlanFileError
 from wikisync.model import (
     ASSET_SUMMARY_KEYS,
@@ -130,7 +131,7 @@ def render_json(plan: Plan, *, target: Mapping[str, Any], wikisync_version: str)
     ``target`` names the wiki: ``url``, ``root``, ``locale`` (other string keys are kept).
     """
     document = plan_to_dict(plan, target=target, wikisync_version=wikisync_version)
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_visible(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _fail(message: str) -> PlanFileError:

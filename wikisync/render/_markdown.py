@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 
+from wikisync._names import shown
 from wikisync.model import AssetChange, Change, NavigationChange, Plan
 from wikisync.render._common import (
     ARROW,
@@ -45,7 +46,7 @@ def _fence_for(text: str) -> str:
 
 def _code(text: str) -> str:
     """Inline code that survives any backticks inside and sits safely in a table cell."""
-    text = text.replace("\n", " ").replace("|", "\\|")
+    text = shown(text.replace("\n", " ")).replace("|", "\\|")
     longest = max((len(m.group(0)) for m in _BACKTICK_RUN.finditer(text)), default=0)
     ticks = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -53,7 +54,7 @@ def _code(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return html.escape(text.replace("\n", " "), quote=False).replace("|", "\\|")
+    return html.escape(shown(text.replace("\n", " ")), quote=False).replace("|", "\\|")
 
 
 def _header(plan: Plan, directory: str | None) -> str:
@@ -86,16 +87,16 @@ def _header(plan: Plan, directory: str | None) -> str:
         lines += ["", "> [!CAUTION]", "> **Refused by a safety guard; nothing will be applied:**"]
         lines += [f"> - {_cell(message)}" for message in plan.guard_violations]
     if plan.assets_orphaned:
-        shown = ", ".join(_code(f"/{path}") for path in plan.assets_orphaned)
-        lines += ["", f"Orphaned assets (no page links to them; kept): {shown}"]
+        listed = ", ".join(_code(f"/{path}") for path in plan.assets_orphaned)
+        lines += ["", f"Orphaned assets (no page links to them; kept): {listed}"]
     for title, keys in (
         ("Orphaned (file gone, prune off; kept)", plan.orphaned),
         ("Not managed by wikisync (left alone)", plan.unmanaged),
         ("Adopted (recorded as managed from now on)", plan.adopted),
     ):
         if keys:
-            shown = ", ".join(_code(f"/{locale}/{path}") for locale, path in keys)
-            lines += ["", f"{title}: {shown}"]
+            listed = ", ".join(_code(f"/{locale}/{path}") for locale, path in keys)
+            lines += ["", f"{title}: {listed}"]
     return "\n".join(lines) + "\n"
 
 
@@ -207,10 +208,10 @@ def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | Non
             parts.append(f"{rows_cut} table row{'s' if rows_cut != 1 else ''}")
         if details_cut:
             parts.append(f"details of {details_cut} change{'s' if details_cut != 1 else ''}")
-        shown = f" ({' and '.join(parts)} not shown)" if parts else ""
+        omitted = f" ({' and '.join(parts)} not shown)" if parts else ""
         out += (
             f"\n_Output truncated to stay under {max_chars:,} characters: about "
-            f"{left_out:,} characters left out{shown}. "
+            f"{left_out:,} characters left out{omitted}. "
             "Run `wikisync plan` locally for the full plan._\n"
         )
     return out

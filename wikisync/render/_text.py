@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wikisync._names import shown
 from wikisync.model import AssetChange, Change, Plan
 from wikisync.render._common import (
     ARROW,
@@ -78,9 +79,9 @@ def _change_lines(change: Change, paint: _Painter) -> list[str]:
         head += paint("dim", f"  (page {change.page_id})")
     lines = [head]
     if change.source:
-        lines.append(f"{_INDENT}source: {change.source}")
+        lines.append(f"{_INDENT}source: {shown(change.source)}")
     if change.reason:
-        lines.append(f"{_INDENT}{change.reason}")
+        lines.append(f"{_INDENT}{shown(change.reason)}")
     if change.action == "conflict":
         lines.append(f"{_INDENT}{paint('warn', 'use --force to overwrite')}")
     for item in change.field_changes:
@@ -148,12 +149,12 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
     lines += _listing("Not managed by wikisync (left alone):", plan.unmanaged)
     if plan.assets_orphaned:
         lines += ["", "Orphaned assets (no page links to them; kept, prune is off or refused):"]
-        lines += [f"  /{path}" for path in plan.assets_orphaned]
+        lines += [f"  {shown('/' + path)}" for path in plan.assets_orphaned]
     if plan.navigation_warnings:
         lines += [""] + [f"{paint('warn', 'Warning:')} {w}" for w in plan.navigation_warnings]
     if plan.guard_violations:
         lines += ["", paint("warn", "Refused by a safety guard (nothing will be applied):")]
-        lines += [f"  - {message}" for message in plan.guard_violations]
+        lines += [f"  - {shown(message)}" for message in plan.guard_violations]
     if lines:
         lines.append("")
     if plan.has_changes:
