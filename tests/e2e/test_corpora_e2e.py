@@ -41,6 +41,8 @@ class Corpus:
     assets: tuple[str, ...] = ()  # served asset paths
     nav: tuple[tuple[str, str | None, float | None], ...] = ()  # (source, title, order)
     rewritten: tuple[tuple[str, str, str], ...] = ()  # (locale, path, link in its content)
+    # (locale, path, generator syntax that must be gone, Wiki.js callout class now there)
+    converted: tuple[tuple[str, str, str, str], ...] = ()
 
 
 CASES = (
@@ -74,6 +76,10 @@ CASES = (
         pages=(("en", "docs"), ("en", "docs/install"), ("en", "docs/ci"), ("en", "docs/api")),
         nav=(("index.md", None, 0.0), ("install.md", None, 5.0), ("for-enterprise.md", None, 23.0)),
         rewritten=(("en", "docs/install", "/en/docs/ignore"),),
+        converted=(
+            ("en", "docs/install", "\n:::", "{.is-"),
+            ("en", "docs/options", "\n:::", "{.is-"),
+        ),
     ),
     Corpus(
         name="docsy-hugo",
@@ -104,6 +110,7 @@ CASES = (
             ),
             ("en", "docs/tasks/beds", "/en/about"),
         ),
+        converted=(("en", "docs/getting-started/example-page", "{{% alert", "{.is-success}"),),
     ),
 )
 
@@ -185,6 +192,9 @@ def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) 
     for locale, path, link in corpus.rewritten:
         page_content = wiki.page(path, locale).content
         assert f"({link}" in page_content or f'"{link}"' in page_content, (locale, path, link)
+    for locale, path, gone, callout in corpus.converted:
+        page_content = wiki.page(path, locale).content
+        assert gone not in page_content and callout in page_content, (locale, path)
     for record in wiki.emulator.pages():
         assert record.content.strip(), f"{record.locale}/{record.path} is empty"
     assert len(_unresolved_links(wiki)) == len(link_warnings)
