@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import yaml
 
-from wikisync.model import Severity
+from wikisync.model import PAGE_FIELD_NAMES, Severity
 
 __all__ = [
     "FIELD_NAMES",
@@ -65,20 +65,7 @@ the page's own URL folder, which for a page that is not a folder's page is one l
 deeper, ``a/b.md`` served at ``a/b/`` (``url``); the content root of its locale
 (``root``)."""
 
-FIELD_NAMES: tuple[str, ...] = (
-    "title",
-    "description",
-    "tags",
-    "is_published",
-    "is_private",
-    "editor",
-    "publish_start_date",
-    "publish_end_date",
-    "script_css",
-    "script_js",
-    "nav_title",
-    "nav_order",
-)
+FIELD_NAMES: tuple[str, ...] = (*PAGE_FIELD_NAMES, "nav_title", "nav_order")
 """Fields a front-matter key can map to: the page fields, then the navigation ones."""
 
 
