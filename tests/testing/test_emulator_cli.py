@@ -80,6 +80,30 @@ def test_the_cli_serves_until_sigterm(start_cli: StartCli, tmp_path: Path) -> No
     assert [p["path"] for p in doc["pages"]] == ["cli/page"]
 
 
+def test_sigint_stops_the_cli_even_when_it_started_ignored(tmp_path: Path) -> None:
+    """A background job of a shell without job control starts with SIGINT ignored."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wikijs.testing", "--port", "0"],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert process.stdout is not None
+        assert "listening on" in process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(EXIT_GUARD) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(EXIT_GUARD)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
 def test_cli_faults_and_profile_options(start_cli: StartCli) -> None:
     process, url, key = start_cli("--fault", "429,retry_after=3,nth=1", "--locales", "en,es")
     headers = {"Authorization": f"Bearer {key}"}

@@ -115,7 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
+    # Both stop the same way, between requests. Installed even where SIGINT came in ignored
+    # (a background job of a shell without job control), so Ctrl-C / kill -INT always work.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         emulator.start()
     except OSError as exc:
