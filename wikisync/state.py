@@ -277,27 +277,12 @@ def load_state(content: str | None, *, root: str) -> LoadedState:
     try:
         pages = {}
         for row in body["pages"]:
-            page_id, locale, path, source, updated_at, digest, content_digest = row
-            pages[int(page_id)] = StateEntry(
-                page_id=int(page_id),
-                locale=str(locale),
-                path=str(path),
-                source=str(source),
-                updated_at=str(updated_at),
-                digest=str(digest),
-                content_digest=str(content_digest),
-            )
+            entry = _page_entry(row)
+            pages[entry.page_id] = entry
         assets = {}
         for row in body.get("assets") or ():
-            path, source, asset_id, digest, size, asset_updated_at = row
-            assets[str(path)] = AssetEntry(
-                path=str(path),
-                source=str(source),
-                asset_id=int(asset_id),
-                digest=str(digest),
-                size=int(size),
-                updated_at=str(asset_updated_at),
-            )
+            asset = _asset_entry(row)
+            assets[asset.path] = asset
         commit = body.get("commit")
         raw_lock = body.get("lock")
         lock = (
