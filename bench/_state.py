@@ -6,8 +6,10 @@ Each lane is its own process with its own emulator (``REAL_SERVER_TIMINGS``, the
 * ``one_change``: roots of two sizes (1,000 and 10,000 pages in the full run) are put
   into the wiki and adopted (writes free while arranging), then one file is changed and
   applied at the real costs. Counted: page writes, the bytes wikisync uploads for its
-  own bookkeeping (lock file, segments, head), and the time of the plan and apply (in
-  this process, as the CLI runs them after start-up) against a bare ``pages.update``.
+  own bookkeeping (lock file, segments, head), and the time of the plan and apply
+  against a bare ``pages.update``. The change is planned and applied by a child
+  process that loads the files as ``wikisync apply`` does and times what the CLI runs
+  after start-up (the emulator, serving, is not on the same interpreter).
 * ``first_sync``: a fresh root applied at ``--parallelism 4`` against the same pages
   created raw by the SDK from 4 threads, each on its own fresh emulator.
 * ``history``: one-page applies to a 10,000-page root; what the wiki stores in page
@@ -18,6 +20,7 @@ Each lane is its own process with its own emulator (``REAL_SERVER_TIMINGS``, the
 
 from __future__ import annotations
 
+import gc
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -72,21 +75,24 @@ def run_state_lane(lane: str, scale: Scale, workdir: Path, progress: Progress) -
 
 @dataclass
 class UploadMeter:
-    """Counts what goes through ``client.assets.upload`` (wikisync's bookkeeping)."""
+    """Counts the bytes sent by ``client.assets.upload`` and ``put`` (wikisync's
+    bookkeeping: it uploads bytes, never files, for the state)."""
 
     uploads: int = 0
     bytes: int = 0
 
     def install(self, client: WikiJSClient) -> None:
-        upload = client.assets.upload
+        for name in ("upload", "put"):
+            setattr(client.assets, name, self._counting(getattr(client.assets, name)))
 
+    def _counting(self, send: Callable[..., Any]) -> Callable[..., Any]:
         def counted(data: Any, **kwargs: Any) -> Any:
             if isinstance(data, (bytes, bytearray)):
                 self.uploads += 1
                 self.bytes += len(data)
-            return upload(data, **kwargs)
+            return send(data, **kwargs)
 
-        client.assets.upload = counted  # type: ignore[assignment]
+        return counted
 
 
 @contextmanager
@@ -171,6 +177,11 @@ def _adopted_root(
     source = load_directory(corpus.directory)
     adopt = _apply_in_process(emulator, source, parallelism=8)
     assert adopt["failed"] == 0 and adopt["page_writes"] == 0, adopt
+    # The emulator serves from this process only because the bench hosts it here: keep
+    # the wiki it now stores (the real server's data, in another process there) out of
+    # this interpreter's later garbage collections.
+    gc.collect()
+    gc.freeze()
     return emulator, corpus, source
 
 
@@ -189,15 +200,20 @@ def _bare_update(emulator: WikiJSEmulator, repeats: int = 3) -> float:
 
 
 def _one_change(n: int, scale: Scale, workdir: Path, progress: Progress) -> dict[str, Any]:
-    emulator, _, source = _adopted_root(scale, workdir, f"one-change-{n}", n, progress)
+    emulator, corpus, source = _adopted_root(scale, workdir, f"one-change-{n}", n, progress)
     try:
         emulator.timings = real_timings(1.0)
         bare = _bare_update(emulator)
         runs = []
         for revision in (1, 2):
             progress(f"one_change {n}: a 1-file change, apply {revision}")
-            source = _changed_source(source, (revision * 7919) % len(source.pages), revision)
-            runs.append(_apply_in_process(emulator, source))
+            page = source.pages[(revision * 7919) % len(source.pages)]
+            file = corpus.directory / page.source
+            file.write_text(
+                file.read_text(encoding="utf-8") + f"\nRevision {revision} of this page.\n",
+                encoding="utf-8",
+            )
+            runs.append(_change_in_child(emulator, str(corpus.directory), source.config.root))
         stored = emulator.asset_files("/".join(state_folder(source.config.root)))
     finally:
         emulator.stop()
@@ -210,6 +226,59 @@ def _one_change(n: int, scale: Scale, workdir: Path, progress: Progress) -> dict
         "state_bytes_stored": sum(len(b) for b in stored.values()),
         "runs": runs,
     }
+
+
+def child_change() -> None:
+    """``python -c 'from bench._state import child_change; child_change()' DIR``: load
+    DIR as ``wikisync apply`` does (``load_content``, client from the environment), then
+    time its plan and apply (``--auto-approve --parallelism 4``); prints JSON."""
+    import json
+    import sys
+
+    from wikisync.cli._common import load_content, make_client
+
+    source = load_content(Path(sys.argv[1]))
+    with make_client(None) as client:
+        meter = UploadMeter()
+        meter.install(client)
+        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        started = time.perf_counter()
+        run = make_plan(source, remote)
+        planned = time.perf_counter()
+        report = apply_run(run, remote, parallelism=4)
+        finished = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "plan_s": round(planned - started, 3),
+                "apply_s": round(finished - planned, 3),
+                "plan_and_apply_s": round(finished - started, 3),
+                "changes": len(run.plan.changes),
+                "failed": report.failed,
+                "bookkeeping_uploads": meter.uploads,
+                "bookkeeping_bytes": meter.bytes,
+            }
+        )
+    )
+
+
+def _change_in_child(emulator: WikiJSEmulator, directory: str, root: str) -> dict[str, Any]:
+    """A 1-file change planned and applied by a child process (as a user runs it: the
+    emulator's work is not on the same interpreter); its numbers and the requests."""
+    before = page_versions(emulator)
+    window = LogWindow(emulator)
+    out = _run_child("child_change", [directory], emulator)
+    window.close()
+    writes = PageWrites.between(before, page_versions(emulator), state_path=state_page_path(root))
+    ops = window.operations()
+    out.update(
+        page_writes=writes.page_writes,
+        pages_written=writes.pages_written,
+        bookkeeping_requests=sum(n for op, n in ops.items() if op.startswith("assets.")),
+        requests=window.requests,
+        operations=dict(sorted(ops.items())),
+    )
+    return out
 
 
 # -- first sync ---------------------------------------------------------------------------------
@@ -354,6 +423,11 @@ def child_apply() -> None:
 
 
 def _child_apply(emulator: WikiJSEmulator, directory: str, factor: float) -> dict[str, Any]:
+    return _run_child("child_apply", [directory, str(factor)], emulator)
+
+
+def _run_child(entry: str, args: list[str], emulator: WikiJSEmulator) -> dict[str, Any]:
+    """Run ``bench._state.<entry>()`` in a fresh interpreter against ``emulator``."""
     import json
     import os
     import subprocess
@@ -369,9 +443,11 @@ def _child_apply(emulator: WikiJSEmulator, directory: str, factor: float) -> dic
             p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
         ),
     }
-    code = "from bench._state import child_apply; child_apply()"
+    env.pop("WIKIJS_USERNAME", None)
+    env.pop("WIKIJS_PASSWORD", None)
+    code = f"from bench._state import {entry}; {entry}()"
     done = subprocess.run(
-        [sys.executable, "-c", code, directory, str(factor)],
+        [sys.executable, "-c", code, *args],
         env=env,
         cwd=str(REPO),
         capture_output=True,
@@ -380,7 +456,7 @@ def _child_apply(emulator: WikiJSEmulator, directory: str, factor: float) -> dic
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"the apply exited {done.returncode}:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{entry} exited {done.returncode}:\n{done.stderr[-3000:]}")
     out: dict[str, Any] = json.loads(done.stdout)
     return out
 

@@ -213,8 +213,39 @@ class AssetsAPI(Resource[M]):
         The size limit is checked before anything is sent
         (``PayloadTooLargeError``). The server stores the file as
         [`asset_filename`][wikijs.asset_filename] of the name and overwrites an asset of the same name in
-        that folder. Returns the stored asset.
+        that folder. Returns the stored asset (read back with one ``list`` of the folder;
+        [`put`][wikijs.AssetsAPI.put] skips that).
         """
+        source, stored = yield from self._send(path_or_bytes, filename, folder_id, mime)
+        for asset in (yield from AssetsAPI.list.flow(self, folder_id)):
+            if asset.filename == stored:
+                return asset
+        raise InvalidResponseError(
+            f"{source} was uploaded as {stored!r} but folder {folder_id} does not list it",
+            operation="assets.upload",
+        )
+
+    @flow
+    def put(
+        self,
+        path_or_bytes: str | os.PathLike[str] | bytes,
+        *,
+        filename: str | None = None,
+        folder_id: int = 0,
+        mime: str | None = None,
+    ) -> Flow[str]:
+        """Upload like [`upload`][wikijs.AssetsAPI.upload], without reading the folder back:
+        one request. Returns the file name the server stores it under."""
+        _, stored = yield from self._send(path_or_bytes, filename, folder_id, mime)
+        return stored
+
+    def _send(
+        self,
+        path_or_bytes: str | os.PathLike[str] | bytes,
+        filename: str | None,
+        folder_id: int,
+        mime: str | None,
+    ) -> Flow[tuple[str, str]]:
         op = "assets.upload"
         if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
             if not filename:
@@ -232,13 +263,7 @@ class AssetsAPI(Resource[M]):
         if not stored:
             raise ValueError(f"{source}: the file name is empty once sanitised")
         yield from upload(folder_id, stored, content, mime or _guess_mime(stored))
-        for asset in (yield from AssetsAPI.list.flow(self, folder_id)):
-            if asset.filename == stored:
-                return asset
-        raise InvalidResponseError(
-            f"{source} was uploaded as {stored!r} but folder {folder_id} does not list it",
-            operation=op,
-        )
+        return source, stored
 
     @flow
     def asset_path(self, asset: Asset) -> Flow[str]:

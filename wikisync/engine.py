@@ -67,7 +67,7 @@ from wikisync.model import (
     StateEntry,
 )
 from wikisync.navigation import NavigationPlan, plan_navigation
-from wikisync.plan import content_reads_needed, plan
+from wikisync.plan import match_pages, plan
 from wikisync.remote import HeldLock, LockFile, Remote, RemoteSnapshot
 from wikisync.source import links_left_broken, load_source, page_key
 from wikisync.state import Lock
@@ -303,10 +303,10 @@ def make_plan(
         if scope is not None:
             desired = tuple(p for p in desired if p.source in scope.sources)
             listed = tuple(r for r in listed if r.id in scope.page_ids)
-    need = content_reads_needed(desired, listed, state, options, renames=renames)
-    full = remote.fetch_full(need)
+    matched = match_pages(desired, listed, state, options, renames=renames)
+    full = remote.fetch_full(matched.reads_needed)
     actual = tuple(full.get(p.id, p) for p in listed)
-    result = plan(desired, actual, state, options, renames=dict(renames))
+    result = plan(desired, actual, state, options, renames=dict(renames), matching=matched)
 
     local_assets = source.assets
     if targets:
@@ -566,12 +566,7 @@ def _acquire_lock(
         # The plan may be old (a prompt waited for "yes"): if another apply recorded
         # changes since, this plan may create pages that exist now. Read the state again.
         snapshot = run.snapshot
-        fresh = remote.read_state(snapshot.state_page_id)
-        if (fresh.state, fresh.problem, fresh.head) != (
-            snapshot.loaded.state,
-            snapshot.loaded.problem,
-            snapshot.loaded.head,
-        ):
+        if remote.state_changed(snapshot.loaded, snapshot.state_page_id):
             raise StalePlanError(
                 "the wiki changed since this plan was made: another wikisync apply "
                 "recorded its changes meanwhile. Nothing was applied; run `wikisync apply` "
@@ -629,8 +624,49 @@ def _entry(page_id: int, local: LocalPage, updated_at: str) -> StateEntry:
     )
 
 
+def _links_reconnected(report: ApplyReport) -> bool:
+    """Whether a write of this apply may have moved other pages' ``updatedAt``.
+
+    Wiki.js reconnects the links to a page that is created, moved or deleted: every
+    page linking to it is saved again (a new ``updatedAt``). An update touches only its
+    own page, and its answer carries the ``updatedAt`` read after rendering."""
+    return any(
+        r.change.action in ("create", "move", "delete") and r.status != "skipped"
+        for r in report.results
+    )
+
+
+def _pages_after(run: PlanRun, report: ApplyReport) -> tuple[dict[int, RemotePage], list[int]]:
+    """The pages under the root after an apply that only updated pages, without listing
+    the wiki again: the plan's listing with what each update answered (its page, as the
+    server stored it). Also the ids whose answer carried no fresh ``updatedAt`` (the
+    caller reads those few again)."""
+    pages = {p.id: p for p in run.snapshot.pages}
+    unsure: list[int] = []
+    for result in report.results:
+        if result.status != "ok":
+            continue
+        change = result.change
+        if change.action == "delete":
+            if change.page_id is not None:
+                pages.pop(change.page_id, None)
+            continue
+        written = result.page
+        if written is None:
+            continue
+        before = pages.get(written.id)
+        if not written.updated_at or (
+            before is not None and before.updated_at == written.updated_at
+        ):
+            unsure.append(written.id)
+        pages[written.id] = written
+    return pages, unsure
+
+
 def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePage]) -> State:
-    """What wikisync manages after this apply, from what was really written."""
+    """What wikisync manages after this apply, from what was really written.
+
+    ``listing`` holds the pages under the root as they are now (``_pages_after``)."""
     old = run.snapshot.loaded.state
     pages_by_key = run.pages_by_key
     entries: dict[int, StateEntry] = {}
@@ -641,6 +677,7 @@ def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePa
     actual_by_key = {p.key: p for p in run.actual}
     # An adopted page with a change is recorded below only if its write succeeded.
     changed = {c.key for c in run.plan.changes}
+    unchanged = set(run.plan.unchanged)
     # Unchanged and adopted pages: the wiki equals the file now.
     for key in (*run.plan.unchanged, *run.plan.adopted):
         if key in changed:
@@ -653,7 +690,7 @@ def _new_state(run: PlanRun, report: ApplyReport, listing: Mapping[int, RemotePa
         if (
             prior is not None
             and prior.digest == local.digest
-            and key in run.plan.unchanged
+            and key in unchanged
             and prior.updated_at == listing[remote_page.id].updated_at
         ):
             continue
@@ -732,10 +769,11 @@ def state_needs_write(run: PlanRun) -> bool:
     state = run.snapshot.loaded.state
     if run.plan.adopted:
         return True
+    unchanged = set(run.plan.unchanged)
     if any(
         state.pages.get(p.id) is not None
         and state.pages[p.id].updated_at != p.updated_at
-        and p.key in run.plan.unchanged
+        and p.key in unchanged
         for p in run.actual
     ):
         return True
@@ -846,9 +884,13 @@ def apply_run(
     finally:
         reporter.phase_started("state", 1)
         try:
-            listing = {p.id: p for p in remote.list_pages().pages}
+            if _links_reconnected(report):
+                listing = {p.id: p for p in remote.list_pages().pages}
+            else:
+                listing, unsure = _pages_after(run, report)
+                listing.update(remote.fetch_full(unsure))
             state = _new_state(run, report, listing)
-            remote.write_state(run.snapshot.loaded, state)
+            remote.write_state(run.snapshot.loaded, state, held=held)
             if run.snapshot.loaded.legacy and run.snapshot.state_page_id is not None:
                 remote.retire_legacy_page(run.snapshot.state_page_id)
         except Exception as exc:

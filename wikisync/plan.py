@@ -82,7 +82,9 @@ from wikisync.model import (
 __all__ = [
     "MAX_DIFF_CHARS",
     "MAX_DIFF_LINES",
+    "Matching",
     "content_reads_needed",
+    "match_pages",
     "plan",
     "unified_diff",
 ]
@@ -469,19 +471,24 @@ def plan(
     options: PlanOptions,
     *,
     renames: Mapping[str, str] | None = None,
+    matching: Matching | None = None,
 ) -> Plan:
     """Compute the plan that makes the wiki under ``options.root`` match ``desired``.
 
     ``renames`` maps old file paths to new ones (from git) to turn them into moves.
-    Raises [`PlanInputError`][wikisync.errors.PlanInputError] when two files map to one page or a
+    ``matching`` is ``match_pages`` of the same inputs (with list records), to skip matching
+    again. Raises [`PlanInputError`][wikisync.errors.PlanInputError] when two files map to one page or a
     remote page lacks content that [`content_reads_needed`][wikisync.plan.content_reads_needed] would have asked for.
     """
     desired = tuple(desired)
-    matching = _match(desired, actual, state, options, renames or {})
+    if matching is not None and matching.desired == desired:
+        found = matching.with_records(actual)
+    else:
+        found = _match(desired, actual, state, options, renames or {})
     changes: list[Change] = []
     unchanged: list[Key] = []
     adopted: list[Key] = []
-    for pair in matching.pairs:
+    for pair in found.pairs:
         if _pristine(pair.remote, pair.entry) and _digest_equal(pair):
             delta = _Delta()  # the wiki holds what wikisync wrote, and the file is the same
         else:
@@ -493,9 +500,9 @@ def plan(
             unchanged.append(pair.local.key)
         else:
             changes.append(change)
-    changes.extend(_create(page) for page in matching.creates)
+    changes.extend(_create(page) for page in found.creates)
 
-    violations = list(matching.violations)
+    violations = list(found.violations)
     orphaned: list[Key] = []
     refuse_deletes = ""
     if options.source_had_errors:
@@ -505,7 +512,7 @@ def plan(
     targets = tuple(_resolve(t, options.root) for t in options.targets)
     sources = {page.source for page in desired}
     refused = 0
-    for remote, entry in matching.leftovers:
+    for remote, entry in found.leftovers:
         if not options.prune:
             orphaned.append(remote.key)
             continue
@@ -571,7 +578,7 @@ def plan(
     return Plan(
         changes=tuple(changes),
         unchanged=_sorted_keys(k for k in unchanged if in_scope(k)),
-        unmanaged=_sorted_keys(r.key for r in matching.unmanaged if in_scope(r.key)),
+        unmanaged=_sorted_keys(r.key for r in found.unmanaged if in_scope(r.key)),
         orphaned=_sorted_keys(k for k in orphaned if in_scope(k)),
         adopted=_sorted_keys(k for k in adopted if in_scope(k)),
         guard_violations=tuple(violations),
@@ -582,6 +589,48 @@ def _digest_equal(pair: _Pair) -> bool:
     return pair.entry is not None and pair.local.digest == pair.entry.digest
 
 
+@dataclass(frozen=True)
+class Matching:
+    """Files matched to the wiki's pages (``match_pages``); ``plan`` can start from it.
+
+    ``reads_needed`` are the ids whose full record (content and all fields) the plan
+    needs: none for pages wikisync wrote last and whose file still has the digest it
+    wrote (or only changed list fields); every other page a file is compared with."""
+
+    desired: tuple[LocalPage, ...]
+    reads_needed: frozenset[int]
+    result: _Matching = field(repr=False)
+
+    def with_records(self, actual: Iterable[RemotePage]) -> _Matching:
+        """The matching with each page replaced by its record in ``actual`` (by id)."""
+        by_id = {r.id: r for r in actual}
+        m = self.result
+        return _Matching(
+            pairs=[
+                _Pair(p.local, by_id.get(p.remote.id, p.remote), p.entry, p.move) for p in m.pairs
+            ],
+            creates=list(m.creates),
+            leftovers=[(by_id.get(r.id, r), e) for r, e in m.leftovers],
+            unmanaged=[by_id.get(r.id, r) for r in m.unmanaged],
+            violations=list(m.violations),
+        )
+
+
+def match_pages(
+    desired: Iterable[LocalPage],
+    actual: Iterable[RemotePage],
+    state: State,
+    options: PlanOptions,
+    *,
+    renames: Mapping[str, str] | None = None,
+) -> Matching:
+    """Match files to the wiki's pages (list fields suffice), once for a whole plan."""
+    desired = tuple(desired)
+    result = _match(desired, actual, state, options, renames or {})
+    reads = frozenset(pair.remote.id for pair in result.pairs if _needs_read(pair))
+    return Matching(desired, reads, result)
+
+
 def content_reads_needed(
     desired: Iterable[LocalPage],
     actual: Iterable[RemotePage],
@@ -590,10 +639,5 @@ def content_reads_needed(
     *,
     renames: Mapping[str, str] | None = None,
 ) -> frozenset[int]:
-    """The ids of the pages whose full record (content and all fields) ``plan`` needs.
-
-    None for pages wikisync wrote last and whose file still has the digest it wrote (or only
-    changed list fields); every other page a file is compared with.
-    """
-    matching = _match(tuple(desired), actual, state, options, renames or {})
-    return frozenset(pair.remote.id for pair in matching.pairs if _needs_read(pair))
+    """The ids of the pages whose full record ``plan`` needs (``Matching.reads_needed``)."""
+    return match_pages(desired, actual, state, options, renames=renames).reads_needed

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -157,11 +158,15 @@ class LockFile:
 
 @dataclass(frozen=True)
 class HeldLock:
-    """Our lock file, and the other lock files listed right after it was written."""
+    """Our lock file, and the other lock files listed right after it was written.
+
+    ``files`` are the state folder's other files (name -> asset id) in that listing:
+    what the state write may remove once its new head no longer names them."""
 
     lock: Lock
     asset_id: int
     others: tuple[LockFile, ...]
+    files: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,14 +219,21 @@ class Remote:
         return frozenset(loc.code for loc in locales if loc.is_installed)
 
     def snapshot(self) -> RemoteSnapshot:
-        """The pages under ``root`` (list fields only) and the stored state."""
-        listing = self.list_pages()
+        """The pages under ``root`` (list fields only) and the stored state.
+
+        The asset state is downloaded while the page list is read."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            stored = pool.submit(self._read_asset_state)
+            listing = self.list_pages()
+            loaded = stored.result()
         state_page_id, state_updated_at = (
             listing.state_pages[0] if listing.state_pages else (None, None)
         )
+        if loaded is None:
+            loaded = self._read_legacy_state(state_page_id)
         return RemoteSnapshot(
             pages=listing.pages,
-            loaded=self.read_state(state_page_id),
+            loaded=loaded,
             state_page_id=state_page_id,
             state_updated_at=state_updated_at,
             duplicate_state_pages=tuple(i for i, _ in listing.state_pages[1:]),
@@ -249,22 +261,52 @@ class Remote:
 
         One download of the head, then one per segment file. Without a head, the
         format-1 state page ``legacy_page_id`` (if any) is read instead."""
+        loaded = self._read_asset_state()
+        return self._read_legacy_state(legacy_page_id) if loaded is None else loaded
+
+    def _read_asset_state(self) -> LoadedState | None:
+        """The asset state, or ``None`` when there is no head."""
         raw = self._download_or_none(HEAD_NAME)
         if raw is None:
-            if legacy_page_id is None:
-                return load_state(None, root=self.root)
-            page = self.fetch_full([legacy_page_id]).get(legacy_page_id)
-            if page is None:
-                raise StateError(
-                    f"the state page {self.state_path} (id {legacy_page_id}) disappeared "
-                    "while wikisync was reading it; run the command again"
-                )
-            loaded = load_state(page.content, root=self.root)
-            return LoadedState(loaded.state, problem=loaded.problem, legacy=True)
+            return None
         head = load_head(raw, root=self.root)
         if isinstance(head, str):
             return LoadedState(State(root=self.root), problem=head)
         return self._read_segments(head)
+
+    def _read_legacy_state(self, page_id: int | None) -> LoadedState:
+        """The format-1 state page ``page_id`` (an empty state without one)."""
+        if page_id is None:
+            return load_state(None, root=self.root)
+        page = self.fetch_full([page_id]).get(page_id)
+        if page is None:
+            raise StateError(
+                f"the state page {self.state_path} (id {page_id}) disappeared "
+                "while wikisync was reading it; run the command again"
+            )
+        loaded = load_state(page.content, root=self.root)
+        return LoadedState(loaded.state, problem=loaded.problem, legacy=True)
+
+    def state_changed(self, loaded: LoadedState, legacy_page_id: int | None = None) -> bool:
+        """Whether the stored state is no longer ``loaded`` (read earlier by ``read_state``).
+
+        One download of the head, which names every segment by checksum (segments are
+        never rewritten), so an equal head means an equal state. Only while there is no
+        head is the format-1 state page ``legacy_page_id`` read again."""
+        raw = self._download_or_none(HEAD_NAME)
+        if raw is None:
+            if loaded.head is not None:
+                return True
+            fresh = self.read_state(legacy_page_id)
+            return (fresh.state, fresh.problem, fresh.head) != (
+                loaded.state,
+                loaded.problem,
+                loaded.head,
+            )
+        head = load_head(raw, root=self.root)
+        if isinstance(head, str):
+            return loaded.head is not None or loaded.problem != head
+        return head != loaded.head
 
     def _read_segments(self, head: Head) -> LoadedState:
         segments = []
@@ -363,42 +405,62 @@ class Remote:
     def take_lock(self, lock: Lock) -> HeldLock:
         """Write our lock file, then list the folder: the other lock files seen then."""
         folder_id = self.ensure_folder(self.state_folder)
-        mine = self.client.assets.upload(
+        name = self.client.assets.put(
             dump_lock(lock), filename=lock_name(lock), folder_id=folder_id
         )
-        return HeldLock(lock, int(mine.id), self._other_locks(lock))
+        return self._listed(lock, name)
 
     def relist_lock(self, held: HeldLock) -> HeldLock:
-        """``held`` with the other lock files listed again."""
-        return HeldLock(held.lock, held.asset_id, self._other_locks(held.lock))
+        """``held`` with the state folder listed again."""
+        return self._listed(held.lock, lock_name(held.lock))
 
-    def _other_locks(self, lock: Lock) -> tuple[LockFile, ...]:
+    def _listed(self, lock: Lock, mine: str) -> HeldLock:
         others = []
+        files = []
+        asset_id: int | None = None
         for name, asset in sorted(self.state_files().items()):
-            if not is_lock_name(name) or name == lock_name(lock):
-                continue
-            data = self._download_or_none(name)
-            found = load_lock(data) if data is not None else None
-            others.append(LockFile(int(asset.id), name, str(asset.updated_at or ""), found))
-        return tuple(others)
+            if name == mine:
+                asset_id = int(asset.id)
+            elif not is_lock_name(name):
+                files.append((name, int(asset.id)))
+            else:
+                data = self._download_or_none(name)
+                found = load_lock(data) if data is not None else None
+                others.append(LockFile(int(asset.id), name, str(asset.updated_at or ""), found))
+        if asset_id is None:
+            raise StateError(
+                f"the lock file {mine} was uploaded but /{'/'.join(self.state_folder)} "
+                "does not list it"
+            )
+        return HeldLock(lock, asset_id, tuple(others), tuple(files))
 
     def discard_lock_file(self, asset_id: int) -> None:
         """Remove a lock file; one already gone (removed by its own apply) is fine."""
         with contextlib.suppress(NotFoundError):
             self.client.assets.delete(asset_id)
 
-    def write_state(self, old: LoadedState, state: State) -> StateWrite:
+    def write_state(
+        self, old: LoadedState, state: State, *, held: HeldLock | None = None
+    ) -> StateWrite:
         """Upload the segments that changed, then the head (the commit point); then
-        remove the files the new head no longer names (lock files excepted)."""
+        remove the files the new head no longer names (lock files excepted).
+
+        Under ``held``, the files to remove are those its listing showed (nobody else
+        writes while the lock is held); without it the folder is listed again."""
         write = plan_state_write(old, state)
         folder_id = self.ensure_folder(self.state_folder)
         for name, data in write.files.items():
-            self.client.assets.upload(data, filename=name, folder_id=folder_id)
-        self.client.assets.upload(write.head, filename=HEAD_NAME, folder_id=folder_id)
+            self.client.assets.put(data, filename=name, folder_id=folder_id)
+        self.client.assets.put(write.head, filename=HEAD_NAME, folder_id=folder_id)
         keep = {f.name for f in write.head_value.files} | {HEAD_NAME}
-        for name, asset in self.state_files().items():
+        if held is not None:
+            listed = list(held.files)
+        else:
+            listed = [(name, int(a.id)) for name, a in self.state_files().items()]
+        for name, asset_id in listed:
             if name not in keep and not is_lock_name(name):
-                self.client.assets.delete(int(asset.id))
+                with contextlib.suppress(NotFoundError):
+                    self.client.assets.delete(asset_id)
         return write
 
     def release_lock(self, held: HeldLock) -> None:

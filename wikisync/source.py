@@ -759,6 +759,10 @@ class _Read:
     site_path: str
 
 
+_READ_DONE = Header(content="")
+"""The header a ``_Read`` keeps once its page was built."""
+
+
 def _scalar_values(header: Header) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in header.values.items():
@@ -959,6 +963,9 @@ def load_source(
                 templated = any(k in read.header.values for k in rules.template_keys)
                 if rules.sections and not page.content and (read.page.is_index or templated):
                     sections.add(rel)
+            # Only the path is needed from here on: let the text and YAML nodes go, so
+            # that a large tree is never held twice (as read and as pages).
+            reads[rel] = dataclasses.replace(read, header=_READ_DONE)
         problems.extend(own)
     problems.extend(_summarise_unknown(unknown, known_keys))
 

@@ -18,7 +18,7 @@ from wikijs import WikiJSClient
 from wikijs.testing import WikiJSEmulator
 from wikisync.engine import LOCK_TTL, LOCK_WAIT, apply_run, load_directory, make_plan
 from wikisync.errors import LockError
-from wikisync.remote import LockFile, Remote
+from wikisync.remote import HeldLock, Remote
 from wikisync.state import Lock, dump_lock, lock_name
 
 OTHER = Lock.new("f" * 32, "ci-runner-9:77", datetime.now(timezone.utc), LOCK_TTL)
@@ -29,12 +29,12 @@ class RacingRemote(Remote):
 
     raced = False
 
-    def _other_locks(self, lock: Lock) -> tuple[LockFile, ...]:
+    def _listed(self, lock: Lock, mine: str) -> HeldLock:
         if not self.raced:
             self.raced = True
             folder = self.ensure_folder(self.state_folder)
             self.client.assets.upload(dump_lock(OTHER), filename=lock_name(OTHER), folder_id=folder)
-        return super()._other_locks(lock)
+        return super()._listed(lock, mine)
 
 
 @pytest.fixture

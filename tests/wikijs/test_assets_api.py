@@ -195,6 +195,18 @@ class TestFiles:
         assert content in raw
         assert replay.sent[0]["headers"]["Authorization"].startswith("Bearer ")
 
+    def test_put_uploads_without_reading_the_folder_back(
+        self, replay: Replay, assets: AssetsAPI
+    ) -> None:
+        replay.expect("upload_asset_root")
+        content = b"\x89PNG\r\n\x1a\n" + bytes(59)
+        assert assets.put(content, filename="Pixel 669512.PNG") == "pixel_669512.png"
+        assert len(replay.sent) == 1
+        assert b'filename="pixel_669512.png"' in replay.sent[0]["raw"]
+        with pytest.raises(PayloadTooLargeError):
+            assets.put(bytes(MAX_UPLOAD_SIZE + 1), filename="big.bin")
+        assert len(replay.sent) == 1
+
     def test_upload_a_file_into_a_folder(
         self, replay: Replay, assets: AssetsAPI, tmp_path: Path
     ) -> None:

@@ -27,7 +27,7 @@ from wikisync.model import (
     normalize_content,
     page_digest,
 )
-from wikisync.plan import MAX_DIFF_LINES, content_reads_needed, plan
+from wikisync.plan import MAX_DIFF_LINES, content_reads_needed, match_pages, plan
 
 T0 = "2024-05-01T09:00:00.000Z"  # when wikisync last wrote
 T1 = "2024-05-02T10:30:00.000Z"  # a later edit in the wiki
@@ -245,6 +245,11 @@ def test_same_path_rules(case: Case) -> None:
     assert actions(result) == case.expect
     assert [p for _, p in result.unchanged] == case.unchanged
     assert [p for _, p in result.adopted] == case.adopted
+    # Matching once on the list records (as the engine does) gives the same plan.
+    listed = [_as_listed(r) if r.content is not None else r for r in case.actual]
+    matched = match_pages(desired, listed, case.state, case.options)
+    assert matched.reads_needed == reads
+    assert plan(desired, actual, case.state, case.options, matching=matched) == result
 
 
 def _as_listed(r: RemotePage) -> RemotePage:

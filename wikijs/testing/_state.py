@@ -202,6 +202,8 @@ class WikiState:
     emulator: dict[str, Any] = field(default_factory=dict)
     # derived, not persisted ---------------------------------------------------------
     by_path: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+    #: (locale, path) -> ids of the pages whose rendered links point there
+    linked_from: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     versions_by_page: dict[int, list[int]] = field(default_factory=dict, repr=False)
     tag_by_name: dict[str, int] = field(default_factory=dict, repr=False)
     key_by_token: dict[str, int] = field(default_factory=dict, repr=False)
@@ -228,6 +230,30 @@ class WikiState:
             if not ids:
                 del self.by_path[key]
 
+    def set_links(self, page: PageRow, links: list[list[str]]) -> None:
+        """Replace ``page.links`` (what its last render found), keeping ``linked_from``."""
+        self._unlink(page)
+        page.links = links
+        for locale, path in links:
+            self.linked_from.setdefault((locale, path), set()).add(page.id)
+
+    def _unlink(self, page: PageRow) -> None:
+        for locale, path in page.links:
+            ids = self.linked_from.get((locale, path))
+            if ids is not None:
+                ids.discard(page.id)
+                if not ids:
+                    del self.linked_from[(locale, path)]
+
+    def remove_page(self, page_id: int) -> None:
+        page = self.pages.pop(page_id)
+        self._unlink(page)
+
+    def linking_to(self, locale: str, path: str) -> list[PageRow]:
+        """The pages whose links point at ``locale``/``path``, lowest id first."""
+        ids = sorted(self.linked_from.get((locale, path), ()))
+        return [self.pages[i] for i in ids if i in self.pages]
+
     def page_at(self, locale: str, path: str) -> PageRow | None:
         ids = self.by_path.get((locale, path))
         return self.pages[ids[0]] if ids else None
@@ -246,11 +272,14 @@ class WikiState:
 
     def rebuild_indexes(self) -> None:
         self.by_path.clear()
+        self.linked_from.clear()
         self.versions_by_page.clear()
         self.tag_by_name.clear()
         self.key_by_token.clear()
         for page in self.pages.values():
             self.index_page(page)
+            for locale, path in page.links:
+                self.linked_from.setdefault((locale, path), set()).add(page.id)
         for version in self.versions.values():
             self.versions_by_page.setdefault(version.page_id, []).append(version.id)
         for tag in self.tags.values():

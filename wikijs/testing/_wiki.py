@@ -513,7 +513,7 @@ class Wiki:
         )
         page.render = out.html
         page.toc = out.toc
-        page.links = out.links
+        st.set_links(page, out.links)
         page.updated_at = self.now_iso()
 
     def reconnect_links(self, locale: str, path: str, mode: str, source: str | None = None) -> None:
@@ -530,11 +530,9 @@ class Wiki:
             old, new = valid, invalid
         else:
             old, new = f'<a href="{source}" class="is-internal-link is-valid-page">', valid
-        target = [locale, path]
-        for page in self.state.pages.values():
-            if target in page.links:
-                page.render = (page.render or "").replace(old, new)
-                page.updated_at = self.now_iso()
+        for page in self.state.linking_to(locale, path):
+            page.render = (page.render or "").replace(old, new)
+            page.updated_at = self.now_iso()
 
     # ------------------------------------------------------------------- tree -------
     def mark_tree_dirty(self) -> None:
@@ -959,7 +957,7 @@ class Wiki:
             raise WikiError("PageDeleteForbidden")
         self.add_version(page, "deleted", page.updated_at)
         st.unindex_page(page)
-        del st.pages[page_id]
+        st.remove_page(page_id)
         frame.page_id = page_id
         frame.rebuild_tree = True
         self.reconnect_links(page.locale, page.path, "delete")

@@ -16,6 +16,7 @@ from wikisync.cli._common import (
     err,
     fail,
     interactive,
+    load_content,
     make_client,
     setup_logging,
     use_color,
@@ -26,7 +27,6 @@ from wikisync.cli.plan import report_problems
 from wikisync.engine import (
     apply_run,
     check_saved_plan,
-    load_directory,
     make_plan,
     state_needs_write,
 )
@@ -211,7 +211,7 @@ def apply(
         if saved is not None:
             url = wiki_url(url)
             check_plan_target(info, url, str(target))
-        source = load_directory(directory)
+        source = load_content(directory)
         with make_client(url) as client:  # checks the settings; no request yet
             report_problems(source)
             remote = Remote(client, root=source.config.root, locale=source.config.locale)

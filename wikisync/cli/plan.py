@@ -17,11 +17,12 @@ from wikisync.cli._common import (
     boundary,
     err,
     fail,
+    load_content,
     make_client,
     setup_logging,
     use_color,
 )
-from wikisync.engine import LoadedSource, PlanRun, load_directory, make_plan
+from wikisync.engine import LoadedSource, PlanRun, make_plan
 from wikisync.remote import Remote
 from wikisync.render import render_json, render_markdown, render_text
 
@@ -90,7 +91,7 @@ def compute(
     targets: tuple[str, ...],
     changed_since: str | None = None,
 ) -> tuple[PlanRun, str]:
-    source = load_directory(directory)
+    source = load_content(directory)
     with make_client(url) as client:  # checks the settings; no request yet
         report_problems(source)
         remote = Remote(client, root=source.config.root, locale=source.config.locale)
