@@ -54,6 +54,7 @@ from .models._pages import (
     PageLink,
     PageListItem,
     PageSearchResponse,
+    PageStamp,
     PageTag,
     PageTreeItem,
     PageUpdate,
@@ -167,6 +168,18 @@ class PagesAPI(Resource[M]):
             author_id=author_id,
         )
         return q.parse_list((yield from self._query("pages.list", q.LIST, variables)), "pages.list")
+
+    @flow
+    def stamps(self, *, locale: str | None = None) -> Flow[builtins.list[PageStamp]]:
+        """Id, path, locale and ``updatedAt`` of every page (of ``locale`` if given).
+
+        One ``pages.list`` that asks for these four fields only: a third of the bytes of
+        [`list`][wikijs.PagesAPI.list], for seeing what moved or changed in a large wiki.
+        """
+        variables = {"locale": locale} if locale is not None else {}
+        return q.parse_stamps(
+            (yield from self._query("pages.stamps", q.STAMPS, variables)), "pages.stamps"
+        )
 
     @flow
     def get(self, page_id: int) -> Flow[Page]:

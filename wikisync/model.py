@@ -284,20 +284,21 @@ class RemoteAsset:
 class RemotePage:
     """A page as the wiki holds it.
 
-    List fields (title … updated_at) come from ``pages.list``; the optional ones are
-    ``None`` until the page's full record was fetched (``pages.single``).
-    ``updated_at`` is the server's exact ISO string, compared verbatim.
+    A listing ([`Remote.list_pages`][wikisync.remote.Remote.list_pages]) reads only
+    ``id``, ``locale``, ``path`` and ``updated_at``: every other field is ``None`` there
+    (not read), and is filled once the page's full record was fetched (``pages.single``)
+    or written. ``updated_at`` is the server's exact ISO string, compared verbatim.
     """
 
     id: int
     locale: str
     path: str
-    title: str
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    is_published: bool = True
-    is_private: bool = False
-    content_type: str = "markdown"
+    title: str | None
+    description: str | None = ""
+    tags: tuple[str, ...] | None = ()
+    is_published: bool | None = True
+    is_private: bool | None = False
+    content_type: str | None = "markdown"
     created_at: str = ""
     updated_at: str = ""
     content: str | None = None
@@ -308,7 +309,8 @@ class RemotePage:
     script_js: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tags", normalize_tags(self.tags))
+        if self.tags is not None:
+            object.__setattr__(self, "tags", normalize_tags(self.tags))
 
     @property
     def key(self) -> tuple[str, str]:

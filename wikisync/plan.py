@@ -96,7 +96,10 @@ MAX_DIFF_CHARS = 40_000
 """Longest content diff kept in a change, in characters."""
 
 LIST_FIELDS = frozenset({"title", "description", "tags", "is_published", "is_private", "editor"})
-"""Fields whose remote value comes with the page list (no full read needed)."""
+"""Fields whose remote value a record with list fields holds (no full read needed)."""
+
+_COMPARED_LIST_FIELDS = ("title", "description", "tags", "is_published", "is_private")
+"""``None`` in a record that only says where a page is and when it changed (a listing)."""
 
 Key = tuple[str, str]
 
@@ -248,6 +251,10 @@ def _sets_full_record_fields(page: LocalPage) -> bool:
 
 
 def _needs_read(pair: _Pair) -> bool:
+    """Whether the plan needs the page's full record: unless the wiki still holds what
+    wikisync wrote and the file is the same, the fields to compare are not in a listing."""
+    if any(getattr(pair.remote, name) is None for name in _COMPARED_LIST_FIELDS):
+        return not (_pristine(pair.remote, pair.entry) and _digest_equal(pair))
     if _pristine(pair.remote, pair.entry):
         assert pair.entry is not None
         if pair.local.digest == pair.entry.digest:
@@ -316,6 +323,7 @@ def _compare(pair: _Pair) -> _Delta:
     fields: list[str] = []
     changes: list[FieldChange] = []
     diff = ""
+    old: Any
     if remote.content is not None:
         old = normalize_content(remote.content)
         if old != local.content:
@@ -339,6 +347,11 @@ def _compare(pair: _Pair) -> _Delta:
             else:
                 old = remote.content_type
                 same = EDITOR_CONTENT_TYPES.get(str(new)) == remote.content_type
+            if old is None:
+                raise PlanInputError(
+                    f"page {remote.id} ({remote.locale}/{remote.path}) needs its full record "
+                    "read before planning (editor; see content_reads_needed)"
+                )
         else:
             old = getattr(remote, name)
             if old is None:

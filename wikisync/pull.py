@@ -217,10 +217,10 @@ def _line_value(value: Any, *, raw: bool = False) -> str:
 
 def _header_lines(page: RemotePage) -> list[str]:
     lines = [
-        f"title: {yaml_value(page.title)}",
-        f"description: {yaml_value(page.description)}",
+        f"title: {yaml_value(page.title or '')}",
+        f"description: {yaml_value(page.description or '')}",
         f"published: {'true' if page.is_published else 'false'}",
-        f"tags: {_tags_text(page.tags)}",
+        f"tags: {_tags_text(page.tags or ())}",
         f"editor: {page.editor or 'markdown'}",
     ]
     if not page.is_published:
@@ -259,9 +259,9 @@ _NESTED = re.compile(r"^( +)\S")
 def _wiki_values(page: RemotePage) -> dict[str, Any]:
     """The page's fields as the wiki holds them, named as [`PageFields`][wikisync.model.PageFields] names them."""
     return {
-        "title": page.title,
-        "description": page.description,
-        "tags": tuple(page.tags),
+        "title": page.title or "",
+        "description": page.description or "",
+        "tags": tuple(page.tags or ()),
         "is_published": page.is_published,
         "is_private": page.is_private,
         "editor": page.editor or "markdown",

@@ -194,16 +194,34 @@ class Remote:
     # -- reads ---------------------------------------------------------------------
 
     def list_pages(self) -> Listing:
-        """One list of the whole wiki (the API has no path filter), filtered to ``root``."""
+        """Where every page under ``root`` is and when it last changed.
+
+        One ``pages.list`` of the whole wiki (the API has no path filter) asking for id,
+        path, locale and ``updatedAt`` only (``pages.stamps``), filtered to ``root``: the
+        other fields of these records are ``None`` (the plan reads the full record of
+        any page it has to compare)."""
         pages: list[RemotePage] = []
         state_pages: list[tuple[int, str]] = []
-        for item in self.client.pages.list():
+        for item in self.client.pages.stamps():
             if not in_scope(item.path, self.root):
                 continue
             if item.path == self.state_path:
-                state_pages.append((int(item.id), _iso(item.updated_at)))
+                state_pages.append((int(item.id), item.updated_at))
                 continue
-            pages.append(_to_remote(item, full=False))
+            pages.append(
+                RemotePage(
+                    id=int(item.id),
+                    locale=item.locale,
+                    path=item.path,
+                    title=None,
+                    description=None,
+                    tags=None,
+                    is_published=None,
+                    is_private=None,
+                    content_type=None,
+                    updated_at=item.updated_at,
+                )
+            )
         return Listing(
             pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
             state_pages=tuple(sorted(state_pages)),

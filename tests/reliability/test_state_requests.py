@@ -93,3 +93,37 @@ def test_after_a_create_the_pages_whose_links_were_reconnected_are_recorded_anew
     _recorded_matches_wiki(emulator)
     plan = plan_in_process(site.directory, emulator)
     assert plan.changes == (), [c.action + " " + c.path for c in plan.changes]
+
+
+def test_the_plan_reads_the_full_record_only_of_pages_it_has_to_compare(
+    tmp_path: Path, emulator: WikiJSEmulator
+) -> None:
+    site = numbered_site(tmp_path / "site", 6)
+    assert (
+        run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator)).returncode == 0
+    )
+    (site.directory / "p02.md").write_text(
+        page_file("Page 2 renamed", "Body of page 2.", ("t2", "sync")), encoding="utf-8"
+    )
+    p04 = next(p.id for p in emulator.pages() if p.path == "handbook/p04")
+    emulator.edit_page(p04, title="Edited by hand")  # same content, new title: a hand edit
+
+    source = load_directory(site.directory)
+    sent: list[str] = []
+    with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
+        client.hooks.on_request(lambda event: sent.append(event.operation))
+        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        start = emulator.log.requests
+        plan = make_plan(source, remote).plan
+        entries = emulator.log.entries[start:]
+
+    assert "pages.stamps" in sent and "pages.list" not in sent  # no titles, tags, ...
+    read = Counter(op for e in entries for op in e.operations)
+    assert read["pages.single"] == 2  # p02 (its file changed) and p04 (changed in the wiki)
+    by_path = {c.path: c for c in plan.changes}
+    assert set(by_path) == {"handbook/p02", "handbook/p04"}
+    renamed = by_path["handbook/p02"]
+    assert renamed.action == "update" and renamed.fields == ("title",)
+    assert [(f.old, f.new) for f in renamed.field_changes] == [("Page 2", "Page 2 renamed")]
+    edited = by_path["handbook/p04"]
+    assert [(f.old, f.new) for f in edited.field_changes] == [("Edited by hand", "Page 4")]

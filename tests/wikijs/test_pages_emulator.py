@@ -73,3 +73,18 @@ def test_every_read_parses_against_the_emulator(emu: Any) -> None:
         assert (old.page_id, old.title) == (page_id, "Reads")
         wiki.pages.render(page_id)
         assert [i.id for i in wiki.pages.list(tags=["x"])] == [page_id]
+
+
+def test_stamps_say_where_each_page_is_and_when_it_changed(emu: Any) -> None:
+    first = emu.add_page("docs/a", "# A", title="A", tags=["x"])
+    second = emu.add_page("docs/b", "# B", title="B", locale="fr")
+    with client_for(emu) as wiki:
+        wiki.pages.update(first, title="A v2")
+        listed = {p.id: p for p in wiki.pages.list()}
+        stamps = wiki.pages.stamps()
+        assert {s.id: (s.path, s.locale, s.updated_at) for s in stamps} == {
+            i: (p.path, p.locale, p.updated_at) for i, p in listed.items()
+        }
+        assert {s.id for s in stamps} == {first, second}
+        assert [s.id for s in wiki.pages.stamps(locale="fr")] == [second]
+        assert stamps[0].updated.tzinfo is not None

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from wikijs._errors import InvalidResponseError
 from wikijs.models._common import UnsetType
@@ -27,6 +27,7 @@ from wikijs.models._pages import (
     PageLink,
     PageListItem,
     PageSearchResponse,
+    PageStamp,
     PageTag,
     PageTreeItem,
     PageVersion,
@@ -53,6 +54,8 @@ LIST_FIELDS = (
     "id path locale title description contentType isPublished isPrivate privateNS "
     "createdAt updatedAt tags"
 )
+
+STAMP_FIELDS = "id path locale updatedAt"
 
 TREE_FIELDS = "id path depth title isPrivate isFolder privateNS parent pageId locale"
 
@@ -151,6 +154,10 @@ LIST = document(
     "list(limit: $limit, orderBy: $orderBy, orderByDirection: $orderByDirection, "
     "tags: $tags, locale: $locale, creatorId: $creatorId, authorId: $authorId) "
     f"{{ {LIST_FIELDS} }} }} }}",
+)
+STAMPS = document(
+    "pages.stamps",
+    f"query ($locale: String) {{ pages {{ list(locale: $locale) {{ {STAMP_FIELDS} }} }} }}",
 )
 TREE = document(
     "pages.tree",
@@ -443,9 +450,34 @@ def page_from_write(
     return validate_model(Page, base, operation)
 
 
+def _validate_rows(
+    adapter: TypeAdapter[list[M]], model: str, items: Any, operation: str
+) -> list[M]:
+    """Every row at once (one call into pydantic-core: a 10,000-page list is one answer)."""
+    try:
+        return adapter.validate_python(items or [])
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or model}: {err['msg']}"
+            for err in exc.errors()[:5]
+        )
+        raise InvalidResponseError(
+            f"unexpected {model} in the answer: {problems}", operation=operation
+        ) from None
+
+
+_LIST_ROWS = TypeAdapter(list[PageListItem])
+_STAMP_ROWS = TypeAdapter(list[PageStamp])
+
+
 def parse_list(data: Mapping[str, Any], operation: str) -> list[PageListItem]:
-    items = pages_field(data, "list", operation)
-    return [validate_model(PageListItem, item, operation) for item in items or []]
+    return _validate_rows(
+        _LIST_ROWS, "PageListItem", pages_field(data, "list", operation), operation
+    )
+
+
+def parse_stamps(data: Mapping[str, Any], operation: str) -> list[PageStamp]:
+    return _validate_rows(_STAMP_ROWS, "PageStamp", pages_field(data, "list", operation), operation)
 
 
 def parse_tree(data: Mapping[str, Any], operation: str) -> list[PageTreeItem]:

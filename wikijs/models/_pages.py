@@ -20,6 +20,7 @@ __all__ = [
     "PageListItem",
     "PageSearchResponse",
     "PageSearchResult",
+    "PageStamp",
     "PageTag",
     "PageTreeItem",
     "PageUpdate",
@@ -131,6 +132,20 @@ class PageListItem(_Timestamps, WikiModel):
 
     _tags = field_validator("tags", mode="before")(_flatten_tags)
     _empty = field_validator("title", "description", mode="before")(_none_to_empty)
+
+
+class PageStamp(WikiModel):
+    """One row of ``pages.stamps``: which page is where, and when it last changed."""
+
+    id: int
+    path: str
+    locale: str = ""
+    updated_at: str = ""
+
+    @property
+    def updated(self) -> datetime:
+        """``updated_at`` as an aware UTC datetime."""
+        return parse_datetime(self.updated_at)
 
 
 class PageTreeItem(WikiModel):
