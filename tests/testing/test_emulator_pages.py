@@ -101,6 +101,18 @@ def test_page_hash_is_sha1_of_locale_path_and_private_namespace(
     )
 
 
+def test_a_private_page_hashes_the_namespace_wiki_js_creates_it_with(
+    wikijs_emulator: WikiJSEmulator,
+) -> None:
+    # Wiki.js 2.5's createPage: privateNS is the string 'TODO' for a private page (read
+    # from its source; the recorded transcripts create public pages only).
+    client = Client(wikijs_emulator)
+    page = _create_raw(client, path="sdk/private", isPrivate=True)["page"]
+    assert page["hash"] == hashlib.sha1(b"en|sdk/private|TODO").hexdigest()
+    public = _create_raw(client, path="sdk/public")["page"]
+    assert public["hash"] == hashlib.sha1(b"en|sdk/public|").hexdigest()
+
+
 def test_create_checks_locale_editor_content_and_duplicates(
     wikijs_emulator: WikiJSEmulator,
 ) -> None:

@@ -84,10 +84,11 @@ def parse_iso(value: str) -> float | None:
         return None
 
 
-#: The privateNS value Wiki.js 2.x's ``createPage`` hashes for a private page: its code
-#: passes the literal placeholder ``'TODO'`` (private namespaces were never built), and
-#: ``''`` otherwise. Moves and path-changing updates always hash ``''``.
-PRIVATE_NS_PLACEHOLDER = "TODO"
+#: The privateNS string Wiki.js 2.5's ``createPage`` hashes for a private page, copied
+#: from its source (``privateNS: opts.isPrivate ? 'TODO' : ''``: private namespaces were
+#: never built there, and this four-letter word is the value it really hashes); ``''``
+#: otherwise. Moves and path-changing updates always hash ``''``.
+WIKIJS_PRIVATE_PAGE_NS = "TODO"
 
 
 def page_hash(locale: str, path: str, private_ns: str) -> str:
@@ -797,7 +798,7 @@ class Wiki:
             publish_end_date=publish_end_date,
             script_css=script_css,
             script_js=script_js,
-            hash=page_hash(locale, path, PRIVATE_NS_PLACEHOLDER if is_private else ""),
+            hash=page_hash(locale, path, WIKIJS_PRIVATE_PAGE_NS if is_private else ""),
             render=None,  # filled by render_page
             toc=[],
             created_at=now,
