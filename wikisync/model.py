@@ -312,6 +312,35 @@ class RemotePage:
         if self.tags is not None:
             object.__setattr__(self, "tags", normalize_tags(self.tags))
 
+    @classmethod
+    def listed(cls, page_id: int, locale: str, path: str, updated_at: str) -> RemotePage:
+        """A record from a listing: where the page is and when it last changed."""
+        return cls(
+            id=page_id,
+            locale=locale,
+            path=path,
+            title=None,
+            description=None,
+            tags=None,
+            is_published=None,
+            is_private=None,
+            content_type=None,
+            updated_at=updated_at,
+        )
+
+    @property
+    def has_list_fields(self) -> bool:
+        """Whether the record holds the page's title, description, tags and flags (a
+        record [`listed`][wikisync.model.RemotePage.listed] does not)."""
+        return None not in (
+            self.title,
+            self.description,
+            self.tags,
+            self.is_published,
+            self.is_private,
+            self.content_type,
+        )
+
     @property
     def key(self) -> tuple[str, str]:
         return (self.locale, self.path)

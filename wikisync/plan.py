@@ -98,9 +98,6 @@ MAX_DIFF_CHARS = 40_000
 LIST_FIELDS = frozenset({"title", "description", "tags", "is_published", "is_private", "editor"})
 """Fields whose remote value a record with list fields holds (no full read needed)."""
 
-_COMPARED_LIST_FIELDS = ("title", "description", "tags", "is_published", "is_private")
-"""``None`` in a record that only says where a page is and when it changed (a listing)."""
-
 Key = tuple[str, str]
 
 
@@ -251,16 +248,16 @@ def _sets_full_record_fields(page: LocalPage) -> bool:
 
 
 def _needs_read(pair: _Pair) -> bool:
-    """Whether the plan needs the page's full record: unless the wiki still holds what
-    wikisync wrote and the file is the same, the fields to compare are not in a listing."""
-    if any(getattr(pair.remote, name) is None for name in _COMPARED_LIST_FIELDS):
-        return not (_pristine(pair.remote, pair.entry) and _digest_equal(pair))
-    if _pristine(pair.remote, pair.entry):
-        assert pair.entry is not None
-        if pair.local.digest == pair.entry.digest:
-            return False
-        if pair.local.content_digest == pair.entry.content_digest:
-            return _sets_full_record_fields(pair.local)
+    """Whether the plan needs the page's full record: not when the wiki still holds what
+    wikisync wrote and the file is the same; with list fields at hand, not either when
+    only those changed."""
+    if not _pristine(pair.remote, pair.entry):
+        return True
+    assert pair.entry is not None
+    if pair.local.digest == pair.entry.digest:
+        return False
+    if pair.remote.has_list_fields and pair.local.content_digest == pair.entry.content_digest:
+        return _sets_full_record_fields(pair.local)
     return True
 
 

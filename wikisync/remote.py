@@ -208,20 +208,7 @@ class Remote:
             if item.path == self.state_path:
                 state_pages.append((int(item.id), item.updated_at))
                 continue
-            pages.append(
-                RemotePage(
-                    id=int(item.id),
-                    locale=item.locale,
-                    path=item.path,
-                    title=None,
-                    description=None,
-                    tags=None,
-                    is_published=None,
-                    is_private=None,
-                    content_type=None,
-                    updated_at=item.updated_at,
-                )
-            )
+            pages.append(RemotePage.listed(int(item.id), item.locale, item.path, item.updated_at))
         return Listing(
             pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
             state_pages=tuple(sorted(state_pages)),
@@ -315,7 +302,7 @@ class Remote:
         if raw is None:
             if loaded.head is not None:
                 return True
-            fresh = self.read_state(legacy_page_id)
+            fresh = self._read_legacy_state(legacy_page_id)
             return (fresh.state, fresh.problem, fresh.head) != (
                 loaded.state,
                 loaded.problem,

@@ -36,6 +36,11 @@ def _apply_in_process(
     return Counter(op for e in entries for op in e.operations), downloads
 
 
+def _apply_cli(directory: Path, emulator: WikiJSEmulator) -> None:
+    result = run_cli("apply", directory, "--auto-approve", env=wiki_env(emulator))
+    assert result.returncode == 0, result.stderr
+
+
 def _recorded_matches_wiki(emulator: WikiJSEmulator) -> None:
     state = stored_state(emulator).state
     wiki = {p.id: p.updated_at for p in emulator.pages()}
@@ -48,9 +53,7 @@ def test_a_one_page_update_lists_the_pages_once_and_checks_only_the_head(
     tmp_path: Path, emulator: WikiJSEmulator
 ) -> None:
     site = numbered_site(tmp_path / "site", 6)
-    assert (
-        run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator)).returncode == 0
-    )
+    _apply_cli(site.directory, emulator)
     (site.directory / "p03.md").write_text(page_file("Page 3", "Changed."), encoding="utf-8")
 
     operations, downloads = _apply_in_process(site.directory, emulator)
@@ -71,14 +74,10 @@ def test_after_a_create_the_pages_whose_links_were_reconnected_are_recorded_anew
     index = site.directory / "p00.md"
     index.write_text(page_file("Page 0", "See [the new page](zz-new.md)."), encoding="utf-8")
     (site.directory / "zz-new.md").write_text(page_file("New", "Later."), encoding="utf-8")
-    assert (
-        run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator)).returncode == 0
-    )
+    _apply_cli(site.directory, emulator)
     (site.directory / "zz-new.md").unlink()
     index.write_text(page_file("Page 0", "Nothing to see."), encoding="utf-8")
-    assert (
-        run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator)).returncode == 0
-    )
+    _apply_cli(site.directory, emulator)
     # p01 links to a page created after it is written (one at a time, in path order):
     # Wiki.js saves p01 again when that page is created.
     (site.directory / "p01.md").write_text(
@@ -99,9 +98,7 @@ def test_the_plan_reads_the_full_record_only_of_pages_it_has_to_compare(
     tmp_path: Path, emulator: WikiJSEmulator
 ) -> None:
     site = numbered_site(tmp_path / "site", 6)
-    assert (
-        run_cli("apply", site.directory, "--auto-approve", env=wiki_env(emulator)).returncode == 0
-    )
+    _apply_cli(site.directory, emulator)
     (site.directory / "p02.md").write_text(
         page_file("Page 2 renamed", "Body of page 2.", ("t2", "sync")), encoding="utf-8"
     )

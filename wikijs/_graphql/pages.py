@@ -11,6 +11,7 @@ Field selections follow what the real server answers without breaking:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -391,18 +392,36 @@ def checkout_date(value: str | datetime) -> str:
 M = TypeVar("M", bound=BaseModel)
 
 
+def _malformed(model: type[BaseModel], exc: ValidationError, operation: str) -> Exception:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or model.__name__}: {err['msg']}"
+        for err in exc.errors()[:5]
+    )
+    return InvalidResponseError(
+        f"unexpected {model.__name__} in the answer: {problems}", operation=operation
+    )
+
+
 def validate_model(model: type[M], node: Any, operation: str) -> M:
     """``model.model_validate(node)``; a malformed answer is ``InvalidResponseError``."""
     try:
         return model.model_validate(node)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or model.__name__}: {err['msg']}"
-            for err in exc.errors()[:5]
-        )
-        raise InvalidResponseError(
-            f"unexpected {model.__name__} in the answer: {problems}", operation=operation
-        ) from None
+        raise _malformed(model, exc, operation) from None
+
+
+@functools.cache
+def _rows_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def validate_rows(model: type[M], items: Any, operation: str) -> list[M]:
+    """Every row of a list answer at once (one call into pydantic-core, not one per row:
+    a 10,000-page list is one answer); a malformed row is ``InvalidResponseError``."""
+    try:
+        return _rows_adapter(model).validate_python(items or [])
+    except ValidationError as exc:
+        raise _malformed(model, exc, operation) from None
 
 
 def _field(data: Mapping[str, Any] | None, *path: str, operation: str) -> Any:
@@ -450,34 +469,12 @@ def page_from_write(
     return validate_model(Page, base, operation)
 
 
-def _validate_rows(
-    adapter: TypeAdapter[list[M]], model: str, items: Any, operation: str
-) -> list[M]:
-    """Every row at once (one call into pydantic-core: a 10,000-page list is one answer)."""
-    try:
-        return adapter.validate_python(items or [])
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or model}: {err['msg']}"
-            for err in exc.errors()[:5]
-        )
-        raise InvalidResponseError(
-            f"unexpected {model} in the answer: {problems}", operation=operation
-        ) from None
-
-
-_LIST_ROWS = TypeAdapter(list[PageListItem])
-_STAMP_ROWS = TypeAdapter(list[PageStamp])
-
-
 def parse_list(data: Mapping[str, Any], operation: str) -> list[PageListItem]:
-    return _validate_rows(
-        _LIST_ROWS, "PageListItem", pages_field(data, "list", operation), operation
-    )
+    return validate_rows(PageListItem, pages_field(data, "list", operation), operation)
 
 
 def parse_stamps(data: Mapping[str, Any], operation: str) -> list[PageStamp]:
-    return _validate_rows(_STAMP_ROWS, "PageStamp", pages_field(data, "list", operation), operation)
+    return validate_rows(PageStamp, pages_field(data, "list", operation), operation)
 
 
 def parse_tree(data: Mapping[str, Any], operation: str) -> list[PageTreeItem]:

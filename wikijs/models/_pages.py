@@ -41,21 +41,26 @@ def _none_to_empty(value: Any) -> Any:
     return "" if value is None else value
 
 
-class _Timestamps:
-    """Datetime views of the exact ``created_at``/``updated_at`` strings."""
+class _Updated:
+    """A datetime view of the exact ``updated_at`` string."""
 
-    created_at: str
     updated_at: str
-
-    @property
-    def created(self) -> datetime:
-        """``created_at`` as an aware UTC datetime."""
-        return parse_datetime(self.created_at)
 
     @property
     def updated(self) -> datetime:
         """``updated_at`` as an aware UTC datetime."""
         return parse_datetime(self.updated_at)
+
+
+class _Timestamps(_Updated):
+    """Datetime views of the exact ``created_at``/``updated_at`` strings."""
+
+    created_at: str
+
+    @property
+    def created(self) -> datetime:
+        """``created_at`` as an aware UTC datetime."""
+        return parse_datetime(self.created_at)
 
 
 class Page(_Timestamps, WikiModel):
@@ -134,18 +139,13 @@ class PageListItem(_Timestamps, WikiModel):
     _empty = field_validator("title", "description", mode="before")(_none_to_empty)
 
 
-class PageStamp(WikiModel):
+class PageStamp(_Updated, WikiModel):
     """One row of ``pages.stamps``: which page is where, and when it last changed."""
 
     id: int
     path: str
     locale: str = ""
     updated_at: str = ""
-
-    @property
-    def updated(self) -> datetime:
-        """``updated_at`` as an aware UTC datetime."""
-        return parse_datetime(self.updated_at)
 
 
 class PageTreeItem(WikiModel):
