@@ -19,6 +19,7 @@ navigation:           # keep a block of the wiki's menu in step with the files (
   depth: sections     # sections (a link per top-level section) | pages (+ every page)
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
+dialect: [admonition, material-tabs]   # Markdown extensions converted (default: the flavor's)
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -228,6 +229,19 @@ def _check_transform(name: str) -> str:
     return name
 
 
+def _check_dialect(name: str) -> str:
+    from wikisync.local.markdown.dialects import DIALECTS
+
+    if name not in DIALECTS:
+        raise ValueError(f"unknown dialect extension {name!r} (known: {', '.join(DIALECTS)})")
+    return name
+
+
+DialectTuple = Annotated[
+    tuple[Annotated[StrictStr, AfterValidator(_check_dialect)], ...],
+    BeforeValidator(_list_to_tuple),
+]
+
 TransformTuple = Annotated[
     tuple[Annotated[StrictStr, AfterValidator(_check_transform)], ...],
     BeforeValidator(_list_to_tuple),
@@ -368,6 +382,10 @@ class Config(BaseModel):
 
     transforms: TransformTuple | None = None
     """Names of the content transforms to run, in order; ``None``: the defaults."""
+
+    dialect: DialectTuple | None = None
+    """Names of the Markdown extensions whose constructs are converted to Wiki.js's;
+    ``None``: the flavor's."""
 
     @field_validator("transforms")
     @classmethod

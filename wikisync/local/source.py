@@ -66,8 +66,9 @@ import dataclasses
 import difflib
 import hashlib
 import os
+import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -82,9 +83,10 @@ from wikisync.local.fields import (
     read_fields,
     read_page_fields,
 )
-from wikisync.local.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor
+from wikisync.local.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor, git_top
 from wikisync.local.flavors.base import Flavor, PathInput
 from wikisync.local.frontmatter import Header, parse_page_text
+from wikisync.local.markdown.dialects import SECTION_PAGES, DialectContext, convert
 from wikisync.local.markdown.links import (
     LINK_CODES,
     PAGE_EXTENSIONS,
@@ -115,6 +117,7 @@ from wikisync.plan.model import (
 __all__ = [
     "MAX_REQUEST_BYTES",
     "SourceResult",
+    "constructs_left_as_text",
     "links_left_broken",
     "load_source",
     "normalize_content",
@@ -149,6 +152,54 @@ class SourceResult:
 def links_left_broken(problems: Iterable[Problem]) -> int:
     """How many links the pages keep as written because they name nothing (warnings)."""
     return sum(1 for p in problems if p.code in LINK_CODES and not p.is_error)
+
+
+LEFT_AS_TEXT = "unconverted-syntax"
+"""The problem code of a construct the wiki shows as text (one warning each)."""
+
+
+def constructs_left_as_text(problems: Iterable[Problem]) -> int:
+    """How many constructs the pages keep as text because Wiki.js has no form for them."""
+    return sum(1 for p in problems if p.code == LEFT_AS_TEXT)
+
+
+@dataclass
+class _Includes:
+    """Reads the files pages include: inside the include root only (the git working
+    tree holding the content directory, else the directory), each file once."""
+
+    root: Path
+    root_real: str
+    content_root: str
+    texts: dict[str, str | None] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, base: Path) -> _Includes:
+        top = git_top(base)
+        root = top if (top / ".git").exists() else base.resolve()
+        content_root = Path(os.path.relpath(base.resolve(), root.resolve())).as_posix()
+        return cls(root, os.path.realpath(root), "" if content_root == "." else content_root)
+
+    def read(self, rel: str) -> str | None:
+        if rel in self.texts:
+            return self.texts[rel]
+        text: str | None = None
+        path = self.root / rel
+        real = os.path.realpath(path)
+        inside = real == self.root_real or real.startswith(self.root_real + os.sep)
+        if inside and ".git" not in rel.split("/") and os.path.isfile(real):
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None
+        self.texts[rel] = text
+        return text
+
+    def relative(self, rel: str) -> str:
+        """``rel`` (from the include root) relative to the content directory."""
+        if not self.content_root:
+            return rel
+        return posixpath.relpath(rel, self.content_root)
 
 
 # -- path mapping ----------------------------------------------------------------------------
@@ -339,6 +390,11 @@ def load_source(
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
     run = TransformRun(load_transforms(names))
+    dialect = _Dialect(
+        config.dialect if config.dialect is not None else (*rules.dialect, *site.dialect),
+        _Includes.of(base),
+        site.params,
+    )
     walk_tree(walk, base)
     problems = list(walk.problems)
 
@@ -437,7 +493,17 @@ def load_source(
                 if key not in known_keys:
                     unknown[key].append((rel, value.line))
             page = _build_page(
-                read, keys, flavor, url_for, file_exists, dir_exists, context, field_map, own, run
+                read,
+                keys,
+                flavor,
+                url_for,
+                file_exists,
+                dir_exists,
+                context,
+                field_map,
+                own,
+                run,
+                dialect,
             )
             if page is not None and rel not in bad:
                 pages.append(page)
@@ -452,6 +518,7 @@ def load_source(
 
     if sections:
         pages = _fill_sections(pages, sections, reads)
+    pages = _fill_card_lists(pages, reads)
 
     asset_users: dict[str, set[str]] = defaultdict(set)
     for page in pages:
@@ -520,29 +587,56 @@ def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> lis
     return kept
 
 
-def _fill_sections(
-    pages: list[LocalPage], sections: set[str], reads: dict[str, _Read]
-) -> list[LocalPage]:
-    """Section pages without a body get their child pages as a list of links (a page a
-    template renders, or a section without children, its description or title)."""
+def _children(
+    pages: list[LocalPage], reads: dict[str, _Read]
+) -> dict[tuple[str, str], list[LocalPage]]:
     children: dict[tuple[str, str], list[LocalPage]] = defaultdict(list)
     for page in pages:
         read = reads[page.source]
         parent = read.site_path.rsplit("/", 1)[0] if "/" in read.site_path else ""
         if read.site_path:
             children[(page.locale, parent)].append(page)
+    return children
+
+
+def _with_content(page: LocalPage, content: str) -> LocalPage:
+    return dataclasses.replace(
+        page,
+        content=content,
+        content_digest=content_digest(content),
+        digest=page_digest(content, page.fields),
+    )
+
+
+def _fill_card_lists(pages: list[LocalPage], reads: dict[str, _Read]) -> list[LocalPage]:
+    """A page's ``<DocCardList />`` (see ``wikisync.local.markdown.dialects``) becomes the
+    list of the pages below it, as the section page the site shows."""
+    if not any(SECTION_PAGES in page.content for page in pages):
+        return pages
+    children = _children(pages, reads)
+    out: list[LocalPage] = []
+    for page in pages:
+        if SECTION_PAGES in page.content:
+            read = reads[page.source]
+            listing = _section_body(page, children[(page.locale, read.site_path)]).rstrip("\n")
+            page = _with_content(page, normalize_content(page.content.replace(SECTION_PAGES, listing)))
+        out.append(page)
+    return out
+
+
+def _fill_sections(
+    pages: list[LocalPage], sections: set[str], reads: dict[str, _Read]
+) -> list[LocalPage]:
+    """Section pages without a body get their child pages as a list of links (a page a
+    template renders, or a section without children, its description or title)."""
+    children = _children(pages, reads)
     out: list[LocalPage] = []
     for page in pages:
         if page.source in sections:
             read = reads[page.source]
             body = normalize_content(_section_body(page, children[(page.locale, read.site_path)]))
             if body:
-                page = dataclasses.replace(
-                    page,
-                    content=body,
-                    content_digest=content_digest(body),
-                    digest=page_digest(body, page.fields),
-                )
+                page = _with_content(page, body)
         out.append(page)
     return out
 
@@ -575,6 +669,47 @@ def _read_file(
     return _Read(rel, header, html, page, locale, site_path)
 
 
+def _same(line: int) -> int:
+    return line
+
+
+def _then(first: Callable[[int], int], second: Callable[[int], int]) -> Callable[[int], int]:
+    def origin(line: int) -> int:
+        return second(first(line))
+
+    return origin
+
+
+@dataclass
+class _Dialect:
+    """The dialect conversion of one load: the extensions, the include reader, the
+    site's parameters."""
+
+    names: tuple[str, ...]
+    includes: _Includes
+    params: Mapping[str, object]
+
+    def convert(
+        self, body: str, rel: str, first: int, problems: list[Problem]
+    ) -> tuple[str, Callable[[int], int] | None, tuple[str, ...]]:
+        """``body`` converted, how its lines map to the content's, and the files it
+        includes (relative to the content directory); warnings go to ``problems``."""
+        folder = posixpath.dirname(rel)
+        here = posixpath.join(self.includes.content_root, folder) if folder else self.includes.content_root
+        context = DialectContext(rel, self.includes.read, here, self.includes.content_root, self.params)
+        result = convert(body, self.names, context)
+        problems.extend(
+            Problem(rel, first + p.line - 1, p.message, p.code, "warning") for p in result.problems
+        )
+        if result.content == body:
+            return body, None, tuple(self.includes.relative(r) for r in result.includes)
+        return (
+            result.content,
+            result.origin,
+            tuple(self.includes.relative(r) for r in result.includes),
+        )
+
+
 def _build_page(
     read: _Read,
     keys: dict[str, tuple[str, str]],
@@ -586,6 +721,7 @@ def _build_page(
     rules: FieldRules,
     problems: list[Problem],
     run: TransformRun,
+    dialect: _Dialect,
 ) -> LocalPage | None:
     rel, header, html = read.rel, read.header, read.html
     locale, wiki_path = keys[rel]
@@ -594,10 +730,21 @@ def _build_page(
         return None
     fields = read_fields.page
     body = header.content
-    origin = None
+    first = header.content_line
+    origin: Callable[[int], int] | None = None
+    includes: tuple[str, ...] = ()
+    if not html:
+        body, origin, includes = dialect.convert(body, rel, first, problems)
     if not html and run.transforms:
-        body, transform_problems, origin = run.run(body, rel, header.content_line)
-        problems.extend(transform_problems)
+        body, transform_problems, after = run.run(body, rel, first)
+        converted = origin or _same
+        problems.extend(
+            replace(p, line=first + converted(p.line - first + 1) - 1)
+            if p.line is not None
+            else p
+            for p in transform_problems
+        )
+        origin = _then(after, converted)
     rewritten = rewrite_links(
         body,
         source=rel,
@@ -610,7 +757,6 @@ def _build_page(
         context=context,
         is_index=read.page.is_index,
     )
-    first = header.content_line
     problems.extend(
         p
         if origin is None or p.line is None
@@ -650,4 +796,5 @@ def _build_page(
         assets=rewritten.assets,
         nav_title=nav_title,
         nav_order=nav_order,
+        includes=includes,
     )

@@ -230,6 +230,10 @@ class LocalPage:
     """The page's place in the generator's navigation, lower first (``weight``,
     ``sidebar_position``, the index in mkdocs.yml ``nav`` or a Docusaurus sidebar), or
     ``None``: after the ordered pages, in file order. Not part of ``digest``."""
+    includes: tuple[str, ...] = ()
+    """The files the page includes (snippets, partials), relative to the content
+    directory: their text is part of ``content`` (and so of ``digest``), and a change to
+    one of them is a change to this page (``--changed-since``)."""
 
     @property
     def key(self) -> tuple[str, str]:

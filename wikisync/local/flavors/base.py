@@ -11,6 +11,9 @@ A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing out
 * how links resolve (``link_bases``, ``site_links``, ``template_links``);
 * the default severity of some problem codes (``severity``), the way the generator itself
   treats them;
+* the Markdown extensions the generator documents (``dialect``: names of
+  ``wikisync.local.markdown.dialects.DIALECTS``), whose constructs are converted to
+  Wiki.js's;
 * the page path from front matter (``page_path``) and what its own files say (``detect``
   returns a ``Site``: where it was found, locales, navigation, a root).
 
@@ -153,6 +156,11 @@ class Site:
     nav: Mapping[str, tuple[str | None, float]] = field(default_factory=dict)
     tag_keys: tuple[str, ...] = ()
     lowercase: bool | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    """The site's own parameters (Hugo ``params``), for constructs that show one."""
+    dialect: tuple[str, ...] = ()
+    """Dialect extensions the site's settings turn on beyond the flavor's (a MkDocs
+    ``macros`` plugin: ``template-expressions``)."""
 
 
 def _no_path(_: PathInput) -> str | None:
@@ -195,6 +203,10 @@ class Flavor:
     ``layout``): such a page without a body gets its description (or title) as its body,
     like a section; any other page without a body stays empty."""
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    dialect: tuple[str, ...] = ()
+    """The Markdown extensions the generator documents, by their names in
+    ``wikisync.local.markdown.dialects.DIALECTS`` (``admonition``, ``material-tabs``...):
+    their constructs are converted to Wiki.js's (``dialect:`` in wikisync.yml overrides)."""
     page_path: Callable[[PathInput], str | None] = _no_path
     """The page path (below root and locale) front matter sets, or ``None``."""
     detect: Callable[[Path, Path], Site | None] = _not_detected

@@ -194,6 +194,7 @@ FLAVOR = Flavor(
     link_bases=("file", "root"),
     site_links=True,
     sections=True,
+    dialect=("docusaurus-admonitions", "mdx"),
     page_path=page_path,
     detect=detect,
     nav_keys=nav_keys,

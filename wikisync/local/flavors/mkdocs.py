@@ -72,7 +72,13 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             nav: dict[str, tuple[str | None, float]] = {}
             for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
                 nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
-            return Site(origin=relative_origin(path, content_dir), nav=nav)
+            plugins = settings.get("plugins")
+            names = [
+                str(next(iter(p))) if isinstance(p, dict) and p else str(p)
+                for p in (plugins if isinstance(plugins, list) else [])
+            ]
+            extra = ("template-expressions",) if "macros" in names else ()
+            return Site(origin=relative_origin(path, content_dir), nav=nav, dialect=extra)
     return None
 
 
@@ -93,5 +99,15 @@ FLAVOR = Flavor(
     link_bases=("file", "url"),
     sections=True,
     severity={"broken-link": "warning"},
+    dialect=(
+        "admonition",
+        "pymdownx-details",
+        "pymdownx-blocks",
+        "material-tabs",
+        "pymdownx-snippets",
+        "markdown-include",
+        "code-includes",
+        "github-alerts",
+    ),
     detect=detect,
 )

@@ -30,4 +30,5 @@ FLAVOR = Flavor(
     known_keys=frozenset({"date", "dateCreated", "author", "authors"}),
     index_names=("index", "README"),
     sections=True,
+    dialect=("github-alerts",),
 )

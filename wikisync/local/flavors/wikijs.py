@@ -83,5 +83,14 @@ FLAVOR = Flavor(
         script_js=("scriptJs",),
     ),
     known_keys=frozenset({"date", "dateCreated"}),
+    # Trees without a generator's files get the common admonitions and alerts converted.
+    dialect=(
+        "admonition",
+        "pymdownx-details",
+        "docusaurus-admonitions",
+        "docsy",
+        "github-alerts",
+        "mdx-statements",
+    ),
     detect=detect,
 )

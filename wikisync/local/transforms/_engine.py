@@ -30,15 +30,10 @@ __all__ = [
 ENTRY_POINT_GROUP = "wikisync.transforms"
 """The entry-point group transforms are registered in (``pyproject.toml``)."""
 
-DEFAULT_TRANSFORMS: tuple[str, ...] = (
-    "mkdocs-admonitions",
-    "docusaurus-admonitions",
-    "docsy-alerts",
-    "blockquote-alerts",
-    "mdx-imports",
-    "unconverted-syntax",
-)
-"""The transforms that run when ``wikisync.yml`` has no ``transforms:``, in this order."""
+DEFAULT_TRANSFORMS: tuple[str, ...] = ()
+"""The transforms that run when ``wikisync.yml`` has no ``transforms:``: none. The
+built-in conversions are the flavor's dialect (``wikisync.local.markdown.dialects``);
+the built-in transform names remain, for wikisync.yml files that list them."""
 
 # Where the built-ins live, for a source checkout whose installed metadata is older than
 # its code (the entry points in pyproject.toml declare the same objects).

@@ -1,0 +1,236 @@
+"""Dialects: each generator's Markdown constructs, converted to what Wiki.js shows.
+
+A *dialect* is a tuple of extension names, the Markdown extensions a generator documents
+(``Flavor.dialect``; ``dialect:`` in wikisync.yml overrides it). ``DIALECTS`` holds every
+extension wikisync knows, by name: what it converts, with which rules. ``convert`` runs
+the ones named, in one pass over the page and linear in its size:
+
+1. line rewrites that apply everywhere, code included (Hugo's ``{{</* x */>}}``);
+2. includes, expanded (``_includes``): the page gets the text the site shows, and the
+   files read are returned (a change to one of them is a change to the page);
+3. containers and inline constructs converted (``_scan``): callouts, ``<details>``,
+   tabsets, code blocks, images, links;
+4. what is left as text warned about, one warning per construct (``_leftover``).
+
+Every output line knows the content line it comes from, so warnings name the file's line.
+Nothing here names a generator: the flavors pick extensions by name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from wikisync.local.markdown.dialects._attributes import kramdown_ial, liquid_block, liquid_inline
+from wikisync.local.markdown.dialects._components import SECTION_PAGES, mdx_block, mdx_statement
+from wikisync.local.markdown.dialects._containers import (
+    admonition,
+    colon_container,
+    github_alert,
+    material_tab,
+    pymdownx_block,
+    pymdownx_details,
+    vitepress_container,
+)
+from wikisync.local.markdown.dialects._includes import INCLUDE_RULES, IncludeRule, expand
+from wikisync.local.markdown.dialects._leftover import left_as_text
+from wikisync.local.markdown.dialects._model import (
+    DialectContext,
+    DialectProblem,
+    InlineRule,
+    Line,
+    Opener,
+)
+from wikisync.local.markdown.dialects._render import STYLES
+from wikisync.local.markdown.dialects._scan import scan
+from wikisync.local.markdown.dialects._shortcodes import (
+    docsy_block,
+    hugo_block,
+    hugo_inline,
+    unescape_shortcodes,
+)
+
+__all__ = [
+    "DIALECTS",
+    "SECTION_PAGES",
+    "STYLES",
+    "Dialect",
+    "DialectContext",
+    "DialectProblem",
+    "DialectResult",
+    "convert",
+    "unknown_extensions",
+]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """One Markdown extension: the constructs it adds and how they become Wiki.js's.
+
+    ``openers`` recognise block constructs on a line, ``inline`` rewrite constructs
+    within text lines, ``includes`` expand include directives, ``preprocess`` rewrites
+    every line (code too) before anything else.
+    """
+
+    name: str
+    summary: str
+    openers: tuple[Opener, ...] = ()
+    inline: tuple[InlineRule, ...] = ()
+    includes: tuple[IncludeRule, ...] = ()
+    preprocess: tuple[Callable[[str], str], ...] = ()
+
+
+DIALECTS: Mapping[str, Dialect] = MappingProxyType(
+    {
+        d.name: d
+        for d in (
+            Dialect("admonition", '!!! type "Title" -> a callout', (admonition,)),
+            Dialect("pymdownx-details", '??? type "Title" -> <details>', (pymdownx_details,)),
+            Dialect(
+                "pymdownx-blocks",
+                "/// note | Title, /// details, /// tab -> callouts, <details>, tabsets",
+                (pymdownx_block,),
+            ),
+            Dialect("material-tabs", '=== "Title" content tabs -> a tabset', (material_tab,)),
+            Dialect(
+                "pymdownx-snippets",
+                '--8<-- "file" (lines, sections, block form) -> the file\'s text',
+                includes=INCLUDE_RULES["pymdownx-snippets"],
+            ),
+            Dialect(
+                "markdown-include",
+                "{! file !} -> the file's text",
+                includes=INCLUDE_RULES["markdown-include"],
+            ),
+            Dialect(
+                "code-includes",
+                "{* file ln[1:3] *} -> the file as a code block",
+                includes=INCLUDE_RULES["code-includes"],
+            ),
+            Dialect(
+                "vitepress-containers",
+                "::: tip|info|warning|danger|details|code-group -> callouts, <details>, tabsets",
+                (vitepress_container,),
+            ),
+            Dialect(
+                "vitepress-includes",
+                "<<< @/file and <!--@include: ./x.md--> -> a code block, the file's text",
+                includes=INCLUDE_RULES["vitepress-includes"],
+            ),
+            Dialect(
+                "docusaurus-admonitions", ":::type Title ... ::: -> a callout", (colon_container,)
+            ),
+            Dialect(
+                "mdx",
+                "import/export dropped; <Tabs>, <details>, <Admonition>, <CodeBlock>, "
+                "<DocCardList />, imported partials",
+                (mdx_block,),
+                includes=INCLUDE_RULES["mdx"],
+            ),
+            Dialect(
+                "mdx-statements",
+                "MDX import/export statements dropped (part of mdx)",
+                (mdx_statement,),
+            ),
+            Dialect(
+                "hugo-shortcodes",
+                "figure, highlight, details, param, youtube, vimeo, readfile",
+                (hugo_block,),
+                (hugo_inline,),
+                INCLUDE_RULES["hugo-shortcodes"],
+                (unescape_shortcodes,),
+            ),
+            Dialect("docsy", "alert, pageinfo -> callouts; tabpane/tab -> a tabset", (docsy_block,)),
+            Dialect("github-alerts", "> [!NOTE] -> a callout", (github_alert,)),
+            Dialect(
+                "kramdown-ial",
+                "{: .note } callouts; attribute lists where Wiki.js reads them",
+                (kramdown_ial,),
+            ),
+            Dialect(
+                "template-expressions",
+                "{{ x }} (macros, Vue): warned about, left as text",
+            ),
+            Dialect(
+                "liquid",
+                "{% raw %}, {% highlight %}, {% comment %}, {% include_relative %}",
+                (liquid_block,),
+                (liquid_inline,),
+                INCLUDE_RULES["liquid"],
+            ),
+        )
+    }
+)
+"""Every dialect extension, by name, in the order their openers are tried."""
+
+
+@dataclass(frozen=True)
+class DialectResult:
+    """A page converted: its content, for each line the content line it comes from (from
+    1), the warnings, the files it includes (relative to the include root), and how many
+    constructs were left as text."""
+
+    content: str
+    origins: tuple[int, ...]
+    problems: tuple[DialectProblem, ...]
+    includes: tuple[str, ...] = ()
+
+    @property
+    def left_as_text(self) -> int:
+        return sum(1 for p in self.problems if p.left_as_text)
+
+    def origin(self, line: int) -> int:
+        """The content line that line ``line`` (from 1) of ``content`` comes from."""
+        if not self.origins:
+            return line
+        return self.origins[min(max(line, 1), len(self.origins)) - 1]
+
+
+def unknown_extensions(names: Sequence[str]) -> tuple[str, ...]:
+    """The names that are not dialect extensions."""
+    return tuple(n for n in names if n not in DIALECTS)
+
+
+def convert(
+    content: str,
+    dialect: Sequence[str],
+    context: DialectContext | None = None,
+    *,
+    warn: bool = True,
+) -> DialectResult:
+    """``content`` with the constructs of the extensions ``dialect`` converted (see the
+    module docstring). Unknown names are ignored (configuration checks them). Without
+    ``warn``, constructs left as text are not looked for."""
+    context = context or DialectContext(source="")
+    chosen = [d for name, d in DIALECTS.items() if name in dialect]
+    preprocess = [f for d in chosen for f in d.preprocess]
+    lines = []
+    for number, text in enumerate(content.split("\n"), start=1):
+        for rewrite in preprocess:
+            text = rewrite(text)
+        lines.append(Line(text, number))
+    includes: list[str] = []
+    failed: set[int] = set()
+    problems: list[DialectProblem] = []
+    rules = [r for d in chosen for r in d.includes]
+    if rules and context.read is not None:
+        page = posixpath.join(context.here, posixpath.basename(context.source))
+        lines, found, includes = expand(lines, rules, context, _stack=(page,))
+        problems.extend(found)
+        failed = {p.line for p in found}
+    openers = [o for d in chosen for o in d.openers]
+    inline = [r for d in chosen for r in d.inline]
+    if openers or inline:
+        lines, found = scan(lines, openers, inline, context)
+        problems.extend(found)
+    if warn:
+        problems.extend(left_as_text(lines, dialect, skip=failed))
+    problems.sort(key=lambda p: p.line)
+    return DialectResult(
+        "\n".join(line.text for line in lines),
+        tuple(line.origin for line in lines),
+        tuple(problems),
+        tuple(dict.fromkeys(includes)),
+    )

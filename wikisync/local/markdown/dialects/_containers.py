@@ -1,0 +1,318 @@
+"""Block containers: admonitions, collapsible blocks, tabs and alerts.
+
+``!!! type "Title"`` and ``??? type`` (Python-Markdown admonition, pymdownx details) and
+``=== "Title"`` (Material content tabs) hold an indented body; ``/// type | Title`` ...
+``///`` (pymdownx blocks) and ``:::type`` ... ``:::`` (Docusaurus admonitions, VitePress
+containers) a fenced one; ``> [!NOTE]`` (GitHub alerts) a quoted one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from wikisync.local.markdown.dialects._model import (
+    DialectContext,
+    Frame,
+    Item,
+    Line,
+    Opened,
+    TabNode,
+    indent_width,
+)
+from wikisync.local.markdown.dialects._render import callout, details, fence, finalize, style
+
+__all__ = [
+    "admonition",
+    "code_group",
+    "colon_container",
+    "github_alert",
+    "material_tab",
+    "pymdownx_block",
+    "pymdownx_details",
+    "vitepress_container",
+]
+
+_BANG = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?)[ \t]+(?P<type>[\w-]+)(?:[ \t]+[\w-]+)*"
+    r"(?:[ \t]+\"(?P<title>[^\"]*)\")?[ \t]*$"
+)
+_TAB = re.compile(r"^(?P<indent>[ \t]*)===(?P<flags>[!+]*)[ \t]+\"(?P<title>[^\"]*)\"[ \t]*$")
+_BLOCK = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<slashes>/{3,})[ \t]*(?P<type>[A-Za-z][\w-]*)"
+    r"(?:[ \t]*\|[ \t]*(?P<title>.*?))?[ \t]*$"
+)
+_COLONS = re.compile(
+    r"^(?P<indent> {0,3})(?P<colons>:{3,})[ \t]*(?P<type>[A-Za-z][\w-]*)"
+    r"(?:\[(?P<bracket>[^\]]*)\]|[ \t]+(?P<title>\S.*?))?(?:[ \t]*\{[^}]*\})?[ \t]*$"
+)
+_ALERT = re.compile(r"^(?P<indent> {0,3})>[ \t]?\[!(?P<type>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
+_FENCE_INFO = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([^\s\[`]*)[^\[]*?(?:\[(?P<label>[^\]]*)\])?[ \t]*$")
+
+_BLOCK_CALLOUTS = frozenset(
+    {"note", "attention", "caution", "danger", "error", "tip", "hint", "important", "warning"}
+)
+_DOCUSAURUS_TYPES = frozenset(
+    {"note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary"}
+)
+_VITEPRESS_TYPES = frozenset({"info", "tip", "warning", "danger", "note", "important", "caution"})
+_GITHUB_STYLES = {
+    "note": "is-info",
+    "tip": "is-success",
+    "important": "is-info",
+    "warning": "is-warning",
+    "caution": "is-danger",
+}
+
+
+def _title_case(kind: str) -> str:
+    return kind[:1].upper() + kind[1:].lower()
+
+
+def _callout_frame(frame: Frame) -> list[Item]:
+    kind = frame.params.get("type", "note")
+    css = frame.params.get("css") or style(kind)
+    title = frame.params.get("title")
+    return list(callout(finalize(frame.items, frame.level_above), css, title, frame.origin))
+
+
+def _details_frame(frame: Frame) -> list[Item]:
+    kind = frame.params.get("type", "details")
+    summary = frame.params.get("title") or _title_case(kind)
+    return list(details(finalize(frame.items, frame.level_above), summary, frame.origin))
+
+
+def _tab_frame(frame: Frame) -> list[Item]:
+    body = finalize(frame.items, frame.level_above)
+    new = frame.params.get("new", "").lower() in ("true", "yes", "1", "on")
+    return [TabNode(frame.params.get("title", ""), body, frame.origin, new_group=new)]
+
+
+def _plain_frame(frame: Frame) -> list[Item]:
+    return list(finalize(frame.items, frame.level_above))
+
+
+def _indented(kind: str, match: re.Match[str], origin: int, render: Callable[[Frame], list[Item]], **params: str) -> Opened:
+    indent = match.group("indent")
+    frame = Frame(
+        kind,
+        origin,
+        render,
+        indent=indent_width(indent) + 4,
+        indented=True,
+        params={k: v for k, v in params.items() if v is not None},
+        opener=match.group(0),
+        prefix=indent,
+    )
+    return Opened(frame)
+
+
+def admonition(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """``!!! type "Title"`` with an indented body -> a callout."""
+    if "!!!" not in text:
+        return None
+    match = _BANG.match(text)
+    if match is None or match.group("marker") != "!!!":
+        return None
+    return _indented(
+        "callout", match, origin, _callout_frame, type=match.group("type"), title=match.group("title")
+    )
+
+
+def pymdownx_details(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """``??? type "Title"`` / ``???+`` with an indented body -> ``<details>``."""
+    if "???" not in text:
+        return None
+    match = _BANG.match(text)
+    if match is None or match.group("marker") == "!!!":
+        return None
+    return _indented(
+        "details", match, origin, _details_frame, type=match.group("type"), title=match.group("title")
+    )
+
+
+def material_tab(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """``=== "Title"`` with an indented body -> a tab of a tabset."""
+    if "===" not in text:
+        return None
+    match = _TAB.match(text)
+    if match is None:
+        return None
+    new = "true" if "!" in match.group("flags") else ""
+    return _indented("tab", match, origin, _tab_frame, title=match.group("title"), new=new)
+
+
+def _block_frame(frame: Frame) -> list[Item]:
+    kind = frame.params.get("kind", "")
+    if kind == "tab":
+        return _tab_frame(frame)
+    if kind == "details":
+        return _details_frame(frame)
+    if kind in ("html", "caption", "define"):
+        return _plain_frame(frame)
+    if kind == "admonition" and "type" not in frame.params:
+        frame.params["type"] = "note"
+    return _callout_frame(frame)
+
+
+def pymdownx_block(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """``/// type | Title`` ... ``///`` (pymdownx blocks): callouts, ``details``, ``tab``;
+    ``html``, ``caption`` and ``define`` keep their body."""
+    if "///" not in text:
+        return None
+    match = _BLOCK.match(text)
+    if match is None:
+        return None
+    kind = match.group("type").lower()
+    if kind not in _BLOCK_CALLOUTS and kind not in (
+        "admonition", "details", "tab", "html", "caption", "define"
+    ):
+        return None
+    slashes = match.group("slashes")
+
+    def closes(line: str) -> tuple[str, str] | None:
+        return ("", "") if line.strip() == slashes else None
+
+    params = {"kind": kind}
+    if kind in _BLOCK_CALLOUTS:
+        params["type"] = kind
+    if match.group("title"):
+        params["title"] = match.group("title")
+    indent = match.group("indent")
+    frame = Frame(
+        "block",
+        origin,
+        _block_frame,
+        indent=indent_width(indent),
+        closes=closes,
+        options=True,
+        params=params,
+        opener=match.group(0),
+        prefix=indent,
+    )
+    return Opened(frame)
+
+
+def _colon_frame(frame: Frame) -> list[Item]:
+    kind = frame.params.get("type", "note").lower()
+    if kind == "details":
+        frame.params.setdefault("title", "Details")
+        return _details_frame(frame)
+    if kind == "code-group":
+        return code_group(frame)
+    if kind in ("raw", "v-pre"):
+        return _plain_frame(frame)
+    return _callout_frame(frame)
+
+
+def _colon_opener(
+    text: str, origin: int, kinds: frozenset[str] | None, exact: bool
+) -> Opened | None:
+    if ":::" not in text:
+        return None
+    match = _COLONS.match(text)
+    if match is None:
+        return None
+    kind = match.group("type").lower()
+    if kinds is not None and kind not in kinds:
+        return None
+    colons = match.group("colons")
+
+    def closes(line: str) -> tuple[str, str] | None:
+        stripped = line.strip()
+        if exact:
+            return ("", "") if stripped == colons else None
+        if len(stripped) >= len(colons) and stripped == ":" * len(stripped):
+            return ("", "")
+        return None
+
+    title = match.group("bracket") or match.group("title")
+    params = {"type": kind}
+    if title:
+        params["title"] = title
+    indent = match.group("indent")
+    frame = Frame(
+        "container",
+        origin,
+        _colon_frame,
+        indent=len(indent),
+        closes=closes,
+        params=params,
+        opener=match.group(0),
+        prefix=indent,
+    )
+    return Opened(frame)
+
+
+def colon_container(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """Docusaurus ``:::type Title`` / ``:::type[Title]`` ... ``:::`` (more colons to
+    nest) -> a callout; any type is read, an unknown one is blue."""
+    return _colon_opener(text, origin, None, exact=True)
+
+
+def vitepress_container(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """VitePress ``::: tip Title`` (also ``:::tip``): ``info``, ``tip``, ``warning``,
+    ``danger`` callouts, ``details``, ``code-group`` (a tabset of its code blocks), ``raw``
+    and ``v-pre`` (their body as it is)."""
+    return _colon_opener(
+        text, origin, _VITEPRESS_TYPES | {"details", "code-group", "raw", "v-pre"}, exact=False
+    )
+
+
+def code_group(frame: Frame) -> list[Item]:
+    """A VitePress code group: each code block a tab, titled by its ``[label]`` (else
+    its language)."""
+    lines = finalize(frame.items, frame.level_above)
+    tabs: list[Item] = []
+    index = 0
+    while index < len(lines):
+        match = _FENCE_INFO.match(lines[index].text)
+        if match is None:
+            index += 1
+            continue
+        marker = match.group(1)
+        language = match.group(2)
+        label = match.group("label") or language or "Code"
+        start = index
+        index += 1
+        body: list[Line] = []
+        while index < len(lines):
+            stripped = lines[index].text.strip()
+            if stripped.startswith(marker[0] * len(marker)) and not stripped.strip(marker[0]):
+                break
+            body.append(lines[index])
+            index += 1
+        index += 1
+        tabs.append(TabNode(label, fence(body, language, lines[start].origin), lines[start].origin))
+    if not tabs:
+        return list(lines)
+    return tabs
+
+
+def _alert_frame(frame: Frame) -> list[Item]:
+    body = finalize(frame.items, frame.level_above)
+    title: str | None = frame.params.get("title") or None
+    if title and not any(line.text.strip() for line in body):
+        body, title = [Line(title, frame.origin)], None  # `> [!NOTE] Text.` alone
+    kind = frame.params["type"].lower()
+    return list(callout(body, _GITHUB_STYLES.get(kind, style(kind)), title, frame.origin))
+
+
+def github_alert(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """``> [!NOTE]`` (also ``[!TIP]``, ``[!IMPORTANT]``, ``[!WARNING]``, ``[!CAUTION]``)
+    and the quoted lines after it -> a callout."""
+    if "[!" not in text:
+        return None
+    match = _ALERT.match(text)
+    if match is None:
+        return None
+    frame = Frame(
+        "alert",
+        origin,
+        _alert_frame,
+        quoted=True,
+        params={"type": match.group("type"), "title": match.group("title").strip()},
+        opener=match.group(0),
+        prefix=match.group("indent"),
+    )
+    return Opened(frame)

@@ -1,0 +1,105 @@
+"""What is left as text: constructs the page still holds after conversion.
+
+Each one is a warning at its line, and the plan counts them ("constructs left as
+text"): Hugo shortcodes a site defines itself, Liquid tags, MDX components the page
+imports, mkdocstrings' ``::: package.module``, template expressions (``{{ x }}``: macros,
+Vue), and the generator syntax the flavor's dialect does not convert (an ``!!! note`` in
+a tree whose dialect has no ``admonition``). Code, inline code and HTML comments are
+skipped, and so is a shortcode used as a link's target (link resolution decides about
+those).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Collection, Sequence
+
+from wikisync.local.markdown.dialects._model import DialectProblem, Line
+from wikisync.local.markdown.dialects._render import STYLES
+from wikisync.local.markdown.links import code_spans
+
+__all__ = ["left_as_text"]
+
+_SHORTCODE = re.compile(r"\{\{([<%])[ \t]*(?!/)([\w./-]+)")
+_LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
+_JSX = re.compile(r"<([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?=[\s/>])")
+_EXPRESSION = re.compile(r"\{\{(?![<%])[ \t]*([^{}\n]{1,200}?)[ \t]*\}\}")
+_CONTAINERS = frozenset({"details", "code-group", "raw", "v-pre"})
+_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?)$")
+_LINE_CONSTRUCTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"^[ \t]*:::[ \t]+[\w-]+(?:\.[\w-]+)+[ \t]*$"), "block", "mkdocstrings"),
+    (re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+"), "admonition", "admonition"),
+    (re.compile(r"^[ \t]*===[!+]*[ \t]+\""), "content tab", "material-tabs"),
+    (re.compile(r"^[ \t]*/{3,}[ \t]*[A-Za-z]"), "block", "pymdownx-blocks"),
+    (re.compile(r"^ {0,3}:{3,}[ \t]*[A-Za-z]"), "container", "docusaurus-admonitions"),
+    (re.compile(r"^ {0,3}>[ \t]?\[![A-Za-z]+\]"), "alert", "github-alerts"),
+    (re.compile(r"^[ \t]*;?-{1,}8<-{1,}"), "snippet include", "pymdownx-snippets"),
+    (re.compile(r"^[ \t]*\{!.*!\}"), "include", "markdown-include"),
+    (re.compile(r"^[ \t]*\{\*.*\*\}[ \t]*$"), "code include", "code-includes"),
+    (re.compile(r"^[ \t]*<<<[ \t]+\S"), "code snippet", "vitepress-includes"),
+)
+
+
+def left_as_text(
+    lines: Sequence[Line], dialect: Sequence[str], skip: Collection[int] = ()
+) -> list[DialectProblem]:
+    """One warning per construct left in ``lines`` (see the module docstring), but none
+    on the content lines ``skip`` (include directives already warned about)."""
+    text = "\n".join(line.text for line in lines)
+    if not any(mark in text for mark in ("{{", "{%", "<", ":::", "!!!", "???", "===", "///", "[!", "8<", "{!", "{*")):
+        return []
+    spans = code_spans(text)
+    span_starts = [a for a, _ in spans]
+    starts: list[int] = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line.text) + 1
+
+    def in_code(at: int) -> bool:
+        index = bisect_right(span_starts, at) - 1
+        return index >= 0 and spans[index][0] <= at < spans[index][1]
+
+    def line_at(at: int) -> int:
+        return bisect_right(starts, at) - 1
+
+    found: list[tuple[int, int, str]] = []
+
+    def add(at: int, message: str) -> None:
+        if not in_code(at):
+            index = line_at(at)
+            if lines[index].origin in skip:
+                return
+            found.append((lines[index].origin, at, message))
+
+    for match in _SHORTCODE.finditer(text):
+        index = line_at(match.start())
+        if _IN_LINK.search(text[starts[index] : match.start()]):
+            continue
+        close = ">" if match.group(1) == "<" else "%"
+        add(match.start(), f"Hugo shortcode {{{{{match.group(1)} {match.group(2)} {close}}}}} has no Wiki.js form")
+    for match in _LIQUID.finditer(text):
+        add(match.start(), f"Liquid tag {{% {match.group(1)} %}} has no Wiki.js form")
+    for match in _JSX.finditer(text):
+        add(match.start(), f"MDX component <{match.group(1)}> has no Wiki.js form")
+    for match in _EXPRESSION.finditer(text) if "template-expressions" in dialect else ():
+        index = line_at(match.start())
+        if _IN_LINK.search(text[starts[index] : match.start()]):
+            continue
+        add(match.start(), f"template expression {{{{ {match.group(1).strip()[:40]} }}}} has no Wiki.js form")
+    enabled = set(dialect)
+    for index, line in enumerate(lines):
+        for pattern, what, extension in _LINE_CONSTRUCTS:
+            if pattern.match(line.text):
+                at = starts[index] + len(line.text) - len(line.text.lstrip())
+                kind = line.text.strip()[3:].strip().split(" ")[0].lower() if extension == "docusaurus-admonitions" else ""
+                if extension == "mkdocstrings" or (kind and kind not in STYLES and kind not in _CONTAINERS):
+                    add(at, f"block {line.text.strip()[:60]!r} has no Wiki.js form (the site's own extension, such as mkdocstrings, makes its text)")
+                elif extension in enabled or (extension == "docusaurus-admonitions" and "vitepress-containers" in enabled):
+                    add(at, f"{what} {line.text.strip()[:40]!r} is not converted (not well-formed); left as text")
+                else:
+                    add(at, f"{what} {line.text.strip()[:40]!r} is left as text: add {extension} to dialect: in wikisync.yml to convert it")
+                break
+    found.sort()
+    return [DialectProblem(line, f"{message}; left as text" if not message.endswith("text") and "left as text" not in message else message, code="unconverted-syntax") for line, _, message in found]

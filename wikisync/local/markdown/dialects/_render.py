@@ -1,0 +1,266 @@
+"""Wiki.js's forms: styled blockquotes, ``<details>``, tabsets and code fences.
+
+What the wiki shows is in shared/wikijs/render-transcripts.jsonl: a blockquote followed by
+a ``{.is-info}`` line is a callout; a heading with ``{.tabset}`` is a tabset whose
+sub-headings are the tabs (the tabset's own heading text is not shown, and it ends at the
+next heading of its level or above); ``<details>`` with ``<summary>`` is shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from types import MappingProxyType
+
+from wikisync.local.markdown.dialects._model import Item, Line, TabNode
+
+__all__ = [
+    "STYLES",
+    "callout",
+    "details",
+    "fence",
+    "finalize",
+    "style",
+]
+
+STYLES = MappingProxyType(
+    {
+        **dict.fromkeys(
+            (
+                "note",
+                "info",
+                "abstract",
+                "summary",
+                "tldr",
+                "todo",
+                "seealso",
+                "important",
+                "question",
+                "help",
+                "faq",
+                "example",
+                "quote",
+                "cite",
+                "primary",
+                "secondary",
+                "light",
+                "dark",
+            ),
+            "is-info",
+        ),
+        **dict.fromkeys(("tip", "hint", "success", "check", "done", "new"), "is-success"),
+        **dict.fromkeys(("warning", "caution", "attention", "highlight"), "is-warning"),
+        **dict.fromkeys(("danger", "error", "failure", "fail", "missing", "bug"), "is-danger"),
+    }
+)
+"""Admonition type (or Docsy color, or callout class) -> Wiki.js blockquote class."""
+
+_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TABSET_TITLE = "Tabs"
+
+
+def style(kind: str) -> str:
+    """The Wiki.js class of an admonition type; any other type is ``is-info``."""
+    return STYLES.get(kind.lower(), "is-info")
+
+
+def _trimmed(body: Sequence[Line]) -> list[Line]:
+    start, end = 0, len(body)
+    while start < end and not body[start].text.strip():
+        start += 1
+    while end > start and not body[end - 1].text.strip():
+        end -= 1
+    return list(body[start:end])
+
+
+def callout(body: Sequence[Line], css: str, title: str | None, origin: int) -> list[Line]:
+    """A Wiki.js blockquote of class ``css`` holding ``body``; a title is its first,
+    bold line."""
+    lines = _trimmed(body)
+    if title and title.strip():
+        head = Line(f"**{title.strip()}**", origin)
+        lines = [head, *([Line("", origin)] if lines else []), *lines]
+    if not lines:
+        lines = [Line("", origin)]
+    quoted = [Line(f"> {line.text}".rstrip() if line.text.strip() else ">", line.origin) for line in lines]
+    return [*quoted, Line(f"{{.{css}}}", lines[-1].origin)]
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def details(body: Sequence[Line], summary: str, origin: int) -> list[Line]:
+    """``<details>`` with ``summary`` and the Markdown ``body`` (blank lines around it, so
+    that it is read as Markdown)."""
+    lines = _trimmed(body)
+    end = lines[-1].origin if lines else origin
+    return [
+        Line("<details>", origin),
+        Line(f"<summary>{_html(summary.strip())}</summary>", origin),
+        Line("", origin),
+        *lines,
+        *([Line("", end)] if lines else []),
+        Line("</details>", end),
+    ]
+
+
+def fence(body: Sequence[Line], language: str, origin: int) -> list[Line]:
+    """A fenced code block, its fence longer than any run of backticks in ``body``."""
+    longest = 0
+    for line in body:
+        stripped = line.text.lstrip()
+        if stripped.startswith("```"):
+            longest = max(longest, len(stripped) - len(stripped.lstrip("`")))
+    marker = "`" * max(3, longest + 1)
+    end = body[-1].origin if body else origin
+    return [Line(f"{marker}{language}", origin), *body, Line(marker, end)]
+
+
+def _heading_level(text: str) -> int | None:
+    match = _HEADING.match(text)
+    return len(match.group(2)) if match else None
+
+
+def _code_flags(lines: Sequence[Line]) -> list[bool]:
+    """For each line, whether it is inside (or opens or closes) a fenced code block."""
+    flags: list[bool] = []
+    fence_marker: str | None = None
+    for line in lines:
+        opening = _FENCE_OPEN.match(line.text)
+        if fence_marker is None:
+            if opening:
+                fence_marker = opening.group(1)
+                flags.append(True)
+            else:
+                flags.append(False)
+            continue
+        flags.append(True)
+        if (
+            opening
+            and opening.group(1)[0] == fence_marker[0]
+            and len(opening.group(1)) >= len(fence_marker)
+            and not line.text.strip()[len(opening.group(1)) :].strip()
+        ):
+            fence_marker = None
+    return flags
+
+
+def _shift_headings(body: list[Line], above: int) -> list[Line]:
+    """``body`` with its headings moved below level ``above`` (keeping their relative
+    levels), so that none of them ends the tab they are in."""
+    code = _code_flags(body)
+    levels = [
+        level
+        for line, in_code in zip(body, code, strict=True)
+        if not in_code and (level := _heading_level(line.text)) is not None
+    ]
+    if not levels or min(levels) > above:
+        return body
+    delta = above + 1 - min(levels)
+    out: list[Line] = []
+    for line, in_code in zip(body, code, strict=True):
+        level = None if in_code else _heading_level(line.text)
+        if level is None:
+            out.append(line)
+            continue
+        match = _HEADING.match(line.text)
+        assert match is not None
+        new = min(6, level + delta)
+        out.append(Line(f"{match.group(1)}{'#' * new}{line.text[match.end() :]}", line.origin))
+    return out
+
+
+def _tabset(tabs: Sequence[TabNode], level: int, wrap: bool) -> list[Line]:
+    prefix = tabs[0].prefix
+    origin = tabs[0].origin
+    if level + 1 > 6:  # no heading level left for the tabs: titled sections instead
+        out: list[Line] = []
+        for tab in tabs:
+            out.extend([Line(f"**{tab.title}**", tab.origin), Line("", tab.origin)])
+            out.extend(_trimmed(tab.body))
+            out.append(Line("", tab.origin))
+        return [Line(f"{prefix}{line.text}" if line.text else "", line.origin) for line in out]
+    out = [Line(f"{'#' * level} {_TABSET_TITLE} {{.tabset}}", origin)]
+    for tab in tabs:
+        title = tab.title.strip() or "Tab"
+        out.append(Line(f"{'#' * (level + 1)} {title}", tab.origin))
+        body = _shift_headings(_trimmed(tab.body), level + 1)
+        out.extend(body)
+        if body:
+            out.append(Line("", body[-1].origin))
+    if out[-1].text == "":
+        out.pop()
+    if wrap:
+        end = out[-1].origin
+        out = [Line("<div>", origin), Line("", origin), *out, Line("", end), Line("</div>", end)]
+    return [Line(f"{prefix}{line.text}" if line.text else "", line.origin) for line in out]
+
+
+def finalize(items: Sequence[Item], level_above: int = 0) -> list[Line]:
+    """The lines of ``items``, runs of tabs made Wiki.js tabsets.
+
+    A tabset's heading level is that of the heading that follows it (which then ends it,
+    as Wiki.js ends a tabset); with no heading after it, one below the heading before it
+    (``level_above`` when there is none). When text follows the tabs before any heading,
+    the tabset is wrapped in a ``<div>`` so that the text stays out of its last tab.
+    """
+    out: list[Line] = []
+    last_level = level_above
+    fence_marker: str | None = None
+    index = 0
+    count = len(items)
+    while index < count:
+        item = items[index]
+        if isinstance(item, Line):
+            out.append(item)
+            opening = _FENCE_OPEN.match(item.text)
+            if fence_marker is None:
+                if opening:
+                    fence_marker = opening.group(1)
+                elif (level := _heading_level(item.text)) is not None:
+                    last_level = level
+            elif (
+                opening
+                and opening.group(1)[0] == fence_marker[0]
+                and len(opening.group(1)) >= len(fence_marker)
+            ):
+                fence_marker = None
+            index += 1
+            continue
+        group: list[TabNode] = [item]
+        index += 1
+        while index < count:
+            following = items[index]
+            if isinstance(following, TabNode):
+                if following.new_group:
+                    break
+                group.append(following)
+                index += 1
+                continue
+            if following.text.strip():
+                break
+            look = index
+            while look < count and isinstance(items[look], Line) and not items[look].text.strip():  # type: ignore[union-attr]
+                look += 1
+            if look < count and isinstance(items[look], TabNode) and not items[look].new_group:  # type: ignore[union-attr]
+                index = look
+                continue
+            break
+        after = index
+        while after < count and isinstance(items[after], Line) and not items[after].text.strip():  # type: ignore[union-attr]
+            after += 1
+        next_item = items[after] if after < count else None
+        if next_item is None:
+            level, wrap = min(last_level + 1, 6), False
+        elif isinstance(next_item, Line) and (heading := _heading_level(next_item.text)):
+            level, wrap = heading, False
+        else:
+            level, wrap = min(last_level + 1, 6), True
+        if out and out[-1].text.strip():
+            out.append(Line("", group[0].origin))
+        out.extend(_tabset(group, level, wrap))
+        if next_item is not None and after == index:
+            out.append(Line("", out[-1].origin))
+    return out
