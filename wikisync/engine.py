@@ -32,7 +32,12 @@ from wikisync.errors import SourceError, StalePlanError
 from wikisync.local.config import CONFIG_FILE, Config, config_key_line, load_settings
 from wikisync.local.flavors import ActiveFlavor
 from wikisync.local.markdown.links import iter_link_destinations
-from wikisync.local.source import links_left_broken, load_source, page_key
+from wikisync.local.source import (
+    constructs_left_as_text,
+    links_left_broken,
+    load_source,
+    page_key,
+)
 from wikisync.local.transforms import TransformStat
 from wikisync.plan.assets import (
     asset_downloads_needed,
@@ -77,6 +82,7 @@ class LoadedSource:
     assets: tuple[LocalAsset, ...] = ()
     flavor: ActiveFlavor | None = None
     transforms: tuple[TransformStat, ...] = ()
+    dialect: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -86,6 +92,11 @@ class LoadedSource:
     def links_left_broken(self) -> int:
         """Links kept as written because they name nothing (warning-level link problems)."""
         return links_left_broken(self.problems)
+
+    @property
+    def constructs_left_as_text(self) -> int:
+        """Constructs the wiki shows as text (one ``unconverted-syntax`` warning each)."""
+        return constructs_left_as_text(self.problems)
 
 
 @dataclass(frozen=True)
@@ -123,7 +134,14 @@ def load_directory(directory: str | os.PathLike[str]) -> LoadedSource:
     config, flavor = load_settings(path)
     result = load_source(path, config, flavor=flavor)
     return LoadedSource(
-        path, config, result.pages, result.problems, result.assets, flavor, result.transforms
+        path,
+        config,
+        result.pages,
+        result.problems,
+        result.assets,
+        flavor,
+        result.transforms,
+        result.dialect,
     )
 
 
@@ -196,7 +214,8 @@ def changed_scope(
     """The pages whose plan can change because of what changed since ``commit``.
 
     That is the page files changed since ``commit`` (added, modified, renamed, in the
-    working tree too), the pages they link to, and the pages linking to a changed, renamed
+    working tree too), the pages including a file that changed (``LocalPage.includes``),
+    the pages they link to, and the pages linking to a changed, renamed
     or deleted page; on the wiki side their pages, the pages recorded for renamed or
     deleted files, and whatever sits at their paths. ``None`` when the change touches
     everything (``wikisync.yml`` changed).
@@ -208,6 +227,11 @@ def changed_scope(
     by_source = {p.source: p for p in pages}
     source_by_key = {p.key: p.source for p in pages}
     changed = {s for s in diff.changed if s in by_source}
+    # A page whose included file changed (or went) changed too.
+    included = {path for page in pages for path in page.includes}
+    edited = set(diff.changed) | set(diff.deleted)
+    edited |= repo.changed_files(commit, (p for p in included if p.startswith("../")))
+    changed |= {p.source for p in pages if edited.intersection(p.includes)}
     gone = set(diff.deleted) | set(diff.renames)
     gone |= {old for old, new in renames.items() if new in changed}
     entries_gone = [e for e in state.pages.values() if e.source in gone]
@@ -297,7 +321,11 @@ def make_plan(
         local_assets, remote_assets, state, options, digests=digests, deletes=not targets
     )
     result = attach_assets(result, asset_plan, options)
-    result = dataclasses.replace(result, links_left_broken=source.links_left_broken)
+    result = dataclasses.replace(
+        result,
+        links_left_broken=source.links_left_broken,
+        constructs_left_as_text=source.constructs_left_as_text,
+    )
     navigation: NavigationPlan | None = None
     if config.navigation is not None and targets:
         notes.append(

@@ -36,15 +36,11 @@ def test_converted_pages_are_written_once_and_then_cost_no_write(
     site = _site(tmp_path)
     checked = wiki.run("validate", str(site), "--verbose")
     assert checked.exit_code == 0, checked.output
-    assert "install.md:11: MDX component <Tabs> will show as text" in checked.stdout
-    # A line of the file, though the transforms changed the lines above it.
-    assert "example-page.md:11: Hugo shortcode {{% pageinfo %}} will show as text" in checked.stdout
-    assert (
-        "docusaurus-admonitions: Docusaurus admonitions (:::tip Title ... :::) -> Wiki.js "
-        "styled blockquotes (1 file changed)" in checked.stderr
-    )
-    assert "docsy-alerts:" in checked.stderr and "(1 file changed)" in checked.stderr
-    assert "mdx-imports: MDX import/export lines" in checked.stderr
+    assert "install.md:11: MDX component <Tabs> has no Wiki.js form; left as text" in checked.stdout
+    # A line of the file, though the conversion changed the lines above it.
+    assert "install.md:243: MDX component <TabItem> has no Wiki.js form" in checked.stdout
+    assert "Dialect: admonition, pymdownx-details, docusaurus-admonitions" in checked.stderr
+    assert "Transforms: none" in checked.stderr
 
     applied = wiki.run("apply", str(site), "--auto-approve")
     assert applied.exit_code == 0, applied.output

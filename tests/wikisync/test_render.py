@@ -209,6 +209,7 @@ def test_json_is_the_documented_document() -> None:
         "summary",
         "assets",
         "links_left_broken",
+        "constructs_left_as_text",
         "changes",
     ]
     assert document["format_version"] == "1"

@@ -21,6 +21,7 @@ A directory outside git, or a machine without git, gives ``None`` from ``open_re
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -108,6 +109,26 @@ class GitRepo:
         return None
 
     # -- questions ---------------------------------------------------------------------
+
+    def changed_files(self, commit: str, paths: Iterable[str]) -> frozenset[str]:
+        """Those of ``paths`` (files relative to the content directory, which may lie
+        outside it: ``../src/x.py``, as pages include them) that differ between
+        ``commit`` and the working tree, or are new or gone."""
+        by_repo: dict[str, str] = {}
+        for path in paths:
+            repo_path = posixpath.normpath(posixpath.join(self.prefix, path))
+            if repo_path != ".." and not repo_path.startswith("../"):
+                by_repo[repo_path] = path
+        if not by_repo:
+            return frozenset()
+        names = list(by_repo)
+        found: set[str] = set()
+        for start in range(0, len(names), _ARGS_PER_CALL):
+            chunk = names[start : start + _ARGS_PER_CALL]
+            listed = self._run("diff", "-z", "--name-only", "--no-color", commit, "--", *chunk, env=_LITERAL)
+            listed += self._run("ls-files", "-z", "--others", "--", *chunk, env=_LITERAL)
+            found.update(by_repo[name] for name in listed.split("\0") if name in by_repo)
+        return frozenset(found)
 
     def resolve(self, ref: str) -> str | None:
         """The commit ``ref`` names, or ``None`` when this clone does not have it."""

@@ -84,6 +84,8 @@ def validate(
                 ],
                 "errors": len(errors),
                 "warnings": len(problems) - len(errors),
+                "dialect": list(loaded.dialect),
+                "constructs_left_as_text": loaded.constructs_left_as_text,
                 "transforms": [
                     {
                         "name": t.name,
@@ -103,6 +105,7 @@ def validate(
             for problem in problems:
                 print(f"{problem}" if problem.is_error else f"{problem} (warning)")
             if verbose:
+                err(f"Dialect: {', '.join(loaded.dialect) or 'none'}")
                 err(
                     f"Transforms ({len(loaded.transforms)}):"
                     if loaded.transforms

@@ -143,6 +143,8 @@ class SourceResult:
     flavor: ActiveFlavor | None = None
     transforms: tuple[TransformStat, ...] = ()
     """The transforms that ran, with how many files' content each changed."""
+    dialect: tuple[str, ...] = ()
+    """The dialect extensions whose constructs were converted."""
 
     @property
     def has_errors(self) -> bool:
@@ -565,7 +567,9 @@ def load_source(
             for p in problems
         ]
     problems.sort(key=Problem.sort_key)
-    return SourceResult(tuple(pages), tuple(problems), tuple(assets), flavor, run.stats())
+    return SourceResult(
+        tuple(pages), tuple(problems), tuple(assets), flavor, run.stats(), dialect.names
+    )
 
 
 def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> list[LocalPage]:

@@ -605,6 +605,9 @@ class Plan:
     links_left_broken: int = 0
     """Links the pages keep as written because they name nothing in the tree (each one a
     warning: ``broken-link``, ``site-link`` ... lowered by ``severity:`` or the flavor)."""
+    constructs_left_as_text: int = 0
+    """Constructs the pages keep as text because Wiki.js has no form for them (each one a
+    warning: ``unconverted-syntax``), such as a site's own shortcodes."""
     navigation: tuple[NavigationChange, ...] = ()
     """Menus whose wikisync block changes, by locale (only with ``navigation:`` set)."""
     navigation_warnings: tuple[str, ...] = ()

@@ -68,6 +68,18 @@ def broken_links_sentence(plan: Plan) -> str | None:
     )
 
 
+def left_as_text_sentence(plan: Plan) -> str | None:
+    """``3 constructs left as text: ...`` when pages keep syntax Wiki.js cannot show."""
+    count = plan.constructs_left_as_text
+    if not count:
+        return None
+    noun = "construct" if count == 1 else "constructs"
+    return (
+        f"{count} {noun} left as text: Wiki.js has no form for them, such as a site's own "
+        "shortcodes or components (see the warnings)."
+    )
+
+
 def no_changes_sentence(directory: str) -> str:
     return f"No changes. The wiki matches {shown(directory)}."
 

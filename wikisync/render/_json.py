@@ -7,6 +7,7 @@
  "summary": {"create": 0, "update": 1, "move": 0, "delete": 0, "conflict": 0, "unchanged": 4},
  "assets": {"upload": 1, "replace": 0, "delete": 0, "conflict": 0, "unchanged": 2},
  "links_left_broken": 0,
+ "constructs_left_as_text": 0,
  "changes": [{"kind": "page", "action": "update", "path": "handbook/guide/install",
               "locale": "en", "source": "guide/install.md", "page_id": 12, "from_path": null,
               "fields": ["content", "title"], "remote_updated_at": "2024-05-01T09:00:00.000Z",
@@ -24,7 +25,8 @@ is not ``1``) before anything is built from it; ``apply`` also bounds the file's
 
 ``summary`` counts page changes only (its wording is frozen); ``assets`` counts asset
 changes; ``links_left_broken`` the links kept as written because they name nothing in the
-tree (warnings). With ``navigation:`` set, a plan that changes the menu (or warns about it) also
+tree (warnings); ``constructs_left_as_text`` the constructs of the generator's dialect that
+Wiki.js has no form for and the pages keep as text (warnings). With ``navigation:`` set, a plan that changes the menu (or warns about it) also
 has ``"navigation": {"changes": [{"locale": "en", "added": 3, "changed": 0, "moved": 1,
 "removed": 1, "digest": "…", "remote_digest": "…"}], "warnings": ["…"]}``; ``digest`` and
 ``remote_digest`` (the menu wanted and the menu seen) let apply refuse a stale saved plan.
@@ -114,6 +116,7 @@ def plan_to_dict(plan: Plan, *, target: Mapping[str, Any], wikisync_version: str
         "summary": plan.summary,
         "assets": plan.asset_summary,
         "links_left_broken": plan.links_left_broken,
+        "constructs_left_as_text": plan.constructs_left_as_text,
         "changes": [_change_to_dict(c) for c in plan.changes]
         + [_asset_to_dict(a) for a in plan.asset_changes],
     }
@@ -211,6 +214,7 @@ class _Document(_Shape):
     summary: _Summary
     assets: dict[str, Annotated[int, Field(ge=0)]] | None = None
     links_left_broken: Annotated[int, Field(ge=0)] = 0
+    constructs_left_as_text: Annotated[int, Field(ge=0)] = 0
     changes: list[_Item]
     navigation: _Navigation | None = None
 
@@ -350,6 +354,7 @@ def load_plan_json(text: str) -> tuple[Plan, dict[str, str]]:
     plan = Plan(
         changes=tuple(loaded),
         links_left_broken=shape.links_left_broken,
+        constructs_left_as_text=shape.constructs_left_as_text,
         unchanged_count=shape.summary.unchanged,
         asset_changes=tuple(assets),
         assets_unchanged_count=asset_summary.get("unchanged", 0),

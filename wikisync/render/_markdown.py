@@ -22,6 +22,7 @@ from wikisync.render._common import (
     SYMBOLS,
     asset_summary_sentence,
     broken_links_sentence,
+    left_as_text_sentence,
     change_title,
     conflict_sentence,
     format_size,
@@ -75,6 +76,9 @@ def _header(plan: Plan, directory: str | None) -> str:
     broken = broken_links_sentence(plan)
     if broken:
         lines += ["", f"> [!NOTE]\n> {_cell(broken)}"]
+    left = left_as_text_sentence(plan)
+    if left:
+        lines += ["", f"> [!NOTE]\n> {_cell(left)}"]
     summary = plan.summary
     lines += ["", "| Action | Pages |", "|---|---:|"]
     for action in ("create", "update", "move", "delete", "conflict"):

@@ -11,6 +11,7 @@ from wikisync.render._common import (
     asset_line,
     asset_summary_sentence,
     broken_links_sentence,
+    left_as_text_sentence,
     change_title,
     conflict_sentence,
     format_value,
@@ -173,4 +174,7 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
     broken = broken_links_sentence(plan)
     if broken:
         lines.append(paint("warn", broken))
+    left = left_as_text_sentence(plan)
+    if left:
+        lines.append(paint("warn", left))
     return "\n".join(line.rstrip() for line in lines) + "\n"

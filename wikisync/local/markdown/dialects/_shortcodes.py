@@ -94,7 +94,7 @@ def _frame(
 
 
 def _alert(frame: Frame) -> list[Item]:
-    color = frame.params.get("color", "primary")
+    color = (frame.params.get("color") or "primary").split()[0]
     return list(callout(finalize(frame.items, frame.level_above), style(color), frame.params.get("title"), frame.origin))
 
 
