@@ -259,7 +259,10 @@ def test_the_real_trees_warn_where_their_templates_are() -> None:
     docsy = load_source(CORPORA / "docsy-hugo" / "content", Config(locales=("en", "fa", "no")))
     warned = [str(p) for p in docsy.problems if p.code == "unconverted-syntax"]
     assert not any("alert" in w or "pageinfo" in w for w in warned)  # converted
-    assert "en/_index.md:8: Hugo shortcode {{% blocks/cover %}} has no Wiki.js form; left as text" in warned
+    assert (
+        "en/_index.md:8: Hugo shortcode {{% blocks/cover %}} has no Wiki.js form; left as text"
+        in warned
+    )
 
 
 # -- running them --------------------------------------------------------------------------

@@ -125,7 +125,9 @@ class GitRepo:
         found: set[str] = set()
         for start in range(0, len(names), _ARGS_PER_CALL):
             chunk = names[start : start + _ARGS_PER_CALL]
-            listed = self._run("diff", "-z", "--name-only", "--no-color", commit, "--", *chunk, env=_LITERAL)
+            listed = self._run(
+                "diff", "-z", "--name-only", "--no-color", commit, "--", *chunk, env=_LITERAL
+            )
             listed += self._run("ls-files", "-z", "--others", "--", *chunk, env=_LITERAL)
             found.update(by_repo[name] for name in listed.split("\0") if name in by_repo)
         return frozenset(found)

@@ -623,7 +623,9 @@ def _fill_card_lists(pages: list[LocalPage], reads: dict[str, _Read]) -> list[Lo
         if SECTION_PAGES in page.content:
             read = reads[page.source]
             listing = _section_body(page, children[(page.locale, read.site_path)]).rstrip("\n")
-            page = _with_content(page, normalize_content(page.content.replace(SECTION_PAGES, listing)))
+            page = _with_content(
+                page, normalize_content(page.content.replace(SECTION_PAGES, listing))
+            )
         out.append(page)
     return out
 
@@ -699,8 +701,14 @@ class _Dialect:
         """``body`` converted, how its lines map to the content's, and the files it
         includes (relative to the content directory); warnings go to ``problems``."""
         folder = posixpath.dirname(rel)
-        here = posixpath.join(self.includes.content_root, folder) if folder else self.includes.content_root
-        context = DialectContext(rel, self.includes.read, here, self.includes.content_root, self.params)
+        here = (
+            posixpath.join(self.includes.content_root, folder)
+            if folder
+            else self.includes.content_root
+        )
+        context = DialectContext(
+            rel, self.includes.read, here, self.includes.content_root, self.params
+        )
         result = convert(body, self.names, context)
         problems.extend(
             Problem(rel, first + p.line - 1, p.message, p.code, "warning") for p in result.problems
@@ -743,9 +751,7 @@ def _build_page(
         body, transform_problems, after = run.run(body, rel, first)
         converted = origin or _same
         problems.extend(
-            replace(p, line=first + converted(p.line - first + 1) - 1)
-            if p.line is not None
-            else p
+            replace(p, line=first + converted(p.line - first + 1) - 1) if p.line is not None else p
             for p in transform_problems
         )
         origin = _then(after, converted)

@@ -31,7 +31,9 @@ def dialect_transform(name: str, description: str, extensions: tuple[str, ...]) 
 
     def apply(content: str, context: TransformContext) -> tuple[str, Sequence[TransformProblem]]:
         result = convert(content, extensions, DialectContext(context.source), warn=False)
-        return result.content, tuple(TransformProblem(p.line, p.message, p.code) for p in result.problems)
+        return result.content, tuple(
+            TransformProblem(p.line, p.message, p.code) for p in result.problems
+        )
 
     return Transform(name, description, apply)
 

@@ -142,7 +142,9 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 INCLUDE_RULES["hugo-shortcodes"],
                 (unescape_shortcodes,),
             ),
-            Dialect("docsy", "alert, pageinfo -> callouts; tabpane/tab -> a tabset", (docsy_block,)),
+            Dialect(
+                "docsy", "alert, pageinfo -> callouts; tabpane/tab -> a tabset", (docsy_block,)
+            ),
             Dialect("github-alerts", "> [!NOTE] -> a callout", (github_alert,)),
             Dialect(
                 "kramdown-ial",

@@ -181,7 +181,9 @@ def liquid_block(text: str, origin: int, context: DialectContext) -> Opened | No
     return Opened(frame, rest=match.group("rest"))
 
 
-def liquid_inline(text: str, origin: int, context: DialectContext) -> tuple[str, tuple[DialectProblem, ...]]:
+def liquid_inline(
+    text: str, origin: int, context: DialectContext
+) -> tuple[str, tuple[DialectProblem, ...]]:
     """``{% raw %}...{% endraw %}`` within a line: the markers go, the text stays."""
     if "raw" not in text or "{%" not in text:
         return text, ()

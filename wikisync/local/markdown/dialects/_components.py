@@ -37,7 +37,9 @@ _TAG = re.compile(
     r"(?P<attrs>[^>]*?)(?P<selfclose>/?)>(?P<rest>.*)$"
 )
 _DOC_CARDS = re.compile(r"^[ \t]*<DocCardList\b[^>]*/>[ \t]*$")
-_ATTR = re.compile(r"([\w-]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|\{[`'\"]([^`'\"]*)[`'\"]\}|\{([^}]*)\}))?")
+_ATTR = re.compile(
+    r"([\w-]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|\{[`'\"]([^`'\"]*)[`'\"]\}|\{([^}]*)\}))?"
+)
 _VALUES = re.compile(
     r"\{\s*label\s*:\s*['\"]([^'\"]*)['\"]\s*,\s*value\s*:\s*['\"]([^'\"]*)['\"]\s*\}"
     r"|\{\s*value\s*:\s*['\"]([^'\"]*)['\"]\s*,\s*label\s*:\s*['\"]([^'\"]*)['\"]\s*\}"
@@ -108,14 +110,24 @@ def _details(frame: Frame) -> list[Item]:
             match = _SUMMARY.match(line.text)
             if match:
                 summary = match.group(1)
-                body = [*([Line(match.group(2), line.origin)] if match.group(2) else []), *body[index + 1 :]]
+                body = [
+                    *([Line(match.group(2), line.origin)] if match.group(2) else []),
+                    *body[index + 1 :],
+                ]
             break
     return list(details(body, summary or "Details", frame.origin))
 
 
 def _admonition(frame: Frame) -> list[Item]:
     kind = frame.params.get("type", "note")
-    return list(callout(finalize(frame.items, frame.level_above), style(kind), frame.params.get("title"), frame.origin))
+    return list(
+        callout(
+            finalize(frame.items, frame.level_above),
+            style(kind),
+            frame.params.get("title"),
+            frame.origin,
+        )
+    )
 
 
 def _code_block(frame: Frame) -> list[Item]:
@@ -162,7 +174,14 @@ def mdx_statement(text: str, origin: int, context: DialectContext) -> Opened | N
     if text.startswith("import") and _IMPORT.match(text):
         if _IMPORT_END.search(text):
             return Opened()
-        frame = Frame("import", origin, _nothing, closes=_skip(lambda line: bool(_IMPORT_END.search(line))), raw=True, opener=text)
+        frame = Frame(
+            "import",
+            origin,
+            _nothing,
+            closes=_skip(lambda line: bool(_IMPORT_END.search(line))),
+            raw=True,
+            opener=text,
+        )
         return Opened(frame)
     if text.startswith("export") and _EXPORT.match(text):
         depth = [_balance(text)]
@@ -173,7 +192,9 @@ def mdx_statement(text: str, origin: int, context: DialectContext) -> Opened | N
             depth[0] += _balance(line)
             return depth[0] <= 0
 
-        return Opened(Frame("export", origin, _nothing, closes=_skip(balanced), raw=True, opener=text))
+        return Opened(
+            Frame("export", origin, _nothing, closes=_skip(balanced), raw=True, opener=text)
+        )
     return None
 
 

@@ -47,7 +47,9 @@ _COLONS = re.compile(
     r"(?:\[(?P<bracket>[^\]]*)\]|[ \t]+(?P<title>\S.*?))?(?:[ \t]*\{[^}]*\})?[ \t]*$"
 )
 _ALERT = re.compile(r"^(?P<indent> {0,3})>[ \t]?\[!(?P<type>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
-_FENCE_INFO = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([^\s\[`]*)[^\[]*?(?:\[(?P<label>[^\]]*)\])?[ \t]*$")
+_FENCE_INFO = re.compile(
+    r"^[ \t]*(`{3,}|~{3,})[ \t]*([^\s\[`]*)[^\[]*?(?:\[(?P<label>[^\]]*)\])?[ \t]*$"
+)
 
 _BLOCK_CALLOUTS = frozenset(
     {"note", "attention", "caution", "danger", "error", "tip", "hint", "important", "warning"}
@@ -92,7 +94,13 @@ def _plain_frame(frame: Frame) -> list[Item]:
     return list(finalize(frame.items, frame.level_above))
 
 
-def _indented(kind: str, match: re.Match[str], origin: int, render: Callable[[Frame], list[Item]], **params: str) -> Opened:
+def _indented(
+    kind: str,
+    match: re.Match[str],
+    origin: int,
+    render: Callable[[Frame], list[Item]],
+    **params: str,
+) -> Opened:
     indent = match.group("indent")
     frame = Frame(
         kind,
@@ -115,7 +123,12 @@ def admonition(text: str, origin: int, context: DialectContext) -> Opened | None
     if match is None or match.group("marker") != "!!!":
         return None
     return _indented(
-        "callout", match, origin, _callout_frame, type=match.group("type"), title=match.group("title")
+        "callout",
+        match,
+        origin,
+        _callout_frame,
+        type=match.group("type"),
+        title=match.group("title"),
     )
 
 
@@ -127,7 +140,12 @@ def pymdownx_details(text: str, origin: int, context: DialectContext) -> Opened 
     if match is None or match.group("marker") == "!!!":
         return None
     return _indented(
-        "details", match, origin, _details_frame, type=match.group("type"), title=match.group("title")
+        "details",
+        match,
+        origin,
+        _details_frame,
+        type=match.group("type"),
+        title=match.group("title"),
     )
 
 
@@ -165,7 +183,12 @@ def pymdownx_block(text: str, origin: int, context: DialectContext) -> Opened | 
         return None
     kind = match.group("type").lower()
     if kind not in _BLOCK_CALLOUTS and kind not in (
-        "admonition", "details", "tab", "html", "caption", "define"
+        "admonition",
+        "details",
+        "tab",
+        "html",
+        "caption",
+        "define",
     ):
         return None
     slashes = match.group("slashes")

@@ -39,7 +39,9 @@ MAX_DEPTH = 8
 MAX_CHARS = 4_000_000
 """How many characters one page may include in all (Wiki.js takes pages up to 5 MB)."""
 
-_SNIPPET = re.compile(r"^(?P<indent>[ \t]*)(?P<escape>;?)-{1,}8<-{1,}[ \t]+(?P<q>[\"'])(?P<spec>.+?)(?P=q)[ \t]*$")
+_SNIPPET = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<escape>;?)-{1,}8<-{1,}[ \t]+(?P<q>[\"'])(?P<spec>.+?)(?P=q)[ \t]*$"
+)
 _SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
 _SNIPPET_SECTION = re.compile(r"-{1,}8<-{1,}[ \t]+\[(start|end):([\w-]+)\]")
 _MD_INCLUDE = re.compile(r"^(?P<indent>[ \t]*)\{!\s*(?P<spec>[^!]+?)\s*!(?P<opts>[^}]*)\}[ \t]*$")
@@ -52,7 +54,9 @@ _VP_INCLUDE = re.compile(
     r"^(?P<indent>[ \t]*)<!--[ \t]*@include:[ \t]*(?P<path>[^\s{#]+?)(?:#(?P<region>[\w-]+))?"
     r"(?:\{(?P<range>[^}]*)\})?[ \t]*-->[ \t]*$"
 )
-_JEKYLL = re.compile(r"^(?P<indent>[ \t]*)\{%-?[ \t]*include_relative[ \t]+(?P<path>\S+)[^%]*-?%\}[ \t]*$")
+_JEKYLL = re.compile(
+    r"^(?P<indent>[ \t]*)\{%-?[ \t]*include_relative[ \t]+(?P<path>\S+)[^%]*-?%\}[ \t]*$"
+)
 _READFILE = re.compile(
     r"^(?P<indent>[ \t]*)\{\{[<%][ \t]*readfile\b(?P<params>(?:[^>%]|[>%](?!\}\}))*)[>%]\}\}[ \t]*$"
 )
@@ -137,7 +141,8 @@ def _snippet(line: str, imports: dict[str, str]) -> _Found | None:
     spec = match.group("spec")
     if "://" in spec:
         return None
-    path, ranges, section = spec, (), None
+    path, section = spec, None
+    ranges: tuple[tuple[int, int | None], ...] = ()
     head, sep, tail = spec.partition(":")
     if sep and tail:
         path = head
@@ -172,7 +177,15 @@ def _code_include(line: str, imports: dict[str, str]) -> _Found | None:
     wanted = re.search(r"\bln\[([^\]]*)\]", match.group("opts"))
     ranges = _ranges(wanted.group(1).replace(":", "-")) if wanted else ()
     path = match.group("path")
-    return _Found(path, True, code=True, language=_language(path), ranges=ranges, indent=match.group("indent"), outside_code_only=True)
+    return _Found(
+        path,
+        True,
+        code=True,
+        language=_language(path),
+        ranges=ranges,
+        indent=match.group("indent"),
+        outside_code_only=True,
+    )
 
 
 def _vitepress_snippet(line: str, imports: dict[str, str]) -> _Found | None:
@@ -208,7 +221,13 @@ def _vitepress_include(line: str, imports: dict[str, str]) -> _Found | None:
     path = match.group("path")
     ranges = _ranges(match.group("range") or "", ",") if match.group("range") else ()
     root = path.startswith("@/")
-    return _Found(path[2:] if root else path, not root, ranges=ranges, region=match.group("region"), indent=match.group("indent"))
+    return _Found(
+        path[2:] if root else path,
+        not root,
+        ranges=ranges,
+        region=match.group("region"),
+        indent=match.group("indent"),
+    )
 
 
 def _jekyll(line: str, imports: dict[str, str]) -> _Found | None:
@@ -233,7 +252,9 @@ def _readfile(line: str, imports: dict[str, str]) -> _Found | None:
     code = named.get("code", "").lower() == "true"
     language = named.get("lang", "") or (_language(path) if code else "")
     if path.startswith("/"):
-        return _Found(path.lstrip("/"), False, code=code, language=language, indent=match.group("indent"))
+        return _Found(
+            path.lstrip("/"), False, code=code, language=language, indent=match.group("indent")
+        )
     return _Found(path, True, code=code, language=language, indent=match.group("indent"))
 
 
@@ -243,7 +264,13 @@ def _mdx_partial(line: str, imports: dict[str, str]) -> _Found | None:
     match = _MDX_USE.match(line)
     if match is None or match.group("name") not in imports:
         return None
-    return _Found(imports[match.group("name")], True, indent=match.group("indent"), outside_code_only=True, markers=("front-matter",))
+    return _Found(
+        imports[match.group("name")],
+        True,
+        indent=match.group("indent"),
+        outside_code_only=True,
+        markers=("front-matter",),
+    )
 
 
 INCLUDE_RULES: dict[str, tuple[IncludeRule, ...]] = {
@@ -345,8 +372,19 @@ def expand(
                 for named in snippet_block:
                     name = named.text.strip()
                     if name and not name.startswith(";"):
-                        found = _Found(name, False)
-                        if not _include(found, named.origin, context, rules, out, problems, read, budget, _depth, _stack):
+                        listed = _Found(name, False)
+                        if not _include(
+                            listed,
+                            named.origin,
+                            context,
+                            rules,
+                            out,
+                            problems,
+                            read,
+                            budget,
+                            _depth,
+                            _stack,
+                        ):
                             out.append(named)
                 snippet_block = None
             else:
@@ -357,7 +395,11 @@ def expand(
             marker = opening.group(1)
             if fence_marker is None:
                 fence_marker = marker
-            elif marker[0] == fence_marker[0] and len(marker) >= len(fence_marker) and not text.strip()[len(marker):].strip():
+            elif (
+                marker[0] == fence_marker[0]
+                and len(marker) >= len(fence_marker)
+                and not text.strip()[len(marker) :].strip()
+            ):
                 fence_marker = None
         if _mdx_partial in rules and fence_marker is None:
             imported = _MDX_IMPORT.match(text)
@@ -366,7 +408,7 @@ def expand(
         if _snippet in rules and _SNIPPET_BLOCK.match(text):
             snippet_block = []
             continue
-        found = None
+        found: _Found | None = None
         for rule in rules:
             found = rule(text, imports)
             if found is not None:
@@ -379,7 +421,9 @@ def expand(
                 text = escaped
             out.append(Line(text, line.origin) if text is not line.text else line)
             continue
-        if not _include(found, line.origin, context, rules, out, problems, read, budget, _depth, _stack):
+        if not _include(
+            found, line.origin, context, rules, out, problems, read, budget, _depth, _stack
+        ):
             out.append(line)
     if snippet_block is not None:
         out.extend(snippet_block)
@@ -408,10 +452,16 @@ def _include(
     assert context.read is not None
     shown = found.path
     if depth >= MAX_DEPTH:
-        return _fail(problems, origin, f"include of {shown!r} is nested more than {MAX_DEPTH} deep, not included")
+        return _fail(
+            problems,
+            origin,
+            f"include of {shown!r} is nested more than {MAX_DEPTH} deep, not included",
+        )
     candidates = _candidates(found, context)
     if not candidates:
-        return _fail(problems, origin, f"include of {shown!r}: the file is outside the tree, not included")
+        return _fail(
+            problems, origin, f"include of {shown!r}: the file is outside the tree, not included"
+        )
     text = None
     path = ""
     for path in candidates:
@@ -419,11 +469,17 @@ def _include(
         if text is not None:
             break
     if text is None:
-        return _fail(problems, origin, f"include of {shown!r}: no such file in the tree, not included")
+        return _fail(
+            problems, origin, f"include of {shown!r}: no such file in the tree, not included"
+        )
     if path in stack:
         return _fail(problems, origin, f"include of {shown!r} includes itself, not included again")
     if len(text) > budget.chars:
-        return _fail(problems, origin, f"include of {shown!r} would take the page over {MAX_CHARS:,} included characters, not included")
+        return _fail(
+            problems,
+            origin,
+            f"include of {shown!r} would take the page over {MAX_CHARS:,} included characters, not included",
+        )
     budget.chars -= len(text)
     read.append(path)
     raw = text.replace("\r\n", "\n").split("\n")
@@ -433,7 +489,11 @@ def _include(
         raw = _strip_front_matter(raw)
     selected = _select(raw, found)
     if selected is None:
-        return _fail(problems, origin, f"include of {shown!r}: the section or region is not in the file, not included")
+        return _fail(
+            problems,
+            origin,
+            f"include of {shown!r}: the section or region is not in the file, not included",
+        )
     if found.code:
         body = [Line(line, origin) for line in selected]
         for line in fence(body, found.language, origin):

@@ -47,7 +47,10 @@ def left_as_text(
     """One warning per construct left in ``lines`` (see the module docstring), but none
     on the content lines ``skip`` (include directives already warned about)."""
     text = "\n".join(line.text for line in lines)
-    if not any(mark in text for mark in ("{{", "{%", "<", ":::", "!!!", "???", "===", "///", "[!", "8<", "{!", "{*")):
+    if not any(
+        mark in text
+        for mark in ("{{", "{%", "<", ":::", "!!!", "???", "===", "///", "[!", "8<", "{!", "{*")
+    ):
         return []
     spans = code_spans(text)
     span_starts = [a for a, _ in spans]
@@ -78,7 +81,10 @@ def left_as_text(
         if _IN_LINK.search(text[starts[index] : match.start()]):
             continue
         close = ">" if match.group(1) == "<" else "%"
-        add(match.start(), f"Hugo shortcode {{{{{match.group(1)} {match.group(2)} {close}}}}} has no Wiki.js form")
+        add(
+            match.start(),
+            f"Hugo shortcode {{{{{match.group(1)} {match.group(2)} {close}}}}} has no Wiki.js form",
+        )
     for match in _LIQUID.finditer(text):
         add(match.start(), f"Liquid tag {{% {match.group(1)} %}} has no Wiki.js form")
     for match in _JSX.finditer(text):
@@ -87,19 +93,48 @@ def left_as_text(
         index = line_at(match.start())
         if _IN_LINK.search(text[starts[index] : match.start()]):
             continue
-        add(match.start(), f"template expression {{{{ {match.group(1).strip()[:40]} }}}} has no Wiki.js form")
+        add(
+            match.start(),
+            f"template expression {{{{ {match.group(1).strip()[:40]} }}}} has no Wiki.js form",
+        )
     enabled = set(dialect)
     for index, line in enumerate(lines):
         for pattern, what, extension in _LINE_CONSTRUCTS:
             if pattern.match(line.text):
                 at = starts[index] + len(line.text) - len(line.text.lstrip())
-                kind = line.text.strip()[3:].strip().split(" ")[0].lower() if extension == "docusaurus-admonitions" else ""
-                if extension == "mkdocstrings" or (kind and kind not in STYLES and kind not in _CONTAINERS):
-                    add(at, f"block {line.text.strip()[:60]!r} has no Wiki.js form (the site's own extension, such as mkdocstrings, makes its text)")
-                elif extension in enabled or (extension == "docusaurus-admonitions" and "vitepress-containers" in enabled):
-                    add(at, f"{what} {line.text.strip()[:40]!r} is not converted (not well-formed); left as text")
+                kind = (
+                    line.text.strip()[3:].strip().split(" ")[0].lower()
+                    if extension == "docusaurus-admonitions"
+                    else ""
+                )
+                if extension == "mkdocstrings" or (
+                    kind and kind not in STYLES and kind not in _CONTAINERS
+                ):
+                    add(
+                        at,
+                        f"block {line.text.strip()[:60]!r} has no Wiki.js form (the site's own extension, such as mkdocstrings, makes its text)",
+                    )
+                elif extension in enabled or (
+                    extension == "docusaurus-admonitions" and "vitepress-containers" in enabled
+                ):
+                    add(
+                        at,
+                        f"{what} {line.text.strip()[:40]!r} is not converted (not well-formed); left as text",
+                    )
                 else:
-                    add(at, f"{what} {line.text.strip()[:40]!r} is left as text: add {extension} to dialect: in wikisync.yml to convert it")
+                    add(
+                        at,
+                        f"{what} {line.text.strip()[:40]!r} is left as text: add {extension} to dialect: in wikisync.yml to convert it",
+                    )
                 break
     found.sort()
-    return [DialectProblem(line, f"{message}; left as text" if not message.endswith("text") and "left as text" not in message else message, code="unconverted-syntax") for line, _, message in found]
+    return [
+        DialectProblem(
+            line,
+            f"{message}; left as text"
+            if not message.endswith("text") and "left as text" not in message
+            else message,
+            code="unconverted-syntax",
+        )
+        for line, _, message in found
+    ]

@@ -83,7 +83,9 @@ def callout(body: Sequence[Line], css: str, title: str | None, origin: int) -> l
         lines = [head, *([Line("", origin)] if lines else []), *lines]
     if not lines:
         lines = [Line("", origin)]
-    quoted = [Line(f"> {line.text}".rstrip() if line.text.strip() else ">", line.origin) for line in lines]
+    quoted = [
+        Line(f"> {line.text}".rstrip() if line.text.strip() else ">", line.origin) for line in lines
+    ]
     return [*quoted, Line(f"{{.{css}}}", lines[-1].origin)]
 
 

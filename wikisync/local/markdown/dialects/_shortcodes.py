@@ -33,7 +33,9 @@ __all__ = [
     "unescape_shortcodes",
 ]
 
-_PARAM = re.compile(r"(?:([\w-]+)[ \t]*=[ \t]*)?(?:\"((?:[^\"\\]|\\.)*)\"|`([^`]*)`|'([^']*)'|([^\s\"'`=]+))")
+_PARAM = re.compile(
+    r"(?:([\w-]+)[ \t]*=[ \t]*)?(?:\"((?:[^\"\\]|\\.)*)\"|`([^`]*)`|'([^']*)'|([^\s\"'`=]+))"
+)
 _OPEN = re.compile(
     r"^(?P<indent>[ \t]*)\{\{(?P<delim>[<%])[ \t]*(?P<name>[\w./-]+)(?P<params>(?:[^>%]|[>%](?!\}\}))*)[>%]\}\}(?P<rest>.*)$"
 )
@@ -95,13 +97,24 @@ def _frame(
 
 def _alert(frame: Frame) -> list[Item]:
     color = (frame.params.get("color") or "primary").split()[0]
-    return list(callout(finalize(frame.items, frame.level_above), style(color), frame.params.get("title"), frame.origin))
+    return list(
+        callout(
+            finalize(frame.items, frame.level_above),
+            style(color),
+            frame.params.get("title"),
+            frame.origin,
+        )
+    )
 
 
 def _tab(frame: Frame) -> list[Item]:
     body = finalize(frame.items, frame.level_above)
     language = frame.params.get("lang", "")
-    if language and frame.params.get("text", "").lower() != "true" and frame.params.get("delim") == "<":
+    if (
+        language
+        and frame.params.get("text", "").lower() != "true"
+        and frame.params.get("delim") == "<"
+    ):
         body = fence([Line(line.text, line.origin) for line in _trim(body)], language, frame.origin)
     title = frame.params.get("header") or frame.params.get("0") or language or "Tab"
     return [TabNode(title, body, frame.origin)]
@@ -119,9 +132,7 @@ def _trim(body: list[Line]) -> list[Line]:
 def _tabpane(frame: Frame) -> list[Item]:
     items: list[Item] = []
     for item in frame.items:
-        if isinstance(item, TabNode):
-            items.append(item)
-        elif item.text.strip():
+        if isinstance(item, TabNode) or item.text.strip():
             items.append(item)
     return items
 
@@ -155,11 +166,20 @@ def docsy_block(text: str, origin: int, context: DialectContext) -> Opened | Non
 
 
 def _highlight(frame: Frame) -> list[Item]:
-    return list(fence(_trim(finalize(frame.items, frame.level_above)), frame.params.get("0", ""), frame.origin))
+    return list(
+        fence(
+            _trim(finalize(frame.items, frame.level_above)), frame.params.get("0", ""), frame.origin
+        )
+    )
 
 
 def _details(frame: Frame) -> list[Item]:
-    summary = frame.params.get("summary") or frame.params.get("title") or frame.params.get("0") or "Details"
+    summary = (
+        frame.params.get("summary")
+        or frame.params.get("title")
+        or frame.params.get("0")
+        or "Details"
+    )
     return list(details(finalize(frame.items, frame.level_above), summary, frame.origin))
 
 
@@ -210,7 +230,9 @@ def _figure(named: dict[str, str]) -> str:
     return f"{shown}\n*{caption}*" if caption and caption != alt else shown
 
 
-def hugo_inline(text: str, origin: int, context: DialectContext) -> tuple[str, tuple[DialectProblem, ...]]:
+def hugo_inline(
+    text: str, origin: int, context: DialectContext
+) -> tuple[str, tuple[DialectProblem, ...]]:
     """``param`` (the site's value), ``youtube``/``vimeo`` (a link), ``figure`` (an
     image) where they stand in a line."""
     if "{{" not in text:
