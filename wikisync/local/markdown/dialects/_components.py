@@ -20,7 +20,6 @@ from wikisync.local.markdown.dialects._model import (
     Line,
     Opened,
     TabNode,
-    indent_width,
 )
 from wikisync.local.markdown.dialects._render import callout, details, fence, finalize, style
 
@@ -210,16 +209,14 @@ def _component(text: str, origin: int) -> Opened | None:
     attrs = _attrs(match.group("attrs"))
     if match.group("selfclose"):
         return None
-    indent = match.group("indent")
+    # A component's indentation is JSX layout, not Markdown structure: dropped.
     frame = Frame(
         name,
         origin,
         _RENDERERS[name],
-        indent=indent_width(indent),
         closes=_closer(name),
         raw=name == "CodeBlock",
         params=attrs,
         opener=match.group(0),
-        prefix=indent,
     )
     return Opened(frame, rest=match.group("rest"))

@@ -219,7 +219,11 @@ def _vitepress_include(line: str, imports: dict[str, str]) -> _Found | None:
     if match is None:
         return None
     path = match.group("path")
-    ranges = _ranges(match.group("range") or "", ",") if match.group("range") else ()
+    ranges: tuple[tuple[int, int | None], ...] = ()
+    wanted = re.fullmatch(r"[ \t]*(\d*)[ \t]*,[ \t]*(\d*)[ \t]*", match.group("range") or "")
+    if wanted:
+        first, last = wanted.groups()
+        ranges = ((int(first) if first else 1, int(last) if last else None),)
     root = path.startswith("@/")
     return _Found(
         path[2:] if root else path,
@@ -362,6 +366,7 @@ def expand(
     if not rules or context.read is None:
         return list(lines), problems, read
     imports: dict[str, str] = {}
+    quiet: set[int] = set()
     out: list[Line] = []
     fence_marker: str | None = None
     snippet_block: list[Line] | None = None
@@ -418,6 +423,8 @@ def expand(
                 escaped = re.sub(r"^([ \t]*);(-{1,}8<-{1,})", r"\1\2", text)
                 if _SNIPPET_SECTION.search(escaped) and escaped == text:
                     continue  # a section marker of an included file
+                if escaped != text:
+                    quiet.add(line.origin)
                 text = escaped
             out.append(Line(text, line.origin) if text is not line.text else line)
             continue
@@ -427,6 +434,8 @@ def expand(
             out.append(line)
     if snippet_block is not None:
         out.extend(snippet_block)
+    # An escaped directive (``;--8<--``) is text the author wants shown: no warning.
+    problems.extend(DialectProblem(origin, "", "quiet") for origin in sorted(quiet))
     return out, problems, read
 
 

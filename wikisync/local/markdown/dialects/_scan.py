@@ -90,6 +90,9 @@ class _Scan:
             trailing.reverse()
         rendered = frame.render(frame)
         parent = self.stack[-1]
+        last = parent.items[-1] if parent.items else None
+        if rendered and isinstance(last, Line) and last.text.strip():
+            parent.items.append(Line("", frame.origin))  # a block of its own
         parent.after_block = not trailing
         for item in rendered:
             if isinstance(item, Line) and frame.prefix and item.text:
