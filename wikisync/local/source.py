@@ -197,6 +197,10 @@ class _Includes:
         self.texts[rel] = text
         return text
 
+    def from_content(self, rel: str) -> str:
+        """``rel`` (from the content directory) relative to the include root."""
+        return posixpath.normpath(posixpath.join(self.content_root, rel))
+
     def relative(self, rel: str) -> str:
         """``rel`` (from the include root) relative to the content directory."""
         if not self.content_root:
@@ -392,10 +396,12 @@ def load_source(
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
     run = TransformRun(load_transforms(names))
+    includes = _Includes.of(base)
     dialect = _Dialect(
         config.dialect if config.dialect is not None else (*rules.dialect, *site.dialect),
-        _Includes.of(base),
+        includes,
         site.params,
+        tuple(includes.from_content(p) for p in site.include_paths),
     )
     walk_tree(walk, base)
     problems = list(walk.problems)
@@ -694,6 +700,7 @@ class _Dialect:
     names: tuple[str, ...]
     includes: _Includes
     params: Mapping[str, object]
+    search: tuple[str, ...] = ()
 
     def convert(
         self, body: str, rel: str, first: int, problems: list[Problem]
@@ -707,7 +714,7 @@ class _Dialect:
             else self.includes.content_root
         )
         context = DialectContext(
-            rel, self.includes.read, here, self.includes.content_root, self.params
+            rel, self.includes.read, here, self.includes.content_root, self.params, self.search
         )
         result = convert(body, self.names, context)
         problems.extend(

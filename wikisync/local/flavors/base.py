@@ -161,6 +161,9 @@ class Site:
     dialect: tuple[str, ...] = ()
     """Dialect extensions the site's settings turn on beyond the flavor's (a MkDocs
     ``macros`` plugin: ``template-expressions``)."""
+    include_paths: tuple[str, ...] = ()
+    """Folders included files are looked up in, as the site's settings name them
+    (pymdownx snippets' ``base_path``), relative to the content directory."""
 
 
 def _no_path(_: PathInput) -> str | None:

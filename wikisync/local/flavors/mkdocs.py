@@ -16,6 +16,7 @@ whose ``docs_dir`` (default ``docs``) is the content directory.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,28 @@ def nav_entries(nav: Any) -> Iterator[tuple[str | None, str]]:
                 yield from nav_entries(value)
 
 
+_INCLUDE_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include")
+
+
+def _include_paths(extensions: Any, folder: Path, content_dir: Path) -> tuple[str, ...]:
+    """The ``base_path`` folders of the snippet and include extensions in
+    ``markdown_extensions`` (relative to ``mkdocs.yml``'s folder), relative to the content
+    directory."""
+    found: list[str] = []
+    for item in extensions if isinstance(extensions, list) else []:
+        if not isinstance(item, dict):
+            continue
+        for name, options in item.items():
+            if name not in _INCLUDE_EXTENSIONS or not isinstance(options, dict):
+                continue
+            base = options.get("base_path")
+            for entry in base if isinstance(base, list) else [base]:
+                if isinstance(entry, str) and entry:
+                    target = (folder / entry).resolve()
+                    found.append(Path(os.path.relpath(target, content_dir)).as_posix())
+    return tuple(dict.fromkeys(found))
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
@@ -78,7 +101,12 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 for p in (plugins if isinstance(plugins, list) else [])
             ]
             extra = ("template-expressions",) if "macros" in names else ()
-            return Site(origin=relative_origin(path, content_dir), nav=nav, dialect=extra)
+            return Site(
+                origin=relative_origin(path, content_dir),
+                nav=nav,
+                dialect=extra,
+                include_paths=_include_paths(settings.get("markdown_extensions"), folder, here),
+            )
     return None
 
 

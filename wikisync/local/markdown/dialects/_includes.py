@@ -25,7 +25,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wikisync.local.markdown.dialects._model import DialectContext, DialectProblem, Line
 from wikisync.local.markdown.dialects._render import fence
@@ -337,7 +337,7 @@ def _candidates(found: _Found, context: DialectContext) -> list[str]:
         return []
     bases = [context.here] if found.relative_to_page else []
     parent = posixpath.dirname(context.content_root) if context.content_root else ""
-    for base in (context.here, context.content_root, parent, ""):
+    for base in (context.here, context.content_root, *context.search, parent, ""):
         if base not in bases:
             bases.append(base)
     out: list[str] = []
@@ -509,7 +509,7 @@ def _include(
             out.append(Line(f"{found.indent}{line.text}" if line.text else "", origin))
         return True
     here = posixpath.dirname(path)
-    inner = DialectContext(context.source, context.read, here, context.content_root, context.params)
+    inner = replace(context, here=here)
     expanded, inner_problems, inner_read = expand(
         [Line(line, origin) for line in selected],
         rules,

@@ -65,7 +65,8 @@ class DialectContext:
     ``source`` is the page's file relative to the content directory (posix);
     ``read(path)`` reads an included file named relative to the include root (``None``:
     includes are not expanded); ``here`` is the page's folder relative to that root;
-    ``content_root`` the content directory relative to it; ``params`` the site's
+    ``content_root`` the content directory relative to it; ``search`` more folders
+    (relative to it too) included files are looked up in; ``params`` the site's
     parameters (Hugo ``params``) when they could be read.
     """
 
@@ -74,6 +75,7 @@ class DialectContext:
     here: str = ""
     content_root: str = ""
     params: Mapping[str, object] = field(default_factory=dict)
+    search: tuple[str, ...] = ()
 
 
 @dataclass

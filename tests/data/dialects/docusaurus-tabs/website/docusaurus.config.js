@@ -1,0 +1,4 @@
+module.exports = {
+  title: 'Gadget',
+  presets: [['classic', { docs: { path: '../docs', routeBasePath: 'docs' } }]],
+};

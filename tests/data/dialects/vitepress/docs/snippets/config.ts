@@ -1,0 +1,6 @@
+import { widget } from 'widget'
+export default {
+  // #region register
+  plugins: [widget()],
+  // #endregion register
+}
