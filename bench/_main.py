@@ -27,7 +27,7 @@ from bench._harness import REPO, Progress, Scale, machine_info, result, write_ch
 __all__ = ["BENCHMARKS", "main"]
 
 #: Benchmark groups ``--only`` accepts, in the order they run.
-BENCHMARKS = ("plan", "local", "sdk", "apply", "baseline")
+BENCHMARKS = ("plan", "local", "dialects", "sdk", "apply", "baseline")
 
 _LANES = {
     "apply": ("p1", "p8", "capacity", "one_change", "first_sync", "history", "root_50k"),
@@ -343,6 +343,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             except Exception as exc:
                 progress(f"local: failed: {exc!r}")
                 results.append(_failure("local_work", repr(exc)))
+        if "dialects" in selected:
+            from bench._dialects import run_dialects_benchmark
+
+            try:
+                results.extend(run_dialects_benchmark(scale, workdir, progress))
+            except Exception as exc:
+                progress(f"dialects: failed: {exc!r}")
+                results.append(_failure("dialects", repr(exc)))
         if "sdk" in selected:
             from bench._sdk import run_sdk_benchmark
 

@@ -27,6 +27,8 @@ EXPECTED_RESULTS = {
     "plan_no_change",
     "plan_after_edit",
     "local_work",
+    "dialects_page_500_admonitions",
+    "dialects_linear",
     "sdk_overhead",
     "emulator_listing",
     "apply_parallel_speedup",

@@ -42,9 +42,12 @@ What a file says
     ``# `` heading (``<h1>`` in HTML) is the title, else the last segment of the path.
     An ``.html`` file that does not name an ``editor`` is a ``ckeditor`` page.
 
-Content transforms
+Dialects and content transforms
     Before links are rewritten and the page's digest is computed, the content of each
-    Markdown file goes through the enabled transforms ([`wikisync.local.transforms`][wikisync.local.transforms];
+    Markdown file is converted from its generator's dialect (the flavor's, or
+    ``dialect:`` in ``wikisync.yml``; ``wikisync.local.markdown.dialects``), its includes
+    expanded from the tree (recorded in ``LocalPage.includes``), then goes through the
+    enabled transforms ([`wikisync.local.transforms`][wikisync.local.transforms];
     ``transforms:`` in ``wikisync.yml``, else the defaults): an unchanged file still
     gives the same page, so it makes no write.
 

@@ -111,6 +111,10 @@ def kramdown_ial(text: str, origin: int, context: DialectContext) -> Opened | No
     )
 
 
+def _text_line(item: Item) -> bool:
+    return isinstance(item, Line) and bool(item.text.strip())
+
+
 def attach_trailing(frame: Frame, items: list[Item]) -> bool:
     """An attribute list right after a block (``items`` ends with its lines): join it to
     that block. ``True`` when it did (then the frame is done)."""
@@ -130,7 +134,7 @@ def attach_trailing(frame: Frame, items: list[Item]) -> bool:
         items.append(Line(frame.opener.strip(), frame.origin))
         return True
     start = len(items)
-    while start > 0 and isinstance(items[start - 1], Line) and items[start - 1].text.strip():  # type: ignore[union-attr]
+    while start > 0 and _text_line(items[start - 1]):
         start -= 1
     block = [item for item in items[start:] if isinstance(item, Line)]
     del items[start:]

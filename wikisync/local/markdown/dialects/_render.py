@@ -200,6 +200,10 @@ def _tabset(tabs: Sequence[TabNode], level: int, wrap: bool) -> list[Line]:
     return [Line(f"{prefix}{line.text}" if line.text else "", line.origin) for line in out]
 
 
+def _blank(item: Item) -> bool:
+    return isinstance(item, Line) and not item.text.strip()
+
+
 def finalize(items: Sequence[Item], level_above: int = 0) -> list[Line]:
     """The lines of ``items``, runs of tabs made Wiki.js tabsets.
 
@@ -244,14 +248,15 @@ def finalize(items: Sequence[Item], level_above: int = 0) -> list[Line]:
             if following.text.strip():
                 break
             look = index
-            while look < count and isinstance(items[look], Line) and not items[look].text.strip():  # type: ignore[union-attr]
+            while look < count and _blank(items[look]):
                 look += 1
-            if look < count and isinstance(items[look], TabNode) and not items[look].new_group:  # type: ignore[union-attr]
+            ahead = items[look] if look < count else None
+            if isinstance(ahead, TabNode) and not ahead.new_group:
                 index = look
                 continue
             break
         after = index
-        while after < count and isinstance(items[after], Line) and not items[after].text.strip():  # type: ignore[union-attr]
+        while after < count and _blank(items[after]):
             after += 1
         next_item = items[after] if after < count else None
         if next_item is None:

@@ -36,7 +36,7 @@ from wikisync.local.markdown.dialects._render import finalize
 
 __all__ = ["MAX_DEPTH", "scan"]
 
-MAX_DEPTH = 32
+MAX_DEPTH = 12
 """Containers nested deeper than this are left as text (with a warning)."""
 
 _QUOTE = re.compile(r"^ {0,3}> ?(.*)$")
