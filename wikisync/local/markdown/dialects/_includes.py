@@ -18,6 +18,9 @@ symbolic link out of it) is refused. Included Markdown is expanded in turn, at m
 ``MAX_DEPTH`` deep and ``MAX_CHARS`` in all per page; a file that includes itself is
 refused. Every included line counts as the directive's line for warnings, and the files
 read are returned so the page can be re-planned when one of them changes.
+
+It is one module because every include form shares one path lookup, one budget and one
+cycle check: none of them can reach outside the tree, or further, another way.
 """
 
 from __future__ import annotations
