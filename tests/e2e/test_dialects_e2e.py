@@ -70,6 +70,8 @@ class Tree:
     holds: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # an included file, and the pages that include it
     included: tuple[str, tuple[str, ...]] | None = None
+    # a wikisync.yml written into the content directory (flavors other changes add)
+    settings: str | None = None
 
 
 TREES = (
@@ -187,22 +189,45 @@ TREES = (
         "docusaurus",
         left_as_text=0,
     ),
+    Tree(
+        "vitepress-i18n",
+        DATA / "corpora" / "vitepress-i18n",
+        "docs",
+        "plain",
+        # the theme's <Badge> and the site's own Vue components
+        left_as_text=62,
+        settings="flavor: plain\nlocales: [en, zh, ja]\n"
+        "dialect: [vitepress-containers, vitepress-includes, github-alerts]\n",
+    ),
+    Tree(
+        "jekyll-just-the-docs",
+        DATA / "corpora" / "jekyll-just-the-docs",
+        "",
+        "plain",
+        left_as_text=1,  # {% for contributor in site.github.contributors %}
+        # {% link %} targets are the Jekyll flavor's (another change): warnings here
+        settings="flavor: plain\nseverity: {broken-link: warning, link-outside: warning}\n"
+        'exclude: ["_includes/**", "_layouts/**", CHANGELOG.md, MIGRATION.md, README.md, 404.html]\n'
+        "dialect: [kramdown-ial, liquid, github-alerts]\n",
+    ),
 )
 
 
 @pytest.fixture
 def wiki() -> Iterator[Wiki]:
-    with WikiJSEmulator() as emulator:
+    with WikiJSEmulator(locales=("en", "zh", "ja")) as emulator:
         yield Wiki(emulator, CliRunner())
 
 
 def _copy(tmp_path: Path, tree: Tree) -> tuple[Path, Path]:
     repo = tmp_path / tree.name
-    shutil.copytree(tree.folder, repo)
+    shutil.copytree(tree.folder, repo, symlinks=True)
+    if tree.settings is not None:
+        (repo / tree.content / "wikisync.yml").write_text(tree.settings, encoding="utf-8")
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "docs as kept upstream")
-    return repo, repo / tree.content
+    return repo, (repo / tree.content) if tree.content else repo
 
 
 @pytest.mark.parametrize("tree", TREES, ids=[t.name for t in TREES])
@@ -230,12 +255,15 @@ def test_a_tree_in_its_dialect_reaches_the_wiki_in_wiki_form(
 
     with WikiJSClient(wiki.emulator.url, api_key=wiki.emulator.api_key) as client:
         pages = {
-            p.path: client.pages.get(p.id).content
-            for p in client.pages.list(locale="en")
+            p.path if p.locale == "en" else f"{p.locale}/{p.path}": client.pages.get(p.id).content
+            for p in client.pages.list()
             if not p.path.endswith("_wikisync-state")
         }
     # An include that names no file in the tree stays as written, with its warning.
-    sources = {c["path"]: c["source"] for c in planned["changes"]}
+    sources = {
+        c["path"] if c["locale"] == "en" else f"{c['locale']}/{c['path']}": c["source"]
+        for c in planned["changes"]
+    }
     unread = [p["source"] for p in left if p["message"].startswith("include of")]
     for path, page_content in pages.items():
         found = CONVERTIBLE.findall(outside_code(page_content))

@@ -36,9 +36,9 @@ def test_converted_pages_are_written_once_and_then_cost_no_write(
     site = _site(tmp_path)
     checked = wiki.run("validate", str(site), "--verbose")
     assert checked.exit_code == 0, checked.output
-    assert "install.md:11: MDX component <Tabs> has no Wiki.js form; left as text" in checked.stdout
+    assert "install.md:11: component <Tabs> has no Wiki.js form; left as text" in checked.stdout
     # A line of the file, though the conversion changed the lines above it.
-    assert "install.md:243: MDX component <TabItem> has no Wiki.js form" in checked.stdout
+    assert "install.md:243: component <TabItem> has no Wiki.js form" in checked.stdout
     assert "Dialect: admonition, pymdownx-details, docusaurus-admonitions" in checked.stderr
     assert "Transforms: none" in checked.stderr
 

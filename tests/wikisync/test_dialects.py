@@ -219,7 +219,7 @@ LEFT_AS_TEXT = [
     pytest.param(
         ("mdx",),
         "import Thing from '@site/src/components/Thing';\n\n<Thing />\n\n```jsx\n<Code />\n```\n",
-        [(3, "MDX component <Thing> has no Wiki.js form; left as text")],
+        [(3, "component <Thing> has no Wiki.js form; left as text")],
         id="local-components",
     ),
     pytest.param(

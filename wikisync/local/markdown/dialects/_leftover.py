@@ -1,12 +1,12 @@
 """What is left as text: constructs the page still holds after conversion.
 
 Each one is a warning at its line, and the plan counts them ("constructs left as
-text"): Hugo shortcodes a site defines itself, Liquid tags, MDX components the page
+text"): Hugo shortcodes a site defines itself, Liquid tags, components the page
 imports, mkdocstrings' ``::: package.module``, template expressions (``{{ x }}``: macros,
 Vue), and the generator syntax the flavor's dialect does not convert (an ``!!! note`` in
 a tree whose dialect has no ``admonition``). Code, inline code and HTML comments are
-skipped, and so is a shortcode used as a link's target (link resolution decides about
-those).
+skipped, and so is a shortcode or Liquid tag used as a link's target (link resolution
+decides about those).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
 _JSX = re.compile(r"<([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?=[\s/>])")
 _EXPRESSION = re.compile(r"\{\{(?![<%])[ \t]*([^{}\n]{1,200}?)[ \t]*\}\}")
 _CONTAINERS = frozenset({"details", "code-group", "raw", "v-pre"})
-_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?)$")
+_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?|^[ \t]{0,3}\[[^\]]+\]:[ \t]*)$")
 _LINE_CONSTRUCTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^[ \t]*:::[ \t]+[\w-]+(?:\.[\w-]+)+[ \t]*$"), "block", "mkdocstrings"),
     (re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+"), "admonition", "admonition"),
@@ -86,9 +86,12 @@ def left_as_text(
             f"Hugo shortcode {{{{{match.group(1)} {match.group(2)} {close}}}}} has no Wiki.js form",
         )
     for match in _LIQUID.finditer(text):
+        index = line_at(match.start())
+        if _IN_LINK.search(text[starts[index] : match.start()]):
+            continue  # a link target ({% link x.md %}): link resolution decides about it
         add(match.start(), f"Liquid tag {{% {match.group(1)} %}} has no Wiki.js form")
     for match in _JSX.finditer(text):
-        add(match.start(), f"MDX component <{match.group(1)}> has no Wiki.js form")
+        add(match.start(), f"component <{match.group(1)}> has no Wiki.js form")
     for match in _EXPRESSION.finditer(text) if "template-expressions" in dialect else ():
         index = line_at(match.start())
         if _IN_LINK.search(text[starts[index] : match.start()]):
