@@ -8,16 +8,20 @@ wiki rendering: ``> text`` + ``{.is-info}`` callouts, ``# Title {.tabset}`` tabs
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
 
 import wikisync
+from wikisync.engine import load_directory
 from wikisync.errors import ConfigError
 from wikisync.local.config import parse_config
 from wikisync.local.flavors import FLAVORS
 from wikisync.local.markdown.dialects import DIALECTS, DialectContext, convert
 from wikisync.local.markdown.dialects._scan import MAX_DEPTH
+from wikisync.plan.model import Plan
+from wikisync.render import load_plan_json, render_json, render_markdown, render_text
 
 # (dialect, source, what the wiki gets)
 CONVERSIONS = [
@@ -423,3 +427,38 @@ def test_wikisync_yml_can_name_the_dialect() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config("dialect: [admonitions]\n")
     assert "unknown dialect extension 'admonitions'" in caught.value.problems[0].message
+
+
+# -- the plan counts what is left as text -------------------------------------------------
+
+
+def test_every_renderer_counts_the_constructs_left_as_text() -> None:
+    plan = Plan(constructs_left_as_text=3)
+    sentence = "3 constructs left as text: Wiki.js has no form for them"
+    assert sentence in render_text(plan, color=False, directory="docs")
+    assert sentence in render_markdown(plan, directory="docs")
+    document = render_json(plan, target={"url": "https://wiki.example.com"}, wikisync_version="0")
+    assert json.loads(document)["constructs_left_as_text"] == 3
+    assert load_plan_json(document)[0].constructs_left_as_text == 3
+    assert "left as text" not in render_text(Plan(), color=False, directory="docs")
+
+
+def test_a_loaded_tree_counts_them_once_each(tmp_path: Path) -> None:
+    (tmp_path / "hugo.yaml").write_text("title: Site\n", encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "page.md").write_text(
+        "---\ntitle: P\n---\n{{< mine >}} {{< mine >}}\n\n{{% alert %}}\nConverted.\n"
+        "{{% /alert %}}\n\n{{< other >}}\n",
+        encoding="utf-8",
+    )
+    loaded = load_directory(content)
+    warned = [(p.line, p.message) for p in loaded.problems if p.code == "unconverted-syntax"]
+    assert warned == [
+        (4, "Hugo shortcode {{< mine >}} has no Wiki.js form; left as text"),
+        (4, "Hugo shortcode {{< mine >}} has no Wiki.js form; left as text"),
+        (10, "Hugo shortcode {{< other >}} has no Wiki.js form; left as text"),
+    ]
+    assert loaded.constructs_left_as_text == 3
+    (page,) = loaded.pages
+    assert "> Converted.\n{.is-info}" in page.content
