@@ -219,9 +219,9 @@ def convert(
     rules = [r for d in chosen for r in d.includes]
     if rules and context.read is not None:
         page = posixpath.join(context.here, posixpath.basename(context.source))
-        lines, found, includes = expand(lines, rules, context, _stack=(page,))
-        problems.extend(p for p in found if p.code != "quiet")
-        failed = {p.line for p in found}
+        lines, found, includes, settled = expand(lines, rules, context, _stack=(page,))
+        problems.extend(found)
+        failed = settled | {p.line for p in found}
     openers = [o for d in chosen for o in d.openers]
     inline = [r for d in chosen for r in d.inline]
     if openers or inline:

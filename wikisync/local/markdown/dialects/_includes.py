@@ -360,14 +360,15 @@ def expand(
     _depth: int = 0,
     _budget: _Budget | None = None,
     _stack: tuple[str, ...] = (),
-) -> tuple[list[Line], list[DialectProblem], list[str]]:
+) -> tuple[list[Line], list[DialectProblem], list[str], set[int]]:
     """``lines`` with every include directive replaced by what it includes; the
-    problems, and the files read (relative to the include root, in order)."""
+    problems, the files read (relative to the include root, in order), and the lines
+    whose directive is text on purpose (escaped: ``;--8<--``) or already warned about."""
     budget = _budget if _budget is not None else _Budget()
     problems: list[DialectProblem] = []
     read: list[str] = []
     if not rules or context.read is None:
-        return list(lines), problems, read
+        return list(lines), problems, read, set()
     imports: dict[str, str] = {}
     quiet: set[int] = set()
     out: list[Line] = []
@@ -392,6 +393,7 @@ def expand(
                             budget,
                             _depth,
                             _stack,
+                            quiet,
                         ):
                             out.append(named)
                 snippet_block = None
@@ -427,19 +429,18 @@ def expand(
                 if _SNIPPET_SECTION.search(escaped) and escaped == text:
                     continue  # a section marker of an included file
                 if escaped != text:
-                    quiet.add(line.origin)
+                    quiet.add(line.origin)  # escaped on purpose: no warning
                 text = escaped
             out.append(Line(text, line.origin) if text is not line.text else line)
             continue
         if not _include(
-            found, line.origin, context, rules, out, problems, read, budget, _depth, _stack
+            found, line.origin, context, rules, out, problems, read, budget, _depth, _stack, quiet
         ):
             out.append(line)
     if snippet_block is not None:
         out.extend(snippet_block)
     # An escaped directive (``;--8<--``) is text the author wants shown: no warning.
-    problems.extend(DialectProblem(origin, "", "quiet") for origin in sorted(quiet))
-    return out, problems, read
+    return out, problems, read, quiet
 
 
 def _fail(problems: list[DialectProblem], origin: int, message: str) -> bool:
@@ -458,6 +459,7 @@ def _include(
     budget: _Budget,
     depth: int,
     stack: tuple[str, ...],
+    quiet: set[int],
 ) -> bool:
     """Append what ``found`` includes to ``out``; ``False`` (with a problem) when nothing
     is included, and the directive stays as it is."""
@@ -513,7 +515,7 @@ def _include(
         return True
     here = posixpath.dirname(path)
     inner = replace(context, here=here)
-    expanded, inner_problems, inner_read = expand(
+    expanded, inner_problems, inner_read, inner_quiet = expand(
         [Line(line, origin) for line in selected],
         rules,
         inner,
@@ -523,6 +525,8 @@ def _include(
     )
     problems.extend(inner_problems)
     read.extend(inner_read)
+    if inner_quiet:
+        quiet.add(origin)
     for line in expanded:
         out.append(Line(f"{found.indent}{line.text}" if line.text else "", origin))
     return True
