@@ -95,7 +95,8 @@ def validate(
             }
             print(json.dumps(doc, indent=2))
         elif fmt is Format.github:
-            prefix = repository_path(directory, repository_root(directory, os.environ))
+            content = loaded.directory  # the content folder, given the project's root
+            prefix = repository_path(content, repository_root(content, os.environ))
             out = render_github_annotations(problems, limit=len(problems) or 1, prefix=prefix)
             if out:
                 print(out)

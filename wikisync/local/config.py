@@ -45,6 +45,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -66,7 +67,7 @@ from pydantic import (
 
 from wikisync._names import has_surrogate
 from wikisync.errors import ConfigError
-from wikisync.local.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor
+from wikisync.local.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor, locate_content
 from wikisync.local.frontmatter import (
     YAMLSafetyError,
     compose_yaml,
@@ -614,9 +615,36 @@ def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
 
 def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:
     """``wikisync.yml`` and the flavor it names (or the detected one), with the defaults
-    the generator's files give (see ``with_site_defaults``)."""
-    config = load_config(directory)
-    active = detect_flavor(directory, config.flavor)
+    the generator's files give (see ``with_site_defaults``).
+
+    Given a generator's project root (or another folder outside its content folder), the
+    content folder its settings name is the content directory (``ActiveFlavor.directory``;
+    see ``wikisync.local.flavors.locate_content``), and ``wikisync.yml`` is read from the
+    folder given or, when it has none, from the content folder.
+    """
+    given = Path(directory)
+    config = load_config(given)
+    located = locate_content(given, config.flavor)
+    content = located.content
+    if located.project is not None and os.path.lexists(content / CONFIG_FILE):
+        if os.path.lexists(given / CONFIG_FILE):
+            raise ConfigError(
+                [
+                    _problem(
+                        None,
+                        f"there is one in {given.as_posix()} and one in the content folder "
+                        f"{content.as_posix()}; keep one of them",
+                        "config-twice",
+                    )
+                ]
+            )
+        config = load_config(content)
+    active = detect_flavor(content, config.flavor)
+    if located.project is not None:
+        origin = located.describe(given)
+        if config.flavor != AUTO:
+            origin = f"set in wikisync.yml; {origin}"
+        active = ActiveFlavor(active.flavor, replace(active.site, origin=origin), content)
     return with_site_defaults(config, active), active
 
 
