@@ -87,6 +87,7 @@ __all__ = [
     "config_key_line",
     "load_config",
     "load_settings",
+    "problem_settings",
 ]
 
 CONFIG_FILE = "wikisync.yml"
@@ -104,6 +105,25 @@ ADJUSTABLE_CODES: frozenset[str] = frozenset(
 )
 """Problem codes ``severity:`` may lower to ``warning``: the page is kept either way (a
 link left as written, a key ignored). Any code may be raised to ``error``."""
+
+
+def problem_settings(active: ActiveFlavor | None = None) -> dict[str, str]:
+    """For each problem code, the setting that changes it (shown with grouped problems):
+    the generator's own setting first where the flavor names one."""
+    out = {
+        code: f"severity: {{{code}: error|warning}} in {CONFIG_FILE}" for code in ADJUSTABLE_CODES
+    }
+    out["frontmatter-unknown-key"] = f"ignore_keys: in {CONFIG_FILE} silences it"
+    out["unconverted-syntax"] = "reaches the wiki as text; transforms: in wikisync.yml"
+    out["empty-content"] = f"give the files a body, or exclude: them in {CONFIG_FILE}"
+    out["path-renamed"] = "rename the files to keep the site's path"
+    for code in ("path-invalid", "duplicate-path", "frontmatter", "frontmatter-type"):
+        out[code] = f"fix the files, or exclude: them in {CONFIG_FILE}"
+    if active is not None:
+        for code, setting in active.flavor.severity_settings.items():
+            out[code] = f"{setting}, or {out.get(code, f'severity: in {CONFIG_FILE}')}"
+    return out
+
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
 _MAX_LOCALE_CHARS = 5

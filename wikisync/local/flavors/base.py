@@ -279,6 +279,9 @@ class Flavor:
     ``layout``): such a page without a body gets its description (or title) as its body,
     like a section; any other page without a body stays empty."""
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    severity_settings: Mapping[str, str] = field(default_factory=dict)
+    """The generator's own setting that decides a code's severity (``onBrokenLinks in
+    docusaurus.config``), named with grouped problems."""
     page_path: Callable[[PathInput], str | None] = _no_path
     """The page path (below root and locale) front matter sets, or ``None``."""
     detect: Callable[[Path, Path], Site | None] = _not_detected

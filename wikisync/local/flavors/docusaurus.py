@@ -277,4 +277,5 @@ FLAVOR = Flavor(
     nav_keys=nav_keys,
     find_project=find_project,
     is_published=is_published,
+    severity_settings={"broken-link": "onBrokenLinks in docusaurus.config"},
 )
