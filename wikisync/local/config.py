@@ -639,28 +639,28 @@ def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:
 
     Given a generator's project root (or another folder outside its content folder), the
     content folder its settings name is the content directory (``ActiveFlavor.directory``;
-    see ``wikisync.local.flavors.locate_content``), and ``wikisync.yml`` is read from the
-    folder given or, when it has none, from the content folder.
+    see ``wikisync.local.flavors.locate_content``). ``wikisync.yml`` may sit in the folder
+    given, the content folder or the project's root (one of them).
     """
     given = Path(directory)
     config = load_config(given)
     located = locate_content(given, config.flavor)
     content = located.content
-    if located.project is not None and os.path.lexists(content / CONFIG_FILE):
-        if os.path.lexists(given / CONFIG_FILE):
-            raise ConfigError(
-                [
-                    _problem(
-                        None,
-                        f"there is one in {given.as_posix()} and one in the content folder "
-                        f"{content.as_posix()}; keep one of them",
-                        "config-twice",
-                    )
-                ]
-            )
-        config = load_config(content)
+    project = located.project
+    folders: dict[Path, Path] = {}  # where a wikisync.yml may be: resolved -> as shown
+    for folder in (given, content, project.root if project is not None else None):
+        if folder is not None and os.path.lexists(folder / CONFIG_FILE):
+            folders.setdefault(folder.resolve(), folder)
+    if len(folders) > 1:
+        shown = " and ".join(f.as_posix() for f in folders.values())
+        raise ConfigError(
+            [_problem(None, f"there is one in {shown}; keep one of them", "config-twice")]
+        )
+    found = next(iter(folders.values()), given)
+    if found.resolve() != given.resolve():
+        config = load_config(found)
     active = detect_flavor(content, config.flavor)
-    if located.project is not None:
+    if located.moved:
         origin = located.describe(given)
         if config.flavor != AUTO:
             origin = f"set in wikisync.yml; {origin}"

@@ -624,7 +624,10 @@ def _cascade_applies(entry: Mapping[str, Any], read: _Read) -> bool:
     path, kind, lang = (target.get(k) for k in ("path", "kind", "lang"))
     if isinstance(path, str) and path.strip():
         try:
-            if not compile_glob(path.strip()).match(read.site_path):
+            if not any(
+                compile_glob(p).match(read.site_path) if p else not read.site_path
+                for p in _alternatives(path)
+            ):
                 return False
         except ValueError:
             return False
@@ -635,9 +638,20 @@ def _cascade_applies(entry: Mapping[str, Any], read: _Read) -> bool:
     return not (isinstance(lang, str) and not fnmatch.fnmatchcase(read.locale, lang))
 
 
+def _alternatives(pattern: str) -> list[str]:
+    """A glob's ``{a,b}`` alternatives (one level, as Hugo's targets use them), each
+    without its leading ``/``; ``/`` alone is the home page."""
+    match = re.search(r"\{([^{}]*)\}", pattern)
+    if match is None:
+        return [pattern.strip().lstrip("/")]
+    head, tail = pattern[: match.start()], pattern[match.end() :]
+    return [alt for part in match.group(1).split(",") for alt in _alternatives(head + part + tail)]
+
+
 def _verdicts(reads: Mapping[str, _Read], flavor: ActiveFlavor) -> dict[str, Verdict]:
     """What the site does with each file read (``Flavor.is_published``), with the values
-    folder pages cascade onto the pages below them (``Flavor.cascade_key``)."""
+    folder pages cascade onto themselves and the pages below them (``Flavor.cascade_key``;
+    the nearest folder's value wins, the page's own front matter over all)."""
     rules = flavor.flavor
     values = {rel: _python_values(r.header) if r.header.values else {} for rel, r in reads.items()}
     cascades: dict[str, list[Mapping[str, Any]]] = {}
@@ -653,8 +667,6 @@ def _verdicts(reads: Mapping[str, _Read], flavor: ActiveFlavor) -> dict[str, Ver
             parts = rel.split("/")[:-1]
             for depth in range(len(parts) + 1):
                 folder = "/".join(parts[:depth])
-                if folder == posixpath.dirname(rel) and read.page.is_index:
-                    continue  # a section's cascade is for the pages below it
                 for entry in cascades.get(folder, ()):
                     if _cascade_applies(entry, read):
                         merged.update((k, v) for k, v in entry.items() if k not in _TARGET_KEYS)

@@ -128,12 +128,13 @@ def detect_flavor(directory: str | Path, name: str = AUTO) -> ActiveFlavor:
 @dataclass(frozen=True)
 class Located:
     """Where a command's pages are: ``content``, the content directory; ``project`` the
-    generator's settings and content folder when ``content`` came from them (the command
-    was started at the project's root, or elsewhere outside the content folder)."""
+    generator's project it belongs to, if one was found; ``moved`` whether ``content`` came
+    from the project's settings (the command was started at the project's root, or
+    elsewhere outside the content folder) rather than being the folder given."""
 
     content: Path
     project: Project | None = None
-    flavor: str | None = None
+    moved: bool = False
 
     def describe(self, given: Path) -> str:
         """``mkdocs.yml; content docs/``: the settings file and the content folder, as
@@ -167,13 +168,16 @@ def locate_content(directory: str | Path, name: str = AUTO) -> Located:
             project = flavor.find_project(folder) if flavor is not None else None
             if project is None:
                 continue
+            project = Project(project.settings, project.content, project.root or folder)
             content = project.content.resolve()
-            if content == here or content in here.parents:
-                return Located(directory)  # the content folder, or a folder inside it
+            if content == here:
+                return Located(directory, project)
+            if content in here.parents:
+                return Located(directory)  # a folder inside the content folder: as given
             if not content.is_dir():
                 continue
             shown = Path(os.path.normpath(directory / os.path.relpath(content, here)))
-            return Located(shown, Project(project.settings, shown), candidate)
+            return Located(shown, Project(project.settings, shown, project.root), moved=True)
     return Located(directory)
 
 

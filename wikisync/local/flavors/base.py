@@ -187,10 +187,13 @@ def LEFT_OUT(reason: str) -> Verdict:  # noqa: N802 - reads as a constant beside
 @dataclass(frozen=True)
 class Project:
     """A generator's project found in a folder: its settings file and the content folder
-    they name (``docs_dir``, ``contentDir``, the docs plugin's ``path``)."""
+    they name (``docs_dir``, ``contentDir``, the docs plugin's ``path``). ``root`` is the
+    folder it was found from (the project's root; for Docusaurus, the one above
+    ``website/``); ``None`` means the settings file's folder."""
 
     settings: Path
     content: Path
+    root: Path | None = None
 
 
 @dataclass(frozen=True)
