@@ -235,6 +235,7 @@ FLAVOR = Flavor(
             "outputs",
             "params",
             "publishDate",
+            "redirect",
             "resources",
             "sitemap",
             "slug",
