@@ -351,7 +351,7 @@ def _read_header(header: str, first_line: int, result: Header, *, allow_lines: b
     """
     try:
         node = compose_yaml(header, line_offset=first_line, aliases=True)
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.MappingNode) and any(k.value == "<<" for k, _ in node.value):
             yaml.SafeLoader("").flatten_mapping(node)  # merge keys: ``<<: *defaults``
     except YAMLSafetyError as exc:
         result.errors.append((exc.line, f"front matter: {exc.message}"))

@@ -596,11 +596,19 @@ def _rule_matches(rule: Rule, rel: str) -> bool:
     return matched
 
 
-def _python_values(header: Header) -> dict[str, Any]:
-    """The header's values as Python values (a value that cannot be built is left out)."""
+def _python_values(header: Header, keys: frozenset[str] | None = None) -> dict[str, Any]:
+    """The header's values (only ``keys``, when given) as Python values; a value that
+    cannot be built is left out."""
+    wanted = (
+        header.values
+        if keys is None
+        else {k: header.values[k] for k in keys & header.values.keys()}
+    )
+    if not wanted:
+        return {}
     loader = yaml.SafeLoader("")
     out: dict[str, Any] = {}
-    for key, value in header.values.items():
+    for key, value in wanted.items():
         if value.raw is not None:
             out[key] = value.raw
             continue
@@ -653,7 +661,8 @@ def _verdicts(reads: Mapping[str, _Read], flavor: ActiveFlavor) -> dict[str, Ver
     folder pages cascade onto themselves and the pages below them (``Flavor.cascade_key``;
     the nearest folder's value wins, the page's own front matter over all)."""
     rules = flavor.flavor
-    values = {rel: _python_values(r.header) if r.header.values else {} for rel, r in reads.items()}
+    wanted = rules.publish_keys | {rules.cascade_key} if rules.cascade_key else rules.publish_keys
+    values = {rel: _python_values(r.header, wanted) for rel, r in reads.items()}
     cascades: dict[str, list[Mapping[str, Any]]] = {}
     if rules.cascade_key:
         for rel, read in reads.items():
@@ -669,13 +678,10 @@ def _verdicts(reads: Mapping[str, _Read], flavor: ActiveFlavor) -> dict[str, Ver
                 folder = "/".join(parts[:depth])
                 for entry in cascades.get(folder, ()):
                     if _cascade_applies(entry, read):
-                        merged.update((k, v) for k, v in entry.items() if k not in _TARGET_KEYS)
-        merged.update(values[rel])
+                        merged.update((k, v) for k, v in entry.items() if k in rules.publish_keys)
+        merged.update((k, v) for k, v in values[rel].items() if k in rules.publish_keys)
         out[rel] = rules.is_published(rel, merged, flavor.site)
     return out
-
-
-_TARGET_KEYS = frozenset({"_target", "target"})
 
 
 def _with_effect(page: LocalPage, effect: str | None) -> LocalPage:

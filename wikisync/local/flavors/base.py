@@ -298,6 +298,9 @@ class Flavor:
     is_published: Callable[[str, Mapping[str, Any], Site], Verdict] = _published
     """``is_published(rel, header, site)``: what the site does with the file ``rel`` whose
     front matter (as Python values, with what section pages cascade onto it) is ``header``."""
+    publish_keys: frozenset[str] = frozenset()
+    """The front-matter keys ``is_published`` reads: only their values are built (the
+    others cost nothing); ``header`` holds no other key."""
     cascade_key: str | None = None
     """The front-matter key whose mapping a folder's page passes down to every page below
     it (Hugo's ``cascade``); only ``is_published`` reads the inherited values."""

@@ -277,5 +277,6 @@ FLAVOR = Flavor(
     nav_keys=nav_keys,
     find_project=find_project,
     is_published=is_published,
+    publish_keys=frozenset({"unlisted"}),
     severity_settings={"broken-link": "onBrokenLinks in docusaurus.config"},
 )

@@ -261,5 +261,6 @@ FLAVOR = Flavor(
     detect=detect,
     find_project=find_project,
     is_published=is_published,
+    publish_keys=frozenset({"build", "_build", "headless", "redirect", "params"}),
     cascade_key="cascade",
 )
