@@ -252,6 +252,7 @@ def test_the_root_plans_what_the_content_folder_plans(
     assert validated.exit_code == 0, validated.output
     assert flavor in validated.stderr
     assert json.loads(validated.stdout)["errors"] == 0
+    assert json.loads(validated.stdout)["directory"] == content
 
     at_root, stderr = _planned(wiki)  # no argument: the current directory
     assert flavor in stderr

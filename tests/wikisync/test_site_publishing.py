@@ -334,6 +334,21 @@ def test_docusaurus_on_broken_links_decides_the_severity(
     assert broken.severity == severity
 
 
+def test_a_link_outside_the_content_folder_does_not_block(make_tree: MakeTree) -> None:
+    # Docusaurus resolves ../website/static/img/logo.png through its bundler; the file is
+    # not in the content folder, so the link is left as written, with a warning.
+    root = make_tree(
+        {
+            "website/docusaurus.config.js": "module.exports = {presets: [['classic', "
+            "{docs: {path: '../docs'}}]]};\n",
+            "website/static/img/logo.png": b"png",
+            "docs/a.md": "![logo](../website/static/img/logo.png)\n",
+        }
+    )
+    (outside,) = problems(load_directory(root), "link-outside")
+    assert outside.severity == "warning"
+
+
 def test_wikisync_yml_severity_wins_over_the_site_setting(make_tree: MakeTree) -> None:
     root = make_tree(
         {

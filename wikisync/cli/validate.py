@@ -91,6 +91,7 @@ def validate(
                 "errors": len(errors),
                 "warnings": len(problems) - len(errors),
                 "left_out": [{"source": s, "reason": r} for s, r in loaded.left_out],
+                "directory": os.path.relpath(loaded.directory, directory),
                 "transforms": [
                     {
                         "name": t.name,

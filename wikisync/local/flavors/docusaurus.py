@@ -272,6 +272,7 @@ FLAVOR = Flavor(
     link_bases=("file", "root"),
     site_links=True,
     sections=True,
+    severity={"link-outside": "warning"},
     page_path=page_path,
     detect=detect,
     nav_keys=nav_keys,

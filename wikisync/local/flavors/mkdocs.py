@@ -188,7 +188,7 @@ FLAVOR = Flavor(
     index_names=("index", "README"),
     link_bases=("file", "url"),
     sections=True,
-    severity={"broken-link": "warning"},
+    severity={"broken-link": "warning", "link-outside": "warning"},
     detect=detect,
     find_project=find_project,
 )
