@@ -54,7 +54,7 @@ __all__ = [
 MAX_DEPTH = 8
 """Deepest nesting of lists and mappings accepted in a YAML document read by wikisync."""
 
-MAX_ALIAS_VALUES = 10_000
+MAX_ALIAS_VALUES = 1_000
 """Most values (scalars and collections) the aliases of one front matter may stand for."""
 
 _MD_HANDLER = YAMLHandler()
