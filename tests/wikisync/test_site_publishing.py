@@ -424,3 +424,20 @@ def test_the_generators_own_setting_is_named_first(make_tree: MakeTree) -> None:
     root = make_tree({"docusaurus.config.js": "module.exports = {};\n", "docs/a.md": "x\n"})
     settings = problem_settings(load_directory(root).flavor)
     assert settings["broken-link"].startswith("onBrokenLinks in docusaurus.config, or ")
+
+
+def test_a_folder_of_pages_elsewhere_in_the_repository_is_read_as_it_is(
+    make_tree: MakeTree,
+) -> None:
+    # mkdocs.yml at the root serves docs/; handbook/ is another tree, pointed at on purpose.
+    root = make_tree(
+        {
+            "mkdocs.yml": "site_name: A\n",
+            "docs/index.md": "# Site\n",
+            "handbook/guide.md": "# Guide\n",
+            "website/config.txt": "no pages here\n",
+        }
+    )
+    assert locate_content(root / "handbook").content == root / "handbook"
+    assert set(pages(load_directory(root / "handbook"))) == {"guide.md"}
+    assert locate_content(root / "website").moved  # no pages of its own: the site's content

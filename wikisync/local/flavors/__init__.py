@@ -153,8 +153,10 @@ def locate_content(directory: str | Path, name: str = AUTO) -> Located:
     """The content directory of a command given ``directory``.
 
     ``directory`` itself, unless a generator's settings in it or in a parent folder (up to
-    the git top level) name a content folder that ``directory`` is not in: then that
-    folder. Only the flavor ``name`` is asked when one is named.
+    the git top level) name a content folder that ``directory`` is not in, and
+    ``directory`` holds that folder (the project's root) or no page files at all (such as
+    ``website/``): then that folder. A folder of pages elsewhere in the repository is read
+    as it is. Only the flavor ``name`` is asked when one is named.
     """
     directory = Path(directory)
     here = directory.resolve()
@@ -176,9 +178,38 @@ def locate_content(directory: str | Path, name: str = AUTO) -> Located:
                 return Located(directory)  # a folder inside the content folder: as given
             if not content.is_dir():
                 continue
+            if here not in content.parents and _has_pages(here):
+                return Located(directory)  # pages of their own, outside the site's content
             shown = Path(os.path.normpath(directory / os.path.relpath(content, here)))
             return Located(shown, Project(project.settings, shown, project.root), moved=True)
     return Located(directory)
+
+
+_PAGE_SUFFIXES = (".md", ".mdx", ".markdown", ".html")
+_SCAN_LIMIT = 5000
+
+
+def _has_pages(folder: Path) -> bool:
+    """Whether ``folder`` or a folder in it holds a page file (hidden folders and
+    ``node_modules`` skipped); after ``_SCAN_LIMIT`` entries, assume it does."""
+    pending = [folder]
+    seen = 0
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > _SCAN_LIMIT:
+                        return True
+                    if entry.name.startswith(".") or entry.name == "node_modules":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+                    elif entry.name.lower().endswith(_PAGE_SUFFIXES):
+                        return True
+        except OSError:
+            continue
+    return False
 
 
 def _with_origin(site: Site | None, origin: str) -> Site:
