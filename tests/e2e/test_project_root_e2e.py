@@ -5,9 +5,9 @@ Each tree is a git repository as its project keeps it: the three real corpora
 layout (MkDocs with a theme's ``custom_dir`` inside ``docs_dir``, Hugo with settings in
 ``config/_default/`` and a cascade of build options, Docusaurus with ``website/`` and a
 ``docusaurus.config.ts``). ``wikisync plan`` with no argument at the repository's root,
-``plan .`` and ``plan`` anywhere else in the repository plan exactly the pages that
-pointing at the content folder plans, with 0 errors; partials, templates and theme files
-are never planned.
+``plan .`` and ``plan`` in a folder of the repository without pages plan exactly the
+pages that pointing at the content folder plans, with 0 errors; partials, templates and
+theme files are never planned.
 """
 
 from __future__ import annotations
@@ -261,7 +261,7 @@ def test_the_root_plans_what_the_content_folder_plans(
     assert _planned(wiki, str(repo))[0] == expected
     elsewhere = repo / "somewhere" / "else"
     elsewhere.mkdir(parents=True)
-    monkeypatch.chdir(elsewhere)  # anywhere in the repository outside the content folder
+    monkeypatch.chdir(elsewhere)  # a folder of the repository without pages of its own
     assert _planned(wiki)[0] == expected
 
 
