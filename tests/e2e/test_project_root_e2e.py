@@ -298,6 +298,9 @@ def test_mkdocs_publishes_what_its_settings_publish(
     assert wiki.page("wip-ideas").is_published is False
     assert "(/en/v1-0-notes)" in wiki.page("guide").content  # the link follows the path
     assert "No changes." in wiki.run("plan").stdout
+    pulled = wiki.run("pull")  # at the root too: writes into the content folder
+    assert pulled.exit_code == 0, pulled.output
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_hugo_publishes_what_its_build_options_publish(
