@@ -60,6 +60,13 @@ def report_problems(source: LoadedSource) -> None:
         err(source.flavor.describe())
     for line in render_problems(source.problems, problem_settings(source.flavor)):
         err(line)
+    if source.left_out:
+        count = len(source.left_out)
+        err(
+            f"Note: {count} file{'' if count == 1 else 's'} the site does not publish "
+            f"{'was' if count == 1 else 'were'} left out (`wikisync validate --verbose` "
+            "lists them and why)."
+        )
     if source.errors:
         err(
             f"Error: {len(source.errors)} problem(s) in the source; fix them first "
