@@ -349,6 +349,23 @@ def test_a_link_outside_the_content_folder_does_not_block(make_tree: MakeTree) -
     assert outside.severity == "warning"
 
 
+@pytest.mark.parametrize(
+    ("settings", "severity"),
+    [
+        ("", "warning"),  # MkDocs warns
+        ("strict: true\n", "error"),  # and strict mode fails the build on a warning
+        ("strict: true\nvalidation: {links: {not_found: info}}\n", "warning"),
+        ("strict: true\nvalidation: {not_found: ignore}\n", "warning"),
+    ],
+)
+def test_mkdocs_strict_and_validation_decide_the_severity(
+    make_tree: MakeTree, settings: str, severity: str
+) -> None:
+    root = make_tree({"mkdocs.yml": f"site_name: A\n{settings}", "docs/a.md": "[x](gone.md)\n"})
+    (broken,) = problems(load_directory(root), "broken-link")
+    assert broken.severity == severity
+
+
 def test_wikisync_yml_severity_wins_over_the_site_setting(make_tree: MakeTree) -> None:
     root = make_tree(
         {

@@ -8,7 +8,8 @@ whose ``docs_dir`` (default ``docs``) is the content directory.
   ``guide.md``.
 * Links are relative to the file, as MkDocs resolves them, else to the page's URL
   (``../img/a.png`` from ``guide/a.md``, served at ``guide/a/``); a broken link is a warning
-  (MkDocs's own ``validation.links.not_found`` default) unless ``severity:`` says otherwise.
+  (MkDocs's own ``validation.links.not_found`` default), an error when ``strict: true``
+  makes that warning fail the build, unless ``severity:`` says otherwise.
 * Front matter: ``title``, ``description``, ``tags``, ``draft``; Material's ``hide``,
   ``icon``, ``status``, ``subtitle``, ``template``, ``search`` are known and ignored.
 * Navigation: the order and titles of ``nav`` in ``mkdocs.yml``.
@@ -35,8 +36,16 @@ from wikisync.local.flavors.base import (
     read_yaml_file,
     relative_origin,
 )
+from wikisync.plan.model import Severity
 
-__all__ = ["FLAVOR", "detect", "find_project", "nav_entries", "site_rules"]
+__all__ = [
+    "FLAVOR",
+    "broken_link_severity",
+    "detect",
+    "find_project",
+    "nav_entries",
+    "site_rules",
+]
 
 _CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -154,6 +163,19 @@ def _inside(path: Path, folder: Path) -> str | None:
     return rel.as_posix() if rel.parts else None
 
 
+def broken_link_severity(settings: dict[str, Any]) -> dict[str, Severity]:
+    """MkDocs reports a link to a missing file at ``validation.links.not_found`` (default
+    ``warn``; also ``validation.not_found``), and ``strict: true`` makes warnings fail the
+    build: then a broken link is an error."""
+    validation = settings.get("validation")
+    level = "warn"
+    if isinstance(validation, dict):
+        links = validation.get("links")
+        source = links if isinstance(links, dict) else validation
+        level = str(source.get("not_found", "warn"))
+    return {"broken-link": "error"} if settings.get("strict") is True and level == "warn" else {}
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
@@ -168,6 +190,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             origin=relative_origin(project.settings, content_dir),
             nav=nav,
             rules=site_rules(settings, folder, here),
+            severity=broken_link_severity(settings),
         )
     return None
 
@@ -191,4 +214,5 @@ FLAVOR = Flavor(
     severity={"broken-link": "warning", "link-outside": "warning"},
     detect=detect,
     find_project=find_project,
+    severity_settings={"broken-link": "strict and validation.links.not_found in mkdocs.yml"},
 )
