@@ -56,6 +56,19 @@ FIFO, socket or device, also behind a symbolic link, is never opened: it is skip
 a warning. Folders are walked without recursion, so depth costs nothing but time. A broken link is reported too, but the page
 is kept with that link left as written.
 
+What the site publishes
+    A generator's settings and front matter decide which files are pages at all
+    (``Site.rules`` and ``Flavor.is_published``, with what folder pages cascade): a file
+    the site does not publish is left out, without a problem, and listed in the result's
+    ``left_out`` with why; a link to it stays as written, with a warning. Drafts become
+    unpublished pages, unlisted pages stay out of navigation and section bodies.
+
+What no generator refuses
+    Under a generator's flavor (``Flavor.fix_paths``), characters Wiki.js refuses in a
+    path become ``-`` (``safe_path``), with a ``path-renamed`` warning, and links follow;
+    a page with only front matter gets a body (``Flavor.layout_body``, else its
+    description or title, with an ``empty-content`` warning when no layout renders it).
+
 It is one module because it is the one pass that turns read files into pages: walking lives
 in ``wikisync.local.walk`` and front-matter fields in ``wikisync.local.fields``.
 """
