@@ -36,6 +36,7 @@ from wikijs import (
     NotFoundError,
     Page,
     WikiJSClient,
+    WikiJSError,
 )
 from wikisync.errors import NavigationError, StateError
 from wikisync.plan.model import (
@@ -216,6 +217,14 @@ class Remote:
             pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
             state_pages=tuple(sorted(state_pages)),
         )
+
+    def known_tags(self) -> frozenset[str]:
+        """The tags the wiki's pages carry (one ``pages.tags``); empty if it cannot be read
+        (every tag then counts as new, which only orders writes more strictly)."""
+        try:
+            return frozenset(t.tag.strip().lower() for t in self.client.pages.tags())
+        except WikiJSError:
+            return frozenset()
 
     def installed_locales(self) -> frozenset[str] | None:
         """The codes of the locales pages can be written in; ``None`` when the key may not
