@@ -273,6 +273,14 @@ class Remote:
                 return None
             raise
 
+    def state_is_public(self) -> bool | None:
+        """Whether anyone can download the state: one request for its head without
+        credentials. ``None`` when there is no head yet or the answer says nothing."""
+        try:
+            return self.client.assets.readable_by_guests(self._state_url(HEAD_NAME))
+        except WikiJSError:
+            return None
+
     def read_state(self, legacy_page_id: int | None = None) -> LoadedState:
         """The stored state as the wiki holds it now (never cached).
 
