@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 from wikisync._version import __version__
 from wikisync.apply.execute import (
+    ActionResult,
     ApplyReport,
     AssetResult,
     NavigationResult,
@@ -38,6 +39,7 @@ from wikisync.plan.model import (
     State,
     StateEntry,
 )
+from wikisync.plan.navigation import existing_only
 from wikisync.wiki.remote import HeldLock, LockFile, Remote
 from wikisync.wiki.state import Lock
 
@@ -353,10 +355,23 @@ def _blocked_by_assets(run: PlanRun, results: Iterable[AssetResult]) -> dict[Key
 
 
 def _apply_navigation(
-    run: PlanRun, remote: Remote, reporter: Reporter, *, stopped: bool
+    run: PlanRun,
+    remote: Remote,
+    reporter: Reporter,
+    *,
+    stopped: bool,
+    results: Iterable[ActionResult] = (),
 ) -> NavigationResult | None:
-    """Write the menu when the plan changes it (the ``navigation`` phase)."""
+    """Write the menu when the plan changes it (the ``navigation`` phase), linking only
+    pages that exist after the page writes ``results``."""
     planned = run.navigation if run.plan.navigation else None
+    if planned is not None:
+        missing = [
+            r.change.key
+            for r in results
+            if r.change.action in ("create", "move") and r.status != "ok"
+        ]
+        planned = existing_only(planned, missing)
     reporter.phase_started("navigation", 1 if planned is not None else 0)
     if planned is None:
         reporter.phase_finished("navigation")
@@ -428,7 +443,7 @@ def apply_run(
             run.plan.asset_changes, remote, stop_after_failure=stopped, reporter=reporter
         )
         stopped = stopped or (fail_fast and any(r.status == "failed" for r in deleted))
-        menu = _apply_navigation(run, remote, reporter, stopped=stopped)
+        menu = _apply_navigation(run, remote, reporter, stopped=stopped, results=pages.results)
         report = ApplyReport(
             results=pages.results,
             tree_rebuilt=pages.tree_rebuilt,
