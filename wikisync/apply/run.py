@@ -395,11 +395,14 @@ def apply_run(
     break_lock: bool = False,
     reporter: Reporter | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    order_new_tags: bool = True,
 ) -> ApplyReport:
     """Execute ``run.plan`` under the lock and store the new state.
 
     Asset uploads run first, then the page changes (a page linking to an asset whose
-    upload failed is skipped), then asset deletes, then the navigation menu. ``reporter`` hears of each phase
+    upload failed is skipped), then asset deletes, then the navigation menu.
+    ``order_new_tags=False`` lets writes carrying a new tag race (``execute``); the SDK
+    then writes the tags of a create that lost. ``reporter`` hears of each phase
     (``wikisync.apply.execute.PHASES``) as it starts, advances and ends.
     """
     if run.plan.guard_violations:
@@ -437,6 +440,7 @@ def apply_run(
             fail_fast=fail_fast,
             reporter=reporter,
             blocked=_blocked_by_assets(run, uploaded),
+            order_new_tags=order_new_tags,
         )
         stopped = stopped or (fail_fast and pages.failed > 0)
         deleted = delete_assets(
