@@ -48,7 +48,7 @@ from bench._harness import (
 from bench._plan import seed_wiki
 from wikijs import PageCreate, WikiJSClient
 from wikijs._graphql import pages as pages_documents
-from wikijs.testing import TagRace, WikiJSEmulator
+from wikijs.testing import TagRace, Timings, WikiJSEmulator
 from wikisync.apply.run import apply_run
 from wikisync.engine import LoadedSource, load_directory, make_plan
 from wikisync.local.config import load_config
@@ -301,6 +301,48 @@ def _untagged(emulator: WikiJSEmulator, source: LoadedSource) -> int:
     )
 
 
+def _raw_creates(
+    source: LoadedSource,
+    timings: Timings,
+    race: TagRace | None,
+    parallelism: int,
+    progress: Progress,
+) -> dict[str, Any]:
+    """The creates of ``source`` sent as bare mutations from ``parallelism`` threads to a
+    fresh emulator: one ``pages.create`` each, no confirming read, no tag repair, no retry.
+
+    With the new-tag race on, a create that loses answers at once (the server skips its
+    render and tree jobs) and leaves its page without tags: less work than the others."""
+    n = len(source.pages)
+    with WikiJSEmulator(timings=timings, tag_race=race) as emulator:
+        what = "with" if race else "without"
+        progress(f"first_sync: the same {n} creates sent raw, {what} the new-tag race")
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {emulator.api_key}"
+
+        def create(page: Any) -> bool:
+            item = PageCreate(
+                path=page.path, content=page.content, locale=page.locale, **page.fields.for_create()
+            )
+            body = {
+                "query": pages_documents.CREATE,
+                "variables": pages_documents.create_variables(item),
+            }
+            answer = http.post(f"{emulator.url}/graphql", json=body, timeout=600).json()
+            return bool(answer["data"]["pages"]["create"]["responseResult"]["succeeded"])
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=parallelism) as pool:
+            answered_ok = sum(pool.map(create, source.pages))
+        wall_s = time.perf_counter() - started
+        http.close()
+        return {
+            "wall_s": round(wall_s, 3),
+            "answered_ok": answered_ok,
+            "pages_without_their_tags": _untagged(emulator, source),
+        }
+
+
 def _first_sync(scale: Scale, workdir: Path, progress: Progress) -> dict[str, Any]:
     n, parallelism = scale.first_sync_pages, 4
     corpus = write_corpus(workdir / "first-sync", n, seed=11)
@@ -318,34 +360,10 @@ def _first_sync(scale: Scale, workdir: Path, progress: Progress) -> dict[str, An
             numbers["pages_without_their_tags"] = _untagged(emulator, source)
             numbers["history_versions"] = emulator.stored_bytes()["history_versions"]
             runs[name] = numbers
-    with WikiJSEmulator(timings=timings, tag_race=TagRace()) as emulator:
-        progress(f"first_sync: the same {n} creates sent raw from {parallelism} threads")
-        http = requests.Session()
-        http.headers["Authorization"] = f"Bearer {emulator.api_key}"
-
-        def create(page: Any) -> bool:
-            # One pages.create mutation as the SDK sends it, nothing more: no confirming
-            # read, no tag repair, no retry.
-            item = PageCreate(
-                path=page.path, content=page.content, locale=page.locale, **page.fields.for_create()
-            )
-            body = {
-                "query": pages_documents.CREATE,
-                "variables": pages_documents.create_variables(item),
-            }
-            answer = http.post(f"{emulator.url}/graphql", json=body, timeout=600).json()
-            return bool(answer["data"]["pages"]["create"]["responseResult"]["succeeded"])
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=parallelism) as pool:
-            answered_ok = sum(pool.map(create, source.pages))
-        raw_s = time.perf_counter() - started
-        http.close()
-        raw = {
-            "wall_s": round(raw_s, 3),
-            "answered_ok": answered_ok,
-            "pages_without_their_tags": _untagged(emulator, source),
-        }
+    raw = {
+        name: _raw_creates(source, timings, race, parallelism, progress)
+        for name, race in (("raw", TagRace()), ("raw_without_the_race", None))
+    }
     ours_s = runs["wikisync"]["wall_s"]
     return {
         "pages": n,
@@ -354,12 +372,16 @@ def _first_sync(scale: Scale, workdir: Path, progress: Progress) -> dict[str, An
         "tag_race": True,
         "new_tags": len({t for p in source.pages for t in (p.fields.tags or ())}),
         "wikisync_s": ours_s,
-        "raw_creates_s": round(raw_s, 3),
-        "ratio": round(ours_s / raw_s, 4),
-        "repairing_ratio": round(runs["wikisync_repairing"]["wall_s"] / raw_s, 4),
+        "raw_creates_s": raw["raw"]["wall_s"],
+        "ratio": round(ours_s / raw["raw"]["wall_s"], 4),
+        "raw_creates_without_the_race_s": raw["raw_without_the_race"]["wall_s"],
+        "ratio_to_creates_without_the_race": round(
+            ours_s / raw["raw_without_the_race"]["wall_s"], 4
+        ),
+        "repairing_ratio": round(runs["wikisync_repairing"]["wall_s"] / raw["raw"]["wall_s"], 4),
         "wikisync": runs["wikisync"],
         "wikisync_repairing": runs["wikisync_repairing"],
-        "raw": raw,
+        **raw,
     }
 
 
@@ -575,7 +597,7 @@ def state_results(
         spread = (max(byte_counts) - min(byte_counts)) / max(1, min(byte_counts))
         ok_writes = all(s["runs"][0]["page_writes"] == 1 for s in sizes)
         ok_time = all(s["ratio_to_bare_update"] <= 1.5 for s in sizes)
-        ok_sync = sync["ratio"] <= 1.03
+        ok_sync = sync["ratio_to_creates_without_the_race"] <= 1.03
         out.append(
             result(
                 "apply_one_change",
@@ -583,14 +605,18 @@ def state_results(
                 + " and ".join(f"{s['pages']:,}" for s in sizes)
                 + " pages: exactly 1 page write; bookkeeping bytes per apply the same at "
                 "both sizes (within 10%); plan + apply at most 1.5x a bare update; a first "
-                f"sync of {sync['pages']} pages at --parallelism 4 at most 1.03x the same "
-                "creates sent raw",
+                f"sync of {sync['pages']} pages at --parallelism 4, with the new-tag race on, "
+                "at most 1.03x the same creates sent raw (each doing its full work: sent "
+                "raw with the race on, the losers skip theirs and leave pages untagged)",
                 measured={
                     "sizes": rows,
                     "bookkeeping_bytes_spread": round(spread, 3),
                     "first_sync_s": sync["wikisync_s"],
-                    "first_sync_raw_s": sync["raw_creates_s"],
-                    "first_sync_ratio": sync["ratio"],
+                    "first_sync_raw_s": sync["raw_creates_without_the_race_s"],
+                    "first_sync_ratio": sync["ratio_to_creates_without_the_race"],
+                    "first_sync_raw_racing_s": sync["raw_creates_s"],
+                    "first_sync_raw_racing_untagged": sync["raw"]["pages_without_their_tags"],
+                    "first_sync_repairing_s": sync["wikisync_repairing"]["wall_s"],
                     "first_sync_write_cost_factor": sync["write_cost_factor"],
                 },
                 ok=ok_writes and spread <= 0.1 and ok_time and ok_sync,
