@@ -535,7 +535,7 @@ def _big_root(scale: Scale, workdir: Path, progress: Progress) -> dict[str, Any]
     config = load_config(corpus.directory)
     directory = str(corpus.directory)
     factor = scale.big_time_scale
-    with WikiJSEmulator(timings=real_timings(factor)) as emulator:
+    with WikiJSEmulator(timings=real_timings(factor), tag_race=TagRace()) as emulator:
         progress(f"root_50k: first apply of {n} pages (server costs and rate limit x{factor})")
         before = page_versions(emulator)
         window = LogWindow(emulator)

@@ -3,8 +3,8 @@
 Every operation field (``PageQuery.single``, ``PageMutation.create`` ...) is registered
 with the scopes its ``@auth`` directive requires; ``attach`` wraps it with that
 check, the login rate limits, the simulated cost and, for page writes, the
-rebuild-tree and new-tag races. Fields the emulator does not implement answer a GraphQL error that
-says so.
+rebuild-tree and new-tag races. Fields the emulator does not implement answer a GraphQL
+error that says so.
 """
 
 from __future__ import annotations

@@ -123,9 +123,10 @@ class TagRace:
     violates ``tags_tag_unique``: the create answers ``{succeeded: false, errorCode: 1,
     slug: "UniqueViolationError", message: "insert into \"tags\" ... tags_tag_unique"}``
     although the page was written, **with no tags at all** and not rendered (the server
-    stopped before that step and before its own page-tree rebuild). Here a create "read before the
-    insert" when the create that inserted one of its tags is still in flight; which of
-    those creates lose follows the ``nth`` / ``fraction`` / ``max_count`` rules of
+    stopped before that step and before its own page-tree rebuild). Here a create "read
+    before the insert" when the create that inserted one of its tags is still in flight
+    (or, aliased in one ``pages { }`` block, inserted it after this one read the table);
+    which of those creates lose follows the ``nth`` / ``fraction`` / ``max_count`` rules of
     [`wikijs.testing.Fault`][wikijs.testing.Fault] (none given: every one, as in the
     recorded round where 3 of 4 creates lost).
     """

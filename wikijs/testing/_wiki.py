@@ -32,10 +32,10 @@ from wikijs.testing._state import (
     VersionRow,
     WikiState,
 )
+from wikijs.testing._tokens import sign, verify
 
 if TYPE_CHECKING:
     from wikijs.testing._timing import TagGuard
-from wikijs.testing._tokens import sign, verify
 
 EDITORS: dict[str, str] = {
     "markdown": "markdown",

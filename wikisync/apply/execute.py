@@ -4,9 +4,9 @@ Order: asset uploads first (``upload_assets``, so no page links to an asset that
 not there yet), then page moves (so a path another change needs is vacated; chained moves
 are ordered, a cycle fails its moves), then creates, updates and deletes concurrently, up
 to ``parallelism`` at a time (the first write that carries a tag the wiki lacks finishes
-before any other write carrying that tag starts: ``NewTagGate``), and asset deletes last (``delete_assets``); then the
-navigation menu (``write_navigation``: read whole, wikisync's blocks replaced, written
-once, not at all when equal). A page whose
+before any other write carrying that tag starts: ``NewTagGate``), and asset deletes last
+(``delete_assets``); then the navigation menu (``write_navigation``: read whole,
+wikisync's blocks replaced, written once, not at all when equal). A page whose
 asset failed to upload is skipped. Every change ends ``ok``, ``failed`` or ``skipped``; a failure
 does not stop the others unless ``fail_fast``. Conflicts are skipped (the plan turns them
 into updates only under ``--force``). The state is rebuilt from what was actually

@@ -233,9 +233,6 @@ def make_client(url: str | None) -> Client:
         fail(str(exc))
 
 
-logging.getLogger("wikisync").addHandler(logging.NullHandler())
-
-
 PUBLIC_STATE_WARNING = (
     "Warning: anyone can download wikisync's state from this wiki: {url} answered a "
     "request without credentials. It lists the wiki paths of the managed pages (unpublished "
@@ -252,3 +249,6 @@ def warn_if_state_public(remote: Remote, config: Config) -> None:
         return
     head = "/".join((remote.client.url.rstrip("/"), *remote.state_folder, HEAD_NAME))
     err(PUBLIC_STATE_WARNING.format(url=head))
+
+
+logging.getLogger("wikisync").addHandler(logging.NullHandler())
