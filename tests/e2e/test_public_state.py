@@ -7,7 +7,7 @@ from pathlib import Path
 from e2e_helpers import Wiki, write_site
 
 from wikijs import WikiJSClient
-from wikijs.testing import WikiJSEmulator
+from wikijs.testing import Fault, WikiJSEmulator
 
 WARNING = "Warning: anyone can download wikisync's state"
 GUESTS = 2
@@ -62,3 +62,21 @@ def test_the_warning_can_be_quieted(wiki: Wiki, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert WARNING not in result.stderr
     assert WARNING not in wiki.run("plan", str(site), "--verbose").stderr
+
+
+def test_a_check_that_gets_no_answer_is_never_a_failure(wiki: Wiki, tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    assert wiki.run("apply", str(site), "--auto-approve").exit_code == 0
+    # A no-change apply downloads the head and its segment, then asks as a Guest: that
+    # third download is answered with an error.
+    broken = wiki.emulator.faults.add(
+        Fault(kind="status", status=400, request_kind="download", nth=3)
+    )
+    wiki.emulator.log.reset()
+    again = wiki.run("apply", str(site), "--auto-approve")
+    assert wiki.emulator.faults.fired(broken) == 1
+    downloads = [e for e in wiki.emulator.log.entries if e.kind == "download"]
+    assert [e.status for e in downloads] == [200, 200, 400]
+    assert downloads[0].path == downloads[2].path  # the head, asked for again as a Guest
+    assert again.exit_code == 0, again.output
+    assert WARNING not in again.stderr
