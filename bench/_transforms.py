@@ -35,7 +35,7 @@ KINDS: dict[str, Callable[[int], str]] = {
     "docusaurus_unclosed": lambda n: ":::note\n" * n,
     "docusaurus_closings": lambda n: ":::\n" * n,
     "docusaurus_nested": lambda n: ":::note\n" * (n // 2) + ":::\n" * (n // 2),
-    "docsy": lambda n: "{{% alert title=\"T\" %}}\nThe body.\n{{% /alert %}}\n" * (n // 3),
+    "docsy": lambda n: '{{% alert title="T" %}}\nThe body.\n{{% /alert %}}\n' * (n // 3),
     "docsy_unclosed": lambda n: "{{% alert %}}\n" * n,
     "docsy_nested": lambda n: "{{< alert >}}\n" * (n // 2) + "{{< /alert >}}\n" * (n // 2),
     "blockquote_alerts": lambda n: "> [!NOTE]\n> The body.\n\n" * (n // 3),
@@ -80,7 +80,7 @@ def _imports_page() -> str:
 
 def run_transforms(workdir: Path, *, small: bool = False) -> dict[str, Any]:
     from wikisync.engine import load_directory
-    from wikisync.transforms import DEFAULT_TRANSFORMS, TransformRun, load_transforms
+    from wikisync.local.transforms import DEFAULT_TRANSFORMS, TransformRun, load_transforms
 
     pages = {
         "page_500_admonitions": ("guide.md", _admonitions_page()),

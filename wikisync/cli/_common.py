@@ -122,8 +122,9 @@ def boundary(debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         fail("the input is nested too deeply to read")
-    except KeyboardInterrupt:
-        err("Interrupted.")
+    except KeyboardInterrupt as exc:
+        why = str(exc)  # what was running, when known (a content transform names itself)
+        err(f"Interrupted: {shown(why)}." if why else "Interrupted.")
         raise typer.Exit(130) from None
 
 

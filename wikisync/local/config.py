@@ -19,6 +19,7 @@ navigation:           # keep a block of the wiki's menu in step with the files (
   depth: sections     # sections (a link per top-level section) | pages (+ every page)
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
+transform_time_limit: 10   # seconds one transform may take on one file
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -368,6 +369,8 @@ class Config(BaseModel):
 
     transforms: TransformTuple | None = None
     """Names of the content transforms to run, in order; ``None``: the defaults."""
+    transform_time_limit: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    """Seconds one transform may take on one file before the run stops, naming it."""
 
     @field_validator("transforms")
     @classmethod

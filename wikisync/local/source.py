@@ -338,7 +338,7 @@ def load_source(
         config.transforms,
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
-    run = TransformRun(load_transforms(names))
+    run = TransformRun(load_transforms(names), time_limit=config.transform_time_limit)
     walk_tree(walk, base)
     problems = list(walk.problems)
 

@@ -202,7 +202,7 @@ def _checked(
         return TransformError(f"transform {name!r} returned {what} for {source}")
 
     if not isinstance(returned, tuple) or len(returned) != 2:
-        raise wrong(f"a {type(returned).__name__}, not a (content, problems) pair")
+        raise wrong(f"an object of type {type(returned).__name__}, not a (content, problems) pair")
     content, found = returned
     if not isinstance(content, str):
         raise wrong(f"content of type {type(content).__name__}, not str")
