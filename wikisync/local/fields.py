@@ -34,10 +34,11 @@ from wikisync.plan.model import (
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
 
-_HEADING = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+# Neither may run past the next "<": an unclosed tag costs one scan to it, not to the end.
+_H1_OPEN = re.compile(r"<h1\b[^<>]*>", re.IGNORECASE)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]+>")
 _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
@@ -164,9 +165,11 @@ class _FieldReader:
 
 def _first_heading(content: str, html: bool) -> str | None:
     if html:
-        match = _H1.search(content)
-        if match:
-            title = html_lib.unescape(_TAG.sub("", match.group(1))).strip()
+        opening = _H1_OPEN.search(content)
+        closing = _H1_CLOSE.search(content, opening.end()) if opening else None
+        if opening and closing:
+            inner = content[opening.end() : closing.start()]
+            title = html_lib.unescape(_TAG.sub("", inner)).strip()
             return " ".join(title.split()) or None
         return None
     fence: str | None = None
@@ -180,10 +183,26 @@ def _first_heading(content: str, html: bool) -> str | None:
                 fence = None
             continue
         if fence is None:
-            match = _HEADING.match(line)
-            if match:
-                return match.group(1).strip()
+            heading = _atx_title(line)
+            if heading is not None:
+                return heading.strip()
     return None
+
+
+def _atx_title(line: str) -> str | None:
+    """The text of a level-1 ATX heading line (``# Title #``), or ``None``; read by hand,
+    in one pass, where a pattern with a lazy title before optional closing hashes and
+    spaces would try every split of a long run of spaces."""
+    rest = line.lstrip(" ")
+    if len(line) - len(rest) > 3 or not rest.startswith("# "):
+        return None
+    title = rest[1:].lstrip(" ").rstrip(" ")
+    if not title:
+        return " " if len(rest) > 2 else None
+    unclosed = title.rstrip("#")
+    if unclosed != title and unclosed.endswith(" ") and unclosed.strip(" "):
+        title = unclosed.rstrip(" ")
+    return title
 
 
 def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
