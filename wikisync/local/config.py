@@ -67,7 +67,7 @@ from pydantic import (
 
 from wikisync._names import has_surrogate
 from wikisync.errors import ConfigError
-from wikisync.local.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor
+from wikisync.local.flavors import AUTO, FLAVORS, ActiveFlavor, Site, detect_flavor
 from wikisync.local.frontmatter import (
     YAMLSafetyError,
     compose_yaml,
@@ -610,9 +610,39 @@ def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
         update["locale"] = site.default_locale
     if "root" not in given and site.root:
         update["root"] = site.root
+    _check_site_values(update, site)
     if "include" not in given:
         update["include"] = tuple(f"**/*{ext}" for ext in active.flavor.page_extensions)
     return config.model_copy(update=update) if update != {"include": config.include} else config
+
+
+_SITE_SETTINGS = {"root": "root", "locales": "locales", "locale": "default_locale"}
+
+
+def _check_site_values(update: dict[str, Any], site: Site) -> None:
+    """Check what the generator's files give with wikisync.yml's own rules; a value that
+    fails is an error at its line in the generator's file (``../docusaurus.config.js:12:
+    routeBasePath ...``), never on the pages it would have moved."""
+    problems: list[Problem] = []
+    for key, value in update.items():
+        try:
+            Config.model_validate({key: value})
+        except ValidationError as exc:
+            origin = site.origins.get(_SITE_SETTINGS[key])
+            where, line, name = (
+                (origin.file, origin.line, origin.key) if origin else (site.origin, None, key)
+            )
+            reasons = "; ".join(_message(error).split(": ", 1)[-1] for error in exc.errors())
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    f"{name}: {reasons}; set {key} in {CONFIG_FILE} to use another value",
+                    "generator-settings",
+                )
+            )
+    if problems:
+        raise ConfigError(problems)
 
 
 def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:

@@ -340,7 +340,7 @@ def load_source(
     )
     run = TransformRun(load_transforms(names), time_limit=config.transform_time_limit)
     walk_tree(walk, base)
-    problems = list(walk.problems)
+    problems = [*site.problems, *walk.problems]
 
     # First pass: read and split every file, and find its page path (front matter such as
     # ``slug`` may set it, so every header is read before any link is resolved).

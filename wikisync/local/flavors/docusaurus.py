@@ -20,7 +20,6 @@ in a folder beside them (``website/``, the usual monorepo layout). Its ``routeBa
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -29,12 +28,16 @@ from wikisync.local.flavors.base import (
     NUMBER_PREFIX,
     Flavor,
     PathInput,
+    SettingOrigin,
     Site,
     ancestors,
     default_nav_keys,
     field_rules,
+    relative_label,
     relative_origin,
 )
+from wikisync.local.generator_files import read_settings_file
+from wikisync.plan.model import Problem
 
 __all__ = ["FLAVOR", "detect", "doc_id", "nav_keys", "page_path", "sidebar_items"]
 
@@ -68,22 +71,25 @@ def sidebar_items(value: Any) -> list[tuple[str, str | None]]:
     return out
 
 
-def _read_sidebars(folder: Path) -> list[tuple[str, str | None]]:
+def _read_sidebars(
+    folder: Path, content_dir: Path, problems: list[Problem]
+) -> list[tuple[str, str | None]]:
     for name in _SIDEBARS:
         path = folder / name
         if not path.is_file():
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return []
-        if name.endswith(".json"):
-            try:
-                return sidebar_items(json.loads(text))
-            except ValueError:
-                return []
+        json_file = name.endswith(".json")
+        read = read_settings_file(
+            path,
+            relative_label(path, content_dir),
+            "json" if json_file else "text",
+            ("the sidebar order and labels",),
+        )
+        problems.extend(read.problems)
+        if json_file:
+            return sidebar_items(dict(read.data))
         # JavaScript: the string literals, in order; only those naming a doc are used.
-        return [(m.group(1), None) for m in _STRING.finditer(text)]
+        return [(m.group(1), None) for m in _STRING.finditer(read.text)]
     return []
 
 
@@ -101,20 +107,28 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 path = folder / name
                 if not path.is_file():
                     continue
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    text = ""
-                route = _ROUTE.search(text)
+                read = read_settings_file(
+                    path, relative_label(path, content_dir), "text", ("routeBasePath",)
+                )
+                problems = list(read.problems)
+                route = _ROUTE.search(read.text)
                 root = (route.group(1) if route else "docs").strip("/")
+                origins: dict[str, SettingOrigin] = {}
+                if route:
+                    line = read.text.count("\n", 0, route.start()) + 1
+                    origins["root"] = SettingOrigin(read.label, line, "routeBasePath")
                 nav: dict[str, tuple[str | None, float]] = {}
-                for order, (doc_id, label) in enumerate(_read_sidebars(folder)):
+                for order, (doc_id, label) in enumerate(
+                    _read_sidebars(folder, content_dir, problems)
+                ):
                     nav.setdefault(f"id:{doc_id}", (label, float(order)))
                 return Site(
                     origin=relative_origin(path, content_dir),
                     root=root,
                     url_prefix=root,
                     nav=nav,
+                    problems=tuple(problems),
+                    origins=origins,
                 )
     return None
 

@@ -25,9 +25,10 @@ from wikisync.local.flavors.base import (
     Site,
     ancestors,
     field_rules,
-    read_yaml_file,
+    relative_label,
     relative_origin,
 )
+from wikisync.local.generator_files import read_settings_file
 
 __all__ = ["FLAVOR", "detect", "nav_entries"]
 
@@ -64,15 +65,31 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             path = folder / name
             if not path.is_file():
                 continue
-            settings = read_yaml_file(path)
-            settings = settings if isinstance(settings, dict) else {}
-            docs_dir = settings.get("docs_dir") or "docs"
-            if (folder / str(docs_dir)).resolve() != here:
-                continue
+            read = read_settings_file(
+                path, relative_label(path, content_dir), "yaml", ("docs_dir", "nav")
+            )
+            problems = list(read.problems)
+            docs_dir = read.data.get("docs_dir") or "docs"
+            if not isinstance(docs_dir, str) or "\x00" in docs_dir:
+                problems.append(
+                    read.problem(
+                        read.line_of("docs_dir"),
+                        "docs_dir must be a folder name; the default 'docs' is used",
+                        "warning",
+                    )
+                )
+                docs_dir = "docs"
+            if read.readable:
+                if (folder / docs_dir).resolve() != here:
+                    continue
+            elif here.parent != folder and here != (folder / "docs").resolve():
+                continue  # unreadable: its docs_dir is taken to be the folder beside it
             nav: dict[str, tuple[str | None, float]] = {}
-            for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
+            for order, (title, target) in enumerate(nav_entries(read.data.get("nav"))):
                 nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
-            return Site(origin=relative_origin(path, content_dir), nav=nav)
+            return Site(
+                origin=relative_origin(path, content_dir), nav=nav, problems=tuple(problems)
+            )
     return None
 
 
