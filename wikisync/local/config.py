@@ -107,6 +107,8 @@ link left as written, a key ignored). Any code may be raised to ``error``."""
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
 _MAX_LOCALE_CHARS = 5
+MAX_CONFIG_BYTES = 1_048_576
+"""A ``wikisync.yml`` larger than this (1 MiB) is refused unread."""
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -668,6 +670,11 @@ def load_config(directory: str | Path) -> Config:
         raise ConfigError([_problem(None, f"cannot be read: {exc.strerror or exc}")]) from None
     if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
         raise ConfigError([_problem(None, "is not a regular file")])
+    size = os.stat(path).st_size
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [_problem(None, f"is {size:,} bytes; wikisync reads at most {MAX_CONFIG_BYTES:,}")]
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
