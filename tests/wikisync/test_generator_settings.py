@@ -281,7 +281,6 @@ def test_validate_names_the_settings_file_and_finishes(make_tree: MakeTree) -> N
     result = CliRunner().invoke(app, ["validate", str(root / "docs")])
     assert result.exit_code == 0, result.output
     assert (
-        "../mkdocs.yml:6: expands to more than 200,000 values through its aliases"
-        in result.output
+        "../mkdocs.yml:6: expands to more than 200,000 values through its aliases" in result.output
     )
     assert "Traceback" not in result.output

@@ -189,6 +189,13 @@ def _first_heading(content: str, html: bool) -> str | None:
     return None
 
 
+def _quoted(entry: HeaderValue) -> bool:
+    """Whether a header value is a quoted or block YAML scalar, whose spaces and line
+    breaks are the author's (a plain scalar has none at its ends)."""
+    node = entry.node
+    return isinstance(node, yaml.ScalarNode) and node.style in ('"', "'", "|", ">")
+
+
 def _atx_title(line: str) -> str | None:
     """The text of a level-1 ATX heading line (``# Title #``), or ``None``; read by hand,
     in one pass, where a pattern with a lazy title before optional closing hashes and
@@ -272,6 +279,7 @@ def read_page_fields(
     reader = _FieldReader(rel, problems)
     errors_before = sum(p.is_error for p in problems)
     values: dict[str, Any] = {}
+    exact_title = False  # a quoted title keeps its spaces and line breaks
     touched = {field for key in header.values for field in rules.by_key.get(key, ())}
     for name in rules.order:
         if name not in touched:
@@ -288,6 +296,8 @@ def read_page_fields(
                 found.append((entry, convert_value(value, alias.convert)))
         if not found:
             continue
+        if name == "title":
+            exact_title = _quoted(found[0][0]) if rule.combine != "union" else False
         if rule.combine == "union":
             values[name] = tuple(v for _, item in found for v in item)
         elif rule.combine == "agree":
@@ -308,21 +318,27 @@ def read_page_fields(
             values[name] = usable[0]
     for name in ("title", "description"):
         text = values.get(name)
-        # The title is sent stripped, the description as written.
-        sent = text.strip() if name == "title" and isinstance(text, str) else text
+        # The title is sent stripped (unless quoted), the description as written.
+        strip = name == "title" and isinstance(text, str) and not exact_title
+        sent = text.strip() if strip and isinstance(text, str) else text
         if isinstance(sent, str) and len(sent) > MAX_FIELD_CHARS:
             key = next(a.key for a in active.flavor.fields[name].aliases if a.key in header.values)
             problems.append(_too_long(rel, header.values[key].line, name, sent))
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
-    title = values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
-    if len(title.strip()) > MAX_FIELD_CHARS:
-        problems.append(_too_long(rel, None, "title (from the first heading)", title.strip()))
+    if exact_title and values.get("title"):
+        title = values["title"]  # as written between the quotes: what pull wrote back
+    else:
+        title = (
+            values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
+        ).strip()
+    if len(title) > MAX_FIELD_CHARS:
+        problems.append(_too_long(rel, None, "title (from the first heading)", title))
         return None
     editor: Editor | None = values.get("editor") or ("ckeditor" if html else None)
     fields = PageFields(
-        title=title.strip(),
+        title=title,
         description=values.get("description"),
         tags=values.get("tags"),
         is_published=values.get("is_published"),
