@@ -83,7 +83,7 @@ def pull(
                 directory, remote, config, all_pages=all_pages, force=force, dry_run=dry_run
             )
         for note in report.notes:
-            err(f"Note: {note}")
+            err(f"Note: {shown(note)}")
         for item in report.items:
             if item.action in ("kept", "refused"):
                 err(("Refused: " if item.action == "refused" else "Kept: ") + _line(item, dry_run))

@@ -32,6 +32,7 @@ from wikisync.render._common import (
     navigation_line,
     navigation_summary_sentence,
     no_changes_sentence,
+    shown_diff,
     summary_sentence,
 )
 
@@ -204,6 +205,7 @@ def _details(change: Change, max_diff_chars: int | None = None) -> str:
             cut = diff[:max_diff_chars].rsplit("\n", 1)[0]
             left = diff.count("\n") - cut.count("\n")
             diff = f"{cut}\n... diff cut to fit: {left} more lines"
+        diff = shown_diff(diff)
         fence = _fence_for(diff)
         lines += ["", f"{fence}diff", diff, fence]
     lines += ["", "</details>"]
@@ -214,8 +216,9 @@ def _navigation_details(change: NavigationChange) -> str:
     summary = html.escape(f"{SYMBOLS['update']} {navigation_line(change)}")
     lines = [f"<details><summary>{summary}</summary>", ""]
     if change.diff:
-        fence = _fence_for(change.diff)
-        lines += [f"{fence}diff", change.diff, fence]
+        diff = shown_diff(change.diff)
+        fence = _fence_for(diff)
+        lines += [f"{fence}diff", diff, fence]
     lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
