@@ -108,20 +108,50 @@ def test_a_well_formed_plugin_s_problems_get_the_file_s_lines(plugin_root: Path)
 def test_a_transform_that_never_returns_is_stopped_and_named(plugin_root: Path, body: str) -> None:
     _plugin(plugin_root, body)
     before = signal.getsignal(signal.SIGALRM)
+    timer = signal.getitimer(signal.ITIMER_REAL)  # a test runner's timeout, if any
     with pytest.raises(
         TransformError,
         match=r"^transform 'odd' did not finish on guide.md within 0.05 seconds "
         r"\(transform_time_limit in wikisync.yml\)",
     ):
         _load(plugin_root, transform_time_limit=0.05)
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nothing left armed
+    _assert_timer_as_before(timer)
     assert signal.getsignal(signal.SIGALRM) is before
 
 
 def test_the_timer_is_disarmed_after_every_transform(plugin_root: Path) -> None:
     _plugin(plugin_root, "def apply(text, context):\n    return text.upper(), ()\n")
+    timer = signal.getitimer(signal.ITIMER_REAL)
     _load(plugin_root, transform_time_limit=0.5)
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    _assert_timer_as_before(timer)
+
+
+def _assert_timer_as_before(timer: tuple[float, float]) -> None:
+    """Nothing of ours is left armed; a timer armed before (pytest-timeout's) still is."""
+    remaining, interval = signal.getitimer(signal.ITIMER_REAL)
+    if timer[0] == 0:
+        assert (remaining, interval) == (0.0, 0.0)
+    else:
+        assert 0 < remaining <= timer[0] and interval == timer[1]
+
+
+def test_a_timer_armed_by_someone_else_is_kept(plugin_root: Path) -> None:
+    _plugin(plugin_root, "def apply(text, context):\n    return text.upper(), ()\n")
+    fired: list[int] = []
+
+    def outer(signum: int, frame: object) -> None:
+        fired.append(signum)
+
+    before = signal.signal(signal.SIGALRM, outer)
+    runner = signal.setitimer(signal.ITIMER_REAL, 3_600)  # due much later than the limit
+    try:
+        _load(plugin_root, transform_time_limit=5)
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < remaining <= 3_600 and signal.getsignal(signal.SIGALRM) is outer
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, *runner)
+        signal.signal(signal.SIGALRM, before)
+    assert fired == []
 
 
 def test_ctrl_c_in_a_transform_names_it(plugin_root: Path) -> None:

@@ -26,6 +26,7 @@ import importlib.metadata
 import re
 import signal
 import threading
+import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -241,7 +242,9 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
     """Raise ``_TimeLimitExceeded`` in the running code after ``seconds`` (see the module
-    docstring); without ``SIGALRM`` or outside the main thread, no limit."""
+    docstring); without ``SIGALRM`` or outside the main thread, no limit. A timer someone
+    else armed (a test runner's timeout) is left to fire first when it is due first, and
+    re-armed with its remaining time afterwards otherwise."""
     if (
         seconds is None
         or not hasattr(signal, "setitimer")
@@ -249,13 +252,22 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     ):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    previous = signal.getsignal(signal.SIGALRM)
+    remaining, interval = signal.getitimer(signal.ITIMER_REAL)
+    if previous is None or (remaining and remaining <= seconds):
+        yield  # a handler installed outside Python, or an earlier alarm: leave them be
+        return
+    signal.signal(signal.SIGALRM, _on_alarm)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if remaining:
+            left = max(remaining - (time.monotonic() - started), 1e-6)
+            signal.setitimer(signal.ITIMER_REAL, left, interval)
 
 
 def _same_line(line: int) -> int:
