@@ -169,3 +169,15 @@ def test_the_plan_comment_mentions_no_one(tmp_path: Path) -> None:
     saved.write_text(render_json(_mentioning_plan(), target=target, wikisync_version="1"))
     rendered = render_plan_file(saved, "docs")
     assert re.search(r"@[A-Za-z0-9]", _outside_code(rendered)) is None
+
+
+def test_the_command_line_in_the_log_cannot_start_a_workflow_command(tmp_path: Path) -> None:
+    from test_action_run import ScriptedCli, context, inputs, run
+
+    workspace = tmp_path / "repo"
+    name = "docs\n::add-mask::secret"
+    (workspace / name).mkdir(parents=True)
+    result, log = run(ScriptedCli(), inputs(path=name), context(workspace, "workflow_dispatch"))
+    assert result.exit_code == 0, log
+    assert [line for line in log.splitlines() if line.startswith("::add-mask::")] == []
+    assert "docs\\x0a::add-mask::secret" in log

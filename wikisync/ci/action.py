@@ -457,7 +457,7 @@ class _Run:
         self.emit(end)
 
     def call(self, args: Sequence[str]) -> CliResult:
-        self.emit(f"$ wikisync {shlex.join(args)}")
+        self.emit(shown(f"$ wikisync {shlex.join(args)}"))
         return self.cli(args, self.child_env)
 
     # -- steps -----------------------------------------------------------------------
