@@ -30,6 +30,7 @@ from wikisync.local.transforms._engine import (
     TransformContext,
     TransformProblem,
     code_lines,
+    line_starts,
 )
 
 __all__ = [
@@ -298,7 +299,7 @@ def _docsy_transform(
     if "alert" not in content:
         return content, ()
     code = code_lines(content)
-    starts = [0] + [i + 1 for i, c in enumerate(content) if c == "\n"]
+    starts = line_starts(content)
 
     def line_of(offset: int) -> int:
         return bisect_right(starts, offset) - 1

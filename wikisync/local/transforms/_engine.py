@@ -51,6 +51,7 @@ __all__ = [
     "enabled_transforms",
     "code_lines",
     "line_origins",
+    "line_starts",
     "load_transforms",
 ]
 
@@ -444,12 +445,17 @@ def load_transforms(names: Iterable[str]) -> tuple[Transform, ...]:
     return tuple(loaded)
 
 
+def line_starts(content: str) -> list[int]:
+    """The offset where each line of ``content`` starts (the first is 0)."""
+    return [0, *(match.end() for match in _NEWLINE.finditer(content))]
+
+
+_NEWLINE = re.compile("\n")
+
+
 def code_lines(content: str) -> frozenset[int]:
     """Indexes (from 0) of the lines of ``content`` inside fenced or indented code blocks."""
-    starts = [0]
-    for index, char in enumerate(content):
-        if char == "\n":
-            starts.append(index + 1)
+    starts = line_starts(content)
     inside: set[int] = set()
     line = 0
     for start, end in code_block_spans(content):

@@ -12,6 +12,7 @@ from wikisync.local.transforms._engine import (
     TransformContext,
     TransformProblem,
     code_lines,
+    line_starts,
 )
 
 __all__ = ["MDX_IMPORTS", "UNCONVERTED_SYNTAX"]
@@ -83,14 +84,14 @@ def _warnings(content: str, context: TransformContext) -> tuple[str, Sequence[Tr
         return content, ()
     spans = code_spans(content)
     starts = [a for a, _ in spans]
-    line_starts = [0] + [i + 1 for i, c in enumerate(content) if c == "\n"]
+    lines_at = line_starts(content)
 
     def in_code(offset: int) -> bool:
         index = bisect_right(starts, offset) - 1
         return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
     def line_of(offset: int) -> int:
-        return bisect_right(line_starts, offset)
+        return bisect_right(lines_at, offset)
 
     first: dict[str, tuple[int, str]] = {}
     count: dict[str, int] = {}
@@ -102,7 +103,7 @@ def _warnings(content: str, context: TransformContext) -> tuple[str, Sequence[Tr
     for match in _SHORTCODE.finditer(content):
         if in_code(match.start()):
             continue
-        if _in_link(content, line_starts[line_of(match.start()) - 1], match.start()):
+        if _in_link(content, lines_at[line_of(match.start()) - 1], match.start()):
             continue  # a link target: link resolution decides about it
         close = ">" if match.group(1) == "<" else "%"
         shown = f"{{{{{match.group(1)} {match.group(2)} {close}}}}}"
