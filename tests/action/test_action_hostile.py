@@ -40,12 +40,21 @@ def _context(tmp_path: Path, payload: str | bytes, event: str = "pull_request") 
     [
         ("[" * 100_000 + "]" * 100_000, "nested more than 64 levels deep"),
         ('{"a": ' * 100_000 + "1" + "}" * 100_000, "nested more than 64 levels deep"),
+        ('{"a": ' * 70 + "1" + "}" * 70, "nested more than 64 levels deep"),
         ('{"pull_request": {"number": 1' + "0" * 5_000 + "}}", "a number of 5,001 digits"),
         ('{"x": -' + "9" * 30 + "}", "a number of 31 digits"),
         ('{"number": 7,', "it is not JSON"),
         (b'{"number": 7, "title": "\xff"}', "it is not UTF-8 text"),
     ],
-    ids=["nested-arrays", "nested-objects", "long-number", "long-negative", "bad-json", "not-utf8"],
+    ids=[
+        "nested-arrays",
+        "nested-objects",
+        "nested-70",
+        "long-number",
+        "long-negative",
+        "bad-json",
+        "not-utf8",
+    ],
 )
 def test_a_hostile_event_payload_is_an_input_error(
     tmp_path: Path, payload: str | bytes, message: str

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shlex
 import stat
 import subprocess
@@ -304,14 +303,20 @@ def read_event(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise refuse("it is not UTF-8 text") from None
-    if _json_depth(text) > MAX_EVENT_DEPTH:
-        raise refuse(f"it is nested more than {MAX_EVENT_DEPTH} levels deep")
+    deep = f"it is nested more than {MAX_EVENT_DEPTH} levels deep"
     try:
-        return json.loads(text, parse_int=_event_int)
+        # The parser gives up past the interpreter's recursion limit, in time linear in
+        # what it read; what it returns is then held to MAX_EVENT_DEPTH.
+        event = json.loads(text, parse_int=_event_int)
+    except RecursionError:
+        raise refuse(deep) from None
     except json.JSONDecodeError as exc:
         raise refuse(f"it is not JSON ({exc.msg} at line {exc.lineno})") from None
-    except (ValueError, RecursionError) as exc:
+    except ValueError as exc:
         raise refuse(str(exc)[:200]) from None
+    if _json_depth(event) > MAX_EVENT_DEPTH:
+        raise refuse(deep)
+    return event
 
 
 def _event_int(text: str) -> int:
@@ -320,24 +325,22 @@ def _event_int(text: str) -> int:
     return int(text)
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-
-
-def _json_depth(text: str) -> int:
-    """The deepest nesting of brackets outside strings, in one pass (``json.loads`` would
-    recurse once per level)."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
-    depth = deepest = 0
-    for char in brackets:
-        if char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_EVENT_DEPTH:
-                    return deepest
+def _json_depth(data: Any) -> int:
+    """The deepest nesting of arrays and objects in parsed JSON, without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
         else:
-            depth -= 1
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_EVENT_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
     return deepest
 
 
