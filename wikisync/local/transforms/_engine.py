@@ -264,11 +264,13 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if remaining:
-            left = max(remaining - (time.monotonic() - started), 1e-6)
-            signal.setitimer(signal.ITIMER_REAL, left, interval)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # even when the alarm went off just as the transform returned
+            signal.signal(signal.SIGALRM, previous)
+            if remaining:
+                left = max(remaining - (time.monotonic() - started), 1e-6)
+                signal.setitimer(signal.ITIMER_REAL, left, interval)
 
 
 def _same_line(line: int) -> int:
