@@ -223,3 +223,49 @@ def test_adversarial_input_is_read_in_one_pass(
     name: str, work: Callable[[], object], expected: object
 ) -> None:
     assert _answers(work) == expected
+
+
+# -- globs of wikisync.yml --------------------------------------------------------------------
+
+
+def test_globs_with_many_stars_match_what_their_regex_matches() -> None:
+    import random
+
+    from wikisync.local.config import _glob_regex, _SegmentGlob
+
+    rng = random.Random(27)
+    names = ["a", "b", "ab", "a.md", "x"]
+    segments = ["**", "*", "a*", "*a*", "*a*b", "[ab]*", "?", "a", "*.md", "a*b*", "[!a]*"]
+    compared = 0
+    for _ in range(3_000):
+        glob = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 4)))
+        glob = "/" + glob if rng.random() < 0.2 else glob
+        try:
+            regex = re.compile(_glob_regex(glob), re.DOTALL)
+        except ValueError:
+            continue
+        matcher = _SegmentGlob(glob)
+        for _ in range(5):
+            path = "/".join(rng.choice(names) for _ in range(rng.randint(1, 5)))
+            assert bool(matcher.match(path)) == bool(regex.match(path)), (glob, path)
+            compared += 1
+    assert compared > 10_000
+
+
+@pytest.mark.parametrize(
+    ("glob", "path", "matches"),
+    [
+        ("**/" * 12 + "x", "a/" * 3_000 + "y", False),
+        ("**/" * 12 + "x", "a/" * 3_000 + "x", True),
+        ("a/**/a/**/a/**/a/**/x", "a/" * 3_000 + "y", False),
+        ("*a" * 10 + "*b", "a" * 20_000, False),
+        ("*a" * 10 + "*b", "a" * 20_000 + "b", True),
+        ("**/*a*a*a*a*a*/**/z", "aaaaaa/" * 2_000 + "y", False),
+    ],
+)
+def test_globs_with_many_stars_are_matched_in_one_pass(glob: str, path: str, matches: bool) -> None:
+    from wikisync.local.config import parse_config
+
+    config = parse_config(f"exclude: ['{glob}']\n")
+    # A glob that matches a folder leaves out everything in it.
+    assert config.is_included(path + "/page.md") is not matches
