@@ -20,6 +20,7 @@ navigation:           # keep a block of the wiki's menu in step with the files (
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
 transform_time_limit: 10   # seconds one transform may take on one file
+quiet: [public-state] # warnings not to print (public-state: anyone can download the state)
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -478,6 +479,8 @@ class Config(BaseModel):
     flavor: StrictStr = AUTO
     severity: dict[StrictStr, Literal["error", "warning"]] = {}  # noqa: RUF012 (copied)
     ignore_keys: StrTuple = ()
+    quiet: Annotated[tuple[Literal["public-state"], ...], BeforeValidator(_list_to_tuple)] = ()
+    """Warnings not to print: ``public-state`` (anyone can download wikisync's state)."""
 
     @field_validator("flavor")
     @classmethod
