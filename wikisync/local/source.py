@@ -418,7 +418,7 @@ def load_source(
         config.transforms,
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
-    run = TransformRun(load_transforms(names))
+    run = TransformRun(load_transforms(names), time_limit=config.transform_time_limit)
     includes = _Includes.of(base)
     dialect = _Dialect(
         config.dialect if config.dialect is not None else (*rules.dialect, *site.dialect),
@@ -427,7 +427,7 @@ def load_source(
         tuple(includes.from_content(p) for p in site.include_paths),
     )
     walk_tree(walk, base)
-    problems = list(walk.problems)
+    problems = [*site.problems, *walk.problems]
     left_out: dict[str, str] = {}
     effects: dict[str, str] = {}  # file -> "draft" or "unlisted", from the site's settings
     for rel in sorted(walk.files):

@@ -28,8 +28,9 @@ __all__ = ["SECTION_PAGES", "mdx_block", "mdx_statement"]
 SECTION_PAGES = "<!-- wikisync:section-pages -->"
 """The line ``<DocCardList />`` becomes until the section's pages are known."""
 
-_IMPORT = re.compile(r"^import\s+(?:type\s+)?(?:\{|\*|['\"]|[\w$]+\s*(?:,|\s+from\b|$))")
-_IMPORT_END = re.compile(r"['\"]\s*;?\s*$")
+# No two adjacent whitespace runs: "\s*" next to "\s+" would try every split of a long run.
+_IMPORT = re.compile(r"^import\s+(?:type\s+)?(?:\{|\*|['\"]|[\w$]+(?:\s*,|\s+from\b|\s*$))")
+_IMPORT_END = re.compile(r"['\"]\s*(?:;\s*)?$")
 _EXPORT = re.compile(r"^export\s+(?:const|let|var|function|default|class|\{|\*)")
 _TAG = re.compile(
     r"^(?P<indent>[ \t]*)<(?P<name>Tabs|TabItem|details|Details|Admonition|CodeBlock)\b"

@@ -26,7 +26,7 @@ _LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
 _JSX = re.compile(r"<([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?=[\s/>])")
 _EXPRESSION = re.compile(r"\{\{(?![<%])[ \t]*([^{}\n]{1,200}?)[ \t]*\}\}")
 _CONTAINERS = frozenset({"details", "code-group", "raw", "v-pre"})
-_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?|^[ \t]{0,3}\[[^\]]+\]:[ \t]*)$")
+_REFERENCE = re.compile(r"[ \t]{0,3}\[[^\]]+\]:")
 _LINE_CONSTRUCTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^[ \t]*:::[ \t]+[\w-]+(?:\.[\w-]+)+[ \t]*$"), "block", "mkdocstrings"),
     (re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+"), "admonition", "admonition"),
@@ -39,6 +39,22 @@ _LINE_CONSTRUCTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^[ \t]*\{\*.*\*\}[ \t]*$"), "code include", "code-includes"),
     (re.compile(r"^[ \t]*<<<[ \t]+\S"), "code snippet", "vitepress-includes"),
 )
+
+
+def _in_link(text: str, line_start: int, offset: int) -> bool:
+    """Whether ``offset`` is where a link's target starts (after ``](``, ``href=``, or a
+    reference definition's ``]:``), looked at backwards over spaces only: many constructs
+    on one long line cost no more than the line."""
+    if text.endswith(("href=", 'href="', "href='"), line_start, offset):
+        return True
+    end = offset
+    while end > line_start and text[end - 1] in " \t":
+        end -= 1
+    if text.endswith("](", line_start, end):
+        return True
+    return text.endswith("]:", line_start, end) and bool(
+        _REFERENCE.fullmatch(text, line_start, end)
+    )
 
 
 def left_as_text(
@@ -77,8 +93,7 @@ def left_as_text(
             found.append((lines[index].origin, at, message))
 
     for match in _SHORTCODE.finditer(text):
-        index = line_at(match.start())
-        if _IN_LINK.search(text[starts[index] : match.start()]):
+        if _in_link(text, starts[line_at(match.start())], match.start()):
             continue
         close = ">" if match.group(1) == "<" else "%"
         add(
@@ -86,15 +101,13 @@ def left_as_text(
             f"Hugo shortcode {{{{{match.group(1)} {match.group(2)} {close}}}}} has no Wiki.js form",
         )
     for match in _LIQUID.finditer(text):
-        index = line_at(match.start())
-        if _IN_LINK.search(text[starts[index] : match.start()]):
+        if _in_link(text, starts[line_at(match.start())], match.start()):
             continue  # a link target ({% link x.md %}): link resolution decides about it
         add(match.start(), f"Liquid tag {{% {match.group(1)} %}} has no Wiki.js form")
     for match in _JSX.finditer(text):
         add(match.start(), f"component <{match.group(1)}> has no Wiki.js form")
     for match in _EXPRESSION.finditer(text) if "template-expressions" in dialect else ():
-        index = line_at(match.start())
-        if _IN_LINK.search(text[starts[index] : match.start()]):
+        if _in_link(text, starts[line_at(match.start())], match.start()):
             continue
         add(
             match.start(),
