@@ -16,15 +16,9 @@ from wikisync.cli import app
 from wikisync.errors import TransformError
 from wikisync.local.config import Config
 from wikisync.local.source import load_source
-from wikisync.local.transforms import (
-    DEFAULT_TRANSFORMS,
-    TransformContext,
-    TransformRun,
-    _admonitions,
-    load_transforms,
-)
-from wikisync.local.transforms._admonitions import MAX_NESTING
-from wikisync.local.transforms._engine import line_origins
+from wikisync.local.markdown.dialects._scan import MAX_DEPTH
+from wikisync.local.transforms import TransformContext, TransformRun, load_transforms
+from wikisync.local.transforms._engine import _BUILTINS, line_origins
 
 
 def _plugin(root: Path, body: str) -> None:
@@ -213,22 +207,14 @@ def test_line_origins_of_many_moved_blocks_stays_in_order() -> None:
 # -- linear work ----------------------------------------------------------------------------
 
 
-def test_docusaurus_openings_are_parsed_once_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = 0
-    real = _admonitions._docusaurus_open
-
-    def counted(line: str) -> object:
-        nonlocal calls
-        calls += 1
-        return real(line)
-
-    monkeypatch.setattr(_admonitions, "_docusaurus_open", counted)
+def test_closed_and_unclosed_docusaurus_admonitions_in_one_page() -> None:
     text = ":::tip\nbody\n:::\n" * 1_000 + ":::note\n" * 3_000
     (transform,) = load_transforms(["docusaurus-admonitions"])
     new, problems = transform.apply(text, _context())
-    assert calls == 1_000 + 3_000  # each opening once; closings and bodies not at all
-    assert len(problems) == 3_000  # every unclosed one named, left as text
     assert new.count("{.is-success}") == 1_000
+    # the unclosed ones nest, as far as the cap; each beyond it is named, left as text
+    assert new.count("{.is-info}") == MAX_DEPTH - 1
+    assert len(problems) == 3_000
 
 
 @pytest.mark.parametrize(
@@ -252,16 +238,15 @@ def test_docusaurus_openings_are_parsed_once_per_line(monkeypatch: pytest.Monkey
 def test_deep_nesting_is_bounded(name: str, text: str) -> None:
     (transform,) = load_transforms([name])
     new, problems = transform.apply(text, _context())
-    assert max(line.count(">") for line in new.split("\n")) <= MAX_NESTING + 2
-    assert len(new) <= (MAX_NESTING + 2) * 2 * len(text)
-    if "docsy" not in name:
-        assert any("nested deeper than 16 levels" in p.message for p in problems) or any(
-            "no closing" in p.message for p in problems
-        )
+    assert max(line.count(">") for line in new.split("\n")) <= MAX_DEPTH + 2
+    assert len(new) <= (MAX_DEPTH + 2) * 2 * len(text)
+    assert any(f"nested more than {MAX_DEPTH} deep" in p.message for p in problems) or any(
+        "never closed" in p.message for p in problems
+    )
 
 
 def test_50_000_lines_of_every_kind_give_output_of_linear_size() -> None:
-    run = TransformRun(load_transforms(DEFAULT_TRANSFORMS), time_limit=None)
+    run = TransformRun(load_transforms(_BUILTINS), time_limit=None)
     for text in (
         "!!! note\n" * 50_000,
         ":::note\n" * 50_000,
@@ -271,7 +256,8 @@ def test_50_000_lines_of_every_kind_give_output_of_linear_size() -> None:
         "import A from 'a'\n" * 50_000,
     ):
         new, problems, _ = run.run(text, "big.md")
-        assert len(new) <= 3 * len(text) + 100
+        # at most a "> " per level of nesting, which is capped
+        assert len(new) <= (2 * MAX_DEPTH + 1) * len(text) + 100
         assert len(problems) <= 50_000 + 10
 
 
