@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from wikisync.cli import app
 from wikisync.errors import TransformError
 from wikisync.local.config import Config
-from wikisync.local.source import load_source
 from wikisync.local.markdown.dialects._scan import MAX_DEPTH
+from wikisync.local.source import load_source
 from wikisync.local.transforms import TransformContext, TransformRun, load_transforms
 from wikisync.local.transforms._engine import _BUILTINS, line_origins
 
