@@ -78,7 +78,7 @@ def test_an_unreadable_mkdocs_yml_is_a_warning_naming_it(
             "../mkdocs.yml",
             line,
             "warning",
-            f"{problems[0][3].split(';')[0]}; its settings (docs_dir, nav, exclude_docs, draft_docs, not_in_nav, validation, strict) are ignored",
+            f"{problems[0][3].split(';')[0]}; its settings (docs_dir, nav, exclude_docs, draft_docs, not_in_nav, validation, strict, plugins, markdown_extensions) are ignored",
         )
     ]
     assert message in problems[0][3]
@@ -97,7 +97,7 @@ def test_a_settings_file_over_the_size_limit_is_not_read(make_tree: MakeTree) ->
             None,
             "warning",
             "is 1,048,577 bytes; settings files over 1,048,576 bytes are not read; its "
-            "settings (docs_dir, nav, exclude_docs, draft_docs, not_in_nav, validation, strict) are ignored",
+            "settings (docs_dir, nav, exclude_docs, draft_docs, not_in_nav, validation, strict, plugins, markdown_extensions) are ignored",
         )
     ]
 

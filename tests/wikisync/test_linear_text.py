@@ -12,10 +12,10 @@ import pytest
 
 from wikisync.local import fields, frontmatter
 from wikisync.local.markdown import links
-from wikisync.local.transforms import TransformContext, _admonitions, _syntax
+from wikisync.local.markdown.dialects import _components, _containers, _leftover, convert
+from wikisync.local.markdown.dialects._model import Line
 
 N = 200_000
-CONTEXT = TransformContext("page.md")
 
 # The patterns these replaced, kept here as the reference for ordinary input.
 OLD_HEADING = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$")
@@ -113,7 +113,7 @@ def test_comment_spans_agree_with_the_pattern_they_replaced(text: str) -> None:
 )
 def test_the_docusaurus_opening_reader_agrees_with_the_pattern_it_replaced(line: str) -> None:
     old = OLD_DOCUSAURUS.match(line)
-    new = _admonitions._docusaurus_open(line)
+    new = _containers.docusaurus_open(line)
     if old is None:
         assert new is None
         return
@@ -129,7 +129,7 @@ def test_the_docusaurus_opening_reader_agrees_with_the_pattern_it_replaced(line:
 )
 def test_link_target_detection_agrees_with_the_pattern_it_replaced(prefix: str) -> None:
     text = prefix + "{{< ref x >}}"
-    assert _syntax._in_link(text, 0, len(prefix)) == bool(OLD_IN_LINK.search(prefix))
+    assert _leftover._in_link(text, 0, len(prefix)) == bool(OLD_IN_LINK.search(prefix))
 
 
 def _answers(work: Callable[[], object]) -> object:
@@ -175,45 +175,49 @@ def _answers(work: Callable[[], object]) -> object:
             [],
         ),
         ("HTML tags without attributes", lambda: list(links._HTML_ATTR.finditer("<a " * N)), []),
-        ("MDX import: spaces", lambda: _syntax._IMPORT.match("import a" + " " * N + "x"), None),
-        ("MDX import end: spaces", lambda: _syntax._IMPORT_END.search("'" + " " * N + "x"), None),
+        (
+            "MDX import: spaces",
+            lambda: _components._IMPORT.match("import a" + " " * N + "x"),
+            None,
+        ),
+        (
+            "MDX import end: spaces",
+            lambda: _components._IMPORT_END.search("'" + " " * N + "x"),
+            None,
+        ),
         (
             "shortcodes on one line",
-            lambda: len(_syntax._warnings("](  {{< x >}} " * (N // 10), CONTEXT)[1]),
+            lambda: len(_leftover.left_as_text([Line("](  {{< x >}} " * (N // 10), 1)], ("hugo",))),
             0,
         ),
         (
             "Docusaurus title: spaces",
-            lambda: _admonitions._docusaurus_open(":::note a" + " " * N + "b")[1],
+            lambda: _containers.docusaurus_open(":::note a" + " " * N + "b")[1],
             "a" + " " * N + "b",
         ),  # type: ignore[index]
         (
             "Docusaurus title: braces",
-            lambda: _admonitions._docusaurus_open(":::note a" + "{" * N)[1],
+            lambda: _containers.docusaurus_open(":::note a" + "{" * N)[1],
             "a" + "{" * N,
         ),  # type: ignore[index]
         (
             "Docsy parameters: one long word",
-            lambda: _admonitions._docsy_transform(
-                "{{% alert " + "a" * N + " %}}x{{% /alert %}}", CONTEXT
-            )[0],
+            lambda: convert("{{% alert " + "a" * N + " %}}x{{% /alert %}}", ("docsy",)).content,
             "> x\n{.is-info}",
         ),
         (
             "Docsy parameters: spaces",
-            lambda: _admonitions._docsy_transform(
-                "{{% alert" + " " * N + "%}}x{{% /alert %}}", CONTEXT
-            )[0],
+            lambda: convert("{{% alert" + " " * N + "%}}x{{% /alert %}}", ("docsy",)).content,
             "> x\n{.is-info}",
         ),
         (
             "Docsy openings never closed",
-            lambda: _admonitions._docsy_transform("{{% alert " * (N // 10), CONTEXT)[0],
+            lambda: convert("{{% alert " * (N // 10), ("docsy",), warn=False).content,
             "{{% alert " * (N // 10),
         ),
         (
             "MkDocs opening: many words",
-            lambda: _admonitions._mkdocs_transform("!!! note" + " a" * N + ' "', CONTEXT)[0],
+            lambda: convert("!!! note" + " a" * N + ' "', ("admonition",)).content,
             "!!! note" + " a" * N + ' "',
         ),
     ],

@@ -24,6 +24,7 @@ from wikisync.local.markdown.dialects._render import callout, details, fence, fi
 
 __all__ = [
     "admonition",
+    "docusaurus_open",
     "code_group",
     "colon_container",
     "github_alert",
@@ -43,8 +44,7 @@ _BLOCK = re.compile(
     r"(?:[ \t]*\|[ \t]*(?P<title>.*?))?[ \t]*$"
 )
 _COLONS = re.compile(
-    r"^(?P<indent> {0,3})(?P<colons>:{3,})[ \t]*(?P<type>[A-Za-z][\w-]*)"
-    r"(?:\[(?P<bracket>[^\]]*)\]|[ \t]+(?P<title>\S.*?))?(?:[ \t]*\{[^}]*\})?[ \t]*$"
+    r"(?P<indent> {0,3})(?P<colons>:{3,})(?P<space>[ \t]*)(?P<type>[A-Za-z][\w-]*)"
 )
 _ALERT = re.compile(r"^(?P<indent> {0,3})>[ \t]?\[!(?P<type>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
 _FENCE_INFO = re.compile(
@@ -228,14 +228,45 @@ def _colon_frame(frame: Frame) -> list[Item]:
     return _callout_frame(frame)
 
 
+def _is_attributes(text: str) -> bool:
+    return len(text) >= 2 and text[0] == "{" and text[-1] == "}" and "}" not in text[1:-1]
+
+
+def docusaurus_open(line: str) -> tuple[re.Match[str], str | None] | None:
+    """A container's opening line (``:::tip[Title]{#id}``, ``:::note Title``,
+    ``::: tip Title``): its head and its title, or ``None``. The title is read by hand
+    after the head, in one pass over the line (a pattern for it would try every split of
+    a long run of spaces)."""
+    head = _COLONS.match(line)
+    if head is None:
+        return None
+    rest = line[head.end() :].rstrip(" \t")
+    if not rest or _is_attributes(rest):
+        return head, None
+    if rest[0] == "[":
+        close = rest.find("]")
+        if close < 0:
+            return None
+        after = rest[close + 1 :].lstrip(" \t")
+        return (head, rest[1:close]) if not after or _is_attributes(after) else None
+    if rest[0] not in " \t":
+        return None
+    title = rest.lstrip(" \t")
+    brace = title.rfind("{")
+    if brace > 0 and _is_attributes(title[brace:]) and title[:brace].strip(" \t"):
+        title = title[:brace].rstrip(" \t")
+    return head, title
+
+
 def _colon_opener(
     text: str, origin: int, kinds: frozenset[str] | None, exact: bool
 ) -> Opened | None:
-    if ":::" not in text:
+    if ":::" not in text[:8]:
         return None
-    match = _COLONS.match(text)
-    if match is None:
+    opened = docusaurus_open(text)
+    if opened is None:
         return None
+    match, title = opened
     kind = match.group("type").lower()
     if kinds is not None and kind not in kinds:
         return None
@@ -249,7 +280,6 @@ def _colon_opener(
             return ("", "")
         return None
 
-    title = match.group("bracket") or match.group("title")
     params = {"type": kind}
     if title:
         params["title"] = title
@@ -261,7 +291,7 @@ def _colon_opener(
         indent=len(indent),
         closes=closes,
         params=params,
-        opener=match.group(0),
+        opener=text,
         prefix=indent,
     )
     return Opened(frame)

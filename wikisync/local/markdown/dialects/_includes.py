@@ -61,7 +61,7 @@ _JEKYLL = re.compile(
     r"^(?P<indent>[ \t]*)\{%-?[ \t]*include_relative[ \t]+(?P<path>\S+)[^%]*-?%\}[ \t]*$"
 )
 _READFILE = re.compile(
-    r"^(?P<indent>[ \t]*)\{\{[<%][ \t]*readfile\b(?P<params>(?:[^>%]|[>%](?!\}\})){0,1000})[>%]\}\}[ \t]*$"
+    r"^(?P<indent>[ \t]*)\{\{[<%][ \t]*readfile\b(?P<params>(?:[^>%]|[>%](?!\}\}))*)[>%]\}\}[ \t]*$"
 )
 _MDX_IMPORT = re.compile(
     r"^import[ \t]+(?P<name>[A-Z][\w$]*)[ \t]+from[ \t]+['\"](?P<path>\.{1,2}/[^'\"]+\.mdx?)['\"];?[ \t]*$"

@@ -37,7 +37,7 @@ _PARAM = re.compile(
     r"(?:([\w-]+)[ \t]*=[ \t]*)?(?:\"((?:[^\"\\]|\\.)*)\"|`([^`]*)`|'([^']*)'|([^\s\"'`=]+))"
 )
 _OPEN = re.compile(
-    r"^(?P<indent>[ \t]*)\{\{(?P<delim>[<%])[ \t]*(?P<name>[\w./-]+)(?P<params>(?:[^>%]|[>%](?!\}\})){0,1000})[>%]\}\}(?P<rest>.*)$"
+    r"^(?P<indent>[ \t]*)\{\{(?P<delim>[<%])[ \t]*(?P<name>[\w./-]+)(?P<params>(?:[^>%]|[>%](?!\}\}))*)[>%]\}\}(?P<rest>.*)$"
 )
 _INLINE = re.compile(
     r"\{\{(?P<delim>[<%])[ \t]*(?P<name>param|youtube|vimeo|figure)\b(?P<params>(?:[^>%]|[>%](?!\}\})){0,1000})[>%]\}\}"
