@@ -13,7 +13,7 @@ import wikisync
 from wikisync.errors import ConfigError
 from wikisync.local.config import Config, load_settings, parse_config
 from wikisync.local.flavors import FLAVORS, ActiveFlavor, detect_flavor
-from wikisync.local.flavors.base import KeyAlias, Site, convert_value, field_rules
+from wikisync.local.flavors.base import KeyAlias, NavEntry, Site, convert_value, field_rules
 from wikisync.local.source import SourceResult, links_left_broken, load_source
 from wikisync.plan.model import LocalPage, Plan
 from wikisync.render import render_text
@@ -85,7 +85,7 @@ def test_a_named_flavor_is_used_and_still_reads_the_generator_files(make_tree: M
     root = make_tree({"mkdocs.yml": MKDOCS_YML, "docs/wikisync.yml": "flavor: mkdocs\n"})
     _, active = load_settings(root / "docs")
     assert active.describe() == "Flavor: mkdocs (set in wikisync.yml; detected from ../mkdocs.yml)"
-    assert active.site.nav["setup.md"] == ("Setup", 2.0)
+    assert active.site.nav["setup.md"] == NavEntry("Setup", 2.0, ())
     (root / "docs" / "wikisync.yml").write_text("flavor: wikijs\n", encoding="utf-8")
     _, active = load_settings(root / "docs")
     assert active.describe() == "Flavor: wikijs (set in wikisync.yml)"

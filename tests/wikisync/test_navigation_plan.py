@@ -44,6 +44,9 @@ def page(
     locale: str = "en",
     nav_title: str | None = None,
     nav_order: float | None = None,
+    nav_section: tuple[str, ...] | None = None,
+    nav_heads: bool = False,
+    nav_hidden: bool = False,
 ) -> LocalPage:
     fields = PageFields(title=title)
     return LocalPage(
@@ -56,6 +59,9 @@ def page(
         digest=page_digest("x\n", fields),
         nav_title=nav_title,
         nav_order=nav_order,
+        nav_section=nav_section,
+        nav_heads=nav_heads,
+        nav_hidden=nav_hidden,
     )
 
 
@@ -74,8 +80,9 @@ def labels(block: tuple[NavItem, ...]) -> list[tuple[str, str | None, str | None
     return [(i.kind, i.label, i.target) for i in block]
 
 
-def test_sections_depth_links_each_top_level_section_in_nav_order() -> None:
-    block = desired_block(PAGES, "en", "handbook", NavigationConfig(label="Handbook"))
+def test_top_depth_links_each_top_level_section_in_nav_order() -> None:
+    config = NavigationConfig(label="Handbook", depth="top")
+    block = desired_block(PAGES, "en", "handbook", config)
     assert labels(block) == [
         ("header", "Handbook", ""),
         ("link", "Guide", "/en/handbook/guide"),  # nav_order 10, nav_title wins over title
@@ -85,6 +92,65 @@ def test_sections_depth_links_each_top_level_section_in_nav_order() -> None:
     ]
     assert all(i.id.startswith(P) for i in block)
     assert [i.id for i in block][:2] == [P + "menu", P + "section:guide"]
+
+
+def test_sections_depth_is_the_default_a_header_per_section_and_its_pages() -> None:
+    block = desired_block(PAGES, "en", "handbook", NavigationConfig(label="Handbook"))
+    assert labels(block) == [
+        ("header", "Handbook", ""),
+        ("header", "Guide", ""),
+        ("link", "Guide", "/en/handbook/guide"),
+        ("link", "Upgrading", "/en/handbook/guide/upgrade"),
+        ("link", "Installing", "/en/handbook/guide/install"),
+        ("link", "FAQ", "/en/handbook/faq"),
+        ("link", "Welcome", "/en/handbook"),
+        ("header", "Ops", ""),
+        ("link", "Backups", "/en/handbook/ops/backup"),
+    ]
+
+
+SITE_NAV = (
+    # A flat folder whose sections come from the site's navigation (sidebar categories,
+    # mkdocs.yml nav sections, just-the-docs parents), labels and order from it too.
+    page("index.md", "handbook", "Welcome", nav_order=0, nav_section=()),
+    page("install.md", "handbook/install", "Install", nav_order=2, nav_section=("Usage",)),
+    page("cli.md", "handbook/cli", "CLI", nav_order=1, nav_section=("Usage",)),
+    page("mocks.md", "handbook/mocks", "Mock Functions", nav_order=3, nav_section=("Usage",)),
+    page(
+        "api/mocks.md", "handbook/api/mocks", "Mock Functions", nav_order=4,
+        nav_section=("Usage",),
+    ),
+    page("editors.md", "handbook/editors", "Editors", nav_order=5, nav_section=("Usage", "Editors"), nav_heads=True),
+    page("vim.md", "handbook/vim", "Vim", nav_order=1, nav_section=("Usage", "Editors")),
+    page("secret.md", "handbook/secret", "Secret", nav_order=9, nav_section=(), nav_hidden=True),
+    page("ops/backup.md", "handbook/ops/backup", "Backups"),  # not in the site's nav
+)  # fmt: skip
+
+
+def test_the_sites_navigation_groups_are_the_sections() -> None:
+    block = desired_block(SITE_NAV, "en", "handbook", NavigationConfig())
+    assert labels(block) == [
+        ("header", "Documentation", ""),
+        ("link", "Welcome", "/en/handbook"),
+        ("header", "Usage", ""),
+        ("link", "CLI", "/en/handbook/cli"),
+        ("link", "Install", "/en/handbook/install"),
+        # the same label twice in one section: told apart by their paths
+        ("link", "Mock Functions (mocks)", "/en/handbook/mocks"),
+        ("link", "Mock Functions (api/mocks)", "/en/handbook/api/mocks"),
+        # a sub-group is one link to its own page at depth: sections
+        ("link", "Editors", "/en/handbook/editors"),
+        ("header", "Ops", ""),  # folders still make sections for pages the nav omits
+        ("link", "Backups", "/en/handbook/ops/backup"),
+    ]
+    assert [i.id for i in block][2] == P + "group:Usage"
+    pages = desired_block(SITE_NAV, "en", "handbook", NavigationConfig(depth="pages"))
+    assert [i.label for i in pages][-4:] == ["Editors", "Vim", "Ops", "Backups"]
+    top = desired_block(SITE_NAV, "en", "handbook", NavigationConfig(depth="top"))
+    assert labels(top)[1:3] == [
+        ("link", "Welcome", "/en/handbook"),
+        ("link", "Usage", "/en/handbook/cli"),  # a group without its own page: its first
+    ]
 
 
 def test_pages_depth_gives_a_header_per_section_and_its_pages() -> None:
@@ -122,8 +188,11 @@ def test_a_locale_gets_its_own_pages_and_nothing_outside_root_counts() -> None:
     fr = desired_block(pages, "fr", "handbook", NavigationConfig())
     assert labels(fr) == [
         ("header", "Documentation", ""),
-        ("link", "Guide", "/fr/handbook/guide/install"),  # a folder: its first page
+        ("header", "Guide", ""),  # a folder without its own page: its name
+        ("link", "Installer", "/fr/handbook/guide/install"),
     ]
+    top = desired_block(pages, "fr", "handbook", NavigationConfig(depth="top"))
+    assert labels(top)[1] == ("link", "Guide", "/fr/handbook/guide/install")  # its first page
     assert desired_block(pages, "de", "handbook", NavigationConfig()) == ()
 
 
@@ -213,9 +282,10 @@ def test_no_change_when_the_block_is_in_place() -> None:
 
 
 def test_a_block_split_by_hand_is_gathered_again() -> None:
-    block = desired_block(PAGES, "fr", "handbook", NavigationConfig())
+    config = NavigationConfig(depth="top")
+    block = desired_block(PAGES, "fr", "handbook", config)
     menus = (NavMenu("fr", (block[0], HOME, block[1])),)
-    result = plan_navigation(PAGES[-1:], menus, "handbook", NavigationConfig(), mode="MIXED")
+    result = plan_navigation(PAGES[-1:], menus, "handbook", config, mode="MIXED")
     [fr] = result.changes
     assert (fr.added, fr.moved, fr.removed) == (0, 0, 0)
     assert fr.counts() == "reordered"

@@ -16,7 +16,7 @@ ignore_keys: [author] # front matter keys not to warn about
 navigation:           # keep a block of the wiki's menu in step with the files (off if absent)
   label: Handbook     # the header that starts wikisync's block
   position: bottom    # top | bottom | after (then `after:` names an item's id or label)
-  depth: sections     # sections (a link per top-level section) | pages (+ every page)
+  depth: sections     # top (a link per section) | sections (headers) | pages (every page)
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
 ```
@@ -297,10 +297,12 @@ class NavigationConfig(BaseModel):
     """``navigation:``: wikisync's block in each locale's navigation menu.
 
     The block is a header (``label``) and links to the pages, placed at the ``top`` or
-    ``bottom`` of the menu or right ``after`` the item with that id (or label). ``depth``
-    ``sections``: one link per top-level section (its index page, else its first page) and
-    per top-level page; ``pages``: every section as a header followed by links to all its
-    pages. ``order`` ``nav``: the generator's navigation order (``nav_order``), pages
+    ``bottom`` of the menu or right ``after`` the item with that id (or label). The
+    site's top-level sections (its navigation's groups, else its folders) are the
+    sections; ``depth`` ``top``: one link per top-level section (its own page, else its
+    first page) and per top-level page; ``sections``: every section as a header with its
+    label, followed by links to its pages and one link per sub-section; ``pages``: every
+    section as a header followed by links to all its pages. ``order`` ``nav``: the generator's navigation order (``nav_order``), pages
     without one after, in file order; ``files``: file order only.
     """
 
@@ -309,7 +311,7 @@ class NavigationConfig(BaseModel):
     label: StrictStr = "Documentation"
     position: Literal["top", "bottom", "after"] = "bottom"
     after: StrictStr | None = None
-    depth: Literal["sections", "pages"] = "sections"
+    depth: Literal["top", "sections", "pages"] = "sections"
     order: Literal["nav", "files"] = "nav"
 
     @field_validator("label")

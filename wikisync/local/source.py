@@ -83,7 +83,7 @@ from wikisync.local.fields import (
     read_page_fields,
 )
 from wikisync.local.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor
-from wikisync.local.flavors.base import Flavor, PathInput
+from wikisync.local.flavors.base import Flavor, NavEntry, PathInput
 from wikisync.local.frontmatter import Header, parse_page_text
 from wikisync.local.markdown.links import (
     LINK_CODES,
@@ -633,12 +633,14 @@ def _build_page(
             )
             return None
     nav_title, nav_order = read_fields.nav_title, read_fields.nav_order
+    entry = flavor.flavor.nav_entry(read.page) or NavEntry()
     for nav_key in flavor.flavor.nav_keys(read.page, rel):
         listed = flavor.site.nav.get(nav_key)
         if listed is not None:
-            nav_title = listed[0] or nav_title
-            nav_order = listed[1]
+            entry = listed
             break
+    nav_title = entry.title or nav_title
+    nav_order = entry.order if entry.order is not None else nav_order
     return LocalPage(
         source=rel,
         locale=locale,
@@ -650,4 +652,7 @@ def _build_page(
         assets=rewritten.assets,
         nav_title=nav_title,
         nav_order=nav_order,
+        nav_section=entry.section,
+        nav_heads=entry.heads,
+        nav_hidden=entry.hidden,
     )

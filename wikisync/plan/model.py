@@ -230,6 +230,15 @@ class LocalPage:
     """The page's place in the generator's navigation, lower first (``weight``,
     ``sidebar_position``, the index in mkdocs.yml ``nav`` or a Docusaurus sidebar), or
     ``None``: after the ordered pages, in file order. Not part of ``digest``."""
+    nav_section: tuple[str, ...] | None = None
+    """The labels of the site's navigation groups the page is in, outermost first
+    (mkdocs.yml ``nav`` sections, Docusaurus categories, VitePress sidebar groups,
+    just-the-docs parents); ``()`` is the top level, ``None``: its folders are its
+    sections. Not part of ``digest``."""
+    nav_heads: bool = False
+    """Whether the page is the own page of the last group of ``nav_section``."""
+    nav_hidden: bool = False
+    """Whether the site leaves the page out of its navigation (``nav_exclude``)."""
 
     @property
     def key(self) -> tuple[str, str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from wikisync.local.config import NavigationConfig
@@ -79,6 +79,33 @@ class _Entry:
     key: tuple[Any, ...]
 
 
+@dataclass
+class _Group:
+    """One section of the block: a folder or one of the site's navigation groups."""
+
+    id: str
+    label: str
+    head: _Entry | None = None
+    entries: list[_Entry] = field(default_factory=list)
+    groups: dict[tuple[str, ...], _Group] = field(default_factory=dict)
+    key: tuple[Any, ...] = ()
+
+    def members(self) -> list[_Entry | _Group]:
+        """Its pages and sub-sections in order, its own page first."""
+        items: list[_Entry | _Group] = [*self.entries, *self.groups.values()]
+        items.sort(
+            key=lambda m: (m.key, isinstance(m, _Group), m.rel if isinstance(m, _Entry) else m.id)
+        )
+        return [*([self.head] if self.head is not None else []), *items]
+
+    def pages(self) -> list[_Entry]:
+        """Every page in it, in order (sub-sections' pages after their own page)."""
+        out: list[_Entry] = []
+        for member in self.members():
+            out.extend(member.pages() if isinstance(member, _Group) else [member])
+        return out
+
+
 def _sort_key(page: LocalPage, rel: str, order: str) -> tuple[Any, ...]:
     files = tuple(rel.split("/")) if rel else ()
     if order == "nav" and page.nav_order is not None:
@@ -86,16 +113,113 @@ def _sort_key(page: LocalPage, rel: str, order: str) -> tuple[Any, ...]:
     return (1, 0.0, files)
 
 
+_Chain = tuple[tuple[str, str], ...]
+"""The sections a page is in, outermost first: ``(id, label)`` each."""
+
+
+def _nav_chain(page: LocalPage) -> _Chain:
+    section = page.nav_section or ()
+    return tuple(("group:" + "/".join(section[: i + 1]), label) for i, label in enumerate(section))
+
+
+def _chains(entries: Sequence[_Entry]) -> dict[str, tuple[_Chain, bool]]:
+    """Each page's sections, and whether it is the last one's own page.
+
+    A page the site's navigation places (``nav_section``) is in those groups; one that
+    is its folder's page heads that folder's section there. Any other page is in its
+    folders' sections, below the place of the nearest folder whose page is placed.
+    """
+    by_rel = {e.rel: e for e in entries}
+    folders = {
+        "/".join(e.rel.split("/")[:d]) for e in entries for d in range(1, e.rel.count("/") + 1)
+    }
+    placed: dict[str, tuple[_Chain, bool]] = {}
+    for entry in entries:
+        page = entry.page
+        if page.nav_section is None:
+            continue
+        chain = _nav_chain(page)
+        heads = page.nav_heads and bool(chain)
+        if not heads and entry.rel in folders:
+            chain, heads = (*chain, (f"section:{entry.rel}", _label(page))), True
+        placed[entry.rel] = (chain, heads)
+
+    def folder_chain(folder: str) -> _Chain:
+        parts = folder.split("/")
+        chain: _Chain = ()
+        start = 0
+        for depth in range(len(parts), 0, -1):
+            known = placed.get("/".join(parts[:depth]))
+            if known is not None:
+                chain, start = known[0], depth
+                break
+        for depth in range(start + 1, len(parts) + 1):
+            name = "/".join(parts[:depth])
+            own = by_rel.get(name)
+            label = _label(own.page) if own is not None else _folder_label(parts[depth - 1])
+            chain = (*chain, (f"section:{name}", label))
+        return chain
+
+    out: dict[str, tuple[_Chain, bool]] = {}
+    for entry in entries:
+        if entry.rel in placed:
+            out[entry.rel] = placed[entry.rel]
+        elif entry.rel in folders:
+            out[entry.rel] = (folder_chain(entry.rel), True)
+        elif "/" in entry.rel:
+            out[entry.rel] = (folder_chain(entry.rel.rsplit("/", 1)[0]), False)
+        else:
+            out[entry.rel] = ((), False)
+    return out
+
+
+def _place_groups(group: _Group, order: str) -> tuple[Any, ...]:
+    """Give every group its place: its own page's (when that has an order), else its
+    first page's."""
+    keys = [e.key for e in group.entries]
+    keys += [_place_groups(g, order) for g in group.groups.values()]
+    head = group.head
+    if head is not None and (head.key[0] == 0 or order == "files" or not keys):
+        group.key = head.key
+    else:
+        group.key = min(keys) if keys else (1, 0.0, ())
+    return group.key
+
+
+def _distinct(items: list[tuple[NavItem, str]]) -> list[NavItem]:
+    """The links of one section, with the labels that two of them share told apart by
+    the last segment of their path (else the whole path)."""
+    labels: dict[str, list[int]] = {}
+    for index, (item, _) in enumerate(items):
+        if item.kind == "link":
+            labels.setdefault((item.label or "").casefold(), []).append(index)
+    out = [item for item, _ in items]
+    for same in labels.values():
+        if len(same) < 2:
+            continue
+        lasts = [items[i][1].rsplit("/", 1)[-1] for i in same]
+        hints = lasts if len(set(lasts)) == len(lasts) else [items[i][1] for i in same]
+        for index, hint in zip(same, hints, strict=True):
+            item = out[index]
+            out[index] = replace(item, label=f"{item.label} ({hint or '/'})")
+    return out
+
+
 def desired_block(
     pages: Iterable[LocalPage], locale: str, root: str, config: NavigationConfig
 ) -> tuple[NavItem, ...]:
-    """wikisync's block for ``locale``: empty when no page of that locale is under root."""
+    """wikisync's block for ``locale``: empty when no page of that locale is under root.
+
+    The site's top-level sections (its navigation groups, else its folders) become
+    headers with their labels, their pages links below them in the site's order;
+    ``config.depth`` says how deep (see ``NavigationConfig``).
+    """
     root = root.strip("/")
     prefix = id_prefix(root)
     state_path = state_page_path(root)
     entries: list[_Entry] = []
     for page in pages:
-        if page.locale != locale or page.path == state_path:
+        if page.locale != locale or page.path == state_path or page.nav_hidden:
             continue
         if root and page.path != root and not page.path.startswith(root + "/"):
             continue
@@ -103,69 +227,62 @@ def desired_block(
         entries.append(_Entry(rel, page, _sort_key(page, rel, config.order)))
     if not entries:
         return ()
-    sections: dict[str, list[_Entry]] = {}
-    loose: list[_Entry] = []
+    top = _Group("menu", config.label)
+    chains = _chains(entries)
     for entry in entries:
-        head, sep, _ = entry.rel.partition("/")
-        if sep:
-            sections.setdefault(head, []).append(entry)
-    for entry in entries:
-        if "/" in entry.rel:
-            continue
-        if entry.rel in sections:
-            sections[entry.rel].append(entry)  # the section's own (index) page
+        chain, heads = chains[entry.rel]
+        group = top
+        for depth, (group_id, label) in enumerate(chain):
+            path = tuple(i for i, _ in chain[: depth + 1])
+            group = group.groups.setdefault(path, _Group(group_id, label))
+        if heads and group.head is None:
+            group.head = entry
         else:
-            loose.append(entry)
-
-    by_rel = {e.rel: e for e in entries}
-    first_under: dict[str, tuple[Any, ...]] = {}  # folder -> the smallest key below it
-    for entry in entries:
-        parts = entry.rel.split("/")
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
-            known = first_under.get(folder)
-            if known is None or entry.key < known:
-                first_under[folder] = entry.key
-
-    def node_key(rel: str) -> tuple[Any, ...]:
-        """A folder's place: its own page's (when it has an order), else its first page's."""
-        own = by_rel.get(rel)
-        if own is not None and (own.key[0] == 0 or config.order == "files"):
-            return own.key
-        under = first_under.get(rel)
-        if under is not None:
-            return under
-        return own.key if own is not None else (1, 0.0, ())
-
-    def nested_key(entry: _Entry) -> tuple[Any, ...]:
-        """Pages of a sub-folder stay together, after the sub-folder's own page."""
-        parts = entry.rel.split("/")
-        return tuple(node_key("/".join(parts[: i + 1])) for i in range(1, len(parts)))
+            group.entries.append(entry)
+    _place_groups(top, config.order)
 
     def target(page: LocalPage) -> str:
         return f"/{page.locale}/{page.path}"
 
-    def link(entry: _Entry) -> NavItem:
-        return _link(f"{prefix}page:/{entry.rel}", _label(entry.page), target(entry.page))
+    def link(entry: _Entry) -> tuple[NavItem, str]:
+        return _link(
+            f"{prefix}page:/{entry.rel}", _label(entry.page), target(entry.page)
+        ), entry.rel
 
-    top: list[tuple[tuple[Any, ...], list[NavItem]]] = []
-    for entry in loose:
-        top.append((entry.key, [link(entry)]))
-    for name, members in sections.items():
-        index = next((e for e in members if e.rel == name), None)
-        members.sort(key=lambda e: (e is not index, nested_key(e)))
-        key = node_key(name)
-        label = _label(index.page) if index is not None else _folder_label(name)
-        if config.depth == "sections":
-            first = index or members[0]
-            items = [_link(f"{prefix}section:{name}", label, target(first.page))]
-        else:
-            items = [_header(f"{prefix}section:{name}", label), *(link(e) for e in members)]
-        top.append((key, items))
-    top.sort(key=lambda pair: pair[0])
+    def section_link(group: _Group) -> tuple[NavItem, str]:
+        first = group.pages()[0]
+        return _link(f"{prefix}{group.id}", group.label, target(first.page)), group.id.split(
+            ":", 1
+        )[1]
+
     block = [_header(f"{prefix}menu", config.label)]
-    for _, items in top:
-        block.extend(items)
+    loose: list[tuple[NavItem, str]] = []
+    sections: list[list[tuple[NavItem, str]]] = []
+    for member in top.members():
+        if isinstance(member, _Entry):
+            loose.append(link(member))
+            sections.append([link(member)])
+        elif config.depth == "top":
+            loose.append(section_link(member))
+            sections.append([section_link(member)])
+        else:
+            items = [(_header(f"{prefix}{member.id}", member.label), member.id)]
+            for inner in member.members():
+                if isinstance(inner, _Entry):
+                    items.append(link(inner))
+                elif config.depth == "sections":
+                    items.append(section_link(inner))
+                else:
+                    items.extend(link(e) for e in inner.pages())
+            sections.append(items)
+    # The top level's links are one list, each section's another: labels are told apart
+    # within each.
+    top_labels = iter(_distinct(loose))
+    for items in sections:
+        if items[0][0].kind == "header":
+            block.extend(_distinct(items))
+        else:
+            block.append(next(top_labels))
     return tuple(block)
 
 

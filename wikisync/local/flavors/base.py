@@ -12,7 +12,9 @@ A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing out
 * the default severity of some problem codes (``severity``), the way the generator itself
   treats them;
 * the page path from front matter (``page_path``) and what its own files say (``detect``
-  returns a ``Site``: where it was found, locales, navigation, a root).
+  returns a ``Site``: where it was found, locales, navigation, a root);
+* where a page sits in the site's navigation when its front matter says so
+  (``nav_entry``: just-the-docs's ``parent``).
 
 A flavor module defines one ``FLAVOR``; ``wikisync.local.flavors`` finds every module of the
 package, so adding a generator is adding one file.
@@ -39,6 +41,7 @@ __all__ = [
     "Flavor",
     "KeyAlias",
     "LinkBase",
+    "NavEntry",
     "PathInput",
     "Site",
     "NUMBER_PREFIX",
@@ -133,6 +136,26 @@ class PathInput:
 
 
 @dataclass(frozen=True)
+class NavEntry:
+    """Where the site's navigation lists one page.
+
+    ``title`` is its label there and ``order`` its place (lower first; ``None``: not
+    given). ``section`` names the navigation groups it is in, outermost first, by their
+    labels (mkdocs.yml ``nav`` sections, Docusaurus categories, VitePress sidebar groups,
+    just-the-docs parents): ``()`` is the top level, ``None`` says nothing (the page's
+    folders are its sections). ``heads`` says the page is the own page of the last group
+    of ``section`` (a just-the-docs parent, a category's page); ``hidden`` that the site
+    leaves it out of its navigation.
+    """
+
+    title: str | None = None
+    order: float | None = None
+    section: tuple[str, ...] | None = None
+    heads: bool = False
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
 class Site:
     """What a flavor read from the generator's own files.
 
@@ -140,8 +163,8 @@ class Site:
     ``default_locale`` are the site's languages when it has locale folders; ``root`` the
     wiki root its URLs imply when ``wikisync.yml`` sets none; ``url_prefix`` the leading
     URL segment(s) of its pages, dropped from site-absolute links; ``nav`` maps file paths
-    (relative to the content directory; a folder as ``dir/``) to their navigation title
-    and order; ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
+    (relative to the content directory; a folder as ``dir/``) to where the site's
+    navigation lists them (``NavEntry``); ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
     ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default).
     """
 
@@ -150,7 +173,7 @@ class Site:
     default_locale: str | None = None
     root: str | None = None
     url_prefix: str = ""
-    nav: Mapping[str, tuple[str | None, float]] = field(default_factory=dict)
+    nav: Mapping[str, NavEntry] = field(default_factory=dict)
     tag_keys: tuple[str, ...] = ()
     lowercase: bool | None = None
 
@@ -168,6 +191,10 @@ def default_nav_keys(page: PathInput, rel: str) -> tuple[str, ...]:
 
 
 def _not_detected(_: Path, __: Path) -> Site | None:
+    return None
+
+
+def _no_nav_entry(_: PathInput) -> NavEntry | None:
     return None
 
 
@@ -202,6 +229,9 @@ class Flavor:
     and ``top`` (the git top level, or the content directory), or ``None``."""
     nav_keys: Callable[[PathInput, str], tuple[str, ...]] = default_nav_keys
     """The ``Site.nav`` keys of a file (``nav_keys(page, rel)``)."""
+    nav_entry: Callable[[PathInput], NavEntry | None] = _no_nav_entry
+    """Where the page's own front matter puts it in the site's navigation (its
+    ``section``, ``heads``, ``hidden``), or ``None``; ``Site.nav`` comes first."""
 
     def all_keys(self) -> frozenset[str]:
         """Every front-matter key this flavor knows (mapped or merely known)."""

@@ -14,7 +14,10 @@ in a folder beside them (``website/``, the usual monorepo layout). Its ``routeBa
   doc ``id``; site-absolute links naming a doc (``/docs/install``) are rewritten too.
 * Front matter: ``title``, ``description``, ``tags``, ``keywords``, ``draft``;
   ``sidebar_label`` and ``sidebar_position`` are the navigation title and order, and the
-  order of ``sidebars.json`` (or the doc ids a ``sidebars.js`` names) comes first.
+  order of ``sidebars.json`` (or the doc ids a ``sidebars.js`` names) comes first. The
+  categories of ``sidebars.json`` are the navigation's sections; the first sidebar is
+  the top level and every other one a section of its own, labelled as the navbar item
+  that opens it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 from wikisync.local.flavors.base import (
     NUMBER_PREFIX,
     Flavor,
+    NavEntry,
     PathInput,
     Site,
     ancestors,
@@ -36,7 +40,16 @@ from wikisync.local.flavors.base import (
     relative_origin,
 )
 
-__all__ = ["FLAVOR", "detect", "doc_id", "nav_keys", "page_path", "sidebar_items"]
+__all__ = [
+    "FLAVOR",
+    "detect",
+    "doc_id",
+    "nav_keys",
+    "navbar_labels",
+    "page_path",
+    "sidebar_items",
+    "sidebars",
+]
 
 _CONFIGS = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
 _SIDEBARS = ("sidebars.json", "sidebars.js", "sidebars.ts", "sidebars.mjs", "sidebars.cjs")
@@ -44,31 +57,77 @@ _ROUTE = re.compile(r"""routeBasePath\s*:\s*["'`]([^"'`]*)["'`]""")
 _STRING = re.compile(r"""["'`]([^"'`\n]+)["'`]""")
 
 
-def sidebar_items(value: Any) -> list[tuple[str, str | None]]:
-    """``(doc id, label)`` of every doc a sidebars.json value lists, in order."""
-    out: list[tuple[str, str | None]] = []
+_Item = tuple[str, str | None, tuple[str, ...], bool]
+"""One doc a sidebar lists: ``(doc id, label, section, heads)`` (see ``NavEntry``)."""
+
+
+def sidebar_items(value: Any, section: tuple[str, ...] = ()) -> list[_Item]:
+    """Every doc one sidebar's items list, in order, with the categories it is in (a
+    category's own ``link`` doc heads it)."""
+    out: list[_Item] = []
     if isinstance(value, str):
-        out.append((value, None))
+        out.append((value, None, section, False))
     elif isinstance(value, list):
         for item in value:
-            out.extend(sidebar_items(item))
+            out.extend(sidebar_items(item, section))
     elif isinstance(value, dict):
         kind = value.get("type")
         if kind in ("doc", "ref") and isinstance(value.get("id"), str):
             label = value.get("label")
-            out.append((value["id"], label if isinstance(label, str) else None))
+            out.append((value["id"], label if isinstance(label, str) else None, section, False))
         elif kind == "category":
+            label = value.get("label")
+            inner = (*section, label) if isinstance(label, str) and label.strip() else section
             link = value.get("link")
             if isinstance(link, dict) and isinstance(link.get("id"), str):
-                out.append((link["id"], None))
-            out.extend(sidebar_items(value.get("items")))
+                out.append((link["id"], None, inner, inner != section))
+            out.extend(sidebar_items(value.get("items"), inner))
         elif kind is None:
-            for items in value.values():
-                out.extend(sidebar_items(items))
+            for label, items in value.items():  # shorthand: {"Category": [...]}
+                out.extend(sidebar_items(items, (*section, str(label))))
     return out
 
 
-def _read_sidebars(folder: Path) -> list[tuple[str, str | None]]:
+def sidebars(value: Any, labels: dict[str, str] | None = None) -> list[_Item]:
+    """Every doc a ``sidebars.json`` lists: the first sidebar's items are the top level,
+    and every other sidebar is one section, labelled as the navbar item that opens it
+    (``labels``: sidebar id or doc id -> label), else by its id."""
+    if not isinstance(value, dict):
+        return sidebar_items(value)
+    labels = labels or {}
+    out: list[_Item] = []
+    for number, (name, items) in enumerate(value.items()):
+        if number == 0:
+            out.extend(sidebar_items(items))
+            continue
+        found = sidebar_items(items)
+        label = labels.get(f"sidebar:{name}") or next(
+            (labels[f"doc:{doc}"] for doc, *_ in found if f"doc:{doc}" in labels), str(name)
+        )
+        out.extend((doc, title, (label, *inner), heads) for doc, title, inner, heads in found)
+    return out
+
+
+_OBJECT = re.compile(r"\{[^{}]*\}")
+_NAVBAR_KEY = re.compile(r"""\b(sidebarId|docId)\s*:\s*["'`]([^"'`\n]+)["'`]""")
+_LABEL = re.compile(r"""\blabel\s*:\s*["'`]([^"'`\n]+)["'`]""")
+
+
+def navbar_labels(config_text: str) -> dict[str, str]:
+    """``sidebar:<id>`` and ``doc:<id>`` -> the label of the navbar item opening it, read
+    as text from ``docusaurus.config.*`` (``{type: 'docSidebar', sidebarId: 'api',
+    label: 'API'}``)."""
+    out: dict[str, str] = {}
+    for match in _OBJECT.finditer(config_text):
+        body = match.group(0)
+        key, label = _NAVBAR_KEY.search(body), _LABEL.search(body)
+        if key and label:
+            kind = "sidebar" if key.group(1) == "sidebarId" else "doc"
+            out.setdefault(f"{kind}:{key.group(2)}", label.group(1))
+    return out
+
+
+def _read_sidebars(folder: Path, labels: dict[str, str]) -> list[_Item]:
     for name in _SIDEBARS:
         path = folder / name
         if not path.is_file():
@@ -79,11 +138,11 @@ def _read_sidebars(folder: Path) -> list[tuple[str, str | None]]:
             return []
         if name.endswith(".json"):
             try:
-                return sidebar_items(json.loads(text))
+                return sidebars(json.loads(text), labels)
             except ValueError:
                 return []
         # JavaScript: the string literals, in order; only those naming a doc are used.
-        return [(m.group(1), None) for m in _STRING.finditer(text)]
+        return [(m.group(1), None, (), False) for m in _STRING.finditer(text)]
     return []
 
 
@@ -107,9 +166,13 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                     text = ""
                 route = _ROUTE.search(text)
                 root = (route.group(1) if route else "docs").strip("/")
-                nav: dict[str, tuple[str | None, float]] = {}
-                for order, (doc_id, label) in enumerate(_read_sidebars(folder)):
-                    nav.setdefault(f"id:{doc_id}", (label, float(order)))
+                nav: dict[str, NavEntry] = {}
+                listed = _read_sidebars(folder, navbar_labels(text))
+                # JavaScript sidebars are read as strings only: no sections from them.
+                js = not (folder / "sidebars.json").is_file()
+                for order, (doc_id, label, section, heads) in enumerate(listed):
+                    entry = NavEntry(label, float(order), None if js else section, heads)
+                    nav.setdefault(f"id:{doc_id}", entry)
                 return Site(
                     origin=relative_origin(path, content_dir),
                     root=root,

@@ -11,7 +11,7 @@ whose ``docs_dir`` (default ``docs``) is the content directory.
   (MkDocs's own ``validation.links.not_found`` default) unless ``severity:`` says otherwise.
 * Front matter: ``title``, ``description``, ``tags``, ``draft``; Material's ``hide``,
   ``icon``, ``status``, ``subtitle``, ``template``, ``search`` are known and ignored.
-* Navigation: the order and titles of ``nav`` in ``mkdocs.yml``.
+* Navigation: the order, titles and sections of ``nav`` in ``mkdocs.yml``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from wikisync.local.flavors.base import (
     Flavor,
+    NavEntry,
     Site,
     ancestors,
     field_rules,
@@ -34,27 +35,31 @@ __all__ = ["FLAVOR", "detect", "nav_entries"]
 _CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
-def nav_entries(nav: Any) -> Iterator[tuple[str | None, str]]:
-    """``(title, target)`` of every page in an ``nav`` setting, in order (depth first).
+def nav_entries(
+    nav: Any, section: tuple[str, ...] = ()
+) -> Iterator[tuple[str | None, str, tuple[str, ...]]]:
+    """``(title, target, section)`` of every page in a ``nav`` setting, in order (depth
+    first); ``section`` holds the titles of the nav sections it is in, outermost first.
 
     A target is a file path (``about/license.md``) or a folder (``user-guide/``); URLs
     are skipped.
     """
     if isinstance(nav, str):
         if "://" not in nav:
-            yield None, nav
+            yield None, nav, section
         return
     if isinstance(nav, list):
         for item in nav:
-            yield from nav_entries(item)
+            yield from nav_entries(item, section)
         return
     if isinstance(nav, dict):
         for title, value in nav.items():
             if isinstance(value, str):
                 if "://" not in value:
-                    yield (str(title) if title is not None else None), value
+                    yield (str(title) if title is not None else None), value, section
             else:
-                yield from nav_entries(value)
+                inner = (*section, str(title)) if title is not None else section
+                yield from nav_entries(value, inner)
 
 
 def detect(content_dir: Path, top: Path) -> Site | None:
@@ -69,9 +74,10 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             docs_dir = settings.get("docs_dir") or "docs"
             if (folder / str(docs_dir)).resolve() != here:
                 continue
-            nav: dict[str, tuple[str | None, float]] = {}
-            for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
-                nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
+            nav: dict[str, NavEntry] = {}
+            for order, (title, target, section) in enumerate(nav_entries(settings.get("nav"))):
+                key = target.strip().lstrip("./")
+                nav.setdefault(key, NavEntry(title, float(order), section))
             return Site(origin=relative_origin(path, content_dir), nav=nav)
     return None
 
