@@ -599,7 +599,8 @@ def parse_config(text: str) -> Config:
 def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
     """``config`` with what the generator's files say where ``wikisync.yml`` says nothing:
     ``locales`` and ``locale`` (Hugo's languages), ``root`` (Docusaurus's route), and
-    ``include`` (every page extension of the flavor, such as ``.mdx``)."""
+    ``include`` (every page extension of the flavor, such as ``.mdx``); the files the
+    site does not publish (Jekyll's ``exclude``) are added to ``exclude``."""
     site = active.site
     update: dict[str, Any] = {}
     given = config.model_fields_set
@@ -611,6 +612,9 @@ def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
         update["root"] = site.root
     if "include" not in given:
         update["include"] = tuple(f"**/*{ext}" for ext in active.flavor.page_extensions)
+    extra = tuple(glob for glob in site.exclude if glob not in config.exclude)
+    if extra:
+        update["exclude"] = (*config.exclude, *extra)
     return config.model_copy(update=update) if update != {"include": config.include} else config
 
 

@@ -333,7 +333,9 @@ def load_source(
         config = with_site_defaults(config, flavor)
     rules = flavor.flavor
     site = flavor.site
-    walk = Walk(base=base, base_real=os.path.realpath(base), config=config, flavor=rules)
+    walk = Walk(
+        base=base, base_real=os.path.realpath(base), config=config, flavor=rules, keep=site.keep
+    )
     names = enabled_transforms(
         config.transforms,
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
@@ -567,7 +569,7 @@ def _read_file(
     if header.errors:
         return None
     locale, page = _path_input(rel, config, flavor.flavor, _scalar_values(header))
-    site_path = flavor.flavor.page_path(page)
+    site_path = flavor.page_path(page)
     if site_path is None:
         site_path = page.default
     if flavor.lowercase:

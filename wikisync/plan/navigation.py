@@ -188,7 +188,7 @@ def _place_groups(group: _Group, order: str) -> tuple[Any, ...]:
 
 def _distinct(items: list[tuple[NavItem, str]]) -> list[NavItem]:
     """The links of one section, with the labels that two of them share told apart by
-    the last segment of their path (else the whole path)."""
+    the shortest ends of their paths that differ (``Overview (navigation/overview)``)."""
     labels: dict[str, list[int]] = {}
     for index, (item, _) in enumerate(items):
         if item.kind == "link":
@@ -197,8 +197,13 @@ def _distinct(items: list[tuple[NavItem, str]]) -> list[NavItem]:
     for same in labels.values():
         if len(same) < 2:
             continue
-        lasts = [items[i][1].rsplit("/", 1)[-1] for i in same]
-        hints = lasts if len(set(lasts)) == len(lasts) else [items[i][1] for i in same]
+        paths = [items[i][1].split("/") for i in same]
+        hints = ["/".join(p) for p in paths]
+        for size in range(1, max(len(p) for p in paths) + 1):
+            tails = ["/".join(p[-size:]) for p in paths]
+            if len(set(tails)) == len(tails):
+                hints = tails
+                break
         for index, hint in zip(same, hints, strict=True):
             item = out[index]
             out[index] = replace(item, label=f"{item.label} ({hint or '/'})")

@@ -165,7 +165,12 @@ class Site:
     URL segment(s) of its pages, dropped from site-absolute links; ``nav`` maps file paths
     (relative to the content directory; a folder as ``dir/``) to where the site's
     navigation lists them (``NavEntry``); ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
-    ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default).
+    ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default);
+    ``exclude`` globs of files the site does not publish (its settings' exclusions),
+    added to ``wikisync.yml``'s ``exclude``; ``keep`` folder names the flavor's
+    ``skip_prefixes`` would skip but the site publishes (Jekyll's ``_posts`` and
+    collections); ``page_path`` the page path the site's settings give a file (Jekyll's
+    collection permalinks), tried before the flavor's own ``page_path``.
     """
 
     origin: str
@@ -176,6 +181,9 @@ class Site:
     nav: Mapping[str, NavEntry] = field(default_factory=dict)
     tag_keys: tuple[str, ...] = ()
     lowercase: bool | None = None
+    exclude: tuple[str, ...] = ()
+    keep: frozenset[str] = frozenset()
+    page_path: Callable[[PathInput], str | None] | None = None
 
 
 def _no_path(_: PathInput) -> str | None:

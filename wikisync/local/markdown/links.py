@@ -71,9 +71,21 @@ LINK_CODES: frozenset[str] = frozenset(
 )
 """Problem codes of links left as written because they name nothing usable."""
 
-_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(\{\{[<%].*?[>%]\}\})")
+_TEMPLATE_DEST = re.compile(
+    r"\]\([ \t]*((?:\{\{[^\n]*?\}\}|\{%[^\n]*?%\})(?:\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|[^\s()])*)"
+)
+"""An inline link's target that starts with template syntax: a Hugo shortcode
+(``{{< ref "x" >}}``) or Liquid (``{% link x.md %}``, ``{{ site.baseurl }}/x/``)."""
 _REF_SHORTCODE = re.compile(
     r"^\{\{[<%]\s*(?:rel)?ref\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*[>%]\}\}$"
+)
+_LIQUID_SITE = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
+"""``{{ site.baseurl }}`` / ``{{ site.url }}``: Jekyll's prefix of a site-absolute path."""
+_LIQUID_TAG = re.compile(
+    r"^\{%-?\s*(link|post_url)\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*-?%\}(.*)$"
+)
+_LIQUID_FILTER = re.compile(
+    r"^\{\{-?\s*(?:\"([^\"]*)\"|'([^']*)')\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}(.*)$"
 )
 
 
@@ -594,7 +606,42 @@ class _Resolver:
             "warning",
         )
 
+    def _liquid(self, target: str) -> tuple[bool, _Outcome]:
+        """Jekyll's link tags and URL filters as a link target: ``(True, outcome)``, or
+        ``(False, None)`` when the target is other template syntax."""
+        plain = _LIQUID_SITE.sub("", target).strip()
+        tag = _LIQUID_TAG.match(plain)
+        if tag is not None:
+            name = next(g for g in tag.groups()[1:4] if g is not None)
+            rest = tag.group(5)
+            if tag.group(1) == "link":
+                return True, self._relative(name.lstrip("/") + rest, [self.root])
+            return True, self._post(name, rest)
+        url = _LIQUID_FILTER.match(plain)
+        if url is not None:
+            plain = next(g for g in url.groups()[:2] if g is not None) + url.group(3)
+        if "{{" in plain or "{%" in plain:
+            return False, None
+        if plain.startswith("/"):
+            return True, self._site(plain)
+        return True, self._relative(plain, self.bases) if plain else None
+
+    def _post(self, name: str, suffix: str) -> _Outcome:
+        """``{% post_url 2024-01-05-hello %}``: the post of that file name."""
+        wanted = posixpath.basename(name)
+        matches = [
+            rel
+            for rel in self.ctx.by_name.get(wanted, ())
+            if rel in self.pages and "_posts/" in f"/{rel}"
+        ]
+        if len(matches) == 1:
+            return self._page_link(matches[0], suffix)
+        return "broken-link", f"broken link: no post {name!r} in _posts", "error"
+
     def _template(self, target: str) -> _Outcome:
+        is_liquid, outcome = self._liquid(target)
+        if is_liquid:
+            return outcome
         ref = _REF_SHORTCODE.match(target)
         if ref is None:
             return (

@@ -24,7 +24,8 @@ _SHORTCODE = re.compile(r"\{\{([<%])[ \t]*(?!/)([\w./-]+)")
 _LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
 _JSX = re.compile(r"<([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?=[\s/>])")
 _SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}(?:[ \t]|$)", re.MULTILINE)
-_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?)$")
+_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?)(?:\{\{[^{}\n]*\}\})*$")
+"""Text before a link target (and the ``{{ site.baseurl }}`` that may start it)."""
 
 
 def _balance(line: str) -> int:
@@ -96,8 +97,11 @@ def _warnings(content: str, context: TransformContext) -> tuple[str, Sequence[Tr
         shown = f"{{{{{match.group(1)} {match.group(2)} {close}}}}}"
         add(match.start(), f"Hugo shortcode {shown}", "")
     for match in _LIQUID.finditer(content):
-        if not in_code(match.start()):
-            add(match.start(), f"Liquid/Jinja tag {{% {match.group(1)} %}}", "")
+        if in_code(match.start()):
+            continue
+        if _IN_LINK.search(content[line_starts[line_of(match.start()) - 1] : match.start()]):
+            continue  # a link target ({% link x.md %}): link resolution decides about it
+        add(match.start(), f"Liquid/Jinja tag {{% {match.group(1)} %}}", "")
     for match in _JSX.finditer(content):
         if not in_code(match.start()):
             add(match.start(), f"MDX component <{match.group(1)}>", "")

@@ -1,0 +1,266 @@
+"""Jekyll (and its themes: just-the-docs, minima).
+
+Detected from a ``_config.yml`` (or ``_config.yaml``) that names a ``theme`` or
+``remote_theme``, or sits beside a ``Gemfile``, in the content directory's parents, when
+the content directory is the site's ``source`` (default: the folder of ``_config.yml``).
+
+* ``index.md`` or ``README.md`` is its folder's page. Files and folders starting with
+  ``_`` are not pages (``_includes``, ``_layouts``, ``_sass``), except ``_posts`` and the
+  collections the settings publish (``output: true``); the settings' ``exclude`` is left
+  out, with Jekyll's own defaults (``Gemfile``, ``vendor``, ``node_modules`` ...).
+* Page path: a page's ``permalink`` (``/docs/x/``, ``/about.html``; ``:path``,
+  ``:basename`` and ``:name`` filled in), else its file's path, whatever the permalink
+  style (``pretty`` serves ``docs/x.md`` at ``/docs/x/``, the default at
+  ``/docs/x.html``: both are the wiki page ``docs/x``). Posts (``_posts/2024-01-05-hello.md``)
+  take the site's ``permalink`` style (``date``, ``pretty``, ``ordinal``, ``none`` or a
+  pattern), a collection's files its ``permalink`` (default ``/:collection/:path``).
+* Links: relative links resolve from the file, then from the page's URL, then from the
+  site's top; ``{% link docs/x.md %}``, ``{% post_url 2024-01-05-hello %}``,
+  ``{{ '/docs/x/' | relative_url }}`` (or ``absolute_url``) and ``{{ site.baseurl }}``
+  before a site-absolute path resolve as Jekyll builds them; site-absolute links naming a
+  page (``/docs/x/``, ``baseurl`` dropped) are rewritten. A broken link is a warning:
+  Jekyll does not check links.
+* Front matter: ``title``, ``description`` (else ``excerpt``), ``tags`` and
+  ``categories``, ``published``; just-the-docs's ``nav_order`` is the navigation order,
+  ``parent`` and ``grand_parent`` the navigation's sections (a page with ``has_children``
+  heads the section named after its title) and ``nav_exclude`` leaves a page out of it.
+* A page with only front matter and a ``layout`` (minima's ``layout: home``) gets its
+  description, else its title, as its body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from wikisync.local.flavors.base import (
+    Flavor,
+    NavEntry,
+    PathInput,
+    Site,
+    ancestors,
+    field_rules,
+    read_yaml_file,
+    relative_origin,
+)
+
+__all__ = ["FLAVOR", "detect", "nav_entry", "page_path", "post_path"]
+
+_CONFIG_NAMES = ("_config.yml", "_config.yaml")
+_GEMFILES = ("Gemfile", "gems.rb")
+_DEFAULT_EXCLUDE = (
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
+    "Gemfile",
+    "Gemfile.lock",
+    "gems.rb",
+    "gems.locked",
+    "node_modules",
+    "vendor",
+)
+"""What Jekyll leaves out of every site (its ``exclude`` default)."""
+
+_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title",
+    "none": "/:categories/:title",
+}
+"""Jekyll's named permalink styles (``:output_ext`` left out: a wiki path has none)."""
+
+_POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+_TRUE = frozenset({"true", "yes", "on"})
+
+
+def _is_true(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in _TRUE
+
+
+def _clean(path: str) -> str:
+    """A URL path as a wiki page path: no slashes around it, no ``.html``."""
+    path = path.strip().strip("/")
+    if path.endswith(".html"):
+        path = path[: -len(".html")]
+    if path == "index" or path.endswith("/index"):
+        path = path[: -len("index")].rstrip("/")
+    return "/".join(p for p in path.split("/") if p)
+
+
+def _fill(pattern: str, values: Mapping[str, str]) -> str:
+    """A permalink pattern with its placeholders filled in (unknown ones left empty)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), pattern)
+
+
+def _page_values(page: PathInput) -> dict[str, str]:
+    path = f"{page.folder}/{page.stem}" if page.folder else page.stem
+    return {"path": path, "basename": page.stem, "name": page.stem, "title": page.stem}
+
+
+def page_path(page: PathInput) -> str | None:
+    """The path a page's own ``permalink`` sets, or ``None``."""
+    permalink = page.values.get("permalink")
+    if permalink is None or not permalink.strip():
+        return None
+    return _clean(_fill(permalink, _page_values(page))) or None
+
+
+def post_path(page: PathInput, style: str) -> str:
+    """The path of a post in ``_posts`` under the site's permalink ``style``."""
+    match = _POST_NAME.match(page.stem)
+    year, month, day, slug = match.groups() if match else ("", "", "", page.stem)
+    inner = page.folder.split("/")
+    categories = [p for p in inner[: inner.index("_posts")] if p] if "_posts" in inner else []
+    raw = page.values.get("categories") or page.values.get("category") or ""
+    categories += [c for c in raw.replace(",", " ").split() if c]
+    values = {
+        "year": year,
+        "month": month,
+        "day": day,
+        "i_month": month.lstrip("0"),
+        "i_day": day.lstrip("0"),
+        "title": page.values.get("slug") or slug,
+        "slug": page.values.get("slug") or slug,
+        "categories": "/".join(c.lower() for c in categories),
+        "name": page.stem,
+    }
+    return _clean(_fill(_STYLES.get(style, style), values))
+
+
+def _site_page_path(
+    style: str, collections: Mapping[str, str]
+) -> Callable[[PathInput], str | None]:
+    def path_of(page: PathInput) -> str | None:
+        own = page_path(page)
+        if own is not None:
+            return own
+        first, _, rest = page.folder.partition("/")
+        if first == "_posts" or "/_posts" in f"/{page.folder}":
+            return post_path(page, style)
+        if first in collections:
+            name = first[1:]
+            inner = f"{rest}/{page.stem}" if rest else page.stem
+            values = {"collection": name, "path": inner, "name": page.stem, "title": page.stem}
+            return _clean(_fill(collections[first], values))
+        return None
+
+    return path_of
+
+
+def _collections(settings: Mapping[str, Any], style: str) -> dict[str, str]:
+    """``_<name>`` -> the permalink pattern of every collection the site publishes."""
+    value = settings.get("collections")
+    out: dict[str, str] = {}
+    items = value.items() if isinstance(value, dict) else ((n, {}) for n in value or ())
+    for name, options in items:
+        options = options if isinstance(options, dict) else {}
+        if not options.get("output") or str(name) == "posts":
+            continue
+        pattern = options.get("permalink")
+        if not isinstance(pattern, str):
+            pattern = "/:collection/:path/" if style == "pretty" else "/:collection/:path"
+        out[f"_{name}"] = _STYLES.get(pattern, pattern)
+    return out
+
+
+def detect(content_dir: Path, top: Path) -> Site | None:
+    here = content_dir.resolve()
+    for folder in ancestors(content_dir, top):
+        for name in _CONFIG_NAMES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            settings = read_yaml_file(path)
+            settings = settings if isinstance(settings, dict) else {}
+            themed = bool(settings.get("theme") or settings.get("remote_theme"))
+            if not themed and not any((folder / g).is_file() for g in _GEMFILES):
+                continue
+            source = str(settings.get("source") or ".")
+            if (folder / source).resolve() != here:
+                continue
+            style = str(settings.get("permalink") or "date")
+            collections = _collections(settings, style)
+            excluded = settings.get("exclude")
+            exclude = [str(e).strip("/") for e in excluded] if isinstance(excluded, list) else []
+            baseurl = str(settings.get("baseurl") or "").strip("/")
+            return Site(
+                origin=relative_origin(path, content_dir),
+                url_prefix=baseurl,
+                exclude=tuple(dict.fromkeys((*_DEFAULT_EXCLUDE, *exclude))),
+                keep=frozenset({"_posts", *collections}),
+                page_path=_site_page_path(style, collections),
+            )
+    return None
+
+
+def nav_entry(page: PathInput) -> NavEntry | None:
+    """just-the-docs's place of a page: its ``parent`` and ``grand_parent`` are the
+    sections it is in; with ``has_children`` it heads the section its title names."""
+    values = page.values
+    keys = ("nav_order", "parent", "grand_parent", "has_children", "nav_exclude")
+    if not any(k in values for k in keys):
+        return None  # not a just-the-docs page: its folders are its sections
+    section = tuple(
+        values[k].strip() for k in ("grand_parent", "parent") if values.get(k, "").strip()
+    )
+    heads = _is_true(values.get("has_children"))
+    title = (values.get("title") or "").strip()
+    if heads and title:
+        section = (*section, title)
+    return NavEntry(
+        section=section, heads=heads and bool(title), hidden=_is_true(values.get("nav_exclude"))
+    )
+
+
+FLAVOR = Flavor(
+    name="jekyll",
+    summary="Jekyll: _config.yml, permalinks, {% link %}, just-the-docs parents and nav_order",
+    fields=field_rules(
+        title=("title",),
+        description=("description", "excerpt"),
+        tags=("tags", "categories"),
+        is_published=("published",),
+        nav_order=("nav_order",),
+    ),
+    known_keys=frozenset(
+        {
+            "layout",
+            "permalink",
+            "date",
+            "category",
+            "slug",
+            "author",
+            "authors",
+            "lang",
+            "redirect_from",
+            "redirect_to",
+            "sitemap",
+            "image",
+            "last_modified_date",
+            "parent",
+            "grand_parent",
+            "has_children",
+            "has_toc",
+            "nav_exclude",
+            "nav_fold",
+            "child_nav_order",
+            "search_exclude",
+            "nav_enabled",
+        }
+    ),
+    index_names=("index", "README"),
+    skip_prefixes=("_",),
+    link_bases=("file", "url", "root"),
+    site_links=True,
+    template_links=True,
+    sections=True,
+    template_keys=frozenset({"layout"}),
+    severity={"broken-link": "warning"},
+    page_path=page_path,
+    detect=detect,
+    nav_entry=nav_entry,
+)
