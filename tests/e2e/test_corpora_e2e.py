@@ -112,14 +112,72 @@ CASES = (
         ),
         converted=(("en", "docs/getting-started/example-page", "{{% alert", "{.is-success}"),),
     ),
+    Corpus(
+        name="jekyll-just-the-docs",
+        content=".",
+        flavor="jekyll",
+        detected_from="_config.yml",
+        pages=(
+            ("en", "home"),  # index.md, permalink: /
+            ("en", "docs/getting-started"),  # permalink: pretty serves it at /docs/getting-started/
+            ("en", "docs/configuration"),
+            ("en", "docs/configuration/navigation/overview"),
+            ("en", "docs/reference"),  # its own permalink
+            ("en", "2024/03/01/quarry-1-0"),  # a post, in the site's permalink style
+            ("en", "recipes/backup"),  # a collection with output: true
+        ),
+        assets=("assets/images/layout.svg",),
+        nav=(
+            ("docs/getting-started.md", None, 2.0),
+            ("docs/configuration/index.md", None, 3.0),
+        ),
+        rewritten=(
+            ("en", "home", "/en/docs/getting-started"),  # {% link docs/getting-started.md %}
+            ("en", "home", "/en/2024/03/01/quarry-1-0"),  # {% post_url 2024-03-01-quarry-1-0 %}
+            ("en", "home", "/en/docs/reference"),  # {{ site.baseurl }}/docs/reference/
+            ("en", "docs/getting-started", "/en/docs/configuration/options"),  # | relative_url
+            ("en", "docs/reference", "/en/docs/guides"),  # /quarry/docs/guides/: baseurl
+            ("en", "docs/reference", "/en/docs/configuration"),  # baseurl + {% link %}
+            ("en", "docs/guides/upgrade", "/en/recipes/backup"),
+        ),
+    ),
+    Corpus(
+        name="vitepress-i18n",
+        content="docs/src",
+        flavor="vitepress",
+        detected_from="../.vitepress/config.mts",
+        pages=(
+            ("en", "home"),  # layout: home, its hero and features as its body
+            ("en", "guide/getting-started"),
+            ("en", "reference/cli"),  # reference/commands.md, renamed by rewrites
+            ("zh", "home"),
+            ("zh", "guide/getting-started"),
+            ("zh", "guide/configuration"),
+            ("ja", "home"),
+            ("ja", "guide/getting-started"),
+        ),
+        nav=(
+            ("guide/getting-started.md", "Getting Started", 0.0),
+            ("reference/commands.md", "Command Line", 2.0),
+            ("zh/guide/configuration.md", "配置", 4.0),
+        ),
+        rewritten=(
+            ("en", "home", "/en/guide/getting-started"),  # a hero action
+            ("en", "guide/getting-started", "/en/reference/cli#add"),
+            ("en", "guide/configuration", "/en/reference/cli"),  # ../reference/commands.md
+            ("zh", "guide/configuration", "/zh/guide/getting-started#install"),
+            ("zh", "guide/configuration", "/en/reference/cli"),  # a root-locale page
+            ("ja", "guide/getting-started", "/ja/home"),  # /ja/
+        ),
+    ),
 )
 
 
 @pytest.fixture
 def wiki() -> Iterator[Wiki]:
-    # The Hugo site has Norwegian and Persian pages: Wiki.js stores pages only in locales
-    # installed on it.
-    with WikiJSEmulator(locales=("en", "no", "fa")) as emulator:
+    # The Hugo site has Norwegian and Persian pages, the VitePress site Chinese and
+    # Japanese ones: Wiki.js stores pages only in locales installed on it.
+    with WikiJSEmulator(locales=("en", "no", "fa", "zh", "ja")) as emulator:
         yield Wiki(emulator, CliRunner())
 
 

@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 import requests
 from e2e_helpers import Wiki
+from typer.testing import CliRunner
+
+from wikijs.testing import WikiJSEmulator
 
 pytest.importorskip("wikisync.local.flavors", reason="needs the flavors (nav order from the tree)")
 
@@ -137,3 +140,38 @@ def test_docsy_hugo_sections_are_headers_with_their_link_titles(wiki: Wiki, tmp_
     assert [label for label in docs if label in wanted] == wanted
     assert docs[0] == "Docs"  # its own page first
     assert_told_apart(found)
+
+
+def test_just_the_docs_parents_are_headers(wiki: Wiki, tmp_path: Path) -> None:
+    site = copy("jekyll-just-the-docs", tmp_path, "  depth: pages\n", ".")
+    result = wiki.run("apply", str(site), "--auto-approve")
+    assert result.exit_code == 0, result.output
+    found = sections(block(wiki))
+    # has_children pages head their sections, nav_order orders every level, and
+    # nav_exclude (the post, the recipe) leaves pages out
+    assert list(found) == ["", "Configuration", "Guides"]
+    assert found[""] == ["Home", "Getting started", "Reference", "Roadmap"]
+    assert found["Configuration"] == [
+        "Configuration",
+        "Overview (configuration/overview)",
+        "Options",
+        "Navigation",  # grand_parent: Configuration, its children below it
+        "Overview (navigation/overview)",
+    ]
+    assert found["Guides"] == ["Guides", "Install", "Upgrade"]
+    assert_told_apart(found)
+
+
+def test_vitepress_sidebar_groups_are_headers_in_each_locale(tmp_path: Path) -> None:
+    with WikiJSEmulator(locales=("en", "zh", "ja")) as emulator:
+        wiki = Wiki(emulator, CliRunner())
+        site = copy("vitepress-i18n", tmp_path, "", "docs/src")
+        result = wiki.run("apply", str(site), "--auto-approve")
+        assert result.exit_code == 0, result.output
+        assert sections(block(wiki)) == {
+            "": ["Quarry"],
+            "Guide": ["Getting Started", "Configuration"],
+            "Reference": ["Command Line"],
+        }
+        assert sections(block(wiki, "zh")) == {"": ["Quarry"], "指南": ["快速开始", "配置"]}
+        assert sections(block(wiki, "ja")) == {"": ["Quarry"], "ガイド": ["はじめに"]}

@@ -94,7 +94,19 @@ def test_a_named_flavor_is_used_and_still_reads_the_generator_files(make_tree: M
 def test_every_module_of_the_package_is_a_flavor() -> None:
     folder = Path(wikisync.__file__).parent / "local" / "flavors"
     modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "base"}
-    assert set(FLAVORS) == modules == {"docusaurus", "hugo", "mkdocs", "plain", "wikijs"}
+    assert (
+        set(FLAVORS)
+        == modules
+        == {
+            "docusaurus",
+            "hugo",
+            "jekyll",
+            "mkdocs",
+            "plain",
+            "vitepress",
+            "wikijs",
+        }
+    )
 
 
 def test_nothing_outside_the_flavors_package_names_a_flavor() -> None:

@@ -98,12 +98,12 @@ def test_sections_depth_is_the_default_a_header_per_section_and_its_pages() -> N
     block = desired_block(PAGES, "en", "handbook", NavigationConfig(label="Handbook"))
     assert labels(block) == [
         ("header", "Handbook", ""),
+        ("link", "FAQ", "/en/handbook/faq"),  # the top-level pages first, in nav order
+        ("link", "Welcome", "/en/handbook"),
         ("header", "Guide", ""),
         ("link", "Guide", "/en/handbook/guide"),
         ("link", "Upgrading", "/en/handbook/guide/upgrade"),
         ("link", "Installing", "/en/handbook/guide/install"),
-        ("link", "FAQ", "/en/handbook/faq"),
-        ("link", "Welcome", "/en/handbook"),
         ("header", "Ops", ""),
         ("link", "Backups", "/en/handbook/ops/backup"),
     ]
@@ -158,12 +158,12 @@ def test_pages_depth_gives_a_header_per_section_and_its_pages() -> None:
     block = desired_block(PAGES, "en", "handbook", config)
     assert labels(block) == [
         ("header", "Handbook", ""),
+        ("link", "FAQ", "/en/handbook/faq"),  # the top-level pages first, in nav order
+        ("link", "Welcome", "/en/handbook"),
         ("header", "Guide", ""),
         ("link", "Guide", "/en/handbook/guide"),
         ("link", "Upgrading", "/en/handbook/guide/upgrade"),
         ("link", "Installing", "/en/handbook/guide/install"),
-        ("link", "FAQ", "/en/handbook/faq"),
-        ("link", "Welcome", "/en/handbook"),
         ("header", "Ops", ""),
         ("link", "Backups", "/en/handbook/ops/backup"),
     ]
@@ -249,11 +249,12 @@ def test_plan_counts_added_changed_moved_removed_and_diffs_the_menu() -> None:
     # The wiki has an older block: two links swapped, one label old, one page gone.
     old_block = (
         block[0],
-        block[1],
+        NavItem(block[1].id, "link", "Questions", "", "page", "/en/handbook/faq", "all", ()),
         block[2],
-        block[4],
         block[3],
-        NavItem(block[5].id, "link", "Questions", "", "page", "/en/handbook/faq", "all", ()),
+        block[4],
+        block[6],
+        block[5],
         NavItem(
             P + "page:retired", "link", "Retired", "", "page", "/en/handbook/retired", "all", ()
         ),
@@ -261,8 +262,8 @@ def test_plan_counts_added_changed_moved_removed_and_diffs_the_menu() -> None:
     menus = (NavMenu("en", (HOME, BY_HAND, *old_block)), NavMenu("de", (HOME,)))
     result = plan_navigation(PAGES, menus, "handbook", config, mode="MIXED")
     en, fr = result.changes
-    assert (en.locale, en.added, en.changed, en.moved, en.removed) == ("en", 3, 1, 1, 1)
-    assert en.counts() == "3 added, 1 changed, 1 moved, 1 removed"
+    assert (en.locale, en.added, en.changed, en.moved, en.removed) == ("en", 2, 1, 1, 1)
+    assert en.counts() == "2 added, 1 changed, 1 moved, 1 removed"
     assert "-- Questions \u2192 /en/handbook/faq" in en.diff
     assert "+- FAQ \u2192 /en/handbook/faq" in en.diff
     assert en.diff.startswith("--- navigation en (wiki)\n+++ navigation en (files)")
@@ -310,7 +311,7 @@ def test_merged_tree_keeps_other_locales_and_items_as_read() -> None:
     merged = merged_tree(menus, result)
     assert merged is not None
     assert merged[0] is other  # the same object: not rebuilt
-    assert [i.label for i in merged[1].items][:3] == ["Home", "Documentation", "Guide"]
+    assert [i.label for i in merged[1].items][:3] == ["Home", "Documentation", "FAQ"]
     assert merged[1].items[-1] == BY_HAND
     assert [m.locale for m in merged] == ["de", "en", "fr"]  # a new locale goes last
 

@@ -162,6 +162,9 @@ class _FieldReader:
         return text
 
 
+_HEADING_ATTRS = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
+
+
 def _first_heading(content: str, html: bool) -> str | None:
     if html:
         match = _H1.search(content)
@@ -182,7 +185,8 @@ def _first_heading(content: str, html: bool) -> str | None:
         if fence is None:
             match = _HEADING.match(line)
             if match:
-                return match.group(1).strip()
+                # ``# Title {#id}``: the attribute block is the heading's id, not its text.
+                return _HEADING_ATTRS.sub("", match.group(1)).strip() or None
     return None
 
 

@@ -67,9 +67,10 @@ import difflib
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -577,6 +578,17 @@ def _read_file(
     return _Read(rel, header, html, page, locale, site_path)
 
 
+def _with_body(header: Header, scalars: Mapping[str, str], rules: Flavor) -> Header:
+    """``header`` with the body its flavor makes from its front matter (a home page's
+    hero and features)."""
+    values: dict[str, Any] = dict(scalars)
+    for key in rules.body_keys:
+        entry = header.values.get(key)
+        if entry is not None and entry.node is not None:
+            values[key] = yaml.constructor.SafeConstructor().construct_document(entry.node)
+    return dataclasses.replace(header, content=rules.page_body(values, header.content))
+
+
 def _build_page(
     read: _Read,
     keys: dict[str, tuple[str, str]],
@@ -591,6 +603,8 @@ def _build_page(
 ) -> LocalPage | None:
     rel, header, html = read.rel, read.header, read.html
     locale, wiki_path = keys[rel]
+    if flavor.flavor.body_keys.intersection(header.values):
+        header = _with_body(header, read.page.values, flavor.flavor)
     read_fields = read_page_fields(rel, header, wiki_path, html, flavor, rules, problems)
     if read_fields is None:
         return None

@@ -263,7 +263,12 @@ def desired_block(
     block = [_header(f"{prefix}menu", config.label)]
     loose: list[tuple[NavItem, str]] = []
     sections: list[list[tuple[NavItem, str]]] = []
-    for member in top.members():
+    members = top.members()
+    if config.depth != "top":
+        # No nesting in a Wiki.js menu: a link after a header shows as part of that
+        # section, so the top-level pages come first.
+        members.sort(key=lambda m: isinstance(m, _Group))
+    for member in members:
         if isinstance(member, _Entry):
             loose.append(link(member))
             sections.append([link(member)])

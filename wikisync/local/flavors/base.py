@@ -14,7 +14,8 @@ A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing out
 * the page path from front matter (``page_path``) and what its own files say (``detect``
   returns a ``Site``: where it was found, locales, navigation, a root);
 * where a page sits in the site's navigation when its front matter says so
-  (``nav_entry``: just-the-docs's ``parent``).
+  (``nav_entry``: just-the-docs's ``parent``), and a body made from front matter
+  (``page_body``: VitePress's home page).
 
 A flavor module defines one ``FLAVOR``; ``wikisync.local.flavors`` finds every module of the
 package, so adding a generator is adding one file.
@@ -206,6 +207,10 @@ def _no_nav_entry(_: PathInput) -> NavEntry | None:
     return None
 
 
+def _same_body(_: Mapping[str, Any], content: str) -> str:
+    return content
+
+
 @dataclass(frozen=True)
 class Flavor:
     """One generator's conventions (see the module docstring)."""
@@ -237,6 +242,11 @@ class Flavor:
     and ``top`` (the git top level, or the content directory), or ``None``."""
     nav_keys: Callable[[PathInput, str], tuple[str, ...]] = default_nav_keys
     """The ``Site.nav`` keys of a file (``nav_keys(page, rel)``)."""
+    page_body: Callable[[Mapping[str, Any], str], str] = _same_body
+    """``page_body(values, content)``: the body of a page whose front matter sets one of
+    ``body_keys`` (VitePress's ``hero`` and ``features``); ``values`` holds its scalar
+    values and those keys' values as data."""
+    body_keys: frozenset[str] = frozenset()
     nav_entry: Callable[[PathInput], NavEntry | None] = _no_nav_entry
     """Where the page's own front matter puts it in the site's navigation (its
     ``section``, ``heads``, ``hidden``), or ``None``; ``Site.nav`` comes first."""
