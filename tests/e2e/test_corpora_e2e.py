@@ -28,6 +28,7 @@ from wikisync.engine import load_directory
 from wikisync.local.markdown.links import LINK_CODES, iter_link_destinations
 
 CORPORA = Path(__file__).parents[1] / "data" / "corpora"
+SITES = Path(__file__).parents[1] / "data" / "sites"
 EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|#)")
 
 
@@ -43,6 +44,7 @@ class Corpus:
     rewritten: tuple[tuple[str, str, str], ...] = ()  # (locale, path, link in its content)
     # (locale, path, generator syntax that must be gone, Wiki.js callout class now there)
     converted: tuple[tuple[str, str, str, str], ...] = ()
+    folder: Path = CORPORA  # tests/data/sites: small sites written after a generator's docs
 
 
 CASES = (
@@ -113,7 +115,7 @@ CASES = (
         converted=(("en", "docs/getting-started/example-page", "{{% alert", "{.is-success}"),),
     ),
     Corpus(
-        name="jekyll-just-the-docs",
+        name="jekyll-quarry",
         content=".",
         flavor="jekyll",
         detected_from="_config.yml",
@@ -140,9 +142,10 @@ CASES = (
             ("en", "docs/reference", "/en/docs/configuration"),  # baseurl + {% link %}
             ("en", "docs/guides/upgrade", "/en/recipes/backup"),
         ),
+        folder=SITES,
     ),
     Corpus(
-        name="vitepress-i18n",
+        name="vitepress-quarry",
         content="docs/src",
         flavor="vitepress",
         detected_from="../.vitepress/config.mts",
@@ -169,6 +172,48 @@ CASES = (
             ("zh", "guide/configuration", "/en/reference/cli"),  # a root-locale page
             ("ja", "guide/getting-started", "/ja/home"),  # /ja/
         ),
+        folder=SITES,
+    ),
+    Corpus(
+        name="jekyll-just-the-docs",
+        content=".",  # the repository root, as the site keeps it
+        flavor="jekyll",
+        detected_from="_config.yml",
+        pages=(
+            ("en", "home"),
+            ("en", "docs/configuration"),  # served at /docs/configuration/ (permalink: pretty)
+            ("en", "docs/navigation/main/ancestry"),
+            ("en", "docs/ui-components/code/line-numbers"),
+            ("en", "CHANGELOG"),
+        ),
+        nav=(("docs/configuration.md", None, 2.0), ("docs/navigation/index.md", None, 5.0)),
+        rewritten=(
+            ("en", "home", "/en/CHANGELOG"),  # ({% link CHANGELOG.md %})
+            (
+                "en",
+                "docs/navigation/main/ancestry",
+                "/en/docs/navigation/main/xs",
+            ),  # [XS]: {% link %}
+        ),
+    ),
+    Corpus(
+        name="vitepress-i18n",
+        content="docs",
+        flavor="vitepress",
+        detected_from=".vitepress/config.ts",
+        pages=(
+            ("en", "home"),  # en/index.md: rewrites 'en/:rest*' serve it at the root
+            ("en", "guide/what-is-vitepress"),
+            ("en", "reference/default-theme-config"),
+            ("zh", "home"),
+            ("zh", "guide/getting-started"),
+            ("ja", "reference/site-config"),
+        ),
+        nav=(("en/guide/what-is-vitepress.md", "What is VitePress?", 0.0),),
+        rewritten=(
+            ("en", "home", "/en/guide/what-is-vitepress"),  # a hero action: ./guide/...
+            ("zh", "home", "/zh/guide/getting-started"),
+        ),
     ),
 )
 
@@ -183,7 +228,7 @@ def wiki() -> Iterator[Wiki]:
 
 def _copy(tmp_path: Path, corpus: Corpus) -> tuple[Path, Path]:
     repo = tmp_path / corpus.name
-    shutil.copytree(CORPORA / corpus.name, repo)
+    shutil.copytree(corpus.folder / corpus.name, repo, symlinks=True)  # dangling, as kept
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "docs as kept upstream")
@@ -249,7 +294,8 @@ def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) 
         assert wiki.emulator.asset(asset) is not None, asset
     for locale, path, link in corpus.rewritten:
         page_content = wiki.page(path, locale).content
-        assert f"({link}" in page_content or f'"{link}"' in page_content, (locale, path, link)
+        written = (f"({link}", f'"{link}"', f"]: {link}")  # inline, HTML, a reference
+        assert any(w in page_content for w in written), (locale, path, link)
     for locale, path, gone, callout in corpus.converted:
         page_content = wiki.page(path, locale).content
         assert gone not in page_content and callout in page_content, (locale, path)

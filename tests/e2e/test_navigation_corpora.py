@@ -29,7 +29,7 @@ TREE = "query { navigation { tree { locale items { id kind label target } } } }"
 def copy(name: str, tmp_path: Path, navigation: str, content: str) -> Path:
     """The tree copied to tmp; its content folder (where the generator's pages are,
     below its settings file) is the content directory."""
-    tree = shutil.copytree(CORPORA / name, tmp_path / name) / content
+    tree = shutil.copytree(CORPORA / name, tmp_path / name, symlinks=True) / content
     config = tree / "wikisync.yml"
     existing = config.read_text("utf-8") if config.exists() else ""
     config.write_text(
@@ -143,35 +143,41 @@ def test_docsy_hugo_sections_are_headers_with_their_link_titles(wiki: Wiki, tmp_
 
 
 def test_just_the_docs_parents_are_headers(wiki: Wiki, tmp_path: Path) -> None:
-    site = copy("jekyll-just-the-docs", tmp_path, "  depth: pages\n", ".")
+    site = copy("jekyll-just-the-docs", tmp_path, "", ".")
     result = wiki.run("apply", str(site), "--auto-approve")
     assert result.exit_code == 0, result.output
     found = sections(block(wiki))
-    # has_children pages head their sections, nav_order orders every level, and
-    # nav_exclude (the post, the recipe) leaves pages out
-    assert list(found) == ["", "Configuration", "Guides"]
-    assert found[""] == ["Home", "Getting started", "Reference", "Roadmap"]
-    assert found["Configuration"] == [
-        "Configuration",
-        "Overview (configuration/overview)",
-        "Options",
-        "Navigation",  # grand_parent: Configuration, its children below it
-        "Overview (navigation/overview)",
+    # A page other pages name as their parent heads a section; nav_order orders each
+    # level; pages without a parent come first.
+    assert list(found) == ["", "UI Components", "Utilities", "Layout", "Navigation"]
+    assert found[""][:3] == ["Home", "Configuration", "Customization"]
+    assert found["Navigation"] == [
+        "Navigation",
+        "Main Navigation",  # a sub-section (its children below it): one link
+        "Auxiliary Links",
+        "Breadcrumbs",
+        "Child Pages",
+        "In-Page Navigation",
     ]
-    assert found["Guides"] == ["Guides", "Install", "Upgrade"]
+    assert found["Utilities"][0] == "Utilities"
     assert_told_apart(found)
 
 
 def test_vitepress_sidebar_groups_are_headers_in_each_locale(tmp_path: Path) -> None:
     with WikiJSEmulator(locales=("en", "zh", "ja")) as emulator:
         wiki = Wiki(emulator, CliRunner())
-        site = copy("vitepress-i18n", tmp_path, "", "docs/src")
+        site = copy("vitepress-i18n", tmp_path, "", "docs")
         result = wiki.run("apply", str(site), "--auto-approve")
         assert result.exit_code == 0, result.output
-        assert sections(block(wiki)) == {
-            "": ["Quarry"],
-            "Guide": ["Getting Started", "Configuration"],
-            "Reference": ["Command Line"],
-        }
-        assert sections(block(wiki, "zh")) == {"": ["Quarry"], "指南": ["快速开始", "配置"]}
-        assert sections(block(wiki, "ja")) == {"": ["Quarry"], "ガイド": ["はじめに"]}
+        en = sections(block(wiki))
+        # docs/config.ts: sidebar '/guide/' and '/reference/' groups, in their order
+        assert list(en)[:6] == [
+            "", "Introduction", "Writing", "Customization", "Experimental", "Reference",
+        ]  # fmt: skip
+        assert en["Introduction"] == ["What is VitePress?", "Getting Started", "Routing", "Deploy"]
+        assert en["Reference"][:2] == ["Site Config", "Frontmatter Config"]
+        zh = sections(block(wiki, "zh"))
+        assert list(zh)[1:3] == ["简介", "写作"]  # zh/config.ts: the Chinese sidebar
+        assert zh["简介"][:2] == ["什么是 VitePress？", "快速开始"]
+        for found in (en, zh, sections(block(wiki, "ja"))):
+            assert_told_apart(found)

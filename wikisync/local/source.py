@@ -452,6 +452,7 @@ def load_source(
             reads[rel] = dataclasses.replace(read, header=_READ_DONE)
         problems.extend(own)
     problems.extend(_summarise_unknown(unknown, known_keys))
+    pages = list(rules.nav_pages(tuple(pages)))
 
     if sections:
         pages = _fill_sections(pages, sections, reads)
@@ -650,7 +651,8 @@ def _build_page(
             return None
     nav_title, nav_order = read_fields.nav_title, read_fields.nav_order
     entry = flavor.flavor.nav_entry(read.page) or NavEntry()
-    for nav_key in flavor.flavor.nav_keys(read.page, rel):
+    served = f"url:{read.locale}:{read.site_path}"  # a page the site's nav names by URL
+    for nav_key in (*flavor.flavor.nav_keys(read.page, rel), served):
         listed = flavor.site.nav.get(nav_key)
         if listed is not None:
             entry = listed

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import yaml
 
-from wikisync.plan.model import PAGE_FIELD_NAMES, Severity
+from wikisync.plan.model import PAGE_FIELD_NAMES, LocalPage, Severity
 
 __all__ = [
     "FIELD_NAMES",
@@ -164,8 +164,9 @@ class Site:
     ``default_locale`` are the site's languages when it has locale folders; ``root`` the
     wiki root its URLs imply when ``wikisync.yml`` sets none; ``url_prefix`` the leading
     URL segment(s) of its pages, dropped from site-absolute links; ``nav`` maps file paths
-    (relative to the content directory; a folder as ``dir/``) to where the site's
-    navigation lists them (``NavEntry``); ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
+    (relative to the content directory; a folder as ``dir/``), or the URLs the site
+    serves (``url:<locale>:<path below root>``), to where the site's navigation lists
+    them (``NavEntry``); ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
     ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default);
     ``exclude`` globs of files the site does not publish (its settings' exclusions),
     added to ``wikisync.yml``'s ``exclude``; ``keep`` folder names the flavor's
@@ -211,6 +212,10 @@ def _same_body(_: Mapping[str, Any], content: str) -> str:
     return content
 
 
+def _same_pages(pages: tuple[LocalPage, ...]) -> tuple[LocalPage, ...]:
+    return pages
+
+
 @dataclass(frozen=True)
 class Flavor:
     """One generator's conventions (see the module docstring)."""
@@ -250,6 +255,9 @@ class Flavor:
     nav_entry: Callable[[PathInput], NavEntry | None] = _no_nav_entry
     """Where the page's own front matter puts it in the site's navigation (its
     ``section``, ``heads``, ``hidden``), or ``None``; ``Site.nav`` comes first."""
+    nav_pages: Callable[[tuple[LocalPage, ...]], tuple[LocalPage, ...]] = _same_pages
+    """A last pass over every page's navigation place, for a site whose pages name each
+    other (just-the-docs's ``parent`` is another page's title)."""
 
     def all_keys(self) -> frozenset[str]:
         """Every front-matter key this flavor knows (mapped or merely known)."""

@@ -22,8 +22,9 @@ the content directory is the site's ``source`` (default: the folder of ``_config
   Jekyll does not check links.
 * Front matter: ``title``, ``description`` (else ``excerpt``), ``tags`` and
   ``categories``, ``published``; just-the-docs's ``nav_order`` is the navigation order,
-  ``parent`` and ``grand_parent`` the navigation's sections (a page with ``has_children``
-  heads the section named after its title) and ``nav_exclude`` leaves a page out of it.
+  ``parent`` (another page's title; ``grand_parent`` or ``ancestor`` tell pages of one
+  title apart) makes the navigation's sections, headed by the parent page, and
+  ``nav_exclude`` leaves a page out of it.
 * A page with only front matter and a ``layout`` (minima's ``layout: home``) gets its
   description, else its title, as its body.
 """
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,9 @@ from wikisync.local.flavors.base import (
     read_yaml_file,
     relative_origin,
 )
+from wikisync.plan.model import LocalPage
 
-__all__ = ["FLAVOR", "detect", "nav_entry", "page_path", "post_path"]
+__all__ = ["FLAVOR", "detect", "nav_entry", "nav_pages", "page_path", "post_path"]
 
 _CONFIG_NAMES = ("_config.yml", "_config.yaml")
 _GEMFILES = ("Gemfile", "gems.rb")
@@ -198,22 +201,69 @@ def detect(content_dir: Path, top: Path) -> Site | None:
 
 
 def nav_entry(page: PathInput) -> NavEntry | None:
-    """just-the-docs's place of a page: its ``parent`` and ``grand_parent`` are the
-    sections it is in; with ``has_children`` it heads the section its title names."""
+    """just-the-docs's place of a page, as written: the titles its ``ancestor``,
+    ``grand_parent`` and ``parent`` name (``nav_pages`` finds those pages)."""
     values = page.values
-    keys = ("nav_order", "parent", "grand_parent", "has_children", "nav_exclude")
+    keys = ("nav_order", "parent", "grand_parent", "ancestor", "has_children", "nav_exclude")
     if not any(k in values for k in keys):
         return None  # not a just-the-docs page: its folders are its sections
-    section = tuple(
-        values[k].strip() for k in ("grand_parent", "parent") if values.get(k, "").strip()
+    hints = tuple(
+        values[k].strip()
+        for k in ("ancestor", "grand_parent", "parent")
+        if values.get(k, "").strip()
     )
-    heads = _is_true(values.get("has_children"))
-    title = (values.get("title") or "").strip()
-    if heads and title:
-        section = (*section, title)
-    return NavEntry(
-        section=section, heads=heads and bool(title), hidden=_is_true(values.get("nav_exclude"))
-    )
+    if "parent" not in values:
+        hints = ()
+    return NavEntry(section=hints, hidden=_is_true(values.get("nav_exclude")))
+
+
+def nav_pages(pages: tuple[LocalPage, ...]) -> tuple[LocalPage, ...]:
+    """Every page's section as just-the-docs builds it: ``parent`` is the title of
+    another page (told apart from others of that title by ``grand_parent``, the
+    parent's parent, or ``ancestor``, any page above it), whose own place comes first;
+    a page that is some page's parent heads its section."""
+    by_title: dict[tuple[str, str], list[LocalPage]] = {}
+    for page in sorted(pages, key=lambda p: p.source):
+        by_title.setdefault((page.locale, page.fields.title), []).append(page)
+    chains: dict[str, tuple[str, ...]] = {}
+    parents: dict[str, LocalPage] = {}
+
+    def chain(page: LocalPage, seen: frozenset[str]) -> tuple[str, ...]:
+        known = chains.get(page.source)
+        if known is not None:
+            return known
+        hints = page.nav_section or ()
+        found: tuple[str, ...] = hints
+        if hints and page.source not in seen:
+            title, wanted = hints[-1], set(hints[:-1])
+            inner = seen | {page.source}
+            candidates = [
+                (p, chain(p, inner))
+                for p in by_title.get((page.locale, title), [])
+                if p.source not in inner
+            ]
+            matching = [(p, c) for p, c in candidates if wanted <= set(c)] or candidates
+            if matching:
+                parent, above = matching[0]
+                parents[page.source] = parent
+                found = (*above, title)
+        chains[page.source] = found
+        return found
+
+    for page in pages:
+        if page.nav_section is not None:
+            chain(page, frozenset())
+    heads = {p.source for p in parents.values()}
+    out: list[LocalPage] = []
+    for page in pages:
+        if page.nav_section is not None:
+            section = chains.get(page.source, page.nav_section)
+            if page.source in heads:
+                page = replace(page, nav_section=(*section, page.fields.title), nav_heads=True)
+            else:
+                page = replace(page, nav_section=section)
+        out.append(page)
+    return tuple(out)
 
 
 FLAVOR = Flavor(
@@ -243,6 +293,7 @@ FLAVOR = Flavor(
             "last_modified_date",
             "parent",
             "grand_parent",
+            "ancestor",
             "has_children",
             "has_toc",
             "nav_exclude",
@@ -263,4 +314,5 @@ FLAVOR = Flavor(
     page_path=page_path,
     detect=detect,
     nav_entry=nav_entry,
+    nav_pages=nav_pages,
 )

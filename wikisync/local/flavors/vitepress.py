@@ -81,30 +81,35 @@ def rewrite(rules: Mapping[str, str], rel: str) -> str | None:
     return None
 
 
-def _link_files(link: str, rules: Mapping[str, str]) -> list[str]:
-    """The files a sidebar link can name (``/guide/`` -> ``guide/index.md``)."""
+def _link_key(link: str, locales: Mapping[str, str], default: str) -> str | None:
+    """The ``Site.nav`` key of the page a site-absolute sidebar link names:
+    ``url:<locale>:<path>`` (``/zh/guide/`` -> ``url:zh:guide``)."""
     path = link.split("#", 1)[0].split("?", 1)[0].strip()
-    if not path.startswith("/") or "://" in path:
-        return []
-    path = path.strip("/")
-    for suffix in (".html", ".md"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-    served = [f"{path}/index.md", f"{path}.md"] if path else ["index.md"]
-    if link.split("#", 1)[0].endswith("/"):
-        served = served[:1]
-    back = {target: source for source, target in rules.items() if ":" not in source}
-    return [back.get(s, s) for s in served]
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    segments = [s for s in path.split("/") if s]
+    locale = default
+    if segments and segments[0] in locales:
+        locale = locales[segments.pop(0)]
+    if segments:
+        for suffix in (".html", ".md"):
+            if segments[-1].endswith(suffix):
+                segments[-1] = segments[-1][: -len(suffix)]
+        if segments[-1] == "index":
+            segments.pop()
+    return f"url:{locale}:{'/'.join(segments)}"
 
 
 def sidebar_entries(
-    items: Any, section: tuple[str, ...] = ()
-) -> Iterator[tuple[str, str | None, tuple[str, ...], bool]]:
-    """``(link, text, section, heads)`` of every link a sidebar holds, in order; a group's
-    ``text`` is a section, and a group with a ``link`` heads it."""
-    if isinstance(items, dict) and not ("items" in items or "link" in items):
-        for value in items.values():  # {'/guide/': [...], '/reference/': [...]}
-            yield from sidebar_entries(value, section)
+    items: Any, section: tuple[str, ...] = (), base: str = "", scope: str = "/"
+) -> Iterator[tuple[str, str | None, tuple[str, ...], bool, bool]]:
+    """``(link, text, section, heads, own)`` of every link a sidebar holds, in order; a
+    group's ``text`` is a section, and a group with a ``link`` heads it. A ``base`` is put
+    before the links below it that do not start with ``/``. ``own`` is false for a link
+    out of the sidebar's own path (``'/guide/'``), a cross-link to another sidebar's page."""
+    if isinstance(items, dict) and not any(k in items for k in ("items", "link", "text")):
+        for key, value in items.items():  # {'/guide/': [...], '/reference/': {...}}
+            yield from sidebar_entries(value, section, base, str(key))
         return
     if isinstance(items, dict):
         items = [items]
@@ -114,15 +119,18 @@ def sidebar_entries(
         if not isinstance(item, dict):
             continue
         text = _text(item.get("text"))
+        own_base = _text(item.get("base")) or base
         link = _text(item.get("link"))
+        if link and not link.startswith("/") and "://" not in link:
+            link = own_base + link
         inner = item.get("items")
         if isinstance(inner, list):
             group = (*section, text) if text else section
             if link:
-                yield link, text, group, group != section
-            yield from sidebar_entries(inner, group)
+                yield link, text, group, group != section, link.startswith(scope)
+            yield from sidebar_entries(inner, group, own_base, scope)
         elif link:
-            yield link, text, section, False
+            yield link, text, section, False, link.startswith(scope)
 
 
 def _language(value: Any, fallback: str) -> str:
@@ -144,27 +152,34 @@ def _site_path(rules: Mapping[str, str]) -> Callable[[PathInput], str | None]:
     return path_of
 
 
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return read_module(text)[0]
+
+
+def _settings_file(folder: Path) -> Path | None:
+    return next((folder / n for n in _CONFIGS if (folder / n).is_file()), None)
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
-        for name in _CONFIGS:
-            path = folder / ".vitepress" / name
-            if not path.is_file():
-                continue
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            settings, _ = read_module(text)
-            source = settings.get("srcDir")
-            source = source if isinstance(source, str) else "."
-            if (folder / source).resolve() != here:
-                continue
-            return _site(settings, relative_origin(path, content_dir))
+        path = _settings_file(folder / ".vitepress")
+        if path is None:
+            continue
+        settings = _read(path)
+        source = settings.get("srcDir")
+        source = source if isinstance(source, str) else "."
+        if (folder / source).resolve() != here:
+            continue
+        return _site(settings, here, relative_origin(path, content_dir))
     return None
 
 
-def _site(settings: Mapping[str, Any], origin: str) -> Site:
+def _site(settings: Mapping[str, Any], here: Path, origin: str) -> Site:
     unread = [k for k in ("srcDir", "srcExclude", "rewrites") if _unknown_in(settings.get(k))]
     raw_rules = settings.get("rewrites")
     rules = (
@@ -173,32 +188,44 @@ def _site(settings: Mapping[str, Any], origin: str) -> Site:
         else {}
     )
     locales = settings.get("locales")
-    locales = locales if isinstance(locales, dict) else {}
-    if isinstance(settings.get("locales"), Unknown):
+    if isinstance(locales, Unknown):
         unread.append("locales")
+    locales = locales if isinstance(locales, dict) else {}
     root = locales.get("root")
-    default = _language(root.get("lang") if isinstance(root, dict) else None, "en")
-    if not isinstance(root, dict):
-        default = _language(settings.get("lang"), "en")
-    others = tuple(str(k).lower() for k in locales if k != "root")
+    default = _language(root.get("lang") if isinstance(root, dict) else settings.get("lang"), "en")
+    # Each locale's folder is the Wiki.js locale of its name; the root locale's pages are
+    # the default language's.
+    codes = {str(k): str(k).lower() for k in locales if k != "root"}
+    present = tuple(c for k, c in codes.items() if (here / k).is_dir())
 
-    sidebars: list[tuple[str, Any]] = []
+    # The sidebars: the site's, each locale's, and those of the locales' additional
+    # settings files (``<locale>/config.ts``, ``config.ts`` for the root locale).
+    sidebars: list[Any] = []
     theme = settings.get("themeConfig")
     if isinstance(theme, dict):
-        sidebars.append(("", theme.get("sidebar")))
-    for key, value in locales.items():
+        sidebars.append(theme.get("sidebar"))
+    for value in locales.values():
         own = value.get("themeConfig") if isinstance(value, dict) else None
         if isinstance(own, dict):
-            sidebars.append(("" if key == "root" else str(key), own.get("sidebar")))
-    nav: dict[str, NavEntry] = {}
-    order = 0
-    for _, sidebar in sidebars:
+            sidebars.append(own.get("sidebar"))
+    for folder in ("", default, *codes):
+        extra = _settings_file(here / folder)
+        if extra is not None:
+            more = _read(extra).get("themeConfig")
+            if isinstance(more, dict):
+                sidebars.append(more.get("sidebar"))
+    listed: list[tuple[bool, str, NavEntry]] = []
+    for sidebar in sidebars:
         if _unknown_in(sidebar) and "sidebar" not in unread:
             unread.append("sidebar")
-        for link, label, section, heads in sidebar_entries(sidebar):
-            for rel in _link_files(link, rules):
-                nav.setdefault(rel, NavEntry(label, float(order), section, heads))
-            order += 1
+        for link, label, section, heads, own in sidebar_entries(sidebar):
+            key = _link_key(link, codes, default)
+            if key is not None:
+                listed.append((own, key, NavEntry(label, float(len(listed)), section, heads)))
+    nav: dict[str, NavEntry] = {}
+    for own in (True, False):  # a page is where its own sidebar lists it
+        for _, key, entry in (item for item in listed if item[0] is own):
+            nav.setdefault(key, entry)
     excluded = settings.get("srcExclude")
     exclude = (
         tuple(str(e) for e in excluded if isinstance(e, str)) if isinstance(excluded, list) else ()
@@ -207,7 +234,7 @@ def _site(settings: Mapping[str, Any], origin: str) -> Site:
         origin += f"; not literal values, left at their defaults: {', '.join(unread)}"
     return Site(
         origin=origin,
-        locales=(default, *others) if others else None,
+        locales=(default, *present) if present else None,
         default_locale=default if locales else None,
         nav=nav,
         exclude=("node_modules", *exclude),

@@ -76,6 +76,13 @@ _TEMPLATE_DEST = re.compile(
 )
 """An inline link's target that starts with template syntax: a Hugo shortcode
 (``{{< ref "x" >}}``) or Liquid (``{% link x.md %}``, ``{{ site.baseurl }}/x/``)."""
+_TEMPLATE_REF_DEF = re.compile(
+    r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*"
+    r"((?:\{\{[^\n]*?\}\}|\{%[^\n]*?%\})(?:\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|[^\s])*)",
+    re.MULTILINE,
+)
+"""A reference definition whose target starts with template syntax
+(``[x]: {% link x.md %}``)."""
 _REF_SHORTCODE = re.compile(
     r"^\{\{[<%]\s*(?:rel)?ref\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*[>%]\}\}$"
 )
@@ -349,11 +356,11 @@ def iter_link_destinations(
         spans, continuations = _protected_spans(text)
         patterns = (_INLINE_DEST, _REFERENCE_DEF, _HTML_ATTR)
         if templates:
-            patterns = (_TEMPLATE_DEST, *patterns)
+            patterns = (_TEMPLATE_DEST, _TEMPLATE_REF_DEF, *patterns)
     starts = [a for a, _ in spans]
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if pattern is _REFERENCE_DEF and match.start() in continuations:
+            if pattern in (_REFERENCE_DEF, _TEMPLATE_REF_DEF) and match.start() in continuations:
                 continue  # CommonMark: a definition cannot interrupt a paragraph
             # The alternatives of each pattern are its only groups: the one that matched is
             # the last (and only) one set.

@@ -24,8 +24,9 @@ _SHORTCODE = re.compile(r"\{\{([<%])[ \t]*(?!/)([\w./-]+)")
 _LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
 _JSX = re.compile(r"<([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?=[\s/>])")
 _SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}(?:[ \t]|$)", re.MULTILINE)
-_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?)(?:\{\{[^{}\n]*\}\})*$")
-"""Text before a link target (and the ``{{ site.baseurl }}`` that may start it)."""
+_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?|^ {0,3}\[[^\]\n]+\]:[ \t]*)(?:\{\{[^{}\n]*\}\})*$")
+"""Text before a link target, also a reference definition's (and the
+``{{ site.baseurl }}`` that may start it)."""
 
 
 def _balance(line: str) -> int:
