@@ -524,7 +524,7 @@ def test_the_plan_text_counts_links_left_broken() -> None:
         (
             "flavor: sphinx\n",
             "wikisync.yml:1: flavor: 'sphinx' is not a flavor; use one of auto, docusaurus, "
-            "hugo, mkdocs, plain, wikijs",
+            "hugo, jekyll, mkdocs, plain, vitepress, wikijs",
         ),
         (
             "severity:\n  path-invalid: warning\n",

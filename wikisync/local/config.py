@@ -10,7 +10,7 @@ prune: false          # delete managed pages whose file is gone
 max_delete: 10        # refuse a plan that deletes more
 protect: [home]       # wiki paths never changed or deleted
 assets: {folder: handbook}   # where referenced images/files are uploaded (default: root)
-flavor: auto          # auto | wikijs | plain | mkdocs | docusaurus | hugo (docs/flavors.md)
+flavor: auto          # auto | wikijs | plain | mkdocs | docusaurus | hugo | jekyll | vitepress
 severity: {broken-link: warning}   # per problem code: error | warning
 ignore_keys: [author] # front matter keys not to warn about
 navigation:           # keep a block of the wiki's menu in step with the files (off if absent)
