@@ -39,6 +39,7 @@ _TOKEN = re.compile(
 )
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
 _MAX_DEPTH = 64
+_STATEMENTS = frozenset({"const", "let", "var", "function", "export", "import", "return"})
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -80,8 +81,8 @@ class _Reader:
                 if depth == 0:
                     return index
                 depth -= 1
-            elif token in (",", ";") and depth == 0:
-                return index
+            elif depth == 0 and (token in (",", ";") or token in _STATEMENTS):
+                return index  # (a statement keyword: the line before ended without ";")
             index += 1
         return index
 
