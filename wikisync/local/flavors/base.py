@@ -240,6 +240,9 @@ class Flavor:
     ``layout``): such a page without a body gets its description (or title) as its body,
     like a section; any other page without a body stays empty."""
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    dialect: tuple[str, ...] = ()
+    """The Markdown extensions of the generator the tree is written in, by name
+    (``vitepress-containers``, ``liquid``), for the conversions into Wiki.js's Markdown."""
     page_path: Callable[[PathInput], str | None] = _no_path
     """The page path (below root and locale) front matter sets, or ``None``."""
     detect: Callable[[Path, Path], Site | None] = _not_detected

@@ -307,6 +307,7 @@ FLAVOR = Flavor(
     skip_prefixes=("_",),
     link_bases=("file", "url", "root"),
     site_links=True,
+    dialect=("kramdown-ial", "liquid"),
     template_links=True,
     sections=True,
     template_keys=frozenset({"layout"}),

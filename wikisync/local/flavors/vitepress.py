@@ -320,6 +320,7 @@ FLAVOR = Flavor(
     index_names=("index",),
     link_bases=("file",),
     site_links=True,
+    dialect=("vitepress-containers", "vitepress-includes"),
     page_body=home_body,
     body_keys=frozenset({"hero", "features"}),
     detect=detect,
