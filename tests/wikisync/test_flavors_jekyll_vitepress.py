@@ -183,7 +183,7 @@ def test_vitepress_settings_are_read_as_text(make_tree: MakeTree) -> None:
             "docs/.vitepress/config.mts": VITEPRESS_CONFIG,
             "docs/src/index.md": "---\nlayout: home\nhero:\n  name: Quarry\n---\n",
             "docs/src/guide/intro.md": "# Intro {#intro}\n\nSee [setup](./setup) and [cli](/reference/cli).\n",
-            "docs/src/guide/setup.md": "# Setup\n\nBack to [intro](intro.md#intro).\n",
+            "docs/src/guide/setup.md": "# Setup\n\nBack to [intro](intro.md#intro), [i](/guide/intro.html).\n",
             "docs/src/reference/commands.md": "# Commands\n",
             "docs/src/drafts/x.md": "# Draft\n",
             "docs/src/zh/guide/intro.md": "# 简介\n\n[Intro](/guide/intro)\n",
@@ -205,6 +205,7 @@ def test_vitepress_settings_are_read_as_text(make_tree: MakeTree) -> None:
     assert "# Intro {#intro}" in pages["guide/intro.md"].content  # and the id stays
     assert "[cli](/en/reference/cli)" in pages["guide/intro.md"].content
     assert "[Intro](/en/guide/intro)" in pages["zh/guide/intro.md"].content
+    assert "[i](/en/guide/intro)" in pages["guide/setup.md"].content  # without cleanUrls
     assert pages["index.md"].content.startswith("# Quarry\n")
     nav = {s: (p.nav_title, p.nav_order, p.nav_section) for s, p in pages.items()}
     assert nav["guide/intro.md"] == ("Intro", 0.0, ("Basics",))  # with the sidebar's base
@@ -273,3 +274,36 @@ def test_rewrites_and_the_home_body() -> None:
         "[Learn more](/f)\n\nMore text.\n"
     )
     assert home_body({"layout": "doc"}, "x\n") == "x\n"
+
+
+def test_docusaurus_categories_and_further_sidebars_are_sections(make_tree: MakeTree) -> None:
+    sidebars = (
+        '{"docs": {"Intro": ["index", "install"], "Guides": [{"type": "category", '
+        '"label": "Mocks", "link": {"type": "doc", "id": "mocks/index"}, "items": ["mocks/x"]}]},'
+        ' "api": ["api", {"type": "doc", "id": "expect", "label": "Expect"}]}'
+    )
+    root = make_tree(
+        {
+            "website/docusaurus.config.js": (
+                "module.exports = { themeConfig: { navbar: { items: [\n"
+                "  {type: 'doc', docId: 'api', label: 'API', position: 'left'},\n] } } };\n"
+            ),
+            "website/sidebars.json": sidebars,
+            "docs/index.md": "# Intro\n",
+            "docs/install.md": "# Install\n",
+            "docs/mocks/index.md": "# Mocks\n",
+            "docs/mocks/x.md": "# X\n",
+            "docs/api.md": "# API\n",
+            "docs/expect.md": "# Expect\n",
+        }
+    )
+    pages = by_source(load(root / "docs"))
+    nav = {s: (p.nav_section, p.nav_heads) for s, p in pages.items()}
+    assert nav == {
+        "index.md": (("Intro",), False),
+        "install.md": (("Intro",), False),
+        "mocks/index.md": (("Guides", "Mocks"), True),  # a category's own page heads it
+        "mocks/x.md": (("Guides", "Mocks"), False),
+        "api.md": (("API",), False),  # a further sidebar: its navbar item's label
+        "expect.md": (("API",), False),
+    }

@@ -15,8 +15,13 @@ wikisync has no pages in, is kept exactly as it is.
   counts and a readable diff, plus warnings (a mode that hides the menu);
 * ``merged_tree``: the whole menu to write, from the menu read just before writing.
 
-Labels are the pages' navigation titles (``nav_title``, else the title); a link's target
-is the page's current wiki path (``/<locale>/<path>``), so links follow moves and renames.
+The block shows the site's structure: its top-level sections (the groups of its own
+navigation, ``nav_section``, else its folders) become headers with the site's labels, and
+their pages links below them in the site's order (``nav_order``), as deep as ``depth``
+says; top-level pages come first, since a link after a header shows as part of it.
+Labels are the pages' navigation titles (``nav_title``, else the title), told apart
+within a section when two are the same; a link's target is the page's current wiki path
+(``/<locale>/<path>``), so links follow moves and renames.
 """
 
 from __future__ import annotations
@@ -93,9 +98,7 @@ class _Group:
     def members(self) -> list[_Entry | _Group]:
         """Its pages and sub-sections in order, its own page first."""
         items: list[_Entry | _Group] = [*self.entries, *self.groups.values()]
-        items.sort(
-            key=lambda m: (m.key, isinstance(m, _Group), m.rel if isinstance(m, _Entry) else m.id)
-        )
+        items.sort(key=_member_key)
         return [*([self.head] if self.head is not None else []), *items]
 
     def pages(self) -> list[_Entry]:
@@ -106,12 +109,21 @@ class _Group:
         return out
 
 
+def _member_key(member: _Entry | _Group) -> tuple[Any, ...]:
+    if isinstance(member, _Entry):
+        return (member.key, False, member.rel)
+    return (member.key, True, member.id)
+
+
 def _sort_key(page: LocalPage, rel: str, order: str) -> tuple[Any, ...]:
     files = tuple(rel.split("/")) if rel else ()
     if order == "nav" and page.nav_order is not None:
         return (0, page.nav_order, files)
     return (1, 0.0, files)
 
+
+_Labelled = tuple[NavItem, str]
+"""A menu item and the path that tells its label apart from another one's."""
 
 _Chain = tuple[tuple[str, str], ...]
 """The sections a page is in, outermost first: ``(id, label)`` each."""
@@ -186,7 +198,7 @@ def _place_groups(group: _Group, order: str) -> tuple[Any, ...]:
     return group.key
 
 
-def _distinct(items: list[tuple[NavItem, str]]) -> list[NavItem]:
+def _distinct(items: list[_Labelled]) -> list[NavItem]:
     """The links of one section, with the labels that two of them share told apart by
     the shortest ends of their paths that differ (``Overview (navigation/overview)``)."""
     labels: dict[str, list[int]] = {}
@@ -249,50 +261,37 @@ def desired_block(
     def target(page: LocalPage) -> str:
         return f"/{page.locale}/{page.path}"
 
-    def link(entry: _Entry) -> tuple[NavItem, str]:
-        return _link(
-            f"{prefix}page:/{entry.rel}", _label(entry.page), target(entry.page)
-        ), entry.rel
+    def link(entry: _Entry) -> _Labelled:
+        item = _link(f"{prefix}page:/{entry.rel}", _label(entry.page), target(entry.page))
+        return item, entry.rel
 
-    def section_link(group: _Group) -> tuple[NavItem, str]:
-        first = group.pages()[0]
-        return _link(f"{prefix}{group.id}", group.label, target(first.page)), group.id.split(
-            ":", 1
-        )[1]
+    def section_link(group: _Group) -> _Labelled:
+        item = _link(f"{prefix}{group.id}", group.label, target(group.pages()[0].page))
+        return item, group.id.split(":", 1)[1]
 
-    block = [_header(f"{prefix}menu", config.label)]
-    loose: list[tuple[NavItem, str]] = []
-    sections: list[list[tuple[NavItem, str]]] = []
+    def section(group: _Group) -> list[_Labelled]:
+        items = [(_header(f"{prefix}{group.id}", group.label), "")]
+        for inner in group.members():
+            if isinstance(inner, _Entry):
+                items.append(link(inner))
+            elif config.depth == "sections":
+                items.append(section_link(inner))
+            else:
+                items.extend(link(e) for e in inner.pages())
+        return items
+
     members = top.members()
-    if config.depth != "top":
-        # No nesting in a Wiki.js menu: a link after a header shows as part of that
-        # section, so the top-level pages come first.
-        members.sort(key=lambda m: isinstance(m, _Group))
+    block = [_header(f"{prefix}menu", config.label)]
+    if config.depth == "top":
+        block += _distinct([link(m) if isinstance(m, _Entry) else section_link(m) for m in members])
+        return tuple(block)
+    # No nesting in a Wiki.js menu: a link after a header shows as part of that section,
+    # so the top-level pages come first, then each section. Labels are told apart within
+    # each of those lists.
+    block += _distinct([link(m) for m in members if isinstance(m, _Entry)])
     for member in members:
-        if isinstance(member, _Entry):
-            loose.append(link(member))
-            sections.append([link(member)])
-        elif config.depth == "top":
-            loose.append(section_link(member))
-            sections.append([section_link(member)])
-        else:
-            items = [(_header(f"{prefix}{member.id}", member.label), member.id)]
-            for inner in member.members():
-                if isinstance(inner, _Entry):
-                    items.append(link(inner))
-                elif config.depth == "sections":
-                    items.append(section_link(inner))
-                else:
-                    items.extend(link(e) for e in inner.pages())
-            sections.append(items)
-    # The top level's links are one list, each section's another: labels are told apart
-    # within each.
-    top_labels = iter(_distinct(loose))
-    for items in sections:
-        if items[0][0].kind == "header":
-            block.extend(_distinct(items))
-        else:
-            block.append(next(top_labels))
+        if isinstance(member, _Group):
+            block += _distinct(section(member))
     return tuple(block)
 
 

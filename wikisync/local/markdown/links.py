@@ -597,8 +597,11 @@ class _Resolver:
             segments = segments[len(prefix) :]
         inner = _strip_extension("/".join(segments), ctx.extensions)
         key = inner.lower() if ctx.lowercase else inner
+        # A generator that serves pages as ``.html`` (VitePress without cleanUrls) names
+        # them that way too.
+        served = key[: -len(".html")] if key.lower().endswith(".html") else key
         for loc in dict.fromkeys((locale, self.locale)):
-            hit = ctx.site_pages.get((loc, key))
+            hit = ctx.site_pages.get((loc, key)) or ctx.site_pages.get((loc, served))
             if hit is not None:
                 return self._page_link(hit, suffix)
         root = locale if locale in ctx.locales else ""
