@@ -21,6 +21,7 @@ from wikisync.cli._common import (
     make_client,
     setup_logging,
     use_color,
+    warn_if_state_public,
 )
 from wikisync.engine import LoadedSource, PlanRun, make_plan
 from wikisync.render import render_json, render_markdown, render_text
@@ -90,12 +91,15 @@ def compute(
     force: bool,
     targets: tuple[str, ...],
     changed_since: str | None = None,
+    check_public_state: bool = False,
 ) -> tuple[PlanRun, str]:
     source = load_content(directory)
     with make_client(url) as client:  # checks the settings; no request yet
         report_problems(source)
         remote = Remote(client, root=source.config.root, locale=source.config.locale)
         run = make_plan(source, remote, force=force, targets=targets, changed_since=changed_since)
+        if check_public_state:
+            warn_if_state_public(remote, source.config)
         wiki_url = client.url
     for note in run.notes:
         err(f"Note: {note}")
@@ -156,6 +160,15 @@ def plan(
         str | None,
         typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also check whether anyone can download wikisync's state from the wiki "
+            "(one request without credentials) and warn if so.",
+        ),
+    ] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
@@ -177,6 +190,7 @@ def plan(
             force=force,
             targets=tuple(target or ()),
             changed_since=changed_since,
+            check_public_state=verbose,
         )
         doc = render_json(run.plan, target=target_info(run, wiki_url), wikisync_version=__version__)
         if out is not None:

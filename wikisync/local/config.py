@@ -19,6 +19,7 @@ navigation:           # keep a block of the wiki's menu in step with the files (
   depth: sections     # top (a link per section) | sections (headers) | pages (every page)
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
+quiet: [public-state] # warnings not to print (public-state: anyone can download the state)
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -348,6 +349,8 @@ class Config(BaseModel):
     flavor: StrictStr = AUTO
     severity: dict[StrictStr, Literal["error", "warning"]] = {}  # noqa: RUF012 (copied)
     ignore_keys: StrTuple = ()
+    quiet: Annotated[tuple[Literal["public-state"], ...], BeforeValidator(_list_to_tuple)] = ()
+    """Warnings not to print: ``public-state`` (anyone can download wikisync's state)."""
 
     @field_validator("flavor")
     @classmethod

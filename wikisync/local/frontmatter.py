@@ -95,6 +95,9 @@ class FieldKeys:
     first_only: frozenset[str] = frozenset()
     """Fields whose aliases are fallbacks (Hugo ``title`` then ``linkTitle``): only the
     first one a file has is written, the others keep their own values."""
+    union: frozenset[str] = frozenset()
+    """Fields read as the union of their keys (``tags`` with ``keywords``): every key the
+    file has is written, each keeping its own values, so no value is held twice."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
@@ -106,7 +109,7 @@ class FieldKeys:
         """The aliases of ``name`` among the ``present`` keys, else its first alias alone."""
         keys = set(present)
         found = tuple(a for a in self.aliases(name) if a.key in keys)
-        if name in self.first_only:
+        if name in self.first_only and name not in self.union:
             found = found[:1]
         return found or self.aliases(name)[:1]
 
