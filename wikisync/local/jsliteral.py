@@ -4,8 +4,8 @@ Generators such as VitePress keep their settings in a module
 (``export default defineConfig({...})``). What is written there as literals (objects,
 arrays, strings, numbers, booleans), also through a ``const`` or a function that returns
 one, is read; anything else (an import, a computed value, a template with ``${}``) is
-``UNKNOWN``. ``read_module`` returns the default export's value and whether any of it was
-unknown.
+``UNKNOWN``. ``read_module`` returns the default export's value (or ``module.exports``'s)
+and whether any of it was unknown.
 """
 
 from __future__ import annotations
@@ -216,10 +216,20 @@ class _Reader:
                     self.functions.setdefault(name, at + 2)
                 index = at + 1
                 continue
+            start = None
             if token == "export" and self.at(index + 1) == "default":
-                at = index + 2
-                while at < len(self.tokens) and self.at(at) != "{":
-                    at += 1
+                start = index + 2
+            elif token == "module" and self.tokens[index + 1 : index + 4] == [
+                ("punct", "."),
+                ("name", "exports"),
+                ("punct", "="),
+            ]:
+                start = index + 4
+            if start is not None:
+                at = start
+                if not (self.at(at) in self.consts and self.at(at + 1) != "("):
+                    while at < len(self.tokens) and self.at(at) != "{":
+                        at += 1  # defineConfig({...}), withPlugin(defineConfig({...}))
                 export = at
                 index = at
                 continue
@@ -228,7 +238,7 @@ class _Reader:
 
 
 def read_module(text: str) -> tuple[dict[str, Any], bool]:
-    """The default export of a settings module as data (``{}`` when it has none), and
+    """The default export (or ``module.exports``) of a settings module as data (``{}`` when it has none), and
     whether any part of it could not be read statically (``UNKNOWN`` values)."""
     reader = _Reader(_tokens(text))
     export = reader.declarations()

@@ -14,8 +14,9 @@ in a folder beside them (``website/``, the usual monorepo layout). Its ``routeBa
   doc ``id``; site-absolute links naming a doc (``/docs/install``) are rewritten too.
 * Front matter: ``title``, ``description``, ``tags``, ``keywords``, ``draft``;
   ``sidebar_label`` and ``sidebar_position`` are the navigation title and order, and the
-  order of ``sidebars.json`` (or the doc ids a ``sidebars.js`` names) comes first. The
-  categories of ``sidebars.json`` are the navigation's sections; the first sidebar is
+  order of ``sidebars.json`` (or of a ``sidebars.js``, read as text: its literal value,
+  else the doc ids it names) comes first. The sidebars' categories are the navigation's
+  sections; the first sidebar is
   the top level and every other one a section of its own, labelled as the navbar item
   that opens it.
 """
@@ -39,6 +40,7 @@ from wikisync.local.flavors.base import (
     field_rules,
     relative_origin,
 )
+from wikisync.local.jsliteral import read_module
 
 __all__ = [
     "FLAVOR",
@@ -102,7 +104,8 @@ def sidebars(value: Any, labels: dict[str, str] | None = None) -> list[_Item]:
             continue
         found = sidebar_items(items)
         label = labels.get(f"sidebar:{name}") or next(
-            (labels[f"doc:{doc}"] for doc, *_ in found if f"doc:{doc}" in labels), str(name)
+            (labels[f"doc:{doc}"] for doc, *_ in found if f"doc:{doc}" in labels),
+            str(name)[:1].upper() + str(name)[1:],
         )
         out.extend((doc, title, (label, *inner), heads) for doc, title, inner, heads in found)
     return out
@@ -141,7 +144,11 @@ def _read_sidebars(folder: Path, labels: dict[str, str]) -> list[_Item]:
                 return sidebars(json.loads(text), labels)
             except ValueError:
                 return []
-        # JavaScript: the string literals, in order; only those naming a doc are used.
+        # JavaScript, read as text: its literal value, else the string literals in order
+        # (only those naming a doc are used).
+        data, _ = read_module(text)
+        if data:
+            return sidebars(data, labels)
         return [(m.group(1), None, (), False) for m in _STRING.finditer(text)]
     return []
 
@@ -168,10 +175,8 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 root = (route.group(1) if route else "docs").strip("/")
                 nav: dict[str, NavEntry] = {}
                 listed = _read_sidebars(folder, navbar_labels(text))
-                # JavaScript sidebars are read as strings only: no sections from them.
-                js = not (folder / "sidebars.json").is_file()
                 for order, (doc_id, label, section, heads) in enumerate(listed):
-                    entry = NavEntry(label, float(order), None if js else section, heads)
+                    entry = NavEntry(label, float(order), section, heads)
                     nav.setdefault(f"id:{doc_id}", entry)
                 return Site(
                     origin=relative_origin(path, content_dir),
