@@ -331,3 +331,14 @@ def test_a_javascript_sidebars_file_is_read_as_text(make_tree: MakeTree) -> None
         "intro.md": (0.0, ()),
         "step.md": (1.0, ("Tutorial",)),
     }
+
+
+def test_a_long_or_looping_parent_chain_ends(make_tree: MakeTree) -> None:
+    files = {"_config.yml": JEKYLL_CONFIG}
+    for n in range(200):  # each page's parent is the next one's title
+        files[f"p{n}.md"] = f"---\ntitle: P{n}\nparent: P{n + 1}\n---\nx\n"
+    files["loop-a.md"] = "---\ntitle: A\nparent: B\n---\nx\n"
+    files["loop-b.md"] = "---\ntitle: B\nparent: A\n---\nx\n"
+    pages = by_source(load(make_tree(files)))
+    assert 0 < len(pages["p0.md"].nav_section or ()) <= 40
+    assert pages["loop-a.md"].nav_section is not None

@@ -78,6 +78,8 @@ _STYLES = {
 _POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
 _TRUE = frozenset({"true", "yes", "on"})
+_MAX_LEVELS = 32
+"""How many parents above a page are looked for (just-the-docs shows a few levels)."""
 
 
 def _is_true(value: str | None) -> bool:
@@ -234,7 +236,7 @@ def nav_pages(pages: tuple[LocalPage, ...]) -> tuple[LocalPage, ...]:
             return known
         hints = page.nav_section or ()
         found: tuple[str, ...] = hints
-        if hints and page.source not in seen:
+        if hints and page.source not in seen and len(seen) < _MAX_LEVELS:
             title, wanted = hints[-1], set(hints[:-1])
             inner = seen | {page.source}
             candidates = [
