@@ -9,7 +9,7 @@ from pathlib import Path
 from wikisync.local.config import load_settings
 from wikisync.local.flavors.base import PathInput
 from wikisync.local.flavors.jekyll import post_path
-from wikisync.local.flavors.vitepress import home_body, rewrite
+from wikisync.local.flavors.vitepress import rewrite
 from wikisync.local.jsliteral import UNKNOWN, read_module
 from wikisync.local.source import SourceResult, load_source
 from wikisync.plan.model import LocalPage
@@ -41,6 +41,7 @@ def test_jekyll_is_detected_and_serves_pages_posts_and_collections(make_tree: Ma
             "_posts/2024-03-01-hello.md": "---\ntitle: Hello\n---\nNews.\n",
             "_recipes/backup.md": "---\ntitle: Backup\n---\nCopy it.\n",
             "_drafts/wip.md": "---\ntitle: WIP\n---\nNot yet.\n",
+            "docs/later.md": "---\ntitle: Later\npublished: false\n---\nNot yet.\n",
             "_includes/footer.html": "<p>x</p>\n",
             "notes/idea.md": "# Idea\n",
             "Gemfile": 'gem "jekyll"\n',
@@ -48,7 +49,6 @@ def test_jekyll_is_detected_and_serves_pages_posts_and_collections(make_tree: Ma
     )
     config, active = load_settings(root)
     assert active.describe() == "Flavor: jekyll (detected from _config.yml)"
-    assert "notes" in config.exclude and "Gemfile" in config.exclude
     paths = {s: p.path for s, p in by_source(load(root)).items()}
     assert paths == {
         "index.md": "home",
@@ -124,21 +124,21 @@ def test_just_the_docs_parents_are_found_by_title(make_tree: MakeTree) -> None:
         }
     )
     nav = {
-        s: (p.nav_section, p.nav_heads, p.nav_hidden, p.nav_order)
+        s: (p.nav_section, p.nav_heads, p.listed, p.nav_order)
         for s, p in by_source(load(root)).items()
     }
     assert nav == {
-        "docs/nav.md": (("Navigation",), True, False, 2.0),  # a parent heads its section
-        "docs/main.md": (("Navigation", "Main"), True, False, 1.0),
-        "docs/order.md": (("Navigation", "Main"), False, False, None),
-        "docs/x.md": (("X",), True, False, 3.0),
-        "docs/xs.md": (("X", "S"), True, False, None),
-        "docs/xt.md": (("X", "S"), False, False, None),  # grand_parent picks X's S
-        "docs/y.md": (("Y",), True, False, 4.0),
-        "docs/ys.md": (("Y", "S"), True, False, None),
-        "docs/yt.md": (("Y", "S"), False, False, None),
-        "docs/hidden.md": ((), False, True, None),
-        "plain.md": (None, False, False, None),  # no just-the-docs keys: its folders
+        "docs/nav.md": (("Navigation",), True, True, 2.0),  # a parent heads its section
+        "docs/main.md": (("Navigation", "Main"), True, True, 1.0),
+        "docs/order.md": (("Navigation", "Main"), False, True, None),
+        "docs/x.md": (("X",), True, True, 3.0),
+        "docs/xs.md": (("X", "S"), True, True, None),
+        "docs/xt.md": (("X", "S"), False, True, None),  # grand_parent picks X's S
+        "docs/y.md": (("Y",), True, True, 4.0),
+        "docs/ys.md": (("Y", "S"), True, True, None),
+        "docs/yt.md": (("Y", "S"), False, True, None),
+        "docs/hidden.md": ((), False, False, None),
+        "plain.md": (None, False, True, None),  # no just-the-docs keys: its folders
     }
 
 
@@ -252,29 +252,11 @@ def test_the_module_reader_takes_literals_and_marks_the_rest_unknown() -> None:
     assert read_module("module.exports = require('./x')\n") == ({}, True)
 
 
-def test_rewrites_and_the_home_body() -> None:
+def test_rewrites_rename_files() -> None:
     rules = {"packages/:pkg/src/:rest*": ":pkg/:rest*", "a.md": "b.md"}
     assert rewrite(rules, "packages/core/src/guide/x.md") == "core/guide/x.md"
     assert rewrite(rules, "a.md") == "b.md"
     assert rewrite(rules, "c.md") is None
-    body = home_body(
-        {
-            "layout": "home",
-            "hero": {
-                "name": "Q",
-                "text": "Rocks",
-                "image": {"src": "/logo.svg", "alt": "Logo"},
-                "actions": [{"text": "Start", "link": "/guide/"}],
-            },
-            "features": [{"icon": "⚡", "title": "Fast", "details": "Very.", "link": "/f"}],
-        },
-        "More text.\n",
-    )
-    assert body == (
-        "# Q\n\n**Rocks**\n\n![Logo](/logo.svg)\n\n[Start](/guide/)\n\n## ⚡ Fast\n\nVery.\n\n"
-        "[Learn more](/f)\n\nMore text.\n"
-    )
-    assert home_body({"layout": "doc"}, "x\n") == "x\n"
 
 
 def test_docusaurus_categories_and_further_sidebars_are_sections(make_tree: MakeTree) -> None:

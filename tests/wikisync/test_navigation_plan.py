@@ -46,7 +46,7 @@ def page(
     nav_order: float | None = None,
     nav_section: tuple[str, ...] | None = None,
     nav_heads: bool = False,
-    nav_hidden: bool = False,
+    listed: bool = True,
 ) -> LocalPage:
     fields = PageFields(title=title)
     return LocalPage(
@@ -61,7 +61,7 @@ def page(
         nav_order=nav_order,
         nav_section=nav_section,
         nav_heads=nav_heads,
-        nav_hidden=nav_hidden,
+        listed=listed,
     )
 
 
@@ -122,7 +122,7 @@ SITE_NAV = (
     ),
     page("editors.md", "handbook/editors", "Editors", nav_order=5, nav_section=("Usage", "Editors"), nav_heads=True),
     page("vim.md", "handbook/vim", "Vim", nav_order=1, nav_section=("Usage", "Editors")),
-    page("secret.md", "handbook/secret", "Secret", nav_order=9, nav_section=(), nav_hidden=True),
+    page("secret.md", "handbook/secret", "Secret", nav_order=9, nav_section=(), listed=False),
     page("ops/backup.md", "handbook/ops/backup", "Backups"),  # not in the site's nav
 )  # fmt: skip
 

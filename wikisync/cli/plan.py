@@ -24,7 +24,8 @@ from wikisync.cli._common import (
     warn_if_state_public,
 )
 from wikisync.engine import LoadedSource, PlanRun, make_plan
-from wikisync.render import render_json, render_markdown, render_text
+from wikisync.local.config import problem_settings
+from wikisync.render import render_json, render_markdown, render_problems, render_text
 from wikisync.wiki.remote import Remote
 
 HELP = """Show what `apply` would change in the wiki; change nothing.
@@ -58,8 +59,15 @@ class Format(str, enum.Enum):
 def report_problems(source: LoadedSource) -> None:
     if source.flavor is not None:
         err(source.flavor.describe())
-    for problem in source.problems:
-        err(f"{problem}" if problem.is_error else f"{problem} (warning)")
+    for line in render_problems(source.problems, problem_settings(source.flavor)):
+        err(line)
+    if source.left_out:
+        count = len(source.left_out)
+        err(
+            f"Note: {count} file{'' if count == 1 else 's'} the site does not publish "
+            f"{'was' if count == 1 else 'were'} left out (`wikisync validate --verbose` "
+            "lists them and why)."
+        )
     if source.errors:
         err(
             f"Error: {len(source.errors)} problem(s) in the source; fix them first "

@@ -237,8 +237,10 @@ class LocalPage:
     sections. Not part of ``digest``."""
     nav_heads: bool = False
     """Whether the page is the own page of the last group of ``nav_section``."""
-    nav_hidden: bool = False
-    """Whether the site leaves the page out of its navigation (``nav_exclude``)."""
+    listed: bool = True
+    """Whether the generator's navigation lists the page (``unlisted: true``, MkDocs's
+    ``not_in_nav``, just-the-docs's ``nav_exclude`` say no); wikisync's navigation leaves
+    an unlisted page out."""
 
     @property
     def key(self) -> tuple[str, str]:

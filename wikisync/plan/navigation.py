@@ -238,7 +238,7 @@ def desired_block(
     state_path = state_page_path(root)
     entries: list[_Entry] = []
     for page in pages:
-        if page.locale != locale or page.path == state_path or page.nav_hidden:
+        if page.locale != locale or page.path == state_path or not page.listed:
             continue
         if root and page.path != root and not page.path.startswith(root + "/"):
             continue

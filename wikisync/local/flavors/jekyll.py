@@ -20,11 +20,13 @@ the content directory is the site's ``source`` (default: the folder of ``_config
   before a site-absolute path resolve as Jekyll builds them; site-absolute links naming a
   page (``/docs/x/``, ``baseurl`` dropped) are rewritten. A broken link is a warning:
   Jekyll does not check links.
+* What the site publishes: not a page with ``published: false``; ``nav_exclude: true``
+  keeps a page out of navigation. At the project root, ``source`` is the content folder
+  (``find_project``).
 * Front matter: ``title``, ``description`` (else ``excerpt``), ``tags`` and
-  ``categories``, ``published``; just-the-docs's ``nav_order`` is the navigation order,
+  ``categories``; just-the-docs's ``nav_order`` is the navigation order,
   ``parent`` (another page's title; ``grand_parent`` or ``ancestor`` tell pages of one
-  title apart) makes the navigation's sections, headed by the parent page, and
-  ``nav_exclude`` leaves a page out of it.
+  title apart) makes the navigation's sections, headed by the parent page.
 * A page with only front matter and a ``layout`` (minima's ``layout: home``) gets its
   description, else its title, as its body.
 """
@@ -38,10 +40,16 @@ from pathlib import Path
 from typing import Any
 
 from wikisync.local.flavors.base import (
+    LEFT_OUT,
+    LISTED,
+    UNLISTED,
     Flavor,
     NavEntry,
     PathInput,
+    Project,
+    Rule,
     Site,
+    Verdict,
     ancestors,
     field_rules,
     read_yaml_file,
@@ -49,7 +57,16 @@ from wikisync.local.flavors.base import (
 )
 from wikisync.plan.model import LocalPage
 
-__all__ = ["FLAVOR", "detect", "nav_entry", "nav_pages", "page_path", "post_path"]
+__all__ = [
+    "FLAVOR",
+    "detect",
+    "find_project",
+    "is_published",
+    "nav_entry",
+    "nav_pages",
+    "page_path",
+    "post_path",
+]
 
 _CONFIG_NAMES = ("_config.yml", "_config.yaml")
 _GEMFILES = ("Gemfile", "gems.rb")
@@ -172,34 +189,63 @@ def _collections(settings: Mapping[str, Any], style: str) -> dict[str, str]:
     return out
 
 
+def _settings(path: Path) -> dict[str, Any]:
+    settings = read_yaml_file(path)
+    return settings if isinstance(settings, dict) else {}
+
+
+def find_project(folder: Path) -> Project | None:
+    """``_config.yml`` in ``folder`` (naming a ``theme``, or beside a ``Gemfile``) and its
+    ``source`` (default: ``folder`` itself)."""
+    for name in _CONFIG_NAMES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        settings = _settings(path)
+        themed = bool(settings.get("theme") or settings.get("remote_theme"))
+        if themed or any((folder / g).is_file() for g in _GEMFILES):
+            return Project(path, folder / str(settings.get("source") or "."))
+    return None
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
-        for name in _CONFIG_NAMES:
-            path = folder / name
-            if not path.is_file():
-                continue
-            settings = read_yaml_file(path)
-            settings = settings if isinstance(settings, dict) else {}
-            themed = bool(settings.get("theme") or settings.get("remote_theme"))
-            if not themed and not any((folder / g).is_file() for g in _GEMFILES):
-                continue
-            source = str(settings.get("source") or ".")
-            if (folder / source).resolve() != here:
-                continue
-            style = str(settings.get("permalink") or "date")
-            collections = _collections(settings, style)
-            excluded = settings.get("exclude")
-            exclude = [str(e).strip("/") for e in excluded] if isinstance(excluded, list) else []
-            baseurl = str(settings.get("baseurl") or "").strip("/")
-            return Site(
-                origin=relative_origin(path, content_dir),
-                url_prefix=baseurl,
-                exclude=tuple(dict.fromkeys((*_DEFAULT_EXCLUDE, *exclude))),
-                keep=frozenset({"_posts", *collections}),
-                page_path=_site_page_path(style, collections),
-            )
+        project = find_project(folder)
+        if project is None or project.content.resolve() != here:
+            continue
+        settings = _settings(project.settings)
+        style = str(settings.get("permalink") or "date")
+        collections = _collections(settings, style)
+        excluded = settings.get("exclude")
+        exclude = (
+            tuple(str(e) for e in excluded if isinstance(e, (str, int)))
+            if isinstance(excluded, list)
+            else ()
+        )
+        name = project.settings.name
+        rules = (
+            Rule("gitignore", _DEFAULT_EXCLUDE, "Jekyll leaves them out"),
+            *([Rule("gitignore", exclude, f"exclude in {name}")] if exclude else []),
+        )
+        return Site(
+            origin=relative_origin(project.settings, content_dir),
+            url_prefix=str(settings.get("baseurl") or "").strip("/"),
+            rules=rules,
+            keep=frozenset({"_posts", *collections}),
+            page_path=_site_page_path(style, collections),
+        )
     return None
+
+
+def is_published(rel: str, header: Mapping[str, Any], site: Site) -> Verdict:
+    """``published: false``: Jekyll builds no page; ``nav_exclude: true``
+    (just-the-docs): a page its navigation does not show."""
+    if header.get("published") is False:
+        return LEFT_OUT("published: false")
+    if header.get("nav_exclude") is True:
+        return UNLISTED
+    return LISTED
 
 
 def nav_entry(page: PathInput) -> NavEntry | None:
@@ -216,7 +262,7 @@ def nav_entry(page: PathInput) -> NavEntry | None:
     )
     if "parent" not in values:
         hints = ()
-    return NavEntry(section=hints, hidden=_is_true(values.get("nav_exclude")))
+    return NavEntry(section=hints)
 
 
 def nav_pages(pages: tuple[LocalPage, ...]) -> tuple[LocalPage, ...]:
@@ -275,13 +321,14 @@ FLAVOR = Flavor(
         title=("title",),
         description=("description", "excerpt"),
         tags=("tags", "categories"),
-        is_published=("published",),
         nav_order=("nav_order",),
     ),
     known_keys=frozenset(
         {
             "layout",
             "permalink",
+            "published",
+            "nav_exclude",
             "date",
             "category",
             "slug",
@@ -298,7 +345,6 @@ FLAVOR = Flavor(
             "ancestor",
             "has_children",
             "has_toc",
-            "nav_exclude",
             "nav_fold",
             "child_nav_order",
             "search_exclude",
@@ -316,6 +362,9 @@ FLAVOR = Flavor(
     severity={"broken-link": "warning"},
     page_path=page_path,
     detect=detect,
+    find_project=find_project,
+    is_published=is_published,
+    publish_keys=frozenset({"published", "nav_exclude"}),
     nav_entry=nav_entry,
     nav_pages=nav_pages,
 )

@@ -14,8 +14,10 @@ not literals are named in the ``Flavor:`` line and left at their defaults.
 * Links: relative to the file, with or without ``.md``; site-absolute links naming a page
   (``/guide/intro``, ``/zh/guide/intro``) are rewritten. A broken link is an error, as
   VitePress fails its build on dead links.
-* Front matter: ``title``, ``description``. A ``layout: home`` page's ``hero`` (name, text,
-  tagline, image, actions) and ``features`` become the top of its body.
+* Front matter: ``title``, ``description``. A ``layout: home`` page with only front
+  matter gets its ``hero`` (name, text, tagline, actions) and ``features`` as its body.
+* At the project root (or its ``docs/``), ``srcDir`` is the content folder
+  (``find_project``); ``public/`` and ``node_modules/`` hold no pages.
 * Navigation: the ``themeConfig.sidebar`` of the site and of each locale: the order and
   ``text`` of its links, its groups as the navigation's sections.
 * ``## Heading {#id}`` keeps its id: Wiki.js reads the same attribute syntax.
@@ -32,14 +34,17 @@ from wikisync.local.flavors.base import (
     Flavor,
     NavEntry,
     PathInput,
+    Project,
+    Rule,
     Site,
     ancestors,
     field_rules,
+    hero_body,
     relative_origin,
 )
 from wikisync.local.jsliteral import Unknown, read_module
 
-__all__ = ["FLAVOR", "detect", "home_body", "rewrite", "sidebar_entries"]
+__all__ = ["FLAVOR", "detect", "find_project", "rewrite", "sidebar_entries"]
 
 _CONFIGS = tuple(f"config.{ext}" for ext in ("mts", "ts", "mjs", "js"))
 _PARAM = re.compile(r":(\w+)(\*?)")
@@ -164,6 +169,17 @@ def _settings_file(folder: Path) -> Path | None:
     return next((folder / n for n in _CONFIGS if (folder / n).is_file()), None)
 
 
+def find_project(folder: Path) -> Project | None:
+    """``.vitepress/config.*`` in ``folder`` or in its ``docs/`` (the usual layout of a
+    repository), and its ``srcDir`` (default: the folder holding ``.vitepress/``)."""
+    for root in (folder, folder / "docs"):
+        path = _settings_file(root / ".vitepress")
+        if path is not None:
+            source = _read(path).get("srcDir")
+            return Project(path, root / (source if isinstance(source, str) else "."), folder)
+    return None
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
@@ -175,11 +191,11 @@ def detect(content_dir: Path, top: Path) -> Site | None:
         source = source if isinstance(source, str) else "."
         if (folder / source).resolve() != here:
             continue
-        return _site(settings, here, relative_origin(path, content_dir))
+        return _site(settings, here, relative_origin(path, content_dir), path.name)
     return None
 
 
-def _site(settings: Mapping[str, Any], here: Path, origin: str) -> Site:
+def _site(settings: Mapping[str, Any], here: Path, origin: str, name: str) -> Site:
     unread = [k for k in ("srcDir", "srcExclude", "rewrites") if _unknown_in(settings.get(k))]
     raw_rules = settings.get("rewrites")
     rules = (
@@ -230,6 +246,10 @@ def _site(settings: Mapping[str, Any], here: Path, origin: str) -> Site:
     exclude = (
         tuple(str(e) for e in excluded if isinstance(e, str)) if isinstance(excluded, list) else ()
     )
+    left_out = (
+        Rule("gitignore", ("node_modules/", "/public/"), "VitePress serves no page from them"),
+        *([Rule("fnmatch", exclude, f"srcExclude in .vitepress/{name}")] if exclude else []),
+    )
     if unread:
         origin += f"; not literal values, left at their defaults: {', '.join(unread)}"
     return Site(
@@ -237,58 +257,9 @@ def _site(settings: Mapping[str, Any], here: Path, origin: str) -> Site:
         locales=(default, *present) if present else None,
         default_locale=default if locales else None,
         nav=nav,
-        exclude=("node_modules", *exclude),
+        rules=left_out,
         page_path=_site_path(rules) if rules else None,
     )
-
-
-def _link(text: str, target: str) -> str:
-    label = text.replace("[", "\\[").replace("]", "\\]")
-    return f"[{label}]({target})"
-
-
-def home_body(values: Mapping[str, Any], content: str) -> str:
-    """A ``layout: home`` page's body: its hero and features as Markdown, then its text."""
-    if values.get("layout") != "home":
-        return content
-    lines: list[str] = []
-    hero = values.get("hero")
-    if isinstance(hero, dict):
-        name, text, tagline = (_text(hero.get(k)) for k in ("name", "text", "tagline"))
-        if name or text:
-            lines += [f"# {name or text}", ""]
-        if name and text:
-            lines += [f"**{text}**", ""]
-        if tagline:
-            lines += [tagline, ""]
-        image = hero.get("image")
-        src = _text(image.get("src") if isinstance(image, dict) else image)
-        if src:
-            alt = _text(image.get("alt")) if isinstance(image, dict) else None
-            lines += [f"![{alt or name or ''}]({src})", ""]
-        actions = hero.get("actions")
-        links = [
-            _link(str(a["text"]), str(a["link"]))
-            for a in (actions if isinstance(actions, list) else [])
-            if isinstance(a, dict) and _text(a.get("text")) and _text(a.get("link"))
-        ]
-        if links:
-            lines += [" · ".join(links), ""]
-    features = values.get("features")
-    for feature in features if isinstance(features, list) else []:
-        if not isinstance(feature, dict) or not _text(feature.get("title")):
-            continue
-        icon = _text(feature.get("icon"))
-        lines += [f"## {icon + ' ' if icon else ''}{feature['title'].strip()}", ""]
-        details = _text(feature.get("details"))
-        if details:
-            lines += [details, ""]
-        link = _text(feature.get("link"))
-        if link:
-            lines += [_link(_text(feature.get("linkText")) or "Learn more", link), ""]
-    if not lines:
-        return content
-    return "\n".join(lines) + ("\n" + content.lstrip("\n") if content.strip() else "")
 
 
 FLAVOR = Flavor(
@@ -321,7 +292,7 @@ FLAVOR = Flavor(
     link_bases=("file",),
     site_links=True,
     dialect=("vitepress-containers", "vitepress-includes"),
-    page_body=home_body,
-    body_keys=frozenset({"hero", "features"}),
+    layout_body=hero_body,
     detect=detect,
+    find_project=find_project,
 )
