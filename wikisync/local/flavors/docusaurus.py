@@ -28,7 +28,6 @@ in a folder beside them (``website/``, the usual monorepo layout). Its ``routeBa
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,15 +41,18 @@ from wikisync.local.flavors.base import (
     NavEntry,
     PathInput,
     Project,
+    SettingOrigin,
     Site,
     Verdict,
     ancestors,
     default_nav_keys,
     field_rules,
+    relative_label,
     relative_origin,
 )
+from wikisync.local.generator_files import read_settings_file
 from wikisync.local.jsliteral import read_module
-from wikisync.plan.model import Severity
+from wikisync.plan.model import Problem, Severity
 
 __all__ = [
     "FLAVOR",
@@ -146,26 +148,29 @@ def navbar_labels(config_text: str) -> dict[str, str]:
     return out
 
 
-def _read_sidebars(folder: Path, labels: dict[str, str]) -> list[_Item]:
+def _read_sidebars(
+    folder: Path, content_dir: Path, problems: list[Problem], labels: dict[str, str]
+) -> list[_Item]:
     for name in _SIDEBARS:
         path = folder / name
         if not path.is_file():
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return []
-        if name.endswith(".json"):
-            try:
-                return sidebars(json.loads(text), labels)
-            except ValueError:
-                return []
+        json_file = name.endswith(".json")
+        read = read_settings_file(
+            path,
+            relative_label(path, content_dir),
+            "json" if json_file else "text",
+            ("the sidebar order and labels",),
+        )
+        problems.extend(read.problems)
+        if json_file:
+            return sidebars(dict(read.data), labels)
         # JavaScript, read as text: its literal value, else the string literals in order
         # (only those naming a doc are used).
-        data, _ = read_module(text)
+        data, _ = read_module(read.text)
         if data:
             return sidebars(data, labels)
-        return [(m.group(1), None, (), False) for m in _STRING.finditer(text)]
+        return [(m.group(1), None, (), False) for m in _STRING.finditer(read.text)]
     return []
 
 
@@ -177,10 +182,8 @@ def _candidates(folder: Path) -> list[Path]:
 
 
 def _read_config(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
+    """The text of a ``docusaurus.config.*``, read with bounds ("" when it cannot be)."""
+    return read_settings_file(path, path.name, "text", ("routeBasePath",)).text
 
 
 def _block(text: str, start: int) -> str:
@@ -228,14 +231,21 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 path = folder / name
                 if not path.is_file():
                     continue
-                text = _read_config(path)
-                route = _ROUTE.search(text)
+                read = read_settings_file(
+                    path, relative_label(path, content_dir), "text", ("routeBasePath",)
+                )
+                problems = list(read.problems)
+                route = _ROUTE.search(read.text)
+                text = read.text
                 root = (route.group(1) if route else "docs").strip("/")
+                origins: dict[str, SettingOrigin] = {}
+                if route:
+                    line = read.text.count("\n", 0, route.start()) + 1
+                    origins["root"] = SettingOrigin(read.label, line, "routeBasePath")
                 nav: dict[str, NavEntry] = {}
-                listed = _read_sidebars(folder, navbar_labels(text))
+                listed = _read_sidebars(folder, content_dir, problems, navbar_labels(read.text))
                 for order, (doc_id, label, section, heads) in enumerate(listed):
-                    entry = NavEntry(label, float(order), section, heads)
-                    nav.setdefault(f"id:{doc_id}", entry)
+                    nav.setdefault(f"id:{doc_id}", NavEntry(label, float(order), section, heads))
                 broken = _BROKEN.search(text)
                 severity: dict[str, Severity] = (
                     {"broken-link": "warning"}
@@ -248,6 +258,8 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                     url_prefix=root,
                     nav=nav,
                     severity=severity,
+                    problems=tuple(problems),
+                    origins=origins,
                 )
     return None
 

@@ -52,9 +52,10 @@ from wikisync.local.flavors.base import (
     Verdict,
     ancestors,
     field_rules,
-    read_yaml_file,
+    relative_label,
     relative_origin,
 )
+from wikisync.local.generator_files import SettingsFile, read_settings_file
 from wikisync.plan.model import LocalPage
 
 __all__ = [
@@ -189,9 +190,14 @@ def _collections(settings: Mapping[str, Any], style: str) -> dict[str, str]:
     return out
 
 
+def _read(path: Path, content_dir: Path | None = None) -> SettingsFile:
+    label = relative_label(path, content_dir) if content_dir is not None else path.name
+    ignored = ("the permalinks, collections, exclusions and baseurl",)
+    return read_settings_file(path, label, "yaml", ignored)
+
+
 def _settings(path: Path) -> dict[str, Any]:
-    settings = read_yaml_file(path)
-    return settings if isinstance(settings, dict) else {}
+    return dict(_read(path).data)
 
 
 def find_project(folder: Path) -> Project | None:
@@ -214,7 +220,8 @@ def detect(content_dir: Path, top: Path) -> Site | None:
         project = find_project(folder)
         if project is None or project.content.resolve() != here:
             continue
-        settings = _settings(project.settings)
+        read = _read(project.settings, content_dir)
+        settings = dict(read.data)
         style = str(settings.get("permalink") or "date")
         collections = _collections(settings, style)
         excluded = settings.get("exclude")
@@ -234,6 +241,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             rules=rules,
             keep=frozenset({"_posts", *collections}),
             page_path=_site_page_path(style, collections),
+            problems=read.problems,
         )
     return None
 

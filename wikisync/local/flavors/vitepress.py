@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,10 @@ from wikisync.local.flavors.base import (
     ancestors,
     field_rules,
     hero_body,
+    relative_label,
     relative_origin,
 )
+from wikisync.local.generator_files import SettingsFile, read_settings_file
 from wikisync.local.jsliteral import Unknown, read_module
 
 __all__ = ["FLAVOR", "detect", "find_project", "rewrite", "sidebar_entries"]
@@ -157,12 +160,14 @@ def _site_path(rules: Mapping[str, str]) -> Callable[[PathInput], str | None]:
     return path_of
 
 
+def _read_file(path: Path, content_dir: Path | None = None) -> SettingsFile:
+    label = relative_label(path, content_dir) if content_dir is not None else path.name
+    ignored = ("srcDir, locales, rewrites and the sidebar",)
+    return read_settings_file(path, label, "text", ignored)
+
+
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return read_module(text)[0]
+    return read_module(_read_file(path).text)[0]
 
 
 def _settings_file(folder: Path) -> Path | None:
@@ -186,12 +191,14 @@ def detect(content_dir: Path, top: Path) -> Site | None:
         path = _settings_file(folder / ".vitepress")
         if path is None:
             continue
-        settings = _read(path)
+        read = _read_file(path, content_dir)
+        settings = read_module(read.text)[0]
         source = settings.get("srcDir")
         source = source if isinstance(source, str) else "."
         if (folder / source).resolve() != here:
             continue
-        return _site(settings, here, relative_origin(path, content_dir), path.name)
+        site = _site(settings, here, relative_origin(path, content_dir), path.name)
+        return replace(site, problems=read.problems)
     return None
 
 
