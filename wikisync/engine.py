@@ -31,6 +31,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote
 
+from wikisync._bounded import aware_time
+from wikisync._names import shown
 from wikisync._version import __version__
 from wikisync.apply import (
     ApplyReport,
@@ -70,7 +72,7 @@ from wikisync.navigation import NavigationPlan, plan_navigation
 from wikisync.plan import match_pages, plan
 from wikisync.remote import HeldLock, LockFile, Remote, RemoteSnapshot
 from wikisync.source import links_left_broken, load_source, page_key
-from wikisync.state import Lock
+from wikisync.state import LoadedState, Lock
 from wikisync.transforms import TransformStat
 
 __all__ = [
@@ -287,10 +289,12 @@ def make_plan(
             f"ignoring the stored state ({snapshot.loaded.problem}); pages are matched to "
             "files by path and nothing will be deleted this run"
         )
+    loaded = snapshot.loaded
     options = config.plan_options(
         force=force,
         targets=targets,
-        source_had_errors=bool(source.errors) or snapshot.loaded.problem is not None,
+        source_had_errors=bool(source.errors) or loaded.problem is not None,
+        state_unverified=loaded.problem is None and not loaded.verified,
     )
     state = snapshot.loaded.state
     repo = open_repo(source.directory)
@@ -323,6 +327,8 @@ def make_plan(
     )
     result = attach_assets(result, asset_plan, options)
     result = dataclasses.replace(result, links_left_broken=source.links_left_broken)
+    if options.prune and options.state_unverified and (result.orphaned or result.assets_orphaned):
+        notes.append(_unverified_note(remote, loaded))
     navigation: NavigationPlan | None = None
     if config.navigation is not None and targets:
         notes.append(
@@ -350,6 +356,25 @@ def make_plan(
         commit=repo.head if repo is not None else None,
         changed_since=changed_since,
         navigation=navigation,
+    )
+
+
+def _unverified_note(remote: Remote, loaded: LoadedState) -> str:
+    """Why prune deletes nothing on this state, and what to do."""
+    if loaded.legacy:
+        why = (
+            f"the state page {remote.state_path} was last saved by another user than the "
+            "one wikisync runs as"
+        )
+    else:
+        why = (
+            "WIKISYNC_STATE_KEY is not set, so the stored state cannot be told apart from "
+            f"one that anyone allowed to upload to /{'/'.join(remote.state_folder)} wrote"
+        )
+    return (
+        f"prune: nothing is deleted because {why}. Set WIKISYNC_STATE_KEY (a secret of at "
+        "least 32 characters, the same for every apply of this root) where apply runs: the "
+        "next apply writes a signed state, and deletes from then on"
     )
 
 
@@ -516,7 +541,8 @@ def _lock_is_live(lock: Lock, now: datetime) -> bool:
     if lock.expired(now):
         return False
     host, _, pid = lock.holder.rpartition(":")
-    return not (host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)))
+    local = host == socket.gethostname() and pid.isascii() and pid.isdigit() and len(pid) < 10
+    return not (local and not _pid_alive(int(pid)))
 
 
 LOCK_WAIT = (0.05, 0.1, 0.2, 0.4, 0.8)
@@ -528,15 +554,16 @@ def _lock_file_is_live(found: LockFile, now: datetime) -> bool:
     if found.lock is not None:
         return _lock_is_live(found.lock, now)
     # Unreadable (half written, hand edited): live until LOCK_TTL after it was written.
-    try:
-        written = datetime.fromisoformat(found.updated_at.replace("Z", "+00:00"))
-    except ValueError:
+    written = aware_time(found.updated_at)
+    if written is None:
         return False
     return (now - written).total_seconds() < LOCK_TTL
 
 
 def _holder_of(found: LockFile) -> str:
-    return found.lock.holder if found.lock else "unknown"
+    """The holder as it may be printed: escaped, since anyone who can upload to the state
+    folder chose it (no line break, escape sequence or workflow command gets through)."""
+    return shown(found.lock.holder) if found.lock else "unknown"
 
 
 def _acquire_lock(

@@ -15,6 +15,7 @@ state records no asset), and bytes are downloaded only for the paths
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
@@ -47,12 +48,16 @@ from wikisync.model import (
 )
 from wikisync.state import (
     HEAD_NAME,
+    MAX_HEAD_BYTES,
+    MAX_LOCK_BYTES,
     Head,
     LoadedState,
     Lock,
     StateWrite,
     dump_lock,
     is_lock_name,
+    is_segment_name,
+    legacy_state_folder,
     load_head,
     load_lock,
     load_segment,
@@ -181,10 +186,13 @@ class UploadedAsset:
 class Remote:
     """Reads and writes one wiki under one root. Safe to share between threads."""
 
-    def __init__(self, client: WikiJSClient, *, root: str, locale: str) -> None:
+    def __init__(
+        self, client: WikiJSClient, *, root: str, locale: str, state_key: bytes | None = None
+    ) -> None:
         self.client = client
         self.root = root.strip("/")
         self.locale = locale
+        self.state_key = state_key or None
         self.state_path = state_page_path(self.root)
         self._full: dict[int, Page] = {}
         self._lock = threading.Lock()
@@ -248,12 +256,12 @@ class Remote:
     def state_folder(self) -> tuple[str, ...]:
         return state_folder(self.root)
 
-    def _state_url(self, name: str) -> str:
-        return "/".join((*self.state_folder, name))
+    def _state_url(self, name: str, folder: tuple[str, ...] | None = None) -> str:
+        return "/".join((*(folder or self.state_folder), name))
 
-    def _download_or_none(self, name: str) -> bytes | None:
+    def _download_or_none(self, name: str, folder: tuple[str, ...] | None = None) -> bytes | None:
         try:
-            return self.client.assets.download(self._state_url(name))
+            return self.client.assets.download(self._state_url(name, folder))
         except NotFoundError:
             return None
         except HTTPStatusError as exc:
@@ -264,23 +272,63 @@ class Remote:
     def read_state(self, legacy_page_id: int | None = None) -> LoadedState:
         """The stored state as the wiki holds it now (never cached).
 
-        One download of the head, then one per segment file. Without a head, the
-        format-1 state page ``legacy_page_id`` (if any) is read instead."""
+        One listing of the state folder, one download of the head, then one per segment
+        file. Without a head, the state folder of wikisync 0.2 and 0.3 is read, then the
+        format-1 state page ``legacy_page_id`` (if any)."""
         loaded = self._read_asset_state()
         return self._read_legacy_state(legacy_page_id) if loaded is None else loaded
 
+    def _folder_files(self, folder: tuple[str, ...]) -> dict[str, Asset]:
+        folder_id = self.folder_id(folder)
+        if folder_id is None:
+            return {}
+        return {a.filename: a for a in self.client.assets.list(folder_id)}
+
     def _read_asset_state(self) -> LoadedState | None:
-        """The asset state, or ``None`` when there is no head."""
-        raw = self._download_or_none(HEAD_NAME)
+        """The asset state, or ``None`` when there is no head.
+
+        Every size is checked before anything is downloaded: the head's as the folder
+        lists it, each segment file's as the head records it and the folder lists it."""
+        loaded = self._read_folder(self.state_folder, self._folder_files(self.state_folder))
+        if loaded is not None:
+            return loaded
+        old = legacy_state_folder(self.root)
+        files = self._folder_files(old)
+        loaded = self._read_folder(old, files)
+        if loaded is None or (loaded.problem and loaded.head is None):
+            # Another root's head (two roots could share the old folder) or none: no state.
+            return None
+        return dataclasses.replace(loaded, old_folder=True)
+
+    def _read_folder(self, folder: tuple[str, ...], files: dict[str, Asset]) -> LoadedState | None:
+        empty = State(root=self.root)
+        listed = files.get(HEAD_NAME)
+        if listed is None:
+            return None
+        if listed.file_size > MAX_HEAD_BYTES:
+            return LoadedState(
+                empty, problem=f"the state head is {listed.file_size} bytes, too large to read"
+            )
+        raw = self._download_or_none(HEAD_NAME, folder)
         if raw is None:
             return None
-        head = load_head(raw, root=self.root)
+        head = load_head(raw, root=self.root, key=self.state_key)
         if isinstance(head, str):
-            return LoadedState(State(root=self.root), problem=head)
-        return self._read_segments(head)
+            return LoadedState(empty, problem=head)
+        return self._read_segments(head, folder, files, signed=self.state_key is not None)
+
+    def _identity_id(self) -> int | None:
+        try:
+            return int(self.client.whoami().id)
+        except Exception:  # no identity, no proof: the state page is simply not verified
+            return None
 
     def _read_legacy_state(self, page_id: int | None) -> LoadedState:
-        """The format-1 state page ``page_id`` (an empty state without one)."""
+        """The format-1 state page ``page_id`` (an empty state without one).
+
+        Such a page carries no signature: it is verified when the identity wikisync runs
+        as saved it last (the page's ``authorId``). With the state key, a page that
+        someone else saved last is not trusted at all."""
         if page_id is None:
             return load_state(None, root=self.root)
         page = self.fetch_full([page_id]).get(page_id)
@@ -290,41 +338,72 @@ class Remote:
                 "while wikisync was reading it; run the command again"
             )
         loaded = load_state(page.content, root=self.root)
-        return LoadedState(loaded.state, problem=loaded.problem, legacy=True)
+        with self._lock:
+            record = self._full.get(page_id)
+        author = record.author_id if record is not None else None
+        verified = loaded.problem is None and author is not None and author == self._identity_id()
+        if loaded.problem is None and not verified and self.state_key:
+            return LoadedState(
+                State(root=self.root),
+                problem=(
+                    f"the state page {self.state_path} was last saved by another user "
+                    f"(id {author}), not by the one wikisync runs as"
+                ),
+                legacy=True,
+            )
+        return LoadedState(loaded.state, problem=loaded.problem, legacy=True, verified=verified)
 
     def state_changed(self, loaded: LoadedState, legacy_page_id: int | None = None) -> bool:
         """Whether the stored state is no longer ``loaded`` (read earlier by ``read_state``).
 
         One download of the head, which names every segment by checksum (segments are
         never rewritten), so an equal head means an equal state. Only while there is no
-        head is the format-1 state page ``legacy_page_id`` read again."""
+        head is the older state (the old folder, the format-1 page) read again."""
         raw = self._download_or_none(HEAD_NAME)
         if raw is None:
-            if loaded.head is not None:
+            if loaded.head is not None and not loaded.old_folder:
                 return True
-            fresh = self._read_legacy_state(legacy_page_id)
+            fresh = self.read_state(legacy_page_id)
             return (fresh.state, fresh.problem, fresh.head) != (
                 loaded.state,
                 loaded.problem,
                 loaded.head,
             )
-        head = load_head(raw, root=self.root)
+        if loaded.old_folder:
+            return True
+        head = load_head(raw, root=self.root, key=self.state_key)
         if isinstance(head, str):
             return loaded.head is not None or loaded.problem != head
         return head != loaded.head
 
-    def _read_segments(self, head: Head) -> LoadedState:
+    def _read_segments(
+        self, head: Head, folder: tuple[str, ...], files: dict[str, Asset], *, signed: bool
+    ) -> LoadedState:
         segments = []
         empty = State(root=self.root)
         for segment in head.segments:
             parts = []
             for file in segment.files:
-                data = self._download_or_none(file.name)
+                listed = files.get(file.name)
+                if listed is None:
+                    return LoadedState(
+                        empty, problem=f"the state file {file.name} is missing", head=head
+                    )
+                if listed.file_size != file.size:
+                    return LoadedState(
+                        empty,
+                        problem=(
+                            f"the state file {file.name} is {listed.file_size} bytes, not the "
+                            f"{file.size} its head records"
+                        ),
+                        head=head,
+                    )
+                data = self._download_or_none(file.name, folder)
                 if data is None:
                     return LoadedState(
                         empty, problem=f"the state file {file.name} is missing", head=head
                     )
-                if hashlib.sha256(data).hexdigest() != file.sha256:
+                if len(data) != file.size or hashlib.sha256(data).hexdigest() != file.sha256:
                     return LoadedState(
                         empty,
                         problem=f"the state file {file.name} does not match its checksum",
@@ -334,8 +413,13 @@ class Remote:
             try:
                 segments.append(load_segment(parts))
             except ValueError as exc:
-                return LoadedState(empty, problem=str(exc), head=head)
-        return LoadedState(merge_segments(head, segments), head=head, segments=tuple(segments))
+                return LoadedState(empty, problem=f"{exc} ({segment.files[0].name})", head=head)
+        return LoadedState(
+            merge_segments(head, segments),
+            head=head,
+            segments=tuple(segments),
+            verified=signed,
+        )
 
     def fetch_full(self, ids: Iterable[int]) -> dict[int, RemotePage]:
         """Full records (content, scripts, publish dates) for ``ids``, batched."""
@@ -402,10 +486,7 @@ class Remote:
 
     def state_files(self) -> dict[str, Asset]:
         """The files in the state folder by name (nothing if it does not exist)."""
-        folder_id = self.folder_id(self.state_folder)
-        if folder_id is None:
-            return {}
-        return {a.filename: a for a in self.client.assets.list(folder_id)}
+        return self._folder_files(self.state_folder)
 
     def take_lock(self, lock: Lock) -> HeldLock:
         """Write our lock file, then list the folder: the other lock files seen then."""
@@ -429,8 +510,10 @@ class Remote:
             elif not is_lock_name(name):
                 files.append((name, int(asset.id)))
             else:
-                data = self._download_or_none(name)
-                found = load_lock(data) if data is not None else None
+                found = None
+                if asset.file_size <= MAX_LOCK_BYTES:  # larger: unreadable, never downloaded
+                    data = self._download_or_none(name)
+                    found = load_lock(data) if data is not None else None
                 others.append(LockFile(int(asset.id), name, str(asset.updated_at or ""), found))
         if asset_id is None:
             raise StateError(
@@ -451,8 +534,11 @@ class Remote:
         remove the files the new head no longer names (lock files excepted).
 
         Under ``held``, the files to remove are those its listing showed (nobody else
-        writes while the lock is held); without it the folder is listed again."""
-        write = plan_state_write(old, state)
+        writes while the lock is held); without it the folder is listed again. Only
+        segment files (by their names) are ever removed: a file that someone else put in
+        the folder stays. A state read from the old state folder is moved: once the new
+        head is written, the old head and the segment files it names are removed."""
+        write = plan_state_write(old, state, key=self.state_key)
         folder_id = self.ensure_folder(self.state_folder)
         for name, data in write.files.items():
             self.client.assets.put(data, filename=name, folder_id=folder_id)
@@ -463,10 +549,20 @@ class Remote:
         else:
             listed = [(name, int(a.id)) for name, a in self.state_files().items()]
         for name, asset_id in listed:
-            if name not in keep and not is_lock_name(name):
+            if name not in keep and is_segment_name(name):
                 with contextlib.suppress(NotFoundError):
                     self.client.assets.delete(asset_id)
+        if old.old_folder and old.head is not None:
+            self._retire_old_folder(old.head)
         return write
+
+    def _retire_old_folder(self, head: Head) -> None:
+        """Remove the old folder's head and the segment files it named (nothing else)."""
+        named = {f.name for f in head.files} | {HEAD_NAME}
+        for name, asset in self._folder_files(legacy_state_folder(self.root)).items():
+            if name in named:
+                with contextlib.suppress(NotFoundError):
+                    self.client.assets.delete(int(asset.id))
 
     def release_lock(self, held: HeldLock) -> None:
         self.client.assets.delete(held.asset_id)

@@ -14,6 +14,10 @@ from wikijs.testing import WikiJSEmulator
 from wikisync.cli import app
 
 
+#: The key the state is signed with in these tests (``WIKISYNC_STATE_KEY``).
+STATE_KEY = "e2e-tests-state-key-0123456789abcdef"
+
+
 @dataclass
 class Wiki:
     """A running emulator plus a CLI runner wired to it through the environment."""
@@ -23,7 +27,11 @@ class Wiki:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"WIKIJS_URL": self.emulator.url, "WIKIJS_API_KEY": self.emulator.api_key}
+        return {
+            "WIKIJS_URL": self.emulator.url,
+            "WIKIJS_API_KEY": self.emulator.api_key,
+            "WIKISYNC_STATE_KEY": STATE_KEY,
+        }
 
     def run(self, *args: str, input: str | None = None) -> Result:
         return self.runner.invoke(app, list(args), env=self.env, input=input)

@@ -19,6 +19,7 @@ import typer
 import yaml
 
 from wikijs import WikiJSClient, WikiJSError
+from wikijs._logging import MASKER
 from wikijs._logging import configure_logging as _configure_logging
 from wikisync._frontmatter import yaml_error_line, yaml_error_text
 from wikisync._names import shown
@@ -241,6 +242,27 @@ def make_client(url: str | None) -> WikiJSClient:
     return WikiJSClient(
         url, api_key=api_key, username=username, password=password, timeout=_timeout()
     )
+
+
+STATE_KEY_ENV = "WIKISYNC_STATE_KEY"
+_STATE_KEY_MIN = 32
+
+
+def state_key() -> bytes | None:
+    """``WIKISYNC_STATE_KEY``: the secret the state head is signed with (``None``: unset).
+
+    Registered with the log masker like the API key. Shorter than 32 characters is an
+    error: a short key could be guessed from a head."""
+    raw = os.environ.get(STATE_KEY_ENV, "").strip()
+    if not raw:
+        return None
+    MASKER.register(raw)
+    if len(raw) < _STATE_KEY_MIN:
+        fail(
+            f"{STATE_KEY_ENV} must be at least {_STATE_KEY_MIN} characters long (for example "
+            "the output of `openssl rand -hex 32`)"
+        )
+    return raw.encode("utf-8")
 
 
 def _timeout() -> tuple[float, float]:
