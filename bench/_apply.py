@@ -27,8 +27,8 @@ from bench._harness import (
     unlimited_timings,
 )
 from wikijs.testing import TreeRace, WikiJSEmulator
-from wikisync.config import load_config
-from wikisync.source import page_key
+from wikisync.local.config import load_config
+from wikisync.local.source import page_key
 
 __all__ = ["LANES", "run_apply_lane"]
 

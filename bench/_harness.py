@@ -409,7 +409,7 @@ def apply_with_accounting(
     ``expected`` holds the wiki paths the plan changes; the numbers say whether each of
     them was written exactly once and nothing else was (besides the state page).
     """
-    from wikisync.model import state_page_path
+    from wikisync.plan.model import state_page_path
 
     before = page_versions(emulator)
     window = LogWindow(emulator)

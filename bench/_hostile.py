@@ -33,9 +33,9 @@ def _timed(work: Callable[[], object]) -> float:
 
 
 def run_hostile(workdir: Path, *, small: bool = False) -> dict[str, Any]:
-    from wikisync.config import load_config
-    from wikisync.model import PageFields
-    from wikisync.source import load_source, request_bytes
+    from wikisync.local.config import load_config
+    from wikisync.local.source import load_source, request_bytes
+    from wikisync.plan.model import PageFields
 
     scale = 10 if small else 1
     links, globs, depth = 120_000 // scale, 20_000 // scale, 1_000 // scale

@@ -30,11 +30,11 @@ __all__ = ["run_local_worker"]
 
 
 def _measure(directory: Path) -> dict[str, Any]:
-    from wikisync.config import load_config
-    from wikisync.model import EDITOR_CONTENT_TYPES, RemotePage, State, StateEntry
-    from wikisync.plan import content_reads_needed, plan
-    from wikisync.source import load_source
-    from wikisync.validate import validate
+    from wikisync.local.config import load_config
+    from wikisync.local.source import load_source
+    from wikisync.local.validate import validate
+    from wikisync.plan.model import EDITOR_CONTENT_TYPES, RemotePage, State, StateEntry
+    from wikisync.plan.pages import content_reads_needed, plan
 
     started, cpu = time.perf_counter(), time.process_time()
     config = load_config(directory)

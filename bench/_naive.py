@@ -29,8 +29,8 @@ from bench._harness import (
     real_timings,
 )
 from wikijs.testing import WikiJSEmulator
-from wikisync.config import load_config
-from wikisync.source import page_key
+from wikisync.local.config import load_config
+from wikisync.local.source import page_key
 
 __all__ = ["LANES", "naive_sync", "run_baseline_lane"]
 

@@ -36,9 +36,9 @@ from bench._harness import (
     write_check,
 )
 from wikijs.testing import WikiJSEmulator
-from wikisync.config import load_config
-from wikisync.source import load_source, page_key
-from wikisync.state import state_folder
+from wikisync.local.config import load_config
+from wikisync.local.source import load_source, page_key
+from wikisync.wiki.state import state_folder
 
 __all__ = ["run_plan_benchmarks", "seed_wiki"]
 

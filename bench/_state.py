@@ -44,12 +44,13 @@ from bench._harness import (
 from bench._plan import seed_wiki
 from wikijs import WikiJSClient
 from wikijs.testing import WikiJSEmulator
-from wikisync.config import load_config
-from wikisync.engine import LoadedSource, apply_run, load_directory, make_plan
-from wikisync.model import content_digest, page_digest, state_page_path
-from wikisync.remote import Remote
-from wikisync.source import page_key
-from wikisync.state import dump_state, state_folder
+from wikisync.apply.run import apply_run
+from wikisync.engine import LoadedSource, load_directory, make_plan
+from wikisync.local.config import load_config
+from wikisync.local.source import page_key
+from wikisync.plan.model import content_digest, page_digest, state_page_path
+from wikisync.wiki.remote import Remote
+from wikisync.wiki.state import dump_state, state_folder
 
 __all__ = ["STATE_LANES", "run_state_lane"]
 

@@ -1,17 +1,17 @@
 """wikisync: docs-as-code for Wiki.js. Files -> plan -> apply, Terraform style.
 
-The flow, one module each: ``config`` (wikisync.yml) -> ``source`` (files -> LocalPage) and
-``remote`` (wiki -> RemotePage) and ``state`` (what wikisync last wrote) -> ``plan`` (pure)
--> ``render`` (text, JSON, Markdown, annotations) -> ``apply``.
+The folders follow the flow (see docs/architecture.md): ``local`` (files -> LocalPage),
+``wiki`` (Wiki.js -> RemotePage, the ownership state), ``plan`` (pure), ``render`` (text,
+JSON, Markdown, annotations), ``apply``, ``pull``, ``ci`` and ``cli``; ``engine`` is where
+the sides meet.
 
-``wikisync.plan.plan`` and ``wikisync.validate.validate`` live in their modules (they are
-not re-exported here, so the module names stay modules).
+``wikisync.plan.plan`` and ``wikisync.local.validate.validate`` live in their packages
+(they are not re-exported here).
 """
 
 from __future__ import annotations
 
 from wikisync._version import __version__
-from wikisync.config import Config, load_config
 from wikisync.errors import (
     ApplyError,
     ConfigError,
@@ -26,7 +26,9 @@ from wikisync.errors import (
     TransformError,
     WikisyncError,
 )
-from wikisync.model import (
+from wikisync.local.config import Config, load_config
+from wikisync.local.source import SourceResult, load_source
+from wikisync.plan.model import (
     STATE_PAGE_NAME,
     Change,
     FieldChange,
@@ -41,7 +43,6 @@ from wikisync.model import (
     StateEntry,
     normalize_content,
 )
-from wikisync.source import SourceResult, load_source
 
 __all__ = [
     "STATE_PAGE_NAME",

@@ -14,9 +14,9 @@
     ├── LockError            another apply holds the lock on this wiki and root
     ├── ApplyError           one or more writes failed
     ├── NavigationError      the wiki's navigation menu cannot be read or written
-    ├── GitInfoError         git could not answer about the content directory (wikisync.gitinfo)
-    ├── ActionInputError     the GitHub Action was given invalid inputs (wikisync.action)
-    └── GitHubAPIError       the GitHub REST API refused a request (wikisync.github)
+    ├── GitInfoError         git could not answer about the content directory (wikisync.ci.gitinfo)
+    ├── ActionInputError     the GitHub Action was given invalid inputs (wikisync.ci.action)
+    └── GitHubAPIError       the GitHub REST API refused a request (wikisync.ci.github)
 
 Errors raised by the ``wikijs`` SDK are not wrapped here; the CLI handles both trees.
 """
@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wikisync.model import Problem
+    from wikisync.plan.model import Problem
 
 __all__ = [
     "ApplyError",
@@ -71,7 +71,7 @@ class PlanFileError(WikisyncError):
 
 class PlanInputError(WikisyncError, ValueError):
     """``plan()`` got inputs it cannot use: two files for one page, or a remote page
-    without the content [`content_reads_needed`][wikisync.plan.content_reads_needed] asked for."""
+    without the content [`content_reads_needed`][wikisync.plan.pages.content_reads_needed] asked for."""
 
 
 class StateError(WikisyncError):

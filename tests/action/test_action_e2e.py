@@ -21,7 +21,7 @@ import pytest
 from gha_runner import ActionRun, FakeGitHub, base_env, run_composite
 
 from wikijs.testing import WikiJSEmulator
-from wikisync.github import comment_marker, parse_fingerprint
+from wikisync.ci.github import comment_marker, parse_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_SITE = ROOT / "examples" / "site"

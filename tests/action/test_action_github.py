@@ -1,4 +1,4 @@
-"""wikisync.github: workflow commands, job files, plan comments and the REST client."""
+"""wikisync.ci.github: workflow commands, job files, plan comments and the REST client."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import responses
 from gha_runner import parse_output_file, parse_workflow_commands
 from responses import matchers
 
-from wikisync.errors import WikisyncError
-from wikisync.github import (
+from wikisync.ci.github import (
     COMMENT_MAX_CHARS,
     SUMMARY_MAX_BYTES,
     TRUSTED_BOT_LOGIN,
@@ -33,6 +32,7 @@ from wikisync.github import (
     upsert_plan_comment,
     write_outputs,
 )
+from wikisync.errors import WikisyncError
 
 API = "https://api.github.test"
 REPO = "acme/handbook"

@@ -1,4 +1,4 @@
-"""wikisync.action: what one run of the Action decides, with the CLI as a scripted fake.
+"""wikisync.ci.action: what one run of the Action decides, with the CLI as a scripted fake.
 
 The ``wikisync`` command is replaced by :class:`ScriptedCli`, which answers ``validate``,
 ``plan`` and ``apply`` the way the CLI's contract says (JSON documents, exit codes 0-4)
@@ -19,7 +19,7 @@ import pytest
 import responses
 from gha_runner import parse_output_file, parse_workflow_commands
 
-from wikisync.action import (
+from wikisync.ci.action import (
     ActionInputError,
     ActionInputs,
     ActionResult,
@@ -30,8 +30,8 @@ from wikisync.action import (
     render_plan_file,
     run_action,
 )
-from wikisync.github import GitHubClient, build_plan_comment, plan_fingerprint
-from wikisync.model import Change, Plan
+from wikisync.ci.github import GitHubClient, build_plan_comment, plan_fingerprint
+from wikisync.plan.model import Change, Plan
 from wikisync.render import render_json
 
 API = "https://api.github.test"
@@ -691,6 +691,6 @@ def test_a_plan_that_only_changes_the_menu_has_changes_and_is_applied(workspace:
 
 
 def _changes_of(doc: dict[str, Any]) -> list[Any]:
-    from wikisync.action import _plan_changes
+    from wikisync.ci.action import _plan_changes
 
     return _plan_changes(doc)

@@ -6,10 +6,10 @@ import struct
 import zlib
 from pathlib import Path
 
-from wikisync.config import load_config
-from wikisync.model import LocalPage
-from wikisync.source import load_source
-from wikisync.validate import validate
+from wikisync.local.config import load_config
+from wikisync.local.source import load_source
+from wikisync.local.validate import validate
+from wikisync.plan.model import LocalPage
 
 SITE = Path(__file__).resolve().parents[2] / "examples" / "site"
 

@@ -17,8 +17,8 @@ import pytest
 
 from bench._corpus import edit_files, write_corpus
 from bench._harness import PageWrites
-from wikisync.config import load_config
-from wikisync.source import load_source
+from wikisync.local.config import load_config
+from wikisync.local.source import load_source
 
 REPO = Path(__file__).resolve().parents[2]
 

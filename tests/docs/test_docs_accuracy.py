@@ -24,11 +24,11 @@ from typer.main import get_command
 from wikijs import WikiJSClient
 from wikijs.testing import Fault, WikiJSEmulator
 from wikijs.testing.__main__ import build_parser
-from wikisync.action import FAILURE_REASONS
+from wikisync.ci.action import FAILURE_REASONS
 from wikisync.cli import _common as cli_common
 from wikisync.cli import app
-from wikisync.config import AssetsConfig, Config, NavigationConfig
-from wikisync.flavors import DEFAULT_FLAVOR, FLAVORS
+from wikisync.local.config import AssetsConfig, Config, NavigationConfig
+from wikisync.local.flavors import DEFAULT_FLAVOR, FLAVORS
 
 #: A Sphinx role, in a docstring (``:class:`X```) or as mkdocstrings renders one raw.
 _RAW_ROLE = re.compile(r":(?:meth|class|func|attr|mod|data|exc|obj):(?:`|<code>)")
@@ -287,7 +287,7 @@ def test_every_option_of_the_wikijs_command_line_is_documented() -> None:
 
 
 def test_the_link_rewriting_table_shows_what_wikisync_writes(tmp_path: Path) -> None:
-    from wikisync.source import load_source
+    from wikisync.local.source import load_source
 
     rows = list(_table_rows(_section(_page("front-matter.md"), "Links between files")).values())
     pairs = [

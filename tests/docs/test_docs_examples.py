@@ -35,10 +35,10 @@ from docs_harness import (
 )
 
 from wikijs.testing import WikiJSEmulator
-from wikisync.config import Config, parse_config
 from wikisync.errors import ConfigError
+from wikisync.local.config import Config, parse_config
+from wikisync.local.source import load_source
 from wikisync.render import load_plan_json, plan_to_dict
-from wikisync.source import load_source
 
 #: Pages whose samples start several ``wikisync`` processes or emulators.
 #: The state key the docs' samples apply with (``export WIKISYNC_STATE_KEY=...``).

@@ -13,7 +13,6 @@ from typer.testing import CliRunner, Result
 from wikijs.testing import WikiJSEmulator
 from wikisync.cli import app
 
-
 #: The key the state is signed with in these tests (``WIKISYNC_STATE_KEY``).
 STATE_KEY = "e2e-tests-state-key-0123456789abcdef"
 

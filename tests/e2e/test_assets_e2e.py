@@ -11,7 +11,7 @@ from e2e_helpers import Wiki, plan_json, write_site
 
 from wikijs import WikiJSClient
 from wikijs.testing import Fault
-from wikisync.state import state_folder
+from wikisync.wiki.state import state_folder
 
 LOGO = bytes(range(256)) * 12 + b"logo"  # 3,076 bytes that are not text
 SITE = {

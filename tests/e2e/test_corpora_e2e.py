@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from wikijs.testing import WikiJSEmulator
 from wikisync.engine import load_directory
-from wikisync.links import LINK_CODES, iter_link_destinations
+from wikisync.local.markdown.links import LINK_CODES, iter_link_destinations
 
 CORPORA = Path(__file__).parents[1] / "data" / "corpora"
 EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|#)")

@@ -1,7 +1,7 @@
 """Real docs trees give the wiki a menu in their own navigation order.
 
 The navigation order and titles of MkDocs (``mkdocs.yml`` ``nav``) and Hugo (``weight``,
-``linkTitle``) come from the flavors (``wikisync.flavors``): these tests run once that
+``linkTitle``) come from the flavors (``wikisync.local.flavors``): these tests run once that
 package is there. Each tree is copied to a tmp dir first.
 """
 
@@ -15,7 +15,7 @@ import pytest
 import requests
 from e2e_helpers import Wiki
 
-pytest.importorskip("wikisync.flavors", reason="needs the flavors (nav order from the tree)")
+pytest.importorskip("wikisync.local.flavors", reason="needs the flavors (nav order from the tree)")
 
 CORPORA = Path(__file__).parents[1] / "data" / "corpora"
 PREFIX = "wikisync:handbook:"

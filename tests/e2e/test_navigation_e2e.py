@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 
 from wikijs import NavigationItem, NavigationTree, WikiJSClient
 from wikijs.testing import WikiJSEmulator
-from wikisync.engine import LoadedSource, apply_run, load_directory, make_plan
-from wikisync.remote import Remote
+from wikisync.apply.run import apply_run
+from wikisync.engine import LoadedSource, load_directory, make_plan
+from wikisync.wiki.remote import Remote
 
 PREFIX = "wikisync:handbook:"
 TREE_QUERY = (

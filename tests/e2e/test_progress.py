@@ -13,10 +13,11 @@ from e2e_helpers import Wiki, write_site
 from rich.console import Console
 
 from wikijs import WikiJSClient
-from wikisync.apply import PHASES, Phase, Status
+from wikisync.apply.execute import PHASES, Phase, Status
+from wikisync.apply.run import apply_run
 from wikisync.cli._progress import LineReporter, RichReporter
-from wikisync.engine import apply_run, load_directory, make_plan
-from wikisync.remote import Remote
+from wikisync.engine import load_directory, make_plan
+from wikisync.wiki.remote import Remote
 
 SITE = {
     "wikisync.yml": "root: handbook\n",

@@ -10,7 +10,7 @@ import pytest
 from e2e_helpers import Wiki, plan_json, write_site
 from git_helpers import git
 
-from wikisync.state import HEAD_NAME, state_folder
+from wikisync.wiki.state import HEAD_NAME, state_folder
 
 SAMPLES = Path(__file__).parents[1] / "data" / "git-storage-samples"
 BODY = "".join(f"Step {i}: do the thing number {i}.\n" for i in range(1, 16))
@@ -35,7 +35,7 @@ SITE = {
 
 
 def stored_commit(wiki: Wiki) -> str | None:
-    """The commit the state's head records (the state is asset files; see wikisync.state)."""
+    """The commit the state's head records (the state is asset files; see wikisync.wiki.state)."""
     head = wiki.emulator.asset_files("/".join(state_folder("handbook")))[HEAD_NAME]
     commit: str | None = json.loads(head).get("commit")
     return commit

@@ -5,15 +5,15 @@ from __future__ import annotations
 import inspect
 
 import wikisync
-import wikisync.action
-import wikisync.github
-import wikisync.gitinfo
+import wikisync.ci.action
+import wikisync.ci.github
+import wikisync.ci.gitinfo
 from wikisync import errors
 
 
 def test_every_wikisync_error_descends_from_the_root_and_is_drawn() -> None:
     tree = errors.__doc__ or ""
-    for module in (errors, wikisync.action, wikisync.github, wikisync.gitinfo):
+    for module in (errors, wikisync.ci.action, wikisync.ci.github, wikisync.ci.gitinfo):
         for name, value in vars(module).items():
             if inspect.isclass(value) and issubclass(value, Exception) and not name.startswith("_"):
                 if value.__module__ != module.__name__:

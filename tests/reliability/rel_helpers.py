@@ -223,23 +223,23 @@ def duplicated_paths(pages: Iterable[PageRecord]) -> list[tuple[str, str]]:
 
 def state_files(emulator: WikiJSEmulator, root: str = "handbook") -> dict[str, bytes]:
     """The files in the state folder of ``root`` (head, segments, lock files)."""
-    from wikisync.state import state_folder
+    from wikisync.wiki.state import state_folder
 
     return emulator.asset_files("/".join(state_folder(root)))
 
 
 def lock_files(emulator: WikiJSEmulator, root: str = "handbook") -> dict[str, bytes]:
-    from wikisync.state import is_lock_name
+    from wikisync.wiki.state import is_lock_name
 
     return {n: b for n, b in state_files(emulator, root).items() if is_lock_name(n)}
 
 
 def stored_state(emulator: WikiJSEmulator, root: str = "handbook") -> Any:
-    """The asset state as wikisync would read it (a :class:`wikisync.state.LoadedState`)."""
+    """The asset state as wikisync would read it (a :class:`wikisync.wiki.state.LoadedState`)."""
     import hashlib
 
-    from wikisync.model import State
-    from wikisync.state import (
+    from wikisync.plan.model import State
+    from wikisync.wiki.state import (
         HEAD_NAME,
         LoadedState,
         load_head,
@@ -290,7 +290,7 @@ def put_state_file(
 ) -> None:
     """Upload ``data`` as ``name`` into the state folder (same name: replaced in place)."""
     from wikijs import WikiJSClient
-    from wikisync.state import state_folder
+    from wikisync.wiki.state import state_folder
 
     with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
         folder = client.assets.ensure_folder("/".join(state_folder(root)))
@@ -299,7 +299,7 @@ def put_state_file(
 
 def delete_state_file(emulator: WikiJSEmulator, name: str, root: str = "handbook") -> None:
     from wikijs import WikiJSClient
-    from wikisync.state import state_folder
+    from wikisync.wiki.state import state_folder
 
     with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
         folder = client.assets.ensure_folder("/".join(state_folder(root)))
@@ -372,7 +372,7 @@ def plan_in_process(directory: Path, emulator: WikiJSEmulator) -> Any:
     """The plan ``wikisync plan DIR`` would print, computed in this process (no child)."""
     from wikijs import WikiJSClient
     from wikisync.engine import load_directory, make_plan
-    from wikisync.remote import Remote
+    from wikisync.wiki.remote import Remote
 
     source = load_directory(directory)
     assert not source.errors, source.errors

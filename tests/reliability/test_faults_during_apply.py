@@ -43,7 +43,7 @@ from rel_helpers import (
 )
 
 from wikijs.testing import Fault, PageRecord, WikiJSEmulator
-from wikisync.model import Plan
+from wikisync.plan.model import Plan
 
 pytestmark = pytest.mark.slow
 

@@ -162,7 +162,7 @@ def _action(workspace: Path, emulator: WikiJSEmulator, command: str, args: str =
         INPUT_ARGS=args,
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "wikisync.action"],
+        [sys.executable, "-m", "wikisync.ci.action"],
         env=env,
         capture_output=True,
         text=True,

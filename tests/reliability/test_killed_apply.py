@@ -43,7 +43,7 @@ from rel_helpers import (
 )
 
 from wikijs.testing import Timings, WikiJSEmulator
-from wikisync.state import Lock, dump_lock, load_lock, lock_name
+from wikisync.wiki.state import Lock, dump_lock, load_lock, lock_name
 
 PAGES = 10
 LATENCY = {"pages.create": 0.12, "pages.update": 0.12}

@@ -1,5 +1,5 @@
 """Two applies whose lock files land at the same moment: the older one waits for the
-newer one to withdraw, never both go ahead (see wikisync.engine._acquire_lock).
+newer one to withdraw, never both go ahead (see wikisync.apply.run._acquire_lock).
 
 The moment is arranged exactly: a Remote whose listing of the lock files is preceded,
 once, by another apply's upload of a newer lock file; the pause between listings is an
@@ -16,10 +16,11 @@ from rel_helpers import lock_files, numbered_site, page_writes, put_state_file, 
 
 from wikijs import WikiJSClient
 from wikijs.testing import WikiJSEmulator
-from wikisync.engine import LOCK_TTL, LOCK_WAIT, apply_run, load_directory, make_plan
+from wikisync.apply.run import LOCK_TTL, LOCK_WAIT, apply_run
+from wikisync.engine import load_directory, make_plan
 from wikisync.errors import LockError
-from wikisync.remote import HeldLock, Remote
-from wikisync.state import Lock, dump_lock, lock_name
+from wikisync.wiki.remote import HeldLock, Remote
+from wikisync.wiki.state import Lock, dump_lock, lock_name
 
 OTHER = Lock.new("f" * 32, "ci-runner-9:77", datetime.now(timezone.utc), LOCK_TTL)
 

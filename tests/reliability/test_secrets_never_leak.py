@@ -159,7 +159,7 @@ def test_the_github_action_never_leaks_the_key(tmp_path: Path, emulator: WikiJSE
     )
     emulator.faults.add(Fault(kind="status", status=502, operation="pages.create", nth=2))
     proc = subprocess.run(
-        [sys.executable, "-m", "wikisync.action"],
+        [sys.executable, "-m", "wikisync.ci.action"],
         env=env,
         capture_output=True,
         text=True,

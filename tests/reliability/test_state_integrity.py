@@ -37,8 +37,8 @@ from rel_helpers import (
 )
 
 from wikijs.testing import WikiJSEmulator
-from wikisync.model import StateEntry
-from wikisync.state import HEAD_NAME, Head, StateFile, dump_head, plan_state_write
+from wikisync.plan.model import StateEntry
+from wikisync.wiki.state import HEAD_NAME, Head, StateFile, dump_head, plan_state_write
 
 
 def _head(emulator: WikiJSEmulator) -> Head:

@@ -1,7 +1,7 @@
 """A state written by wikisync 0.1 (format 1: one page ``<root>/_wikisync-state``) is read,
 trusted as before, and migrated by the next writing apply without losing ownership.
 
-The format-1 page is made with :func:`wikisync.state.dump_state`, the format-1 writer
+The format-1 page is made with :func:`wikisync.wiki.state.dump_state`, the format-1 writer
 kept unchanged for this purpose, from the state a real apply recorded.
 """
 
@@ -28,7 +28,7 @@ from rel_helpers import (
 )
 
 from wikijs.testing import WikiJSEmulator
-from wikisync.state import HEAD_NAME, dump_state, load_state
+from wikisync.wiki.state import HEAD_NAME, dump_state, load_state
 
 
 def _as_format_1(emulator: WikiJSEmulator) -> int:

@@ -15,9 +15,10 @@ from rel_helpers import numbered_site, page_file, plan_in_process, run_cli, stor
 
 from wikijs import WikiJSClient
 from wikijs.testing import WikiJSEmulator
-from wikisync.engine import apply_run, load_directory, make_plan
-from wikisync.remote import Remote
-from wikisync.state import HEAD_NAME
+from wikisync.apply.run import apply_run
+from wikisync.engine import load_directory, make_plan
+from wikisync.wiki.remote import Remote
+from wikisync.wiki.state import HEAD_NAME
 
 
 def _apply_in_process(

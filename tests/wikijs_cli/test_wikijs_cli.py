@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 from wikijs import __version__
 from wikijs.cli import app
 from wikijs.testing import Fault, WikiJSEmulator
-from wikisync.config import Config
-from wikisync.source import load_source
+from wikisync.local.config import Config
+from wikisync.local.source import load_source
 
 
 class Cli:

@@ -10,10 +10,10 @@ import pytest
 from git_helpers import git
 from typer.testing import CliRunner
 
-from wikisync.action import GitHubContext
+from wikisync.ci.action import GitHubContext
+from wikisync.ci.github import repository_path, repository_root
 from wikisync.cli import app
-from wikisync.github import repository_path, repository_root
-from wikisync.model import Problem
+from wikisync.plan.model import Problem
 from wikisync.render import render_github_annotations
 
 BROKEN = "---\ntitle: [unclosed\n---\nbody\n"

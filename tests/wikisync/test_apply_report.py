@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wikisync.apply import ActionResult, ApplyReport, AssetResult, Status
-from wikisync.model import AssetChange, Change
+from wikisync.apply.execute import ActionResult, ApplyReport, AssetResult, Status
+from wikisync.plan.model import AssetChange, Change
 
 
 def _page(action: str, status: Status, n: int) -> ActionResult:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from wikisync.assets import asset_downloads_needed, asset_problems, attach_assets, plan_assets
-from wikisync.model import (
+from wikisync.plan.assets import asset_downloads_needed, asset_problems, attach_assets, plan_assets
+from wikisync.plan.model import (
     AssetChange,
     AssetEntry,
     Change,
@@ -18,7 +18,7 @@ from wikisync.model import (
     State,
 )
 from wikisync.render import load_plan_json, render_json, render_markdown, render_text
-from wikisync.state import dump_state, load_state
+from wikisync.wiki.state import dump_state, load_state
 
 T0 = "2026-01-01T00:00:00.000Z"
 T1 = "2026-02-01T00:00:00.000Z"

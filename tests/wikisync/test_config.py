@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from wikisync.config import Config, compile_glob, load_config, parse_config
 from wikisync.errors import ConfigError
-from wikisync.model import PlanOptions
+from wikisync.local.config import Config, compile_glob, load_config, parse_config
+from wikisync.plan.model import PlanOptions
 
 DESIGN_EXAMPLE = """\
 locale: en            # default locale of files not under a locale folder

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 import wikisync
-from wikisync.config import Config, load_settings, parse_config
 from wikisync.errors import ConfigError
-from wikisync.flavors import FLAVORS, ActiveFlavor, detect_flavor
-from wikisync.flavors.base import KeyAlias, Site, convert_value, field_rules
-from wikisync.model import LocalPage, Plan
+from wikisync.local.config import Config, load_settings, parse_config
+from wikisync.local.flavors import FLAVORS, ActiveFlavor, detect_flavor
+from wikisync.local.flavors.base import KeyAlias, Site, convert_value, field_rules
+from wikisync.local.source import SourceResult, links_left_broken, load_source
+from wikisync.plan.model import LocalPage, Plan
 from wikisync.render import render_text
-from wikisync.source import SourceResult, links_left_broken, load_source
 
 MakeTree = Callable[..., Path]
 
@@ -92,7 +92,7 @@ def test_a_named_flavor_is_used_and_still_reads_the_generator_files(make_tree: M
 
 
 def test_every_module_of_the_package_is_a_flavor() -> None:
-    folder = Path(wikisync.__file__).parent / "flavors"
+    folder = Path(wikisync.__file__).parent / "local" / "flavors"
     modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "base"}
     assert set(FLAVORS) == modules == {"docusaurus", "hugo", "mkdocs", "plain", "wikijs"}
 

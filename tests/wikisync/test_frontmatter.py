@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wikisync._frontmatter import parse_page_text
+from wikisync.local.frontmatter import parse_page_text
 
 
 def raw_values(text: str, *, html: bool = False) -> dict[str, tuple[int, str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from git_helpers import git
 
-from wikisync.gitinfo import GitRepo, open_repo
+from wikisync.ci.gitinfo import GitRepo, open_repo
 
 BODY = "".join(f"Line {i} of a page long enough for rename detection.\n" for i in range(12))
 

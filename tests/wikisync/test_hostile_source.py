@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-import wikisync.config as config_module
+import wikisync.local.config as config_module
 from wikisync._names import json_visible, name_key, shown, unsafe_name_character
-from wikisync.config import Config, load_config, parse_config
 from wikisync.errors import ConfigError
-from wikisync.links import iter_link_destinations, rewrite_links
-from wikisync.source import MAX_REQUEST_BYTES, SourceResult, load_source, request_bytes
+from wikisync.local.config import Config, load_config, parse_config
+from wikisync.local.markdown.links import iter_link_destinations, rewrite_links
+from wikisync.local.source import MAX_REQUEST_BYTES, SourceResult, load_source, request_bytes
 
 MakeTree = Callable[..., Path]
 

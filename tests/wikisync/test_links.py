@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wikisync.links import (
+from wikisync.local.markdown.links import (
     asset_folder_slug,
     asset_location,
     default_asset_url,

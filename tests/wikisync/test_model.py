@@ -10,7 +10,7 @@ import pytest
 
 import wikisync
 import wikisync.render
-from wikisync.model import (
+from wikisync.plan.model import (
     STATE_PAGE_NAME,
     Change,
     FieldChange,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from wikisync.config import NavigationConfig, parse_config
 from wikisync.errors import ConfigError, PlanFileError
-from wikisync.model import (
+from wikisync.local.config import NavigationConfig, parse_config
+from wikisync.plan.model import (
     LocalPage,
     NavigationChange,
     NavItem,
@@ -20,7 +20,7 @@ from wikisync.model import (
     content_digest,
     page_digest,
 )
-from wikisync.navigation import (
+from wikisync.plan.navigation import (
     desired_block,
     id_prefix,
     merge,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from wikisync.errors import PlanInputError
-from wikisync.model import (
+from wikisync.plan.model import (
     Change,
     LocalPage,
     PageFields,
@@ -27,7 +27,7 @@ from wikisync.model import (
     normalize_content,
     page_digest,
 )
-from wikisync.plan import MAX_DIFF_LINES, content_reads_needed, match_pages, plan
+from wikisync.plan.pages import MAX_DIFF_LINES, content_reads_needed, match_pages, plan
 
 T0 = "2024-05-01T09:00:00.000Z"  # when wikisync last wrote
 T1 = "2024-05-02T10:30:00.000Z"  # a later edit in the wiki

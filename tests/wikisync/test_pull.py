@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from wikisync._frontmatter import parse_page_text
-from wikisync.config import Config
-from wikisync.model import RemotePage
-from wikisync.pull import file_for_page, page_file_text, unsafe_file_path, yaml_value
-from wikisync.source import load_source
+from wikisync.local.config import Config
+from wikisync.local.frontmatter import parse_page_text
+from wikisync.local.source import load_source
+from wikisync.plan.model import RemotePage
+from wikisync.pull.write import file_for_page, page_file_text, unsafe_file_path, yaml_value
 
 TRICKY = [
     "Install",

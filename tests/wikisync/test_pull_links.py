@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wikisync.links import rewrite_links, to_relative_links
+from wikisync.local.markdown.links import rewrite_links, to_relative_links
 
 PAGES = {
     "setup.md": ("en", "handbook/setup"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from wikisync.config import Config
-from wikisync.flavors import FLAVORS, ActiveFlavor, Site
-from wikisync.model import LocalPage, PageFields, RemotePage, content_digest, page_digest
-from wikisync.pull import (
+from wikisync.local.config import Config
+from wikisync.local.flavors import FLAVORS, ActiveFlavor, Site
+from wikisync.plan.model import LocalPage, PageFields, RemotePage, content_digest, page_digest
+from wikisync.pull.write import (
     WIKIJS_FIELD_KEYS,
     FieldKeys,
     KeyAlias,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from wikisync.errors import PlanFileError
-from wikisync.model import Change, FieldChange, Plan, Problem
+from wikisync.plan.model import Change, FieldChange, Plan, Problem
 from wikisync.render import (
     load_plan_json,
     render_github_annotations,

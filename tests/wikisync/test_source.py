@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from wikisync.config import Config, parse_config
 from wikisync.errors import SourceError
-from wikisync.model import EDITOR_CONTENT_TYPES, LocalPage, content_digest, page_digest
-from wikisync.source import SourceResult, load_source, normalize_content, page_key
+from wikisync.local.config import Config, parse_config
+from wikisync.local.source import SourceResult, load_source, normalize_content, page_key
+from wikisync.plan.model import EDITOR_CONTENT_TYPES, LocalPage, content_digest, page_digest
 
 MakeTree = Callable[..., Path]
 SAMPLES = Path(__file__).parents[1] / "data" / "git-storage-samples"

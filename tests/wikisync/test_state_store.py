@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-import wikisync.state as state_module
-from wikisync.model import AssetEntry, State, StateEntry
-from wikisync.state import (
+import wikisync.wiki.state as state_module
+from wikisync.plan.model import AssetEntry, State, StateEntry
+from wikisync.wiki.state import (
     MAX_SEGMENTS,
     Head,
     LoadedState,

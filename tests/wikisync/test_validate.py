@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from wikisync.config import Config
-from wikisync.model import Problem
-from wikisync.validate import validate
+from wikisync.local.config import Config
+from wikisync.local.validate import validate
+from wikisync.plan.model import Problem
 
 MakeTree = Callable[..., Path]
 

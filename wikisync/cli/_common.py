@@ -6,7 +6,6 @@ import contextlib
 import gc
 import json
 import logging
-import math
 import os
 import re
 import sys
@@ -18,13 +17,12 @@ from urllib.parse import urlsplit
 import typer
 import yaml
 
-from wikijs import WikiJSClient, WikiJSError
-from wikijs._logging import MASKER
-from wikijs._logging import configure_logging as _configure_logging
-from wikisync._frontmatter import yaml_error_line, yaml_error_text
 from wikisync._names import shown
 from wikisync.engine import LoadedSource, load_directory
 from wikisync.errors import GuardError, StalePlanError, WikisyncError
+from wikisync.local.frontmatter import yaml_error_line, yaml_error_text
+from wikisync.wiki.connect import Client, WikiError, connect, state_key_from
+from wikisync.wiki.connect import configure_logging as _configure_logging
 
 __all__ = [
     "EXIT_CHANGES",
@@ -39,6 +37,7 @@ __all__ = [
     "interactive",
     "load_content",
     "make_client",
+    "state_key",
     "same_wiki",
     "use_color",
     "wiki_url",
@@ -104,7 +103,7 @@ def boundary(debug: bool = False) -> Iterator[None]:
         for violation in exc.violations:
             err(f"  - {violation}")
         raise typer.Exit(EXIT_GUARD) from None
-    except (WikisyncError, WikiJSError) as exc:
+    except (WikisyncError, WikiError) as exc:
         if debug:
             raise
         fail(str(exc))
@@ -223,60 +222,21 @@ def load_content(directory: Path) -> LoadedSource:
     return source
 
 
-def make_client(url: str | None) -> WikiJSClient:
+def state_key() -> bytes | None:
+    """``WIKISYNC_STATE_KEY`` from the environment (``None``: unset)."""
+    try:
+        return state_key_from(os.environ)
+    except WikisyncError as exc:
+        fail(str(exc))
+
+
+def make_client(url: str | None) -> Client:
     """A client from the environment; ``--url`` may override WIKIJS_URL."""
     url = wiki_url(url)
-    api_key = os.environ.get("WIKIJS_API_KEY") or None
-    username = os.environ.get("WIKIJS_USERNAME") or None
-    password = os.environ.get("WIKIJS_PASSWORD") or None
-    if api_key and (username or password):
-        fail(
-            "both WIKIJS_API_KEY and WIKIJS_USERNAME/WIKIJS_PASSWORD are set; "
-            "set only one way of signing in"
-        )
-    if not api_key and not (username and password):
-        fail(
-            "no credentials: set WIKIJS_API_KEY (or WIKIJS_USERNAME and WIKIJS_PASSWORD) "
-            "in the environment"
-        )
-    return WikiJSClient(
-        url, api_key=api_key, username=username, password=password, timeout=_timeout()
-    )
-
-
-STATE_KEY_ENV = "WIKISYNC_STATE_KEY"
-_STATE_KEY_MIN = 32
-
-
-def state_key() -> bytes | None:
-    """``WIKISYNC_STATE_KEY``: the secret the state head is signed with (``None``: unset).
-
-    Registered with the log masker like the API key. Shorter than 32 characters is an
-    error: a short key could be guessed from a head."""
-    raw = os.environ.get(STATE_KEY_ENV, "").strip()
-    if not raw:
-        return None
-    MASKER.register(raw)
-    if len(raw) < _STATE_KEY_MIN:
-        fail(
-            f"{STATE_KEY_ENV} must be at least {_STATE_KEY_MIN} characters long (for example "
-            "the output of `openssl rand -hex 32`)"
-        )
-    return raw.encode("utf-8")
-
-
-def _timeout() -> tuple[float, float]:
-    """``WIKIJS_TIMEOUT``: seconds to wait for an answer (default 60; connecting, at most 5)."""
-    raw = os.environ.get("WIKIJS_TIMEOUT", "").strip()
-    if not raw:
-        return (5.0, 60.0)
     try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = float("nan")
-    if not math.isfinite(seconds) or seconds <= 0:
-        fail(f"WIKIJS_TIMEOUT must be a positive number of seconds (got {raw!r})")
-    return (min(5.0, seconds), seconds)
+        return connect(url, os.environ)
+    except WikisyncError as exc:
+        fail(str(exc))
 
 
 logging.getLogger("wikisync").addHandler(logging.NullHandler())

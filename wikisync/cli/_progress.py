@@ -1,6 +1,6 @@
 """How `wikisync apply` shows its progress: a rich display on a terminal, lines in CI.
 
-Both implement ``wikisync.apply.Reporter`` (phase started / advanced / finished) and
+Both implement ``wikisync.apply.execute.Reporter`` (phase started / advanced / finished) and
 are context managers, so the display is closed however the apply ends.
 """
 
@@ -25,7 +25,7 @@ from rich.progress import (
 )
 
 from wikisync._names import shown
-from wikisync.apply import Phase, Status
+from wikisync.apply.execute import Phase, Status
 
 __all__ = ["LineReporter", "RichReporter", "make_reporter"]
 

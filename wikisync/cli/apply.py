@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from wikisync.apply.run import apply_run, state_needs_write
 from wikisync.cli._common import (
     EXIT_ERROR,
     boundary,
@@ -25,16 +26,11 @@ from wikisync.cli._common import (
 )
 from wikisync.cli._progress import make_reporter
 from wikisync.cli.plan import report_problems
-from wikisync.engine import (
-    apply_run,
-    check_saved_plan,
-    make_plan,
-    state_needs_write,
-)
+from wikisync.engine import check_saved_plan, make_plan
 from wikisync.errors import GuardError, PlanFileError, SourceError
-from wikisync.model import Change
-from wikisync.remote import Remote
+from wikisync.plan.model import Change
 from wikisync.render import load_plan_json, render_text
+from wikisync.wiki.remote import Remote
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 """The largest saved plan ``apply`` reads (a plan of 100,000 changes is about 40 MB)."""

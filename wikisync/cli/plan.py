@@ -24,8 +24,8 @@ from wikisync.cli._common import (
     use_color,
 )
 from wikisync.engine import LoadedSource, PlanRun, make_plan
-from wikisync.remote import Remote
 from wikisync.render import render_json, render_markdown, render_text
+from wikisync.wiki.remote import Remote
 
 HELP = """Show what `apply` would change in the wiki; change nothing.
 

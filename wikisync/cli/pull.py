@@ -9,10 +9,10 @@ import typer
 
 from wikisync._names import shown
 from wikisync.cli._common import EXIT_ERROR, boundary, err, fail, make_client, setup_logging
-from wikisync.config import load_settings
-from wikisync.pull import PullItem
-from wikisync.pull import pull as pull_pages
-from wikisync.remote import Remote
+from wikisync.local.config import load_settings
+from wikisync.pull.write import PullItem
+from wikisync.pull.write import pull as pull_pages
+from wikisync.wiki.remote import Remote
 
 HELP = """Write the pages wikisync manages (with --all: every page under root) into DIR.
 

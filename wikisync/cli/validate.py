@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 
+from wikisync.ci.github import repository_path, repository_root
 from wikisync.cli._common import EXIT_ERROR, boundary, err, fail
 from wikisync.engine import load_directory
-from wikisync.github import repository_path, repository_root
 from wikisync.render import render_github_annotations
 
 HELP = """Check a content directory without touching the network.

@@ -1,4 +1,7 @@
-"""Renderers: a [`Plan`][wikisync.model.Plan] (or problems) in, text out. No I/O.
+"""Renderers: a [`Plan`][wikisync.plan.model.Plan] (or problems) in, text out. No I/O.
+
+In: a plan, or the problems ``validate`` found. Out: text for a terminal, JSON, Markdown
+or GitHub workflow commands; nothing here reads the files or the wiki.
 
 * [`render_text`][wikisync.render.render_text]: the terminal view, Terraform style;
 * [`render_json`][wikisync.render.render_json] / [`load_plan_json`][wikisync.render.load_plan_json]: the machine-readable plan (``--json``,

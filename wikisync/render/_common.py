@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from wikisync._names import shown
-from wikisync.model import AssetChange, Change, NavigationChange, Plan
+from wikisync.plan.model import AssetChange, Change, NavigationChange, Plan
 
 SYMBOLS = {"create": "+", "update": "~", "move": ">", "delete": "-", "conflict": "!"}
 ASSET_SYMBOLS = {"upload": "+", "replace": "~", "delete": "-", "conflict": "!"}

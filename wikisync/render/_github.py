@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from wikisync._names import shown_lines
-from wikisync.model import Problem
+from wikisync.plan.model import Problem
 
 __all__ = ["render_github_annotations"]
 

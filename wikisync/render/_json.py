@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 
 from wikisync._names import json_visible
 from wikisync.errors import PlanFileError
-from wikisync.model import (
+from wikisync.plan.model import (
     ASSET_SUMMARY_KEYS,
     SUMMARY_KEYS,
     Action,

@@ -14,7 +14,7 @@ import html
 import re
 
 from wikisync._names import shown
-from wikisync.model import AssetChange, Change, NavigationChange, Plan
+from wikisync.plan.model import AssetChange, Change, NavigationChange, Plan
 from wikisync.render._common import (
     ARROW,
     ASSET_SYMBOLS,

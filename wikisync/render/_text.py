@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wikisync._names import shown
-from wikisync.model import AssetChange, Change, Plan
+from wikisync.plan.model import AssetChange, Change, Plan
 from wikisync.render._common import (
     ARROW,
     ASSET_SYMBOLS,

@@ -1,0 +1,267 @@
+"""What a flavor is: a generator's conventions, as data, plus the few functions it needs.
+
+A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing outside
+``wikisync/local/flavors/`` looks at a flavor's name. It says:
+
+* which files are pages (``page_extensions``, ``skip_prefixes``) and which file is a
+  folder's page (``index_names``, ``folder_named_index``);
+* how front matter maps onto page fields (``fields``: field -> ordered key aliases with a
+  value converter; see ``FieldRule``), which other keys it knows (``known_keys``,
+  never warned about);
+* how links resolve (``link_bases``, ``site_links``, ``template_links``);
+* the default severity of some problem codes (``severity``), the way the generator itself
+  treats them;
+* the page path from front matter (``page_path``) and what its own files say (``detect``
+  returns a ``Site``: where it was found, locales, navigation, a root).
+
+A flavor module defines one ``FLAVOR``; ``wikisync.local.flavors`` finds every module of the
+package, so adding a generator is adding one file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import yaml
+
+from wikisync.plan.model import PAGE_FIELD_NAMES, Severity
+
+__all__ = [
+    "FIELD_NAMES",
+    "Combine",
+    "Converter",
+    "FieldRule",
+    "Flavor",
+    "KeyAlias",
+    "LinkBase",
+    "PathInput",
+    "Site",
+    "NUMBER_PREFIX",
+    "ancestors",
+    "convert_value",
+    "default_nav_keys",
+    "field_rules",
+    "read_yaml_file",
+    "relative_origin",
+]
+
+Converter = Literal["same", "not"]
+"""How a key's value becomes the field's value: as it is, or negated (``draft`` ->
+``is_published``). Both are their own inverse, so a value is written back the same way."""
+
+Combine = Literal["first", "union", "agree"]
+"""When several aliases of a field are set: the first one in alias order wins (``first``),
+the values are joined (``union``, for tags), or they must agree (``agree``: a
+``frontmatter-conflict`` error otherwise)."""
+
+LinkBase = Literal["file", "url", "root"]
+"""Where a relative link is resolved from, in order: the linking file's folder (``file``);
+the page's own URL folder, which for a page that is not a folder's page is one level
+deeper, ``a/b.md`` served at ``a/b/`` (``url``); the content root of its locale
+(``root``)."""
+
+FIELD_NAMES: tuple[str, ...] = (*PAGE_FIELD_NAMES, "nav_title", "nav_order")
+"""Fields a front-matter key can map to: the page fields, then the navigation ones."""
+
+
+@dataclass(frozen=True)
+class KeyAlias:
+    """One front-matter key that sets a field, and how its value converts."""
+
+    key: str
+    convert: Converter = "same"
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """The keys that set one field, in order of preference, and how several combine."""
+
+    aliases: tuple[KeyAlias, ...]
+    combine: Combine = "first"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(a.key for a in self.aliases)
+
+
+def field_rules(**rules: tuple[str, ...] | FieldRule) -> Mapping[str, FieldRule]:
+    """Build a field map: ``title=("title", "linkTitle")``; a key written ``"!draft"``
+    converts with ``not``."""
+    out: dict[str, FieldRule] = {}
+    for name, rule in rules.items():
+        if name not in FIELD_NAMES:
+            raise ValueError(f"unknown field {name!r}")
+        if not isinstance(rule, FieldRule):
+            rule = FieldRule(
+                tuple(KeyAlias(k[1:], "not") if k.startswith("!") else KeyAlias(k) for k in rule),
+                "agree"
+                if name in ("is_published", "is_private")
+                else "union"
+                if name == "tags"
+                else "first",
+            )
+        out[name] = rule
+    return MappingProxyType(out)
+
+
+def convert_value(value: Any, convert: Converter) -> Any:
+    """Apply (or undo: both converters are their own inverse) a key's converter."""
+    if convert == "not" and isinstance(value, bool):
+        return not value
+    return value
+
+
+@dataclass(frozen=True)
+class PathInput:
+    """What ``Flavor.page_path`` sees of one file.
+
+    ``folder`` is the file's folder below its locale folder ("" at the top), ``stem`` its
+    name without extension, ``is_index`` whether it is its folder's page, ``values`` the
+    front matter's scalar values (texts), ``default`` the path from the file name.
+    """
+
+    folder: str
+    stem: str
+    is_index: bool
+    values: Mapping[str, str]
+    default: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a flavor read from the generator's own files.
+
+    ``origin`` says where (``detected from ../mkdocs.yml``). ``locales`` and
+    ``default_locale`` are the site's languages when it has locale folders; ``root`` the
+    wiki root its URLs imply when ``wikisync.yml`` sets none; ``url_prefix`` the leading
+    URL segment(s) of its pages, dropped from site-absolute links; ``nav`` maps file paths
+    (relative to the content directory; a folder as ``dir/``) to their navigation title
+    and order; ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
+    ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default).
+    """
+
+    origin: str
+    locales: tuple[str, ...] | None = None
+    default_locale: str | None = None
+    root: str | None = None
+    url_prefix: str = ""
+    nav: Mapping[str, tuple[str | None, float]] = field(default_factory=dict)
+    tag_keys: tuple[str, ...] = ()
+    lowercase: bool | None = None
+
+
+def _no_path(_: PathInput) -> str | None:
+    return None
+
+
+def default_nav_keys(page: PathInput, rel: str) -> tuple[str, ...]:
+    """The ``Site.nav`` keys a file is listed under: its path, and ``dir/`` for a
+    folder's page."""
+    if page.is_index:
+        return (rel, f"{page.folder}/" if page.folder else "")
+    return (rel,)
+
+
+def _not_detected(_: Path, __: Path) -> Site | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Flavor:
+    """One generator's conventions (see the module docstring)."""
+
+    name: str
+    summary: str
+    fields: Mapping[str, FieldRule]
+    known_keys: frozenset[str] = frozenset()
+    page_extensions: tuple[str, ...] = (".md", ".html")
+    index_names: tuple[str, ...] = ("index",)
+    folder_named_index: bool = False
+    skip_prefixes: tuple[str, ...] = ()
+    link_bases: tuple[LinkBase, ...] = ("file",)
+    site_links: bool = False
+    template_links: bool = False
+    sections: bool = False
+    """Whether a folder's page without a body gets its children as a list of links."""
+    lowercase_paths: bool = False
+    """Whether the generator lowercases page paths (unless its settings say otherwise)."""
+    template_keys: frozenset[str] = frozenset()
+    """Keys that make the generator render a page's body from a template (Hugo's
+    ``layout``): such a page without a body gets its description (or title) as its body,
+    like a section; any other page without a body stays empty."""
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    page_path: Callable[[PathInput], str | None] = _no_path
+    """The page path (below root and locale) front matter sets, or ``None``."""
+    detect: Callable[[Path, Path], Site | None] = _not_detected
+    """``detect(content_dir, top)``: the generator's files between the content directory
+    and ``top`` (the git top level, or the content directory), or ``None``."""
+    nav_keys: Callable[[PathInput, str], tuple[str, ...]] = default_nav_keys
+    """The ``Site.nav`` keys of a file (``nav_keys(page, rel)``)."""
+
+    def all_keys(self) -> frozenset[str]:
+        """Every front-matter key this flavor knows (mapped or merely known)."""
+        mapped = {a.key for rule in self.fields.values() for a in rule.aliases}
+        return frozenset(mapped) | self.known_keys
+
+    def is_index(self, folder: str, stem: str) -> bool:
+        """Whether the file ``stem`` (no extension) in ``folder`` is that folder's page."""
+        if stem in self.index_names:
+            return True
+        return self.folder_named_index and bool(folder) and stem == folder.rsplit("/", 1)[-1]
+
+
+# -- helpers the flavor modules share ----------------------------------------------------------
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """A safe loader that reads unknown tags (``!!python/name:...``, ``!ENV``) as None."""
+
+
+def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_LenientLoader.add_multi_constructor("!", _unknown_tag)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A generator's YAML settings file, or ``None`` when it cannot be read."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def relative_origin(found: Path, content_dir: Path) -> str:
+    """``detected from ../mkdocs.yml``: where a file is, seen from the content directory."""
+    try:
+        shown = Path(_relpath(found, content_dir))
+    except ValueError:
+        shown = found
+    return f"detected from {shown.as_posix()}"
+
+
+def _relpath(target: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(target.resolve(), start.resolve())
+
+
+def ancestors(content_dir: Path, top: Path) -> list[Path]:
+    """The content directory and its parents up to ``top`` (inclusive), nearest first."""
+    here = content_dir.resolve()
+    stop = top.resolve()
+    out = [here]
+    while here != stop and here.parent != here and stop in here.parents:
+        here = here.parent
+        out.append(here)
+    return out
+
+
+NUMBER_PREFIX = re.compile(r"^\d+[-_.]\s*(?=.)")

@@ -1,0 +1,196 @@
+"""Hugo (and the Docsy theme).
+
+Detected from ``hugo.{toml,yaml,yml,json}`` or ``config.{toml,yaml,yml,json}`` (also under
+``config/_default/``) in the content directory's parents, when the content directory is
+the site's ``contentDir`` (default ``content``) or a language's.
+
+* ``_index.md`` is a section's page (a list page) and ``index.md`` a page bundle's (its
+  images beside it are assets). A section page with only front matter gets the list of its
+  children as its body; a page with only front matter and a ``layout`` (a search page)
+  gets its description, else its title.
+* Languages: the ``languages`` of the site's settings; ``content/<lang>/`` folders set
+  the locale, ``defaultContentLanguage`` is the default one.
+* Page path: ``url`` sets the whole path, ``slug`` replaces the last segment; paths are
+  lowercased as Hugo serves them (unless ``disablePathToLower``).
+* Links: relative to the page's URL (``beds.md`` is served at ``beds/``, so ``../porridge/``
+  from it is its sibling), then to the file; ``{{< ref "x" >}}`` and ``relref`` used as a
+  link target resolve like Hugo's own lookups; other shortcodes in a link target stay as
+  text, with a warning. Site-absolute links naming a page (``/docs/tasks/``) are rewritten.
+  A broken link is a warning: Hugo does not check links, and render hooks (glossary
+  links such as ``[term](g)``) give destinations meanings of their own.
+* Front matter: ``title`` (else ``linkTitle``), ``description`` (else ``summary``),
+  ``tags`` plus the site's other taxonomies (``categories``), ``draft``; ``linkTitle`` and
+  ``weight`` are the navigation title and order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+from wikisync.local.flavors.base import (
+    Flavor,
+    PathInput,
+    Site,
+    ancestors,
+    field_rules,
+    read_yaml_file,
+    relative_origin,
+)
+
+__all__ = ["FLAVOR", "detect", "page_path", "read_settings"]
+
+_NAMES = ("hugo", "config")
+_EXTENSIONS = ("toml", "yaml", "yml", "json")
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """A Hugo settings file as a mapping (empty when it cannot be read)."""
+    data: Any = None
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = None
+    elif path.suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            data = None
+    else:
+        data = read_yaml_file(path)
+    return data if isinstance(data, dict) else {}
+
+
+def _settings_files(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for base in (folder, folder / "config" / "_default"):
+        for name in _NAMES:
+            for ext in _EXTENSIONS:
+                path = base / f"{name}.{ext}"
+                if path.is_file():
+                    found.append(path)
+    return found
+
+
+def _language(key: Any) -> str:
+    # YAML 1.1 reads an unquoted ``no:`` (Norwegian) as false.
+    if isinstance(key, bool):
+        return "no" if key is False else "yes"
+    return str(key).lower()
+
+
+def detect(content_dir: Path, top: Path) -> Site | None:
+    here = content_dir.resolve()
+    for folder in ancestors(content_dir, top):
+        for path in _settings_files(folder):
+            settings = read_settings(path)
+            content = str(settings.get("contentDir") or "content")
+            languages = settings.get("languages")
+            languages = languages if isinstance(languages, dict) else {}
+            default = str(settings.get("defaultContentLanguage") or "en").lower()
+            # The content directory: the site's content folder (locale folders below it),
+            # or one language's own contentDir.
+            roots = {(folder / content).resolve(), (folder / "content").resolve()}
+            lang_dirs = {
+                (folder / str(v["contentDir"])).resolve(): _language(k)
+                for k, v in languages.items()
+                if isinstance(v, dict) and v.get("contentDir")
+            }
+            if here in lang_dirs:
+                locale = lang_dirs[here]
+                locales: tuple[str, ...] | None = None
+                default_locale: str | None = locale
+            elif here in roots or here.parent in roots:
+                names = [_language(k) for k in languages]
+                present = tuple(n for n in names if (here / n).is_dir())
+                locales = present or None
+                default_locale = default if present else None
+            else:
+                continue
+            taxonomies = settings.get("taxonomies")
+            tag_keys: tuple[str, ...] = ()
+            if isinstance(taxonomies, dict):
+                tag_keys = tuple(str(v) for v in taxonomies.values() if str(v) != "tags")
+            return Site(
+                origin=relative_origin(path, content_dir),
+                locales=locales,
+                default_locale=default_locale,
+                tag_keys=tag_keys,
+                lowercase=not settings.get("disablePathToLower", False),
+            )
+    return None
+
+
+def page_path(page: PathInput) -> str | None:
+    url = page.values.get("url")
+    if url is not None and url.strip().strip("/"):
+        return url.strip().strip("/")
+    slug = page.values.get("slug")
+    if slug is not None and slug.strip() and not page.is_index:
+        slug = slug.strip().strip("/")
+        return f"{page.folder}/{slug}" if page.folder else slug
+    return None
+
+
+FLAVOR = Flavor(
+    name="hugo",
+    summary="Hugo: _index.md sections, page bundles, content/<lang>/, weight and linkTitle",
+    fields=field_rules(
+        title=("title", "linkTitle"),
+        description=("description", "summary"),
+        tags=("tags",),
+        is_published=("published", "!draft"),
+        nav_title=("linkTitle",),
+        nav_order=("weight",),
+    ),
+    known_keys=frozenset(
+        {
+            "aliases",
+            "author",
+            "authors",
+            "build",
+            "cascade",
+            "date",
+            "expiryDate",
+            "headless",
+            "isCJKLanguage",
+            "keywords",
+            "lastmod",
+            "layout",
+            "markup",
+            "menu",
+            "outputs",
+            "params",
+            "publishDate",
+            "resources",
+            "sitemap",
+            "slug",
+            "translationKey",
+            "type",
+            "url",
+            "no_list",
+            "hide_summary",
+            "simple_list",
+            "toc_hide",
+            "hide_feedback",
+        }
+    ),
+    index_names=("_index", "index"),
+    link_bases=("url", "file", "root"),
+    site_links=True,
+    template_links=True,
+    sections=True,
+    lowercase_paths=True,
+    template_keys=frozenset({"layout"}),
+    severity={"broken-link": "warning"},
+    page_path=page_path,
+    detect=detect,
+)
