@@ -396,8 +396,8 @@ class Remote:
                     return LoadedState(
                         empty,
                         problem=(
-                            f"the state file {file.name} is {listed.file_size} bytes, not the "
-                            f"{file.size} its head records"
+                            f"the state file {file.name} does not match its checksum (it is "
+                            f"{listed.file_size} bytes, the head records {file.size})"
                         ),
                         head=head,
                     )

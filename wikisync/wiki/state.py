@@ -333,7 +333,7 @@ def load_state(content: str | None, *, root: str) -> LoadedState:
     if claimed != _checksum(body):
         return LoadedState(empty, problem="the state document's checksum does not match")
     if body.get("format") != STATE_FORMAT:
-        return LoadedState(empty, problem=f"unsupported state format {body.get('format')!r}")
+        return LoadedState(empty, problem=f"unsupported state format {_quoted(body.get('format'))}")
     try:
         rows = _rows(body.get("pages"), "pages")
         asset_rows = _rows(body.get("assets") or [], "assets")
@@ -364,6 +364,13 @@ def load_state(content: str | None, *, root: str) -> LoadedState:
             problem=f"the state page belongs to root {shown(state.root)!r}, not {root!r}",
         )
     return LoadedState(state, lock=lock)
+
+
+def _quoted(value: object) -> str:
+    """A value from a state file as it may be printed: short, and escaped."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**9:
+        return str(value)
+    return repr(shown(str(value)[:40]))
 
 
 def _rows(value: object, what: str) -> list[Any]:
@@ -587,7 +594,7 @@ def load_head(data: bytes, *, root: str, key: bytes | None = None) -> Head | str
             "with another key, or by someone who does not have it)"
         )
     if body.get("format") != STATE_FORMAT:
-        return f"unsupported state format {shown(str(body.get('format')))[:40]!r}"
+        return f"unsupported state format {_quoted(body.get('format'))}"
     try:
         head = Head(
             root=bounded_text(body.get("root"), _MAX_PATH, "root"),
