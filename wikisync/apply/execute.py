@@ -27,6 +27,7 @@ from wikisync.plan.navigation import NavigationPlan, merged_tree
 from wikisync.wiki.remote import Remote, UploadedAsset
 
 __all__ = [
+    "MENU_ATTEMPTS",
     "ActionResult",
     "ApplyReport",
     "AssetResult",
@@ -441,21 +442,42 @@ def _run_tasks(
             record(result)
 
 
+MENU_ATTEMPTS = 5
+"""How often the menu is read, merged and written while it keeps changing under it."""
+
+
 def write_navigation(plan: NavigationPlan, remote: Remote) -> NavigationResult:
-    """Read the whole menu, place wikisync's blocks, write it once (not when equal).
+    """Read the whole menu, place wikisync's blocks, write it once (not when equal), and
+    read it back.
 
     The menu is read again here, not taken from the plan, so items added by hand since the
-    plan are kept too; only wikisync's own items change.
+    plan are kept too; only wikisync's own items change. Wiki.js replaces the whole menu
+    with each write and has no compare-and-set, so the menu is read back after the write:
+    if wikisync's blocks are not in place any more (someone wrote the menu at the same
+    moment, from the menu as it was before), it is read, merged and written again, up to
+    ``MENU_ATTEMPTS`` times. Applies of wikisync serialise their menu writes with the
+    menu lock (``apply_run``); this catches every other writer.
     """
+    changed: set[str] = set()
     try:
-        menus = remote.navigation_menus()
-        merged = merged_tree(menus, plan)
-        if merged is None:
-            return NavigationResult("ok")
-        remote.write_navigation(merged)
+        for _ in range(MENU_ATTEMPTS):
+            menus = remote.navigation_menus()
+            merged = merged_tree(menus, plan)
+            if merged is None:
+                return NavigationResult("ok", tuple(sorted(changed)))
+            remote.write_navigation(merged)
+            changed |= set(_changed_locales(menus, merged))
+            if merged_tree(remote.navigation_menus(), plan) is None:
+                return NavigationResult("ok", tuple(sorted(changed)))
     except Exception as exc:
         return NavigationResult("failed", error=_describe(exc))
-    return NavigationResult("ok", _changed_locales(menus, merged))
+    return NavigationResult(
+        "failed",
+        error=(
+            f"the menu changed under each of {MENU_ATTEMPTS} writes (someone else keeps "
+            "writing it); run `wikisync apply` again"
+        ),
+    )
 
 
 def _changed_locales(old: Sequence[NavMenu], new: Sequence[NavMenu]) -> tuple[str, ...]:

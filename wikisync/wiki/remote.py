@@ -175,6 +175,8 @@ class HeldLock:
     asset_id: int
     others: tuple[LockFile, ...]
     files: tuple[tuple[str, int], ...] = ()
+    folder: tuple[str, ...] = ()
+    """Where the lock file is (``()``: the state folder)."""
 
 
 @dataclass(frozen=True)
@@ -491,23 +493,25 @@ class Remote:
         """The files in the state folder by name (nothing if it does not exist)."""
         return self._folder_files(self.state_folder)
 
-    def take_lock(self, lock: Lock) -> HeldLock:
-        """Write our lock file, then list the folder: the other lock files seen then."""
-        folder_id = self.ensure_folder(self.state_folder)
+    def take_lock(self, lock: Lock, folder: tuple[str, ...] = ()) -> HeldLock:
+        """Write our lock file into ``folder`` (default: the state folder), then list
+        that folder: the other lock files seen then."""
+        folder_id = self.ensure_folder(folder or self.state_folder)
         name = self.client.assets.put(
             dump_lock(lock), filename=lock_name(lock), folder_id=folder_id
         )
-        return self._listed(lock, name)
+        return self._listed(lock, name, folder)
 
     def relist_lock(self, held: HeldLock) -> HeldLock:
-        """``held`` with the state folder listed again."""
-        return self._listed(held.lock, lock_name(held.lock))
+        """``held`` with its folder listed again."""
+        return self._listed(held.lock, lock_name(held.lock), held.folder)
 
-    def _listed(self, lock: Lock, mine: str) -> HeldLock:
+    def _listed(self, lock: Lock, mine: str, folder: tuple[str, ...] = ()) -> HeldLock:
+        where = folder or self.state_folder
         others = []
         files = []
         asset_id: int | None = None
-        for name, asset in sorted(self.state_files().items()):
+        for name, asset in sorted(self._folder_files(where).items()):
             if name == mine:
                 asset_id = int(asset.id)
             elif not is_lock_name(name):
@@ -515,15 +519,14 @@ class Remote:
             else:
                 found = None
                 if asset.file_size <= MAX_LOCK_BYTES:  # larger: unreadable, never downloaded
-                    data = self._download_or_none(name)
+                    data = self._download_or_none(name, where)
                     found = load_lock(data) if data is not None else None
                 others.append(LockFile(int(asset.id), name, str(asset.updated_at or ""), found))
         if asset_id is None:
             raise StateError(
-                f"the lock file {mine} was uploaded but /{'/'.join(self.state_folder)} "
-                "does not list it"
+                f"the lock file {mine} was uploaded but /{'/'.join(where)} does not list it"
             )
-        return HeldLock(lock, asset_id, tuple(others), tuple(files))
+        return HeldLock(lock, asset_id, tuple(others), tuple(files), folder)
 
     def discard_lock_file(self, asset_id: int) -> None:
         """Remove a lock file; one already gone (removed by its own apply) is fine."""
