@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from wikisync._names import shown
 from wikisync.ci.gitinfo import GitInfoError, GitRepo, open_repo
 from wikisync.errors import SourceError, StalePlanError
 from wikisync.local.config import CONFIG_FILE, Config, config_key_line, load_settings
@@ -52,7 +53,7 @@ from wikisync.plan.model import (
 )
 from wikisync.plan.navigation import NavigationPlan, plan_navigation
 from wikisync.plan.pages import match_pages, plan
-from wikisync.wiki.remote import Remote, RemoteSnapshot
+from wikisync.wiki.remote import Remote, RemoteSnapshot, in_scope
 from wikisync.wiki.state import LoadedState
 
 __all__ = [
@@ -263,6 +264,7 @@ def make_plan(
             f"ignoring the stored state ({snapshot.loaded.problem}); pages are matched to "
             "files by path and nothing will be deleted this run"
         )
+    snapshot = _without_nested_roots(source, remote, snapshot, notes)
     loaded = snapshot.loaded
     options = config.plan_options(
         force=force,
@@ -331,6 +333,42 @@ def make_plan(
         changed_since=changed_since,
         navigation=navigation,
     )
+
+
+def _without_nested_roots(
+    source: LoadedSource, remote: Remote, snapshot: RemoteSnapshot, notes: list[str]
+) -> RemoteSnapshot:
+    """The snapshot without the pages of roots nested in this one.
+
+    A root under this one that another wikisync directory manages (it has a state) owns
+    its pages: this root never adopts, changes or deletes them, whatever its own state
+    says. A file of this directory that maps into such a root is an error."""
+    nested = remote.nested_roots(snapshot.pages)
+    if not nested:
+        return snapshot
+    clashes: list[Problem] = []
+    for page in source.pages:
+        owner = next((r for r in nested if in_scope(page.path, r)), None)
+        if owner is not None:
+            clashes.append(
+                Problem(
+                    page.source,
+                    None,
+                    f"maps to /{page.locale}/{shown(page.path)}, under {shown(owner)}, which "
+                    "another wikisync directory manages (it has its own state); move the "
+                    "file there, or exclude it here",
+                    "nested-root",
+                )
+            )
+    if clashes:
+        raise SourceError("\n".join(str(p) for p in clashes))
+    notes.append(
+        "pages under "
+        + ", ".join(f"/{shown(r)}" for r in nested)
+        + " belong to another wikisync directory (a root with its own state): left alone"
+    )
+    kept = tuple(p for p in snapshot.pages if not any(in_scope(p.path, r) for r in nested))
+    return dataclasses.replace(snapshot, pages=kept)
 
 
 def _unverified_note(remote: Remote, loaded: LoadedState) -> str:

@@ -58,6 +58,7 @@ from wikisync.wiki.state import (
     Lock,
     StateWrite,
     dump_lock,
+    head_root,
     is_lock_name,
     is_segment_name,
     legacy_state_folder,
@@ -69,10 +70,12 @@ from wikisync.wiki.state import (
     merge_segments,
     plan_state_write,
     state_folder,
+    state_folder_may_hold,
 )
 
 __all__ = [
     "LEGACY_NOTICE",
+    "MAX_NESTED_FOLDERS",
     "HeldLock",
     "Listing",
     "LockFile",
@@ -88,6 +91,9 @@ LEGACY_NOTICE = (
     "read; it holds no state so that an older wikisync trusts no stale copy of it.\n"
 )
 """What a format-1 state page says once its state was migrated."""
+
+MAX_NESTED_FOLDERS = 256
+"""At most this many other state folders are read to find roots nested in this one."""
 
 
 def _iso(value: Any) -> str:
@@ -321,6 +327,43 @@ class Remote:
         if isinstance(head, str):
             return LoadedState(empty, problem=head)
         return self._read_segments(head, folder, files, signed=self.state_key is not None)
+
+    def nested_roots(self, pages: Iterable[RemotePage]) -> tuple[str, ...]:
+        """The roots under ``root`` that another wikisync directory manages (they have a
+        state: a head in a state folder, or a format-1 state page), shallowest first.
+
+        Only state folders whose name starts like this root's are looked at, at most
+        ``MAX_NESTED_FOLDERS``; each is listed and its head (if small enough) read."""
+        marker = "/" + state_page_path("").strip("/")
+        found = {
+            p.path[: -len(marker)]
+            for p in pages
+            if p.path.endswith(marker) and p.path != self.state_path
+        }
+        base = self.folder_id(("_wikisync",))
+        if base is not None:
+            own = {self.state_folder[1], legacy_state_folder(self.root)[1]}
+            candidates = [
+                slug
+                for slug in sorted(self._child_folders(base))
+                if slug not in own and state_folder_may_hold(slug, self.root)
+            ]
+            if len(candidates) > MAX_NESTED_FOLDERS:
+                raise StateError(
+                    f"/_wikisync holds {len(candidates)} state folders that may belong to "
+                    f"roots under {self.root or 'the whole wiki'}; wikisync checks at most "
+                    f"{MAX_NESTED_FOLDERS}"
+                )
+            for slug in candidates:
+                listed = self._folder_files(("_wikisync", slug)).get(HEAD_NAME)
+                if listed is None or listed.file_size > MAX_HEAD_BYTES:
+                    continue
+                data = self._download_or_none(HEAD_NAME, ("_wikisync", slug))
+                root = head_root(data) if data is not None else None
+                if root is not None:
+                    found.add(root)
+        nested = {r for r in found if r != self.root and in_scope(r, self.root) and r}
+        return tuple(sorted(nested, key=lambda r: (r.count("/"), r)))
 
     def _identity_id(self) -> int | None:
         try:

@@ -76,6 +76,7 @@ __all__ = [
     "dump_head",
     "dump_lock",
     "dump_state",
+    "head_root",
     "is_lock_name",
     "is_segment_name",
     "legacy_state_folder",
@@ -87,6 +88,7 @@ __all__ = [
     "merge_segments",
     "plan_state_write",
     "state_folder",
+    "state_folder_may_hold",
 ]
 
 STATE_FORMAT = 2
@@ -523,6 +525,29 @@ def dump_head(head: Head, *, key: bytes | None = None) -> bytes:
     if signature is not None:
         body["signature"] = signature
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def head_root(data: bytes) -> str | None:
+    """The root a head names, read within the same bounds as ``load_head`` (its checksum
+    must match); ``None`` when it cannot be read. The head is not verified: a root it
+    names is only ever used to leave pages alone."""
+    try:
+        body = bounded_json(data, limit=MAX_HEAD_BYTES, depth=_MAX_DEPTH)
+    except Refused:
+        return None
+    if not isinstance(body, dict):
+        return None
+    body.pop("signature", None)
+    if body.pop("checksum", None) != _checksum(body):
+        return None
+    root = body.get("root")
+    return root.strip("/") if isinstance(root, str) and len(root) <= _MAX_PATH else None
+
+
+def state_folder_may_hold(slug: str, root: str) -> bool:
+    """Whether the state folder ``slug`` can be the state of a root under ``root``
+    (its readable part starts like the root's)."""
+    return slug.startswith(_readable(root.strip("/"))[:40])
 
 
 def _state_file(row: object, seen: set[str]) -> StateFile:
