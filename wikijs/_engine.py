@@ -142,6 +142,8 @@ class HTTPRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     authenticate: bool = True
     graphql: bool = True
+    max_bytes: int | None = None
+    """Read at most this many bytes of the answer's body (``None``: all of it)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ class RawResponse:
     status: int
     headers: Mapping[str, str]
     content: bytes
+    too_large: bool = False
+    """The body was longer than the request's ``max_bytes``; ``content`` is cut short."""
 
 
 @dataclass(frozen=True)
@@ -256,7 +260,7 @@ class Engine:
                 )
             )
         if isinstance(request, Download):
-            return (yield from self.download(request.path))
+            return (yield from self.download(request.path, request.max_bytes))
         if isinstance(request, Identify):
             return (yield from self.whoami())
         raise TypeError(f"not a request: {request!r}")
@@ -313,8 +317,9 @@ class Engine:
                 request_id=answer.request_id,
             )
 
-    def download(self, path: str) -> IOFlow[bytes]:
-        """``GET /<path>`` (an asset) and return its bytes."""
+    def download(self, path: str, max_bytes: int | None = None) -> IOFlow[bytes]:
+        """``GET /<path>`` (an asset) and return its bytes; ``PayloadTooLargeError``
+        when there are more than ``max_bytes`` (read no further than that)."""
         yield from self.ensure_ready("assets.download")
         request = HTTPRequest(
             operation="assets.download",
@@ -325,6 +330,7 @@ class Engine:
             variables={"path": path},
             headers={"Accept": "*/*"},
             graphql=False,
+            max_bytes=max_bytes,
         )
         answer = yield from self.send(request)
         payload: bytes = answer.payload
@@ -563,6 +569,14 @@ class Engine:
     ) -> tuple[Answer | None, WikiJSError | None]:
         status = response.status
         content = response.content
+        if response.too_large:
+            return None, PayloadTooLargeError(
+                f"the answer is larger than {request.max_bytes} bytes; it was not read",
+                operation=request.operation,
+                limit=request.max_bytes,
+                status=status,
+                request_id=request_id,
+            )
         if not request.graphql and 200 <= status < 300:
             return Answer(status, request_id, content), None
         body = _json_or_none(content)

@@ -100,9 +100,10 @@ class Upload:
 
 @dataclass(frozen=True)
 class Download:
-    """``GET`` an asset. Answer: its bytes."""
+    """``GET`` an asset. Answer: its bytes (at most ``max_bytes``, when given)."""
 
     path: str
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,9 @@ def upload(folder_id: int, filename: str, content: bytes, mime: str) -> Flow[Non
     yield Upload(folder_id, filename, content, mime)
 
 
-def download(path: str) -> Flow[bytes]:
+def download(path: str, max_bytes: int | None = None) -> Flow[bytes]:
     """The bytes served at ``path``."""
-    content: bytes = yield Download(path)
+    content: bytes = yield Download(path, max_bytes)
     return content
 
 

@@ -47,6 +47,8 @@ T = TypeVar("T")
 
 #: Connection pool size: enough for parallel writers on threads.
 POOL_SIZE = 32
+_CHUNK = 1 << 16
+"""Bytes read at a time from an answer whose size is limited (``max_bytes``)."""
 
 #: The HTTP session type a client accepts (``requests.Session``).
 Session = requests.Session
@@ -160,6 +162,7 @@ class Transport(Runner[Sync]):
 
     def _http(self, action: Send) -> RawResponse | Failure:
         request = action.request
+        limit = request.max_bytes
         try:
             response = self.session.request(
                 request.method,
@@ -169,11 +172,22 @@ class Transport(Runner[Sync]):
                 timeout=self.timeout,
                 verify=self.verify,
                 allow_redirects=False,
+                stream=limit is not None,
             )
+            if limit is None:
+                return RawResponse(response.status_code, response.headers, response.content)
+            with response:
+                body = bytearray()
+                for chunk in response.iter_content(_CHUNK):
+                    body += chunk
+                    if len(body) > limit:
+                        return RawResponse(
+                            response.status_code, response.headers, bytes(body[:limit]), True
+                        )
+                return RawResponse(response.status_code, response.headers, bytes(body))
         except requests.RequestException as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)
-        return RawResponse(response.status_code, response.headers, response.content)
 
 
 def _never_sent(exc: requests.ConnectionError) -> bool:

@@ -264,7 +264,6 @@ def make_plan(
             f"ignoring the stored state ({snapshot.loaded.problem}); pages are matched to "
             "files by path and nothing will be deleted this run"
         )
-    snapshot = _without_nested_roots(source, remote, snapshot, notes)
     loaded = snapshot.loaded
     options = config.plan_options(
         force=force,
@@ -283,10 +282,24 @@ def make_plan(
         if scope is not None:
             desired = tuple(p for p in desired if p.source in scope.sources)
             listed = tuple(r for r in listed if r.id in scope.page_ids)
-    matched = match_pages(desired, listed, state, options, renames=renames)
-    full = remote.fetch_full(matched.reads_needed)
-    actual = tuple(full.get(p.id, p) for p in listed)
-    result = plan(desired, actual, state, options, renames=dict(renames), matching=matched)
+
+    def page_plan(listed: tuple[RemotePage, ...]) -> tuple[tuple[RemotePage, ...], Plan]:
+        matched = match_pages(desired, listed, state, options, renames=renames)
+        full = remote.fetch_full(matched.reads_needed)
+        actual = tuple(full.get(p.id, p) for p in listed)
+        return actual, plan(
+            desired, actual, state, options, renames=dict(renames), matching=matched
+        )
+
+    actual, result = page_plan(listed)
+    if result.changes or result.adopted:
+        # Only a plan that would change, adopt or delete pages looks for roots nested in
+        # this one (a plan without changes costs no request for it).
+        trimmed = _without_nested_roots(source, remote, snapshot, notes)
+        if trimmed is not snapshot:
+            kept = {p.id for p in trimmed.pages}
+            snapshot = trimmed
+            actual, result = page_plan(tuple(p for p in listed if p.id in kept))
 
     local_assets = source.assets
     if targets:

@@ -99,16 +99,27 @@ def test_a_segment_that_inflates_past_the_cap_is_a_note_not_a_crash(
     assert emulator.find_page("handbook/p01") is not None
 
 
-def test_a_head_too_large_to_read_is_not_downloaded(
+def test_a_head_too_large_to_read_is_a_note(tmp_path: Path, emulator: WikiJSEmulator) -> None:
+    """The head is read up to 1 MB and no further (the rest of the answer is not read)."""
+    site = numbered_site(tmp_path / "site", 2)
+    _apply(site.directory, emulator)
+    (site.directory / "p01.md").unlink()
+    put_state_file(emulator, HEAD_NAME, b" " * (MAX_HEAD_BYTES + 1) + b"{}")
+    summary, stderr = _plan(site.directory, emulator)
+    assert f"the state head is larger than {MAX_HEAD_BYTES} bytes" in stderr
+    assert summary["delete"] == 0
+
+
+def test_a_segment_larger_than_its_head_records_is_not_read_further(
     tmp_path: Path, emulator: WikiJSEmulator
 ) -> None:
     site = numbered_site(tmp_path / "site", 2)
     _apply(site.directory, emulator)
-    put_state_file(emulator, HEAD_NAME, b" " * (MAX_HEAD_BYTES + 1))
-    emulator.log.reset()
+    (site.directory / "p01.md").unlink()
+    name = stored_state(emulator).head.files[0].name  # type: ignore[union-attr]
+    put_state_file(emulator, name, b"\0" * (4 << 20))
     summary, stderr = _plan(site.directory, emulator)
-    assert "too large to read" in stderr
-    assert not [e for e in emulator.log.entries if e.kind == "download"]
+    assert f"the state file {name} does not match its checksum (it is larger than" in stderr
     assert summary["delete"] == 0
 
 

@@ -31,6 +31,8 @@ T = TypeVar("T")
 
 #: Requests in flight at once when the client does not say otherwise.
 DEFAULT_MAX_CONCURRENCY = 10
+_CHUNK = 1 << 16
+"""Bytes read at a time from an answer whose size is limited (``max_bytes``)."""
 
 #: The HTTP session type the async client accepts.
 ClientSession = aiohttp.ClientSession
@@ -107,8 +109,18 @@ class AsyncTransport(Runner[Async]):
                 allow_redirects=False,
                 ssl=self._ssl,
             ) as response:
-                content = await response.read()
-                return RawResponse(response.status, response.headers, content)
+                limit = request.max_bytes
+                if limit is None:
+                    content = await response.read()
+                    return RawResponse(response.status, response.headers, content)
+                body = bytearray()
+                async for chunk in response.content.iter_chunked(_CHUNK):
+                    body += chunk
+                    if len(body) > limit:
+                        return RawResponse(
+                            response.status, response.headers, bytes(body[:limit]), True
+                        )
+                return RawResponse(response.status, response.headers, bytes(body))
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)

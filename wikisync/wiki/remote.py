@@ -36,6 +36,7 @@ from wikijs import (
     NavigationTree,
     NotFoundError,
     Page,
+    PayloadTooLargeError,
     WikiJSClient,
 )
 from wikisync.errors import NavigationError, StateError
@@ -270,11 +271,17 @@ class Remote:
     def _state_url(self, name: str, folder: tuple[str, ...] | None = None) -> str:
         return "/".join((*(folder or self.state_folder), name))
 
-    def _download_or_none(self, name: str, folder: tuple[str, ...] | None = None) -> bytes | None:
+    def _download_or_none(
+        self, name: str, folder: tuple[str, ...] | None = None, *, max_bytes: int | None = None
+    ) -> bytes | None:
+        """A state file's bytes (``None`` when there is none). With ``max_bytes``, a
+        larger file raises ``PayloadTooLargeError`` after that many bytes were read."""
         try:
-            return self.client.assets.download(self._state_url(name, folder))
+            return self.client.assets.download(self._state_url(name, folder), max_bytes=max_bytes)
         except NotFoundError:
             return None
+        except PayloadTooLargeError:
+            raise
         except HTTPStatusError as exc:
             if getattr(exc, "status", None) == 404:
                 return None
@@ -283,9 +290,9 @@ class Remote:
     def read_state(self, legacy_page_id: int | None = None) -> LoadedState:
         """The stored state as the wiki holds it now (never cached).
 
-        One listing of the state folder, one download of the head, then one per segment
-        file. Without a head, the state folder of wikisync 0.2 and 0.3 is read, then the
-        format-1 state page ``legacy_page_id`` (if any)."""
+        One download of the head, then one per segment file. Without a head, the state
+        folder of wikisync 0.2 and 0.3 is read, then the format-1 state page
+        ``legacy_page_id`` (if any)."""
         loaded = self._read_asset_state()
         return self._read_legacy_state(legacy_page_id) if loaded is None else loaded
 
@@ -298,35 +305,33 @@ class Remote:
     def _read_asset_state(self) -> LoadedState | None:
         """The asset state, or ``None`` when there is no head.
 
-        Every size is checked before anything is downloaded: the head's as the folder
-        lists it, each segment file's as the head records it and the folder lists it."""
-        loaded = self._read_folder(self.state_folder, self._folder_files(self.state_folder))
+        Every read is bounded: the head is read up to ``MAX_HEAD_BYTES``, each segment
+        file up to the size the head records for it (itself at most an upload's size);
+        a file that is larger is not read any further."""
+        loaded = self._read_folder(self.state_folder)
         if loaded is not None:
             return loaded
-        old = legacy_state_folder(self.root)
-        files = self._folder_files(old)
-        loaded = self._read_folder(old, files)
+        loaded = self._read_folder(legacy_state_folder(self.root))
         if loaded is None or (loaded.problem and loaded.head is None):
             # Another root's head (two roots could share the old folder) or none: no state.
             return None
         return dataclasses.replace(loaded, old_folder=True)
 
-    def _read_folder(self, folder: tuple[str, ...], files: dict[str, Asset]) -> LoadedState | None:
+    def _read_folder(self, folder: tuple[str, ...]) -> LoadedState | None:
         empty = State(root=self.root)
-        listed = files.get(HEAD_NAME)
-        if listed is None:
-            return None
-        if listed.file_size > MAX_HEAD_BYTES:
+        try:
+            raw = self._download_or_none(HEAD_NAME, folder, max_bytes=MAX_HEAD_BYTES)
+        except PayloadTooLargeError:
             return LoadedState(
-                empty, problem=f"the state head is {listed.file_size} bytes, too large to read"
+                empty,
+                problem=f"the state head is larger than {MAX_HEAD_BYTES} bytes, too large to read",
             )
-        raw = self._download_or_none(HEAD_NAME, folder)
         if raw is None:
             return None
         head = load_head(raw, root=self.root, key=self.state_key)
         if isinstance(head, str):
             return LoadedState(empty, problem=head)
-        return self._read_segments(head, folder, files, signed=self.state_key is not None)
+        return self._read_segments(head, folder, signed=self.state_key is not None)
 
     def nested_roots(self, pages: Iterable[RemotePage]) -> tuple[str, ...]:
         """The roots under ``root`` that another wikisync directory manages (they have a
@@ -355,10 +360,12 @@ class Remote:
                     f"{MAX_NESTED_FOLDERS}"
                 )
             for slug in candidates:
-                listed = self._folder_files(("_wikisync", slug)).get(HEAD_NAME)
-                if listed is None or listed.file_size > MAX_HEAD_BYTES:
+                try:
+                    data = self._download_or_none(
+                        HEAD_NAME, ("_wikisync", slug), max_bytes=MAX_HEAD_BYTES
+                    )
+                except PayloadTooLargeError:
                     continue
-                data = self._download_or_none(HEAD_NAME, ("_wikisync", slug))
                 root = head_root(data) if data is not None else None
                 if root is not None:
                     found.add(root)
@@ -407,7 +414,10 @@ class Remote:
         One download of the head, which names every segment by checksum (segments are
         never rewritten), so an equal head means an equal state. Only while there is no
         head is the older state (the old folder, the format-1 page) read again."""
-        raw = self._download_or_none(HEAD_NAME)
+        try:
+            raw = self._download_or_none(HEAD_NAME, max_bytes=MAX_HEAD_BYTES)
+        except PayloadTooLargeError:
+            return True  # not the head that was read: the state changed
         if raw is None:
             if loaded.head is not None and not loaded.old_folder:
                 return True
@@ -424,29 +434,23 @@ class Remote:
             return loaded.head is not None or loaded.problem != head
         return head != loaded.head
 
-    def _read_segments(
-        self, head: Head, folder: tuple[str, ...], files: dict[str, Asset], *, signed: bool
-    ) -> LoadedState:
+    def _read_segments(self, head: Head, folder: tuple[str, ...], *, signed: bool) -> LoadedState:
         segments = []
         empty = State(root=self.root)
         for segment in head.segments:
             parts = []
             for file in segment.files:
-                listed = files.get(file.name)
-                if listed is None:
-                    return LoadedState(
-                        empty, problem=f"the state file {file.name} is missing", head=head
-                    )
-                if listed.file_size != file.size:
+                try:
+                    data = self._download_or_none(file.name, folder, max_bytes=file.size)
+                except PayloadTooLargeError:
                     return LoadedState(
                         empty,
                         problem=(
                             f"the state file {file.name} does not match its checksum (it is "
-                            f"{listed.file_size} bytes, the head records {file.size})"
+                            f"larger than the {file.size} bytes its head records)"
                         ),
                         head=head,
                     )
-                data = self._download_or_none(file.name, folder)
                 if data is None:
                     return LoadedState(
                         empty, problem=f"the state file {file.name} is missing", head=head
@@ -562,8 +566,9 @@ class Remote:
             else:
                 found = None
                 if asset.file_size <= MAX_LOCK_BYTES:  # larger: unreadable, never downloaded
-                    data = self._download_or_none(name, where)
-                    found = load_lock(data) if data is not None else None
+                    with contextlib.suppress(PayloadTooLargeError):  # grew since the listing
+                        data = self._download_or_none(name, where, max_bytes=MAX_LOCK_BYTES)
+                        found = load_lock(data) if data is not None else None
                 others.append(LockFile(int(asset.id), name, str(asset.updated_at or ""), found))
         if asset_id is None:
             raise StateError(
