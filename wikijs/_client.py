@@ -237,11 +237,12 @@ def _cache_identity(url: str, engine: Engine) -> str | None:
     ``users.profile`` answered as someone other than the Guest), nothing is read from or
     written to the cache: a client with a wrong password never sees what another client
     of the same user name cached. The verified user id is part of the namespace, and so
-    is the credential (API keys all run as one user on Wiki.js, with different rights).
+    is the credential (API keys all run as one user on Wiki.js, with different rights;
+    without ``verify_auth`` an API key is all there is to tell clients apart).
     """
     if isinstance(engine.auth, NoAuth):
         return cache_namespace(url, "guest")
-    if not engine.ready:
+    if engine.needs_setup("cache.read"):
         return None
     who = engine.identity
     verified = f"\nuser:{who.id}:{who.email}" if who is not None else ""

@@ -51,7 +51,7 @@ from ._errors import (
     error_from_graphql,
     error_from_http,
 )
-from ._flow import Download, Execute, Flow, Identify, Request, Stepper, Upload
+from ._flow import Authenticate, Download, Execute, Flow, Identify, Request, Stepper, Upload
 from ._graphql._executor import Operation, encode_operation
 from ._graphql.auth import GUEST_MESSAGE, PROFILE, parse_login, parse_profile
 from ._hooks import Hooks, RequestEvent, RequestKind, ResponseEvent
@@ -263,6 +263,9 @@ class Engine:
             return (yield from self.download(request.path, request.max_bytes))
         if isinstance(request, Identify):
             return (yield from self.whoami())
+        if isinstance(request, Authenticate):
+            yield from self.ensure_ready("cache.read")
+            return None
         raise TypeError(f"not a request: {request!r}")
 
     def execute(self, op: Operation) -> IOFlow[dict[str, Any]]:

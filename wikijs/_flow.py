@@ -38,6 +38,7 @@ from .models._common import Identity
 
 __all__ = [
     "Async",
+    "Authenticate",
     "Download",
     "Execute",
     "Flow",
@@ -49,6 +50,7 @@ __all__ = [
     "Stepper",
     "Sync",
     "Upload",
+    "authenticate",
     "download",
     "execute",
     "execute_partial",
@@ -111,7 +113,13 @@ class Identify:
     """Ask who the credentials belong to (a fresh ``users.profile``). Answer: Identity."""
 
 
-Request = Execute | Upload | Download | Identify
+@dataclass(frozen=True)
+class Authenticate:
+    """Make sure the credentials were accepted (the login ran, the identity was checked)
+    before anything is answered from a cache shared with other clients. Answer: None."""
+
+
+Request = Execute | Upload | Download | Identify | Authenticate
 Flow = Generator[Request, Any, T]
 
 
@@ -136,6 +144,11 @@ def download(path: str, max_bytes: int | None = None) -> Flow[bytes]:
     """The bytes served at ``path``."""
     content: bytes = yield Download(path, max_bytes)
     return content
+
+
+def authenticate() -> Flow[None]:
+    """Settle the credentials (no request once they are settled)."""
+    yield Authenticate()
 
 
 def identify() -> Flow[Identity]:
