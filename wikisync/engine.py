@@ -316,6 +316,12 @@ def make_plan(
     )
     result = attach_assets(result, asset_plan, options)
     result = dataclasses.replace(result, links_left_broken=source.links_left_broken)
+    if remote.unreadable_times:
+        odd = sorted(remote.unreadable_times)
+        notes.append(
+            f"{len(odd)} page(s) have an updatedAt without a time zone ({shown(odd[0])}"
+            f"{', ...' if len(odd) > 1 else ''}): they count as edited in the wiki"
+        )
     if options.prune and options.state_unverified and (result.orphaned or result.assets_orphaned):
         notes.append(_unverified_note(remote, loaded))
     navigation: NavigationPlan | None = None

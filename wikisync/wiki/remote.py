@@ -39,6 +39,7 @@ from wikijs import (
     PayloadTooLargeError,
     WikiJSClient,
 )
+from wikisync._bounded import aware_time
 from wikisync.errors import NavigationError, StateError
 from wikisync.plan.model import (
     AssetChange,
@@ -98,11 +99,16 @@ MAX_NESTED_FOLDERS = 256
 
 
 def _iso(value: Any) -> str:
+    """A time from the wiki as an ISO string with a time zone; ``""`` when it has none or
+    is not a time (such a page counts as edited in the wiki: it is never overwritten or
+    deleted without ``--force``)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    return str(value)
+        text = value.isoformat().replace("+00:00", "Z") if value.tzinfo is not None else ""
+    else:
+        text = str(value)
+    return text if aware_time(text) is not None else ""
 
 
 def in_scope(path: str, root: str) -> bool:
@@ -205,6 +211,8 @@ class Remote:
         self.root = root.strip("/")
         self.locale = locale
         self.state_key = state_key or None
+        self.unreadable_times: set[str] = set()
+        """Paths of pages whose ``updatedAt`` had no time zone (or was not a time)."""
         self.state_path = state_page_path(self.root)
         self._full: dict[int, Page] = {}
         self._lock = threading.Lock()
@@ -228,7 +236,11 @@ class Remote:
             if item.path == self.state_path:
                 state_pages.append((int(item.id), item.updated_at))
                 continue
-            pages.append(RemotePage.listed(int(item.id), item.locale, item.path, item.updated_at))
+            stamp = _iso(item.updated_at)
+            if not stamp and item.updated_at:
+                with self._lock:
+                    self.unreadable_times.add(item.path)
+            pages.append(RemotePage.listed(int(item.id), item.locale, item.path, stamp))
         return Listing(
             pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
             state_pages=tuple(sorted(state_pages)),
@@ -782,5 +794,5 @@ def _to_remote_asset(asset: Asset, folder: tuple[str, ...]) -> RemoteAsset:
         folder=folder,
         filename=asset.filename,
         size=int(asset.file_size),
-        updated_at=str(asset.updated_at or ""),
+        updated_at=_iso(asset.updated_at),
     )
