@@ -73,7 +73,11 @@ class Store:
 
 def test_a_first_write_is_one_base_segment_that_reads_back_equal() -> None:
     store = Store()
-    assets = {"img/a.png": AssetEntry("img/a.png", "img/a.png", 3, "ab" * 32, 10, "2026-11-26T05:05:00.000Z")}
+    assets = {
+        "img/a.png": AssetEntry(
+            "img/a.png", "img/a.png", 3, "ab" * 32, 10, "2026-11-26T05:05:00.000Z"
+        )
+    }
     state = _state({i: _entry(i) for i in range(1, 50)}, assets=assets, commit="c0ffee")
     store.write(state)
     assert store.loaded.head is not None and len(store.loaded.head.segments) == 1
