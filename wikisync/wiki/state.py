@@ -23,6 +23,17 @@ checksum does not match, makes the whole state untrusted: wikisync starts from a
 state and re-adopts pages by matching them to files (nothing is ever deleted on the
 strength of a state it could not verify).
 
+Anyone who may upload into the folder can write these files, so they are read as
+hostile input: every size, count, name, number and time is bounded (``MAX_*``), and an
+out-of-bounds file is a problem string, never an exception. With the state key
+(``WIKISYNC_STATE_KEY``) the head is signed (HMAC-SHA256); a head without a valid
+signature is then not trusted at all. Only a state proven to be wikisync's own
+(``LoadedState.verified``) can get anything deleted.
+
+This is one module because the writer and the reader are one format: the limits the
+reader checks are the ones the writer keeps, and the bytes it signs are the bytes it
+checks.
+
 The format-1 state (one page ``<root>/_wikisync-state`` holding the whole map as JSON)
 is still read (``load_state``); ``dump_state`` writes it (tests of the migration
 use it).
