@@ -230,7 +230,9 @@ def test_only_wikisync_s_own_names_are_state_files() -> None:
     ):
         assert not is_segment_name(name), name
     assert is_lock_name("lock-0123abcd.json")
+    assert is_lock_name("lock-halfwritten.json")
     assert not is_lock_name("lock-notes.txt.json") and not is_lock_name("lock-.json")
+    assert not is_lock_name("lock-../x.json") and not is_lock_name("lock-" + "a" * 65 + ".json")
 
 
 def _colliding_roots() -> tuple[str, str]:

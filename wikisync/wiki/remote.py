@@ -559,13 +559,19 @@ class Remote:
         name = self.client.assets.put(
             dump_lock(lock), filename=lock_name(lock), folder_id=folder_id
         )
-        return self._listed(lock, name, folder)
+        return self._listed_in(lock, name, folder) if folder else self._listed(lock, name)
 
     def relist_lock(self, held: HeldLock) -> HeldLock:
         """``held`` with its folder listed again."""
-        return self._listed(held.lock, lock_name(held.lock), held.folder)
+        if held.folder:
+            return self._listed_in(held.lock, lock_name(held.lock), held.folder)
+        return self._listed(held.lock, lock_name(held.lock))
 
-    def _listed(self, lock: Lock, mine: str, folder: tuple[str, ...] = ()) -> HeldLock:
+    def _listed(self, lock: Lock, mine: str) -> HeldLock:
+        """The state folder's lock files, seen by the holder of ``mine``."""
+        return self._listed_in(lock, mine, ())
+
+    def _listed_in(self, lock: Lock, mine: str, folder: tuple[str, ...]) -> HeldLock:
         where = folder or self.state_folder
         others = []
         files = []

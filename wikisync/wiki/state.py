@@ -136,7 +136,7 @@ _MAX_HOLDER = 200
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DIGEST = re.compile(r"[0-9A-Za-z:_+/=-]{0,128}")
 _SEGMENT_NAME = re.compile(r"s\d{6,16}-\d{1,3}-\d{1,4}-[0-9a-f]{6}\.json\.gz")
-_LOCK_NAME = re.compile(r"lock-[0-9a-f]{1,64}\.json")
+_LOCK_NAME = re.compile(r"lock-[A-Za-z0-9_-]{1,64}\.json")
 
 _NOTICE = (
     "# wikisync state\n\n"
