@@ -38,6 +38,7 @@ from wikijs import (
     Page,
     PayloadTooLargeError,
     WikiJSClient,
+    WikiJSError,
 )
 from wikisync._bounded import aware_time
 from wikisync.errors import NavigationError, StateError
@@ -350,7 +351,8 @@ class Remote:
         state: a head in a state folder, or a format-1 state page), shallowest first.
 
         Only state folders whose name starts like this root's are looked at, at most
-        ``MAX_NESTED_FOLDERS``; each is listed and its head (if small enough) read."""
+        ``MAX_NESTED_FOLDERS``; the head of each is read (up to ``MAX_HEAD_BYTES``), not
+        verified: a root it names is only ever left alone."""
         marker = "/" + state_page_path("").strip("/")
         found = {
             p.path[: -len(marker)]
@@ -387,7 +389,7 @@ class Remote:
     def _identity_id(self) -> int | None:
         try:
             return int(self.client.whoami().id)
-        except Exception:  # no identity, no proof: the state page is simply not verified
+        except WikiJSError:  # no identity, no proof: the state page is simply not verified
             return None
 
     def _read_legacy_state(self, page_id: int | None) -> LoadedState:
