@@ -16,6 +16,8 @@ from pathlib import Path
 
 from wikijs._errors import (
     AssetFolderExistsError,
+    AuthenticationError,
+    ForbiddenError,
     InvalidResponseError,
     NotFoundError,
     PayloadTooLargeError,
@@ -277,7 +279,20 @@ class AssetsAPI(Resource[M]):
 
         With ``max_bytes``, an asset larger than that raises ``PayloadTooLargeError``
         after at most that many bytes were read (the rest is never received)."""
-        return (yield from download("/" + path.lstrip("/"), max_bytes))
+        return (yield from download("/" + path.lstrip("/"), max_bytes=max_bytes))
+
+    @flow
+    def readable_by_guests(self, path: str) -> Flow[bool]:
+        """Whether a request without credentials (a Guest) can download the asset served at
+        ``path``: one ``GET`` with no credentials. A fresh Wiki.js gives Guests
+        ``read:assets`` on every path; a page rule denying it answers 403.
+
+        Raises ``HTTPStatusError`` (404) when nothing is served at ``path``."""
+        try:
+            yield from download("/" + path.lstrip("/"), anonymous=True)
+        except (ForbiddenError, AuthenticationError):
+            return False
+        return True
 
     @flow
     def rename(self, asset_id: int, filename: str) -> Flow[None]:

@@ -260,7 +260,11 @@ class Engine:
                 )
             )
         if isinstance(request, Download):
-            return (yield from self.download(request.path, request.max_bytes))
+            return (
+                yield from self.download(
+                    request.path, authenticate=not request.anonymous, max_bytes=request.max_bytes
+                )
+            )
         if isinstance(request, Identify):
             return (yield from self.whoami())
         if isinstance(request, Authenticate):
@@ -320,12 +324,17 @@ class Engine:
                 request_id=answer.request_id,
             )
 
-    def download(self, path: str, max_bytes: int | None = None) -> IOFlow[bytes]:
-        """``GET /<path>`` (an asset) and return its bytes; ``PayloadTooLargeError``
-        when there are more than ``max_bytes`` (read no further than that)."""
-        yield from self.ensure_ready("assets.download")
+    def download(
+        self, path: str, *, authenticate: bool = True, max_bytes: int | None = None
+    ) -> IOFlow[bytes]:
+        """``GET /<path>`` (an asset) and return its bytes (without credentials unless
+        ``authenticate``); ``PayloadTooLargeError`` when there are more than ``max_bytes``
+        (read no further than that)."""
+        if authenticate:
+            yield from self.ensure_ready("assets.download")
         request = HTTPRequest(
-            operation="assets.download",
+            operation="assets.download" if authenticate else "assets.download_anonymous",
+            authenticate=authenticate,
             kind="download",
             is_mutation=False,
             method="GET",

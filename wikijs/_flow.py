@@ -102,9 +102,11 @@ class Upload:
 
 @dataclass(frozen=True)
 class Download:
-    """``GET`` an asset. Answer: its bytes (at most ``max_bytes``, when given)."""
+    """``GET`` an asset (``anonymous``: without credentials, as a Guest). Answer: its bytes
+    (at most ``max_bytes``, when given)."""
 
     path: str
+    anonymous: bool = False
     max_bytes: int | None = None
 
 
@@ -140,9 +142,10 @@ def upload(folder_id: int, filename: str, content: bytes, mime: str) -> Flow[Non
     yield Upload(folder_id, filename, content, mime)
 
 
-def download(path: str, max_bytes: int | None = None) -> Flow[bytes]:
-    """The bytes served at ``path``."""
-    content: bytes = yield Download(path, max_bytes)
+def download(path: str, *, anonymous: bool = False, max_bytes: int | None = None) -> Flow[bytes]:
+    """The bytes served at ``path`` (``anonymous``: to a request without credentials; at
+    most ``max_bytes``, when given)."""
+    content: bytes = yield Download(path, anonymous, max_bytes)
     return content
 
 

@@ -12,7 +12,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import requests
@@ -28,6 +28,7 @@ from ._engine import (
     Engine,
     EngineOptions,
     Failure,
+    HTTPRequest,
     IOFlow,
     IOOptions,
     RawResponse,
@@ -162,32 +163,53 @@ class Transport(Runner[Sync]):
 
     def _http(self, action: Send) -> RawResponse | Failure:
         request = action.request
-        limit = request.max_bytes
+        stream = request.max_bytes is not None
         try:
-            response = self.session.request(
-                request.method,
-                request.url,
-                data=request.body,
-                headers=dict(action.headers),
-                timeout=self.timeout,
-                verify=self.verify,
-                allow_redirects=False,
-                stream=limit is not None,
-            )
-            if limit is None:
-                return RawResponse(response.status_code, response.headers, response.content)
-            with response:
-                body = bytearray()
-                for chunk in response.iter_content(_CHUNK):
-                    body += chunk
-                    if len(body) > limit:
-                        return RawResponse(
-                            response.status_code, response.headers, bytes(body[:limit]), True
-                        )
-                return RawResponse(response.status_code, response.headers, bytes(body))
+            if request.authenticate:
+                response = self.session.request(
+                    request.method,
+                    request.url,
+                    data=request.body,
+                    headers=dict(action.headers),
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    allow_redirects=False,
+                    stream=stream,
+                )
+            else:
+                response = self._send_anonymous(request, action.headers, stream=stream)
+            return _read(response, request.max_bytes)
         except requests.RequestException as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)
+
+    def _send_anonymous(
+        self, request: HTTPRequest, headers: Mapping[str, str], *, stream: bool = False
+    ) -> requests.Response:
+        """A request without credentials: none of the session's cookies either (a login
+        leaves a ``jwt`` cookie, which Wiki.js would take as the user's)."""
+        prepared = requests.Request(
+            request.method, request.url, data=request.body, headers=dict(headers)
+        ).prepare()
+        settings = self.session.merge_environment_settings(
+            prepared.url, {}, stream, self.verify, None
+        )
+        return self.session.send(prepared, timeout=self.timeout, allow_redirects=False, **settings)
+
+
+def _read(response: requests.Response, limit: int | None) -> RawResponse:
+    """The answer, its body read whole, or up to ``limit`` bytes (then ``too_large``)."""
+    if limit is None:
+        return RawResponse(response.status_code, response.headers, response.content)
+    with response:
+        body = bytearray()
+        for chunk in response.iter_content(_CHUNK):
+            body += chunk
+            if len(body) > limit:
+                return RawResponse(
+                    response.status_code, response.headers, bytes(body[:limit]), True
+                )
+        return RawResponse(response.status_code, response.headers, bytes(body))
 
 
 def _never_sent(exc: requests.ConnectionError) -> bool:

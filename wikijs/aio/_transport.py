@@ -101,6 +101,8 @@ class AsyncTransport(Runner[Async]):
     async def _http(self, action: Send) -> RawResponse | Failure:
         request = action.request
         try:
+            if not request.authenticate:
+                return await self._send_anonymous(action)
             async with self._client().request(
                 request.method,
                 request.url,
@@ -109,21 +111,41 @@ class AsyncTransport(Runner[Async]):
                 allow_redirects=False,
                 ssl=self._ssl,
             ) as response:
-                limit = request.max_bytes
-                if limit is None:
-                    content = await response.read()
-                    return RawResponse(response.status, response.headers, content)
-                body = bytearray()
-                async for chunk in response.content.iter_chunked(_CHUNK):
-                    body += chunk
-                    if len(body) > limit:
-                        return RawResponse(
-                            response.status, response.headers, bytes(body[:limit]), True
-                        )
-                return RawResponse(response.status, response.headers, bytes(body))
+                return await _read(response, request.max_bytes)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)
+
+    async def _send_anonymous(self, action: Send) -> RawResponse:
+        """A request without credentials: none of the session's cookies either (a login
+        leaves a ``jwt`` cookie, which Wiki.js would take as the user's)."""
+        request = action.request
+        async with (
+            aiohttp.ClientSession(
+                timeout=self._timeout, trust_env=True, cookie_jar=aiohttp.DummyCookieJar()
+            ) as session,
+            session.request(
+                request.method,
+                request.url,
+                data=request.body,
+                headers=dict(action.headers),
+                allow_redirects=False,
+                ssl=self._ssl,
+            ) as response,
+        ):
+            return await _read(response, request.max_bytes)
+
+
+async def _read(response: aiohttp.ClientResponse, limit: int | None) -> RawResponse:
+    """The answer, its body read whole, or up to ``limit`` bytes (then ``too_large``)."""
+    if limit is None:
+        return RawResponse(response.status, response.headers, await response.read())
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(_CHUNK):
+        body += chunk
+        if len(body) > limit:
+            return RawResponse(response.status, response.headers, bytes(body[:limit]), True)
+    return RawResponse(response.status, response.headers, bytes(body))
 
 
 def _ssl_option(verify: bool | str) -> ssl.SSLContext | bool:

@@ -83,5 +83,6 @@ FLAVOR = Flavor(
         script_js=("scriptJs",),
     ),
     known_keys=frozenset({"date", "dateCreated"}),
+    fix_paths=False,
     detect=detect,
 )
