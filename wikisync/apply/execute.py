@@ -519,17 +519,11 @@ MENU_ATTEMPTS = 5
 
 
 def write_navigation(plan: NavigationPlan, remote: Remote) -> NavigationResult:
-    """Read the whole menu, place wikisync's blocks, write it once (not when equal), and
-    read it back.
-
-    The menu is read again here, not taken from the plan, so items added by hand since the
-    plan are kept too; only wikisync's own items change. Wiki.js replaces the whole menu
-    with each write and has no compare-and-set, so the menu is read back after the write:
-    if wikisync's blocks are not in place any more (someone wrote the menu at the same
-    moment, from the menu as it was before), it is read, merged and written again, up to
-    ``MENU_ATTEMPTS`` times. Applies of wikisync serialise their menu writes with the
-    menu lock (``apply_run``); this catches every other writer.
-    """
+    """Read the whole menu (so hand edits since the plan are kept), place wikisync's blocks,
+    write it (not when equal), and read it back: Wiki.js has no compare-and-set, so when
+    the blocks are gone (someone wrote the menu from an older copy at the same moment),
+    it starts again, up to ``MENU_ATTEMPTS`` times. wikisync's own applies take turns
+    under the menu lock (``apply_run``)."""
     changed: set[str] = set()
     try:
         for _ in range(MENU_ATTEMPTS):
@@ -543,13 +537,8 @@ def write_navigation(plan: NavigationPlan, remote: Remote) -> NavigationResult:
                 return NavigationResult("ok", tuple(sorted(changed)))
     except Exception as exc:
         return NavigationResult("failed", error=_describe(exc))
-    return NavigationResult(
-        "failed",
-        error=(
-            f"the menu changed under each of {MENU_ATTEMPTS} writes (someone else keeps "
-            "writing it); run `wikisync apply` again"
-        ),
-    )
+    error = f"the menu changed under each of {MENU_ATTEMPTS} writes; run `wikisync apply` again"
+    return NavigationResult("failed", error=error)
 
 
 def _changed_locales(old: Sequence[NavMenu], new: Sequence[NavMenu]) -> tuple[str, ...]:
