@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from wikisync._names import shown
 from wikisync._version import __version__
 from wikisync.cli._common import (
     EXIT_CHANGES,
@@ -116,7 +117,7 @@ def compute(
             warn_if_state_public(remote, source.config)
         wiki_url = client.url
     for note in run.notes:
-        err(f"Note: {note}")
+        err(f"Note: {shown(note)}")
     return run, wiki_url
 
 
@@ -227,7 +228,7 @@ def plan(
         if run.plan.guard_violations:
             err("Error: a safety guard refuses this plan; `apply` will not run it:")
             for violation in run.plan.guard_violations:
-                err(f"  - {violation}")
+                err(f"  - {shown(violation)}")
             raise typer.Exit(EXIT_GUARD)
         if detailed_exitcode and run.plan.has_changes:
             raise typer.Exit(EXIT_CHANGES)

@@ -34,10 +34,11 @@ from wikisync.plan.model import (
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
 
-_HEADING = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+# Neither may run past the next "<": an unclosed tag costs one scan to it, not to the end.
+_H1_OPEN = re.compile(r"<h1\b[^<>]*>", re.IGNORECASE)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]+>")
 _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
@@ -164,9 +165,11 @@ class _FieldReader:
 
 def _first_heading(content: str, html: bool) -> str | None:
     if html:
-        match = _H1.search(content)
-        if match:
-            title = html_lib.unescape(_TAG.sub("", match.group(1))).strip()
+        opening = _H1_OPEN.search(content)
+        closing = _H1_CLOSE.search(content, opening.end()) if opening else None
+        if opening and closing:
+            inner = content[opening.end() : closing.start()]
+            title = html_lib.unescape(_TAG.sub("", inner)).strip()
             return " ".join(title.split()) or None
         return None
     fence: str | None = None
@@ -180,10 +183,33 @@ def _first_heading(content: str, html: bool) -> str | None:
                 fence = None
             continue
         if fence is None:
-            match = _HEADING.match(line)
-            if match:
-                return match.group(1).strip()
+            heading = _atx_title(line)
+            if heading is not None:
+                return heading.strip()
     return None
+
+
+def _quoted(entry: HeaderValue) -> bool:
+    """Whether a header value is a quoted or block YAML scalar, whose spaces and line
+    breaks are the author's (a plain scalar has none at its ends)."""
+    node = entry.node
+    return isinstance(node, yaml.ScalarNode) and node.style in ('"', "'", "|", ">")
+
+
+def _atx_title(line: str) -> str | None:
+    """The text of a level-1 ATX heading line (``# Title #``), or ``None``; read by hand,
+    in one pass, where a pattern with a lazy title before optional closing hashes and
+    spaces would try every split of a long run of spaces."""
+    rest = line.lstrip(" ")
+    if len(line) - len(rest) > 3 or not rest.startswith("# "):
+        return None
+    title = rest[1:].lstrip(" ").rstrip(" ")
+    if not title:
+        return " " if len(rest) > 2 else None
+    unclosed = title.rstrip("#")
+    if unclosed != title and unclosed.endswith(" ") and unclosed.strip(" "):
+        title = unclosed.rstrip(" ")
+    return title
 
 
 def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
@@ -253,6 +279,7 @@ def read_page_fields(
     reader = _FieldReader(rel, problems)
     errors_before = sum(p.is_error for p in problems)
     values: dict[str, Any] = {}
+    exact_title = False  # a quoted title keeps its spaces and line breaks
     touched = {field for key in header.values for field in rules.by_key.get(key, ())}
     for name in rules.order:
         if name not in touched:
@@ -269,6 +296,8 @@ def read_page_fields(
                 found.append((entry, convert_value(value, alias.convert)))
         if not found:
             continue
+        if name == "title":
+            exact_title = _quoted(found[0][0]) if rule.combine != "union" else False
         if rule.combine == "union":
             values[name] = tuple(v for _, item in found for v in item)
         elif rule.combine == "agree":
@@ -289,21 +318,27 @@ def read_page_fields(
             values[name] = usable[0]
     for name in ("title", "description"):
         text = values.get(name)
-        # The title is sent stripped, the description as written.
-        sent = text.strip() if name == "title" and isinstance(text, str) else text
+        # The title is sent stripped (unless quoted), the description as written.
+        strip = name == "title" and isinstance(text, str) and not exact_title
+        sent = text.strip() if strip and isinstance(text, str) else text
         if isinstance(sent, str) and len(sent) > MAX_FIELD_CHARS:
             key = next(a.key for a in active.flavor.fields[name].aliases if a.key in header.values)
             problems.append(_too_long(rel, header.values[key].line, name, sent))
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
-    title = values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
-    if len(title.strip()) > MAX_FIELD_CHARS:
-        problems.append(_too_long(rel, None, "title (from the first heading)", title.strip()))
+    if exact_title and values.get("title"):
+        title = values["title"]  # as written between the quotes: what pull wrote back
+    else:
+        title = (
+            values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
+        ).strip()
+    if len(title) > MAX_FIELD_CHARS:
+        problems.append(_too_long(rel, None, "title (from the first heading)", title))
         return None
     editor: Editor | None = values.get("editor") or ("ckeditor" if html else None)
     fields = PageFields(
-        title=title.strip(),
+        title=title,
         description=values.get("description"),
         tags=values.get("tags"),
         is_published=values.get("is_published"),

@@ -58,6 +58,7 @@ __all__ = [
     "code_block_spans",
     "code_spans",
     "default_asset_url",
+    "html_comment_spans",
     "iter_link_destinations",
     "rewrite_links",
     "to_relative_links",
@@ -71,7 +72,9 @@ LINK_CODES: frozenset[str] = frozenset(
 )
 """Problem codes of links left as written because they name nothing usable."""
 
-_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(\{\{[<%].*?[>%]\}\})")
+# A shortcode holds no braces: the lazy body stops at the next one, so many unclosed
+# "{{<" on a line cost one scan each to the next brace, not to the end of the line.
+_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(\{\{[<%][^{}\n]*?[>%]\}\})")
 _REF_SHORTCODE = re.compile(
     r"^\{\{[<%]\s*(?:rel)?ref\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*[>%]\}\}$"
 )
@@ -128,12 +131,13 @@ _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _LIST_ITEM = re.compile(r"^([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _ATX_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
 _BLOCK_STARTS = frozenset("`~-+*#0123456789")  # first characters of the three patterns above
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT_OPEN = "<!--"
+_COMMENT_CLOSE = "-->"
 _BACKTICKS = re.compile(r"`+")
 _INLINE_DEST = re.compile(r"\]\([ \t]*(?:<([^<>\n]*)>|((?:[^\s()<>]|\([^\s()]*\))+))")
 _REFERENCE_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))", re.MULTILINE)
 _HTML_ATTR = re.compile(
-    r"<[A-Za-z][A-Za-z0-9-]*\b[^<>]*?\s(?:href|src)\s*=\s*"
+    r"<[A-Za-z][A-Za-z0-9-]*(?![A-Za-z0-9-])[^<>]*?\s(?:href|src)\s*=\s*"
     r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'<>`=]+))",
     re.IGNORECASE,
 )
@@ -291,12 +295,28 @@ def code_block_spans(text: str) -> list[tuple[int, int]]:
     return scanner.finish(len(text))
 
 
+def html_comment_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each HTML comment (``<!-- ... -->``) of ``text``, in one pass:
+    after an opening without a closing, no later opening can close either."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        opening = text.find(_COMMENT_OPEN, position)
+        if opening < 0:
+            return spans
+        closing = text.find(_COMMENT_CLOSE, opening + len(_COMMENT_OPEN))
+        if closing < 0:
+            return spans
+        position = closing + len(_COMMENT_CLOSE)
+        spans.append((opening, position))
+
+
 def _code_and_comment_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """HTML comments and code spans of ``text[start:end]``, in linear time: each backtick
     run is looked at once, and its closing run (the next one of the same width) is found
     by bisection, not by scanning ahead from every opening."""
     chunk = text[start:end]
-    comments = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(chunk)]
+    comments = html_comment_spans(chunk)
     for a, b in comments:
         yield start + a, start + b
     runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(chunk)]
@@ -334,7 +354,7 @@ def iter_link_destinations(
     found: list[tuple[int, int, str]] = []
     continuations: set[int] = set()
     if html:
-        spans = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(text)]
+        spans = html_comment_spans(text)
         patterns: tuple[re.Pattern[str], ...] = (_HTML_ATTR,)
     else:
         spans, continuations = _protected_spans(text)
