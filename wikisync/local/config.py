@@ -605,6 +605,7 @@ class Config(BaseModel):
         force: bool = False,
         targets: Sequence[str] = (),
         source_had_errors: bool = False,
+        state_unverified: bool = False,
     ) -> PlanOptions:
         """The [`PlanOptions`][wikisync.plan.model.PlanOptions] these settings call for."""
         return PlanOptions(
@@ -616,6 +617,7 @@ class Config(BaseModel):
             force=force,
             targets=tuple(targets),
             source_had_errors=source_had_errors,
+            state_unverified=state_unverified,
         )
 
 
