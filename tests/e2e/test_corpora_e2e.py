@@ -28,6 +28,7 @@ from wikisync.engine import load_directory
 from wikisync.local.markdown.links import LINK_CODES, iter_link_destinations
 
 CORPORA = Path(__file__).parents[1] / "data" / "corpora"
+SITES = Path(__file__).parents[1] / "data" / "sites"
 EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|#)")
 
 
@@ -43,6 +44,7 @@ class Corpus:
     rewritten: tuple[tuple[str, str, str], ...] = ()  # (locale, path, link in its content)
     # (locale, path, generator syntax that must be gone, Wiki.js callout class now there)
     converted: tuple[tuple[str, str, str, str], ...] = ()
+    folder: Path = CORPORA  # tests/data/sites: small sites written after a generator's docs
 
 
 CASES = (
@@ -112,20 +114,121 @@ CASES = (
         ),
         converted=(("en", "docs/getting-started/example-page", "{{% alert", "{.is-success}"),),
     ),
+    Corpus(
+        name="jekyll-quarry",
+        content=".",
+        flavor="jekyll",
+        detected_from="_config.yml",
+        pages=(
+            ("en", "home"),  # index.md, permalink: /
+            ("en", "docs/getting-started"),  # permalink: pretty serves it at /docs/getting-started/
+            ("en", "docs/configuration"),
+            ("en", "docs/configuration/navigation/overview"),
+            ("en", "docs/reference"),  # its own permalink
+            ("en", "2024/03/01/quarry-1-0"),  # a post, in the site's permalink style
+            ("en", "recipes/backup"),  # a collection with output: true
+        ),
+        assets=("assets/images/layout.svg",),
+        nav=(
+            ("docs/getting-started.md", None, 2.0),
+            ("docs/configuration/index.md", None, 3.0),
+        ),
+        rewritten=(
+            ("en", "home", "/en/docs/getting-started"),  # {% link docs/getting-started.md %}
+            ("en", "home", "/en/2024/03/01/quarry-1-0"),  # {% post_url 2024-03-01-quarry-1-0 %}
+            ("en", "home", "/en/docs/reference"),  # {{ site.baseurl }}/docs/reference/
+            ("en", "docs/getting-started", "/en/docs/configuration/options"),  # | relative_url
+            ("en", "docs/reference", "/en/docs/guides"),  # /quarry/docs/guides/: baseurl
+            ("en", "docs/reference", "/en/docs/configuration"),  # baseurl + {% link %}
+            ("en", "docs/guides/upgrade", "/en/recipes/backup"),
+        ),
+        folder=SITES,
+    ),
+    Corpus(
+        name="vitepress-quarry",
+        content="docs/src",
+        flavor="vitepress",
+        detected_from="../.vitepress/config.mts",
+        pages=(
+            ("en", "home"),  # layout: home, its hero and features as its body
+            ("en", "guide/getting-started"),
+            ("en", "reference/cli"),  # reference/commands.md, renamed by rewrites
+            ("zh", "home"),
+            ("zh", "guide/getting-started"),
+            ("zh", "guide/configuration"),
+            ("ja", "home"),
+            ("ja", "guide/getting-started"),
+        ),
+        nav=(
+            ("guide/getting-started.md", "Getting Started", 0.0),
+            ("reference/commands.md", "Command Line", 2.0),
+            ("zh/guide/configuration.md", "配置", 4.0),
+        ),
+        rewritten=(
+            ("en", "home", "/en/guide/getting-started"),  # a hero action
+            ("en", "guide/getting-started", "/en/reference/cli#add"),
+            ("en", "guide/configuration", "/en/reference/cli"),  # ../reference/commands.md
+            ("zh", "guide/configuration", "/zh/guide/getting-started#install"),
+            ("zh", "guide/configuration", "/en/reference/cli"),  # a root-locale page
+            ("ja", "guide/getting-started", "/ja/home"),  # /ja/
+        ),
+        folder=SITES,
+    ),
+    Corpus(
+        name="jekyll-just-the-docs",
+        content=".",  # the repository root, as the site keeps it
+        flavor="jekyll",
+        detected_from="_config.yml",
+        pages=(
+            ("en", "home"),
+            ("en", "docs/configuration"),  # served at /docs/configuration/ (permalink: pretty)
+            ("en", "docs/navigation/main/ancestry"),
+            ("en", "docs/ui-components/code/line-numbers"),
+            ("en", "CHANGELOG"),
+        ),
+        nav=(("docs/configuration.md", None, 2.0), ("docs/navigation/index.md", None, 5.0)),
+        rewritten=(
+            ("en", "home", "/en/CHANGELOG"),  # ({% link CHANGELOG.md %})
+            (
+                "en",
+                "docs/navigation/main/ancestry",
+                "/en/docs/navigation/main/xs",
+            ),  # [XS]: {% link %}
+        ),
+    ),
+    Corpus(
+        name="vitepress-i18n",
+        content="docs",
+        flavor="vitepress",
+        detected_from=".vitepress/config.ts",
+        pages=(
+            ("en", "home"),  # en/index.md: rewrites 'en/:rest*' serve it at the root
+            ("en", "guide/what-is-vitepress"),
+            ("en", "reference/default-theme-config"),
+            ("zh", "home"),
+            ("zh", "guide/getting-started"),
+            ("ja", "reference/site-config"),
+        ),
+        nav=(("en/guide/what-is-vitepress.md", "What is VitePress?", 0.0),),
+        rewritten=(
+            ("en", "home", "/en/guide/what-is-vitepress"),  # a hero action: ./guide/...
+            ("zh", "home", "/zh/guide/getting-started"),
+        ),
+    ),
 )
 
 
 @pytest.fixture
 def wiki() -> Iterator[Wiki]:
-    # The Hugo site has Norwegian and Persian pages: Wiki.js stores pages only in locales
-    # installed on it.
-    with WikiJSEmulator(locales=("en", "no", "fa")) as emulator:
+    # The Hugo site has Norwegian and Persian pages, the VitePress site Chinese and
+    # Japanese ones: Wiki.js stores pages only in locales installed on it.
+    with WikiJSEmulator(locales=("en", "no", "fa", "zh", "ja")) as emulator:
         yield Wiki(emulator, CliRunner())
 
 
 def _copy(tmp_path: Path, corpus: Corpus) -> tuple[Path, Path]:
     repo = tmp_path / corpus.name
-    shutil.copytree(CORPORA / corpus.name, repo)
+    shutil.copytree(corpus.folder / corpus.name, repo, symlinks=True)  # dangling, as kept
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "docs as kept upstream")
@@ -191,7 +294,8 @@ def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) 
         assert wiki.emulator.asset(asset) is not None, asset
     for locale, path, link in corpus.rewritten:
         page_content = wiki.page(path, locale).content
-        assert f"({link}" in page_content or f'"{link}"' in page_content, (locale, path, link)
+        written = (f"({link}", f'"{link}"', f"]: {link}")  # inline, HTML, a reference
+        assert any(w in page_content for w in written), (locale, path, link)
     for locale, path, gone, callout in corpus.converted:
         page_content = wiki.page(path, locale).content
         assert gone not in page_content and callout in page_content, (locale, path)

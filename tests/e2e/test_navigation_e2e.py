@@ -263,10 +263,10 @@ def test_pages_nav_order_and_titles_order_and_label_the_menu(wiki: Wiki, tmp_pat
     assert block(raw_tree(wiki)) == [
         ("header", "Handbook", ""),
         ("link", "Questions", "/en/handbook/faq"),
+        ("link", "Home page", "/en/handbook"),  # top-level pages before the sections
         ("header", "Guide", ""),
         ("link", "Guide", "/en/handbook/guide"),
         ("link", "Installing", "/en/handbook/guide/install"),
-        ("link", "Home page", "/en/handbook"),
     ]
     assert not again.plan.navigation and not again.plan.has_changes
 

@@ -13,7 +13,7 @@ import wikisync
 from wikisync.errors import ConfigError
 from wikisync.local.config import Config, load_settings, parse_config
 from wikisync.local.flavors import FLAVORS, ActiveFlavor, detect_flavor
-from wikisync.local.flavors.base import KeyAlias, Site, convert_value, field_rules
+from wikisync.local.flavors.base import KeyAlias, NavEntry, Site, convert_value, field_rules
 from wikisync.local.source import SourceResult, links_left_broken, load_source
 from wikisync.plan.model import LocalPage, Plan
 from wikisync.render import render_text
@@ -85,7 +85,7 @@ def test_a_named_flavor_is_used_and_still_reads_the_generator_files(make_tree: M
     root = make_tree({"mkdocs.yml": MKDOCS_YML, "docs/wikisync.yml": "flavor: mkdocs\n"})
     _, active = load_settings(root / "docs")
     assert active.describe() == "Flavor: mkdocs (set in wikisync.yml; detected from ../mkdocs.yml)"
-    assert active.site.nav["setup.md"] == ("Setup", 2.0)
+    assert active.site.nav["setup.md"] == NavEntry("Setup", 2.0, ())
     (root / "docs" / "wikisync.yml").write_text("flavor: wikijs\n", encoding="utf-8")
     _, active = load_settings(root / "docs")
     assert active.describe() == "Flavor: wikijs (set in wikisync.yml)"
@@ -94,7 +94,19 @@ def test_a_named_flavor_is_used_and_still_reads_the_generator_files(make_tree: M
 def test_every_module_of_the_package_is_a_flavor() -> None:
     folder = Path(wikisync.__file__).parent / "local" / "flavors"
     modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "base"}
-    assert set(FLAVORS) == modules == {"docusaurus", "hugo", "mkdocs", "plain", "wikijs"}
+    assert (
+        set(FLAVORS)
+        == modules
+        == {
+            "docusaurus",
+            "hugo",
+            "jekyll",
+            "mkdocs",
+            "plain",
+            "vitepress",
+            "wikijs",
+        }
+    )
 
 
 def test_nothing_outside_the_flavors_package_names_a_flavor() -> None:
@@ -514,7 +526,7 @@ def test_the_plan_text_counts_links_left_broken() -> None:
         (
             "flavor: sphinx\n",
             "wikisync.yml:1: flavor: 'sphinx' is not a flavor; use one of auto, docusaurus, "
-            "hugo, mkdocs, plain, wikijs",
+            "hugo, jekyll, mkdocs, plain, vitepress, wikijs",
         ),
         (
             "severity:\n  path-invalid: warning\n",

@@ -44,6 +44,9 @@ def page(
     locale: str = "en",
     nav_title: str | None = None,
     nav_order: float | None = None,
+    nav_section: tuple[str, ...] | None = None,
+    nav_heads: bool = False,
+    listed: bool = True,
 ) -> LocalPage:
     fields = PageFields(title=title)
     return LocalPage(
@@ -56,6 +59,9 @@ def page(
         digest=page_digest("x\n", fields),
         nav_title=nav_title,
         nav_order=nav_order,
+        nav_section=nav_section,
+        nav_heads=nav_heads,
+        listed=listed,
     )
 
 
@@ -74,8 +80,9 @@ def labels(block: tuple[NavItem, ...]) -> list[tuple[str, str | None, str | None
     return [(i.kind, i.label, i.target) for i in block]
 
 
-def test_sections_depth_links_each_top_level_section_in_nav_order() -> None:
-    block = desired_block(PAGES, "en", "handbook", NavigationConfig(label="Handbook"))
+def test_top_depth_links_each_top_level_section_in_nav_order() -> None:
+    config = NavigationConfig(label="Handbook", depth="top")
+    block = desired_block(PAGES, "en", "handbook", config)
     assert labels(block) == [
         ("header", "Handbook", ""),
         ("link", "Guide", "/en/handbook/guide"),  # nav_order 10, nav_title wins over title
@@ -87,17 +94,76 @@ def test_sections_depth_links_each_top_level_section_in_nav_order() -> None:
     assert [i.id for i in block][:2] == [P + "menu", P + "section:guide"]
 
 
+def test_sections_depth_is_the_default_a_header_per_section_and_its_pages() -> None:
+    block = desired_block(PAGES, "en", "handbook", NavigationConfig(label="Handbook"))
+    assert labels(block) == [
+        ("header", "Handbook", ""),
+        ("link", "FAQ", "/en/handbook/faq"),  # the top-level pages first, in nav order
+        ("link", "Welcome", "/en/handbook"),
+        ("header", "Guide", ""),
+        ("link", "Guide", "/en/handbook/guide"),
+        ("link", "Upgrading", "/en/handbook/guide/upgrade"),
+        ("link", "Installing", "/en/handbook/guide/install"),
+        ("header", "Ops", ""),
+        ("link", "Backups", "/en/handbook/ops/backup"),
+    ]
+
+
+SITE_NAV = (
+    # A flat folder whose sections come from the site's navigation (sidebar categories,
+    # mkdocs.yml nav sections, just-the-docs parents), labels and order from it too.
+    page("index.md", "handbook", "Welcome", nav_order=0, nav_section=()),
+    page("install.md", "handbook/install", "Install", nav_order=2, nav_section=("Usage",)),
+    page("cli.md", "handbook/cli", "CLI", nav_order=1, nav_section=("Usage",)),
+    page("mocks.md", "handbook/mocks", "Mock Functions", nav_order=3, nav_section=("Usage",)),
+    page(
+        "api/mocks.md", "handbook/api/mocks", "Mock Functions", nav_order=4,
+        nav_section=("Usage",),
+    ),
+    page("editors.md", "handbook/editors", "Editors", nav_order=5, nav_section=("Usage", "Editors"), nav_heads=True),
+    page("vim.md", "handbook/vim", "Vim", nav_order=1, nav_section=("Usage", "Editors")),
+    page("secret.md", "handbook/secret", "Secret", nav_order=9, nav_section=(), listed=False),
+    page("ops/backup.md", "handbook/ops/backup", "Backups"),  # not in the site's nav
+)  # fmt: skip
+
+
+def test_the_sites_navigation_groups_are_the_sections() -> None:
+    block = desired_block(SITE_NAV, "en", "handbook", NavigationConfig())
+    assert labels(block) == [
+        ("header", "Documentation", ""),
+        ("link", "Welcome", "/en/handbook"),
+        ("header", "Usage", ""),
+        ("link", "CLI", "/en/handbook/cli"),
+        ("link", "Install", "/en/handbook/install"),
+        # the same label twice in one section: told apart by their paths
+        ("link", "Mock Functions (mocks)", "/en/handbook/mocks"),
+        ("link", "Mock Functions (api/mocks)", "/en/handbook/api/mocks"),
+        # a sub-group is one link to its own page at depth: sections
+        ("link", "Editors", "/en/handbook/editors"),
+        ("header", "Ops", ""),  # folders still make sections for pages the nav omits
+        ("link", "Backups", "/en/handbook/ops/backup"),
+    ]
+    assert [i.id for i in block][2] == P + "group:Usage"
+    pages = desired_block(SITE_NAV, "en", "handbook", NavigationConfig(depth="pages"))
+    assert [i.label for i in pages][-4:] == ["Editors", "Vim", "Ops", "Backups"]
+    top = desired_block(SITE_NAV, "en", "handbook", NavigationConfig(depth="top"))
+    assert labels(top)[1:3] == [
+        ("link", "Welcome", "/en/handbook"),
+        ("link", "Usage", "/en/handbook/cli"),  # a group without its own page: its first
+    ]
+
+
 def test_pages_depth_gives_a_header_per_section_and_its_pages() -> None:
     config = NavigationConfig(label="Handbook", depth="pages")
     block = desired_block(PAGES, "en", "handbook", config)
     assert labels(block) == [
         ("header", "Handbook", ""),
+        ("link", "FAQ", "/en/handbook/faq"),  # the top-level pages first, in nav order
+        ("link", "Welcome", "/en/handbook"),
         ("header", "Guide", ""),
         ("link", "Guide", "/en/handbook/guide"),
         ("link", "Upgrading", "/en/handbook/guide/upgrade"),
         ("link", "Installing", "/en/handbook/guide/install"),
-        ("link", "FAQ", "/en/handbook/faq"),
-        ("link", "Welcome", "/en/handbook"),
         ("header", "Ops", ""),
         ("link", "Backups", "/en/handbook/ops/backup"),
     ]
@@ -122,8 +188,11 @@ def test_a_locale_gets_its_own_pages_and_nothing_outside_root_counts() -> None:
     fr = desired_block(pages, "fr", "handbook", NavigationConfig())
     assert labels(fr) == [
         ("header", "Documentation", ""),
-        ("link", "Guide", "/fr/handbook/guide/install"),  # a folder: its first page
+        ("header", "Guide", ""),  # a folder without its own page: its name
+        ("link", "Installer", "/fr/handbook/guide/install"),
     ]
+    top = desired_block(pages, "fr", "handbook", NavigationConfig(depth="top"))
+    assert labels(top)[1] == ("link", "Guide", "/fr/handbook/guide/install")  # its first page
     assert desired_block(pages, "de", "handbook", NavigationConfig()) == ()
 
 
@@ -180,11 +249,12 @@ def test_plan_counts_added_changed_moved_removed_and_diffs_the_menu() -> None:
     # The wiki has an older block: two links swapped, one label old, one page gone.
     old_block = (
         block[0],
-        block[1],
+        NavItem(block[1].id, "link", "Questions", "", "page", "/en/handbook/faq", "all", ()),
         block[2],
-        block[4],
         block[3],
-        NavItem(block[5].id, "link", "Questions", "", "page", "/en/handbook/faq", "all", ()),
+        block[4],
+        block[6],
+        block[5],
         NavItem(
             P + "page:retired", "link", "Retired", "", "page", "/en/handbook/retired", "all", ()
         ),
@@ -192,8 +262,8 @@ def test_plan_counts_added_changed_moved_removed_and_diffs_the_menu() -> None:
     menus = (NavMenu("en", (HOME, BY_HAND, *old_block)), NavMenu("de", (HOME,)))
     result = plan_navigation(PAGES, menus, "handbook", config, mode="MIXED")
     en, fr = result.changes
-    assert (en.locale, en.added, en.changed, en.moved, en.removed) == ("en", 3, 1, 1, 1)
-    assert en.counts() == "3 added, 1 changed, 1 moved, 1 removed"
+    assert (en.locale, en.added, en.changed, en.moved, en.removed) == ("en", 2, 1, 1, 1)
+    assert en.counts() == "2 added, 1 changed, 1 moved, 1 removed"
     assert "-- Questions \u2192 /en/handbook/faq" in en.diff
     assert "+- FAQ \u2192 /en/handbook/faq" in en.diff
     assert en.diff.startswith("--- navigation en (wiki)\n+++ navigation en (files)")
@@ -213,9 +283,10 @@ def test_no_change_when_the_block_is_in_place() -> None:
 
 
 def test_a_block_split_by_hand_is_gathered_again() -> None:
-    block = desired_block(PAGES, "fr", "handbook", NavigationConfig())
+    config = NavigationConfig(depth="top")
+    block = desired_block(PAGES, "fr", "handbook", config)
     menus = (NavMenu("fr", (block[0], HOME, block[1])),)
-    result = plan_navigation(PAGES[-1:], menus, "handbook", NavigationConfig(), mode="MIXED")
+    result = plan_navigation(PAGES[-1:], menus, "handbook", config, mode="MIXED")
     [fr] = result.changes
     assert (fr.added, fr.moved, fr.removed) == (0, 0, 0)
     assert fr.counts() == "reordered"
@@ -240,7 +311,7 @@ def test_merged_tree_keeps_other_locales_and_items_as_read() -> None:
     merged = merged_tree(menus, result)
     assert merged is not None
     assert merged[0] is other  # the same object: not rebuilt
-    assert [i.label for i in merged[1].items][:3] == ["Home", "Documentation", "Guide"]
+    assert [i.label for i in merged[1].items][:3] == ["Home", "Documentation", "FAQ"]
     assert merged[1].items[-1] == BY_HAND
     assert [m.locale for m in merged] == ["de", "en", "fr"]  # a new locale goes last
 

@@ -21,8 +21,16 @@ from wikisync.cli import demo as _demo
 from wikisync.cli import plan as _plan
 from wikisync.cli import pull as _pull
 from wikisync.cli import validate as _validate
+from wikisync.local.flavors import DETECTION_ORDER, FLAVORS
 
 __all__ = ["app", "main"]
+
+_FLAVOR_NAMES = ", ".join(
+    [
+        *(n for n in DETECTION_ORDER if n in FLAVORS),
+        *(n for n in FLAVORS if n not in DETECTION_ORDER),
+    ]
+)
 
 app = typer.Typer(
     name="wikisync",
@@ -32,6 +40,11 @@ app = typer.Typer(
 
         Credentials come from the environment: WIKIJS_URL and WIKIJS_API_KEY (or
         WIKIJS_USERNAME and WIKIJS_PASSWORD).
+
+        Flavors, the docs generators' conventions a tree can follow (flavor: in
+        wikisync.yml; detected from the generator's settings files by default): """
+        + _FLAVOR_NAMES
+        + """.
 
         Exit codes: 0 ok / no changes, 1 error, 2 changes present (plan
         --detailed-exitcode), 3 saved plan is stale, 4 a safety guard refused."""

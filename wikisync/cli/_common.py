@@ -22,7 +22,7 @@ from wikisync.engine import LoadedSource, load_directory
 from wikisync.errors import ConfigError, GuardError, SourceError, StalePlanError, WikisyncError
 from wikisync.local.config import Config
 from wikisync.local.frontmatter import yaml_error_line, yaml_error_text
-from wikisync.wiki.connect import Client, WikiError, connect
+from wikisync.wiki.connect import Client, WikiError, connect, state_key_from
 from wikisync.wiki.connect import configure_logging as _configure_logging
 from wikisync.wiki.remote import Remote
 from wikisync.wiki.state import HEAD_NAME
@@ -40,6 +40,7 @@ __all__ = [
     "interactive",
     "load_content",
     "make_client",
+    "state_key",
     "same_wiki",
     "use_color",
     "wiki_url",
@@ -228,6 +229,14 @@ def load_content(directory: Path) -> LoadedSource:
     gc.collect()
     gc.freeze()
     return source
+
+
+def state_key() -> bytes | None:
+    """``WIKISYNC_STATE_KEY`` from the environment (``None``: unset)."""
+    try:
+        return state_key_from(os.environ)
+    except WikisyncError as exc:
+        fail(str(exc))
 
 
 def make_client(url: str | None) -> Client:

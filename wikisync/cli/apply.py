@@ -21,6 +21,7 @@ from wikisync.cli._common import (
     load_content,
     make_client,
     setup_logging,
+    state_key,
     use_color,
     warn_if_state_public,
     wiki_url,
@@ -212,7 +213,12 @@ def apply(
         source = load_content(directory)
         with make_client(url) as client:  # checks the settings; no request yet
             report_problems(source)
-            remote = Remote(client, root=source.config.root, locale=source.config.locale)
+            remote = Remote(
+                client,
+                root=source.config.root,
+                locale=source.config.locale,
+                state_key=state_key(),
+            )
             if saved is not None:
                 force = force or bool(info.get("force"))
             run = make_plan(

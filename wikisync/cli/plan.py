@@ -21,6 +21,7 @@ from wikisync.cli._common import (
     load_content,
     make_client,
     setup_logging,
+    state_key,
     use_color,
     warn_if_state_public,
 )
@@ -105,7 +106,12 @@ def compute(
     source = load_content(directory)
     with make_client(url) as client:  # checks the settings; no request yet
         report_problems(source)
-        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        remote = Remote(
+            client,
+            root=source.config.root,
+            locale=source.config.locale,
+            state_key=state_key(),
+        )
         run = make_plan(source, remote, force=force, targets=targets, changed_since=changed_since)
         if check_public_state:
             warn_if_state_public(remote, source.config)

@@ -11,6 +11,8 @@ linked files). Out: a [`SourceResult`][wikisync.local.source.SourceResult]: the
 * ``frontmatter``: splitting a file into its header and content, reading the header safely;
 * ``validate``: every offline check at once;
 * ``flavors/``: the documentation generators whose trees are read (one module each);
+* ``jsliteral``: a generator's JavaScript settings file read as text (its literals), never
+  run;
 * ``markdown/``: reading Markdown and rewriting what it links to;
 * ``transforms/``: content transforms run before a page is digested (built-ins and plugins).
 

@@ -10,13 +10,13 @@ prune: false          # delete managed pages whose file is gone
 max_delete: 10        # refuse a plan that deletes more
 protect: [home]       # wiki paths never changed or deleted
 assets: {folder: handbook}   # where referenced images/files are uploaded (default: root)
-flavor: auto          # auto | wikijs | plain | mkdocs | docusaurus | hugo (docs/flavors.md)
+flavor: auto          # auto | wikijs | plain | mkdocs | docusaurus | hugo | jekyll | vitepress
 severity: {broken-link: warning}   # per problem code: error | warning
 ignore_keys: [author] # front matter keys not to warn about
 navigation:           # keep a block of the wiki's menu in step with the files (off if absent)
   label: Handbook     # the header that starts wikisync's block
   position: bottom    # top | bottom | after (then `after:` names an item's id or label)
-  depth: sections     # sections (a link per top-level section) | pages (+ every page)
+  depth: sections     # top (a link per section) | sections (headers) | pages (every page)
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mdx-imports]   # content transforms to run (default: none)
 transform_time_limit: 10   # seconds one transform may take on one file
@@ -472,10 +472,12 @@ class NavigationConfig(BaseModel):
     """``navigation:``: wikisync's block in each locale's navigation menu.
 
     The block is a header (``label``) and links to the pages, placed at the ``top`` or
-    ``bottom`` of the menu or right ``after`` the item with that id (or label). ``depth``
-    ``sections``: one link per top-level section (its index page, else its first page) and
-    per top-level page; ``pages``: every section as a header followed by links to all its
-    pages. ``order`` ``nav``: the generator's navigation order (``nav_order``), pages
+    ``bottom`` of the menu or right ``after`` the item with that id (or label). The
+    site's top-level sections (its navigation's groups, else its folders) are the
+    sections; ``depth`` ``top``: one link per top-level section (its own page, else its
+    first page) and per top-level page; ``sections``: every section as a header with its
+    label, followed by links to its pages and one link per sub-section; ``pages``: every
+    section as a header followed by links to all its pages. ``order`` ``nav``: the generator's navigation order (``nav_order``), pages
     without one after, in file order; ``files``: file order only.
     """
 
@@ -484,7 +486,7 @@ class NavigationConfig(BaseModel):
     label: StrictStr = "Documentation"
     position: Literal["top", "bottom", "after"] = "bottom"
     after: StrictStr | None = None
-    depth: Literal["sections", "pages"] = "sections"
+    depth: Literal["top", "sections", "pages"] = "sections"
     order: Literal["nav", "files"] = "nav"
 
     @field_validator("label")
@@ -621,6 +623,7 @@ class Config(BaseModel):
         force: bool = False,
         targets: Sequence[str] = (),
         source_had_errors: bool = False,
+        state_unverified: bool = False,
     ) -> PlanOptions:
         """The [`PlanOptions`][wikisync.plan.model.PlanOptions] these settings call for."""
         return PlanOptions(
@@ -632,6 +635,7 @@ class Config(BaseModel):
             force=force,
             targets=tuple(targets),
             source_had_errors=source_had_errors,
+            state_unverified=state_unverified,
         )
 
 

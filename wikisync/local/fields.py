@@ -163,6 +163,18 @@ class _FieldReader:
         return text
 
 
+def _without_attributes(title: str) -> str:
+    """``Title {#id}`` -> ``Title``: a trailing attribute block (``{#id}``, ``{.class}``)
+    is the heading's id or classes, not its text (found without a pattern, in one pass)."""
+    text = title.rstrip()
+    if not text.endswith("}"):
+        return title
+    start = text.rfind("{")
+    if start < 0 or text[start + 1 : start + 2] not in ("#", ".") or "}" in text[start:-1]:
+        return title
+    return text[:start]
+
+
 def _first_heading(content: str, html: bool) -> str | None:
     if html:
         opening = _H1_OPEN.search(content)
@@ -185,7 +197,8 @@ def _first_heading(content: str, html: bool) -> str | None:
         if fence is None:
             heading = _atx_title(line)
             if heading is not None:
-                return heading.strip()
+                # ``# Title {#id}``: the attribute block is the heading's id, not its text.
+                return _without_attributes(heading).strip() or None
     return None
 
 

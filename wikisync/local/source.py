@@ -103,7 +103,7 @@ from wikisync.local.fields import (
     read_page_fields,
 )
 from wikisync.local.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor, git_top
-from wikisync.local.flavors.base import Flavor, PathInput, Rule, Verdict
+from wikisync.local.flavors.base import Flavor, NavEntry, PathInput, Rule, Verdict
 from wikisync.local.frontmatter import Header, parse_page_text
 from wikisync.local.markdown.dialects import SECTION_PAGES, DialectContext, convert
 from wikisync.local.markdown.links import (
@@ -413,7 +413,9 @@ def load_source(
         config = with_site_defaults(config, flavor)
     rules = flavor.flavor
     site = flavor.site
-    walk = Walk(base=base, base_real=os.path.realpath(base), config=config, flavor=rules)
+    walk = Walk(
+        base=base, base_real=os.path.realpath(base), config=config, flavor=rules, keep=site.keep
+    )
     names = enabled_transforms(
         config.transforms,
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
@@ -584,6 +586,7 @@ def load_source(
             reads[rel] = dataclasses.replace(read, header=_READ_DONE)
         problems.extend(own)
     problems.extend(_summarise_unknown(unknown, known_keys))
+    pages = list(rules.nav_pages(tuple(pages)))
 
     if sections:
         pages = _fill_sections(pages, sections, reads)
@@ -881,7 +884,7 @@ def _read_file(
     if header.errors:
         return None
     locale, page = _path_input(rel, config, flavor.flavor, _scalar_values(header))
-    site_path = flavor.flavor.page_path(page)
+    site_path = flavor.page_path(page)
     if site_path is None:
         site_path = page.default
     if flavor.lowercase:
@@ -1021,12 +1024,15 @@ def _build_page(
             )
             return None
     nav_title, nav_order = read_fields.nav_title, read_fields.nav_order
-    for nav_key in flavor.flavor.nav_keys(read.page, rel):
+    entry = flavor.flavor.nav_entry(read.page) or NavEntry()
+    served = f"url:{read.locale}:{read.site_path}"  # a page the site's nav names by URL
+    for nav_key in (*flavor.flavor.nav_keys(read.page, rel), served):
         listed = flavor.site.nav.get(nav_key)
         if listed is not None:
-            nav_title = listed[0] or nav_title
-            nav_order = listed[1]
+            entry = listed
             break
+    nav_title = entry.title or nav_title
+    nav_order = entry.order if entry.order is not None else nav_order
     return LocalPage(
         source=rel,
         locale=locale,
@@ -1038,5 +1044,7 @@ def _build_page(
         assets=rewritten.assets,
         nav_title=nav_title,
         nav_order=nav_order,
+        nav_section=entry.section,
+        nav_heads=entry.heads,
         includes=includes,
     )

@@ -27,6 +27,8 @@ class Walk:
     base_real: str
     config: Config
     flavor: Flavor
+    keep: frozenset[str] = frozenset()
+    """Folder names kept although ``flavor.skip_prefixes`` would skip them."""
     files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -143,7 +145,7 @@ def _walk_folder(walk: Walk, current: _Folder, subfolders: list[_Folder]) -> Non
 def _wanted(walk: Walk, rel: str) -> bool:
     flavor = walk.flavor
     if flavor.skip_prefixes and any(
-        part.startswith(flavor.skip_prefixes) for part in rel.split("/")
+        part.startswith(flavor.skip_prefixes) and part not in walk.keep for part in rel.split("/")
     ):
         return False
     return rel.lower().endswith(flavor.page_extensions) and walk.config.is_included(rel)

@@ -230,9 +230,17 @@ class LocalPage:
     """The page's place in the generator's navigation, lower first (``weight``,
     ``sidebar_position``, the index in mkdocs.yml ``nav`` or a Docusaurus sidebar), or
     ``None``: after the ordered pages, in file order. Not part of ``digest``."""
+    nav_section: tuple[str, ...] | None = None
+    """The labels of the site's navigation groups the page is in, outermost first
+    (mkdocs.yml ``nav`` sections, Docusaurus categories, VitePress sidebar groups,
+    just-the-docs parents); ``()`` is the top level, ``None``: its folders are its
+    sections. Not part of ``digest``."""
+    nav_heads: bool = False
+    """Whether the page is the own page of the last group of ``nav_section``."""
     listed: bool = True
     """Whether the generator's navigation lists the page (``unlisted: true``, MkDocs's
-    ``not_in_nav`` say no); wikisync's navigation leaves an unlisted page out."""
+    ``not_in_nav``, just-the-docs's ``nav_exclude`` say no); wikisync's navigation leaves
+    an unlisted page out."""
     includes: tuple[str, ...] = ()
     """The files the page includes (snippets, partials), relative to the content
     directory: their text is part of ``content`` (and so of ``digest``), and a change to
@@ -444,6 +452,8 @@ class PlanOptions:
     force: bool = False
     targets: tuple[str, ...] = ()
     source_had_errors: bool = False
+    state_unverified: bool = False
+    """The state is not proven to be wikisync's own: prune lists orphans, deletes none."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", self.root.strip("/"))

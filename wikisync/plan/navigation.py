@@ -16,8 +16,13 @@ wikisync has no pages in, is kept exactly as it is.
 * ``merged_tree``: the whole menu to write, from the menu read just before writing;
 * ``existing_only``: the blocks again without the pages a run failed to create or move.
 
-Labels are the pages' navigation titles (``nav_title``, else the title); a link's target
-is the page's current wiki path (``/<locale>/<path>``), so links follow moves and renames.
+The block shows the site's structure: its top-level sections (the groups of its own
+navigation, ``nav_section``, else its folders) become headers with the site's labels, and
+their pages links below them in the site's order (``nav_order``), as deep as ``depth``
+says; top-level pages come first, since a link after a header shows as part of it.
+Labels are the pages' navigation titles (``nav_title``, else the title), told apart
+within a section when two are the same; a link's target is the page's current wiki path
+(``/<locale>/<path>``), so links follow moves and renames.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from wikisync._names import shown
 from wikisync.local.config import NavigationConfig
 from wikisync.plan.model import LocalPage, NavigationChange, NavItem, NavMenu, state_page_path
 from wikisync.plan.pages import unified_diff
 
 __all__ = [
     "HIDDEN_MODES",
+    "OWNED_KINDS",
     "NavigationPlan",
     "desired_block",
     "existing_only",
@@ -41,6 +48,7 @@ __all__ = [
     "menu_digest",
     "merge",
     "merged_tree",
+    "owned",
     "plan_navigation",
 ]
 
@@ -55,6 +63,16 @@ def id_prefix(root: str) -> str:
     ``:``, so the block of one root never claims another root's items.
     """
     return f"wikisync:{root.strip('/')}:"
+
+
+OWNED_KINDS = ("header", "link")
+"""The kinds of item wikisync writes. An item of any other kind is never wikisync's,
+whatever its id says: it is kept exactly as it is."""
+
+
+def owned(item: NavItem, prefix: str) -> bool:
+    """Whether ``item`` belongs to the block whose ids start with ``prefix``."""
+    return item.kind in OWNED_KINDS and item.id.startswith(prefix)
 
 
 def _header(item_id: str, label: str) -> NavItem:
@@ -81,6 +99,37 @@ class _Entry:
     key: tuple[Any, ...]
 
 
+@dataclass
+class _Group:
+    """One section of the block: a folder or one of the site's navigation groups."""
+
+    id: str
+    label: str
+    head: _Entry | None = None
+    entries: list[_Entry] = field(default_factory=list)
+    groups: dict[tuple[str, ...], _Group] = field(default_factory=dict)
+    key: tuple[Any, ...] = ()
+
+    def members(self) -> list[_Entry | _Group]:
+        """Its pages and sub-sections in order, its own page first."""
+        items: list[_Entry | _Group] = [*self.entries, *self.groups.values()]
+        items.sort(key=_member_key)
+        return [*([self.head] if self.head is not None else []), *items]
+
+    def pages(self) -> list[_Entry]:
+        """Every page in it, in order (sub-sections' pages after their own page)."""
+        out: list[_Entry] = []
+        for member in self.members():
+            out.extend(member.pages() if isinstance(member, _Group) else [member])
+        return out
+
+
+def _member_key(member: _Entry | _Group) -> tuple[Any, ...]:
+    if isinstance(member, _Entry):
+        return (member.key, False, member.rel)
+    return (member.key, True, member.id)
+
+
 def _sort_key(page: LocalPage, rel: str, order: str) -> tuple[Any, ...]:
     files = tuple(rel.split("/")) if rel else ()
     if order == "nav" and page.nav_order is not None:
@@ -88,10 +137,115 @@ def _sort_key(page: LocalPage, rel: str, order: str) -> tuple[Any, ...]:
     return (1, 0.0, files)
 
 
+_Labelled = tuple[NavItem, str]
+"""A menu item and the path that tells its label apart from another one's."""
+
+_Chain = tuple[tuple[str, str], ...]
+"""The sections a page is in, outermost first: ``(id, label)`` each."""
+
+
+def _nav_chain(page: LocalPage) -> _Chain:
+    section = page.nav_section or ()
+    return tuple(("group:" + "/".join(section[: i + 1]), label) for i, label in enumerate(section))
+
+
+def _chains(entries: Sequence[_Entry]) -> dict[str, tuple[_Chain, bool]]:
+    """Each page's sections, and whether it is the last one's own page.
+
+    A page the site's navigation places (``nav_section``) is in those groups; one that
+    is its folder's page heads that folder's section there. Any other page is in its
+    folders' sections, below the place of the nearest folder whose page is placed.
+    """
+    by_rel = {e.rel: e for e in entries}
+    folders = {
+        "/".join(e.rel.split("/")[:d]) for e in entries for d in range(1, e.rel.count("/") + 1)
+    }
+    placed: dict[str, tuple[_Chain, bool]] = {}
+    for entry in entries:
+        page = entry.page
+        if page.nav_section is None:
+            continue
+        chain = _nav_chain(page)
+        heads = page.nav_heads and bool(chain)
+        if not heads and entry.rel in folders:
+            chain, heads = (*chain, (f"section:{entry.rel}", _label(page))), True
+        placed[entry.rel] = (chain, heads)
+
+    def folder_chain(folder: str) -> _Chain:
+        parts = folder.split("/")
+        chain: _Chain = ()
+        start = 0
+        for depth in range(len(parts), 0, -1):
+            known = placed.get("/".join(parts[:depth]))
+            if known is not None:
+                chain, start = known[0], depth
+                break
+        for depth in range(start + 1, len(parts) + 1):
+            name = "/".join(parts[:depth])
+            own = by_rel.get(name)
+            label = _label(own.page) if own is not None else _folder_label(parts[depth - 1])
+            chain = (*chain, (f"section:{name}", label))
+        return chain
+
+    out: dict[str, tuple[_Chain, bool]] = {}
+    for entry in entries:
+        if entry.rel in placed:
+            out[entry.rel] = placed[entry.rel]
+        elif entry.rel in folders:
+            out[entry.rel] = (folder_chain(entry.rel), True)
+        elif "/" in entry.rel:
+            out[entry.rel] = (folder_chain(entry.rel.rsplit("/", 1)[0]), False)
+        else:
+            out[entry.rel] = ((), False)
+    return out
+
+
+def _place_groups(group: _Group, order: str) -> tuple[Any, ...]:
+    """Give every group its place: its own page's (when that has an order), else its
+    first page's."""
+    keys = [e.key for e in group.entries]
+    keys += [_place_groups(g, order) for g in group.groups.values()]
+    head = group.head
+    if head is not None and (head.key[0] == 0 or order == "files" or not keys):
+        group.key = head.key
+    else:
+        group.key = min(keys) if keys else (1, 0.0, ())
+    return group.key
+
+
+def _distinct(items: list[_Labelled]) -> list[NavItem]:
+    """The links of one section, with the labels that two of them share told apart by
+    the shortest ends of their paths that differ (``Overview (navigation/overview)``)."""
+    labels: dict[str, list[int]] = {}
+    for index, (item, _) in enumerate(items):
+        if item.kind == "link":
+            labels.setdefault((item.label or "").casefold(), []).append(index)
+    out = [item for item, _ in items]
+    for same in labels.values():
+        if len(same) < 2:
+            continue
+        paths = [items[i][1].split("/") for i in same]
+        hints = ["/".join(p) for p in paths]
+        for size in range(1, max(len(p) for p in paths) + 1):
+            tails = ["/".join(p[-size:]) for p in paths]
+            if len(set(tails)) == len(tails):
+                hints = tails
+                break
+        for index, hint in zip(same, hints, strict=True):
+            item = out[index]
+            out[index] = replace(item, label=f"{item.label} ({hint or '/'})")
+    return out
+
+
 def desired_block(
     pages: Iterable[LocalPage], locale: str, root: str, config: NavigationConfig
 ) -> tuple[NavItem, ...]:
-    """wikisync's block for ``locale``: empty when no page of that locale is under root."""
+    """wikisync's block for ``locale``: empty when no page of that locale is under root.
+
+    The site's top-level sections (its navigation groups, else its folders) become
+    headers with their labels, their pages links below them in the site's order;
+    ``config.depth`` says how deep (see ``NavigationConfig``).
+    """
     root = root.strip("/")
     prefix = id_prefix(root)
     state_path = state_page_path(root)
@@ -105,69 +259,54 @@ def desired_block(
         entries.append(_Entry(rel, page, _sort_key(page, rel, config.order)))
     if not entries:
         return ()
-    sections: dict[str, list[_Entry]] = {}
-    loose: list[_Entry] = []
+    top = _Group("menu", config.label)
+    chains = _chains(entries)
     for entry in entries:
-        head, sep, _ = entry.rel.partition("/")
-        if sep:
-            sections.setdefault(head, []).append(entry)
-    for entry in entries:
-        if "/" in entry.rel:
-            continue
-        if entry.rel in sections:
-            sections[entry.rel].append(entry)  # the section's own (index) page
+        chain, heads = chains[entry.rel]
+        group = top
+        for depth, (group_id, label) in enumerate(chain):
+            path = tuple(i for i, _ in chain[: depth + 1])
+            group = group.groups.setdefault(path, _Group(group_id, label))
+        if heads and group.head is None:
+            group.head = entry
         else:
-            loose.append(entry)
-
-    by_rel = {e.rel: e for e in entries}
-    first_under: dict[str, tuple[Any, ...]] = {}  # folder -> the smallest key below it
-    for entry in entries:
-        parts = entry.rel.split("/")
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
-            known = first_under.get(folder)
-            if known is None or entry.key < known:
-                first_under[folder] = entry.key
-
-    def node_key(rel: str) -> tuple[Any, ...]:
-        """A folder's place: its own page's (when it has an order), else its first page's."""
-        own = by_rel.get(rel)
-        if own is not None and (own.key[0] == 0 or config.order == "files"):
-            return own.key
-        under = first_under.get(rel)
-        if under is not None:
-            return under
-        return own.key if own is not None else (1, 0.0, ())
-
-    def nested_key(entry: _Entry) -> tuple[Any, ...]:
-        """Pages of a sub-folder stay together, after the sub-folder's own page."""
-        parts = entry.rel.split("/")
-        return tuple(node_key("/".join(parts[: i + 1])) for i in range(1, len(parts)))
+            group.entries.append(entry)
+    _place_groups(top, config.order)
 
     def target(page: LocalPage) -> str:
         return f"/{page.locale}/{page.path}"
 
-    def link(entry: _Entry) -> NavItem:
-        return _link(f"{prefix}page:/{entry.rel}", _label(entry.page), target(entry.page))
+    def link(entry: _Entry) -> _Labelled:
+        item = _link(f"{prefix}page:/{entry.rel}", _label(entry.page), target(entry.page))
+        return item, entry.rel
 
-    top: list[tuple[tuple[Any, ...], list[NavItem]]] = []
-    for entry in loose:
-        top.append((entry.key, [link(entry)]))
-    for name, members in sections.items():
-        index = next((e for e in members if e.rel == name), None)
-        members.sort(key=lambda e: (e is not index, nested_key(e)))
-        key = node_key(name)
-        label = _label(index.page) if index is not None else _folder_label(name)
-        if config.depth == "sections":
-            first = index or members[0]
-            items = [_link(f"{prefix}section:{name}", label, target(first.page))]
-        else:
-            items = [_header(f"{prefix}section:{name}", label), *(link(e) for e in members)]
-        top.append((key, items))
-    top.sort(key=lambda pair: pair[0])
+    def section_link(group: _Group) -> _Labelled:
+        item = _link(f"{prefix}{group.id}", group.label, target(group.pages()[0].page))
+        return item, group.id.split(":", 1)[1]
+
+    def section(group: _Group) -> list[_Labelled]:
+        items = [(_header(f"{prefix}{group.id}", group.label), "")]
+        for inner in group.members():
+            if isinstance(inner, _Entry):
+                items.append(link(inner))
+            elif config.depth == "sections":
+                items.append(section_link(inner))
+            else:
+                items.extend(link(e) for e in inner.pages())
+        return items
+
+    members = top.members()
     block = [_header(f"{prefix}menu", config.label)]
-    for _, items in top:
-        block.extend(items)
+    if config.depth == "top":
+        block += _distinct([link(m) if isinstance(m, _Entry) else section_link(m) for m in members])
+        return tuple(block)
+    # No nesting in a Wiki.js menu: a link after a header shows as part of that section,
+    # so the top-level pages come first, then each section. Labels are told apart within
+    # each of those lists.
+    block += _distinct([link(m) for m in members if isinstance(m, _Entry)])
+    for member in members:
+        if isinstance(member, _Group):
+            block += _distinct(section(member))
     return tuple(block)
 
 
@@ -182,7 +321,7 @@ def merge(
     ``position: after`` names an item the menu does not have (the block then goes at the
     bottom).
     """
-    others = [item for item in items if not item.id.startswith(prefix)]
+    others = [item for item in items if not owned(item, prefix)]
     found = True
     current = _anchor(items, prefix)
     if current is not None:
@@ -206,14 +345,17 @@ def menu_digest(items: Sequence[NavItem]) -> str:
 
 
 def _line(item: NavItem) -> str:
-    label = item.label if item.label is not None else ""
+    """One item as a line of the plan's menu diff. Labels, targets and kinds come from
+    whoever edited the menu: they are escaped, so a line break cannot forge plan lines
+    and no escape sequence or bidi control reaches a terminal."""
+    label = shown(item.label) if item.label is not None else ""
     if item.kind == "header":
         return f"## {label}"
     if item.kind == "divider":
         return "(divider)"
     if item.kind == "link":
-        return f"- {label} {chr(0x2192)} {item.target or ''}"
-    return f"[{item.kind}] {label}"
+        return f"- {label} {chr(0x2192)} {shown(item.target or '')}"
+    return f"[{shown(item.kind)}] {label}"
 
 
 def _longest_increasing(values: Sequence[int]) -> int:
@@ -237,16 +379,16 @@ def _longest_increasing(values: Sequence[int]) -> int:
 def _anchor(items: Sequence[NavItem], prefix: str) -> int | None:
     """How many other items come before the first owned item (None: no owned item)."""
     for index, item in enumerate(items):
-        if item.id.startswith(prefix):
-            return sum(1 for i in items[:index] if not i.id.startswith(prefix))
+        if owned(item, prefix):
+            return sum(1 for i in items[:index] if not owned(i, prefix))
     return None
 
 
 def _change(
     locale: str, old: Sequence[NavItem], new: Sequence[NavItem], prefix: str
 ) -> NavigationChange:
-    old_owned = {i.id: (n, i) for n, i in enumerate(x for x in old if x.id.startswith(prefix))}
-    new_owned = [i for i in new if i.id.startswith(prefix)]
+    old_owned = {i.id: (n, i) for n, i in enumerate(x for x in old if owned(x, prefix))}
+    new_owned = [i for i in new if owned(i, prefix)]
     common = [i for i in new_owned if i.id in old_owned]
     positions = [old_owned[i.id][0] for i in common]
     moved = len(common) - _longest_increasing(positions)
@@ -302,7 +444,7 @@ def plan_navigation(
     prefix = id_prefix(root)
     current = {menu.locale: menu.items for menu in menus}
     locales = {p.locale for p in pages}
-    locales |= {m.locale for m in menus if any(i.id.startswith(prefix) for i in m.items)}
+    locales |= {m.locale for m in menus if any(owned(i, prefix) for i in m.items)}
     blocks: dict[str, tuple[NavItem, ...]] = {}
     changes: list[NavigationChange] = []
     warnings: list[str] = []

@@ -1,11 +1,11 @@
 """Flavors: the documentation generators wikisync reads trees of (see docs/flavors.md).
 
 ``flavor:`` in ``wikisync.yml`` names one (``wikijs``, ``plain``, ``mkdocs``,
-``docusaurus``, ``hugo``), or ``auto`` (the default): the first generator whose own files
-are found in the content directory or its parents up to the git top level (outside git:
-its parent folder) (``mkdocs.yml``,
-``docusaurus.config.*``, Hugo's settings, in that order), else Wiki.js's conventions (also
-when a Wiki.js Git-storage header is found).
+``docusaurus``, ``hugo``, ``jekyll``, ``vitepress``), or ``auto`` (the default): the first
+generator whose own files are found in the content directory or its parents up to the git
+top level (outside git: its parent folder) (``mkdocs.yml``, ``docusaurus.config.*``,
+Hugo's settings, Jekyll's ``_config.yml``, ``.vitepress/config.*``, in that order), else
+Wiki.js's conventions (also when a Wiki.js Git-storage header is found).
 
 Started at a generator's project root (or anywhere in its git repository outside the
 content folder), ``locate_content`` finds the generator's settings there or in a parent
@@ -27,7 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from wikisync._names import shown
-from wikisync.local.flavors.base import Flavor, Project, Site, ancestors
+from wikisync.local.flavors.base import Flavor, PathInput, Project, Site, ancestors
 
 __all__ = [
     "AUTO",
@@ -44,7 +44,14 @@ __all__ = [
 ]
 
 AUTO = "auto"
-DETECTION_ORDER: tuple[str, ...] = ("mkdocs", "docusaurus", "hugo", "wikijs")
+DETECTION_ORDER: tuple[str, ...] = (
+    "mkdocs",
+    "docusaurus",
+    "hugo",
+    "jekyll",
+    "vitepress",
+    "wikijs",
+)
 """Which flavors ``auto`` tries, in order; a flavor not listed is tried after them."""
 _FALLBACK = "wikijs"
 
@@ -86,6 +93,15 @@ class ActiveFlavor:
         if self.site.lowercase is not None:
             return self.site.lowercase
         return self.flavor.lowercase_paths
+
+    def page_path(self, page: PathInput) -> str | None:
+        """The page path (below root and locale) the site's settings or the page's front
+        matter set, or ``None``: the path from the file name."""
+        if self.site.page_path is not None:
+            found = self.site.page_path(page)
+            if found is not None:
+                return found
+        return self.flavor.page_path(page)
 
     def describe(self) -> str:
         """``Flavor: mkdocs (detected from ../mkdocs.yml)``."""

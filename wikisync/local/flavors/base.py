@@ -20,7 +20,9 @@ A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing out
   content folder they name), so wikisync can start at the project's root;
 * what the site publishes (``is_published``: a page, a page left out of navigation, or no
   page at all, and why), with values inherited from section pages (``cascade_key``), and
-  the body of a page its layout renders from front matter alone (``layout_body``).
+  the body of a page its layout renders from front matter alone (``layout_body``);
+* where a page sits in the site's navigation when its front matter says so
+  (``nav_entry``; ``nav_pages`` when pages name each other: just-the-docs's ``parent``).
 
 A flavor module defines one ``FLAVOR``; ``wikisync.local.flavors`` finds every module of the
 package, so adding a generator is adding one file.
@@ -35,7 +37,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from wikisync.plan.model import PAGE_FIELD_NAMES, Problem, Severity
+from wikisync.plan.model import PAGE_FIELD_NAMES, LocalPage, Problem, Severity
 
 __all__ = [
     "FIELD_NAMES",
@@ -48,6 +50,7 @@ __all__ = [
     "Flavor",
     "KeyAlias",
     "LinkBase",
+    "NavEntry",
     "PathInput",
     "Project",
     "Rule",
@@ -199,6 +202,25 @@ class Project:
 
 
 @dataclass(frozen=True)
+class NavEntry:
+    """Where the site's navigation lists one page.
+
+    ``title`` is its label there and ``order`` its place (lower first; ``None``: not
+    given). ``section`` names the navigation groups it is in, outermost first, by their
+    labels (mkdocs.yml ``nav`` sections, Docusaurus categories, VitePress sidebar groups,
+    just-the-docs parents): ``()`` is the top level, ``None`` says nothing (the page's
+    folders are its sections). ``heads`` says the page is the own page of the last group
+    of ``section`` (a just-the-docs parent, a category's page). Whether the site lists
+    the page at all is ``Flavor.is_published``'s to say.
+    """
+
+    title: str | None = None
+    order: float | None = None
+    section: tuple[str, ...] | None = None
+    heads: bool = False
+
+
+@dataclass(frozen=True)
 class Site:
     """What a flavor read from the generator's own files.
 
@@ -206,8 +228,9 @@ class Site:
     ``default_locale`` are the site's languages when it has locale folders; ``root`` the
     wiki root its URLs imply when ``wikisync.yml`` sets none; ``url_prefix`` the leading
     URL segment(s) of its pages, dropped from site-absolute links; ``nav`` maps file paths
-    (relative to the content directory; a folder as ``dir/``) to their navigation title
-    and order; ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
+    (relative to the content directory; a folder as ``dir/``), or the URLs the site
+    serves (``url:<locale>:<path below root>``), to where the site's navigation lists
+    them (``NavEntry``); ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
     ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default).
     ``rules`` are the files its settings leave out, keep as drafts or keep out of
     navigation; ``severity`` the problem severities its settings choose (``onBrokenLinks:
@@ -216,7 +239,11 @@ class Site:
     ``problems`` are what reading the generator's files found (a file that could not be
     read is a warning naming the settings ignored); ``origins`` says, for each of
     ``root``, ``locales`` and ``default_locale`` that is set, the settings file, line and
-    key it came from, so that a value wikisync cannot use is reported there.
+    key it came from, so that a value wikisync cannot use is reported there. ``keep``
+    names folders the flavor's ``skip_prefixes`` would skip but the site publishes
+    (Jekyll's ``_posts`` and collections); ``page_path`` gives the page path the site's
+    settings set for a file (Jekyll's collection permalinks, VitePress's ``rewrites``),
+    tried before the flavor's own ``page_path``.
     """
 
     origin: str
@@ -224,7 +251,7 @@ class Site:
     default_locale: str | None = None
     root: str | None = None
     url_prefix: str = ""
-    nav: Mapping[str, tuple[str | None, float]] = field(default_factory=dict)
+    nav: Mapping[str, NavEntry] = field(default_factory=dict)
     tag_keys: tuple[str, ...] = ()
     lowercase: bool | None = None
     rules: tuple[Rule, ...] = ()
@@ -232,6 +259,8 @@ class Site:
     settings: Mapping[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     origins: Mapping[str, SettingOrigin] = field(default_factory=dict)
+    keep: frozenset[str] = frozenset()
+    page_path: Callable[[PathInput], str | None] | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     """The site's own parameters (Hugo ``params``), for constructs that show one."""
     dialect: tuple[str, ...] = ()
@@ -278,6 +307,14 @@ def _published(_: str, __: Mapping[str, Any], ___: Site) -> Verdict:
 
 def _no_body(_: Mapping[str, Any]) -> str | None:
     return None
+
+
+def _no_nav_entry(_: PathInput) -> NavEntry | None:
+    return None
+
+
+def _same_pages(pages: tuple[LocalPage, ...]) -> tuple[LocalPage, ...]:
+    return pages
 
 
 @dataclass(frozen=True)
@@ -337,6 +374,12 @@ class Flavor:
     layout_body: Callable[[Mapping[str, Any]], str | None] = _no_body
     """The body of a page with only front matter that its layout renders (a VitePress
     ``layout: home`` page: the hero and the features), or ``None``."""
+    nav_entry: Callable[[PathInput], NavEntry | None] = _no_nav_entry
+    """Where the page's own front matter puts it in the site's navigation (its
+    ``section`` and ``heads``), or ``None``; ``Site.nav`` comes first."""
+    nav_pages: Callable[[tuple[LocalPage, ...]], tuple[LocalPage, ...]] = _same_pages
+    """A last pass over every page's navigation place, for a site whose pages name each
+    other (just-the-docs's ``parent`` is another page's title)."""
 
     def all_keys(self) -> frozenset[str]:
         """Every front-matter key this flavor knows (mapped or merely known)."""

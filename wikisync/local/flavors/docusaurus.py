@@ -14,7 +14,10 @@ in a folder beside them (``website/``, the usual monorepo layout). Its ``routeBa
   doc ``id``; site-absolute links naming a doc (``/docs/install``) are rewritten too.
 * Front matter: ``title``, ``description``, ``tags``, ``keywords``, ``draft``;
   ``sidebar_label`` and ``sidebar_position`` are the navigation title and order, and the
-  order of ``sidebars.json`` (or the doc ids a ``sidebars.js`` names) comes first.
+  order of ``sidebars.json`` (or of a ``sidebars.js``, read as text: its literal value,
+  else the doc ids it names) comes first. The sidebars' categories are the navigation's
+  sections; the first sidebar is the top level and every other one a section of its own,
+  labelled as the navbar item that opens it.
 * What the site publishes: ``draft: true`` docs are unpublished pages, ``unlisted: true``
   docs are pages left out of navigation; a broken link is an error unless
   ``onBrokenLinks`` is ``warn``, ``log`` or ``ignore``.
@@ -35,6 +38,7 @@ from wikisync.local.flavors.base import (
     NUMBER_PREFIX,
     UNLISTED,
     Flavor,
+    NavEntry,
     PathInput,
     Project,
     SettingOrigin,
@@ -47,6 +51,7 @@ from wikisync.local.flavors.base import (
     relative_origin,
 )
 from wikisync.local.generator_files import read_settings_file
+from wikisync.local.jsliteral import read_module
 from wikisync.plan.model import Problem, Severity
 
 __all__ = [
@@ -57,8 +62,10 @@ __all__ = [
     "find_project",
     "is_published",
     "nav_keys",
+    "navbar_labels",
     "page_path",
     "sidebar_items",
+    "sidebars",
 ]
 
 _CONFIGS = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
@@ -70,33 +77,80 @@ _PATH = re.compile(r"""\bpath\s*:\s*["'`]([^"'`]+)["'`]""")
 _BROKEN = re.compile(r"""\bonBrokenLinks\s*:\s*["'`](\w+)["'`]""")
 
 
-def sidebar_items(value: Any) -> list[tuple[str, str | None]]:
-    """``(doc id, label)`` of every doc a sidebars.json value lists, in order."""
-    out: list[tuple[str, str | None]] = []
+_Item = tuple[str, str | None, tuple[str, ...], bool]
+"""One doc a sidebar lists: ``(doc id, label, section, heads)`` (see ``NavEntry``)."""
+
+
+def sidebar_items(value: Any, section: tuple[str, ...] = ()) -> list[_Item]:
+    """Every doc one sidebar's items list, in order, with the categories it is in (a
+    category's own ``link`` doc heads it)."""
+    out: list[_Item] = []
     if isinstance(value, str):
-        out.append((value, None))
+        out.append((value, None, section, False))
     elif isinstance(value, list):
         for item in value:
-            out.extend(sidebar_items(item))
+            out.extend(sidebar_items(item, section))
     elif isinstance(value, dict):
         kind = value.get("type")
         if kind in ("doc", "ref") and isinstance(value.get("id"), str):
             label = value.get("label")
-            out.append((value["id"], label if isinstance(label, str) else None))
+            out.append((value["id"], label if isinstance(label, str) else None, section, False))
         elif kind == "category":
+            label = value.get("label")
+            inner = (*section, label) if isinstance(label, str) and label.strip() else section
             link = value.get("link")
             if isinstance(link, dict) and isinstance(link.get("id"), str):
-                out.append((link["id"], None))
-            out.extend(sidebar_items(value.get("items")))
+                out.append((link["id"], None, inner, inner != section))
+            out.extend(sidebar_items(value.get("items"), inner))
         elif kind is None:
-            for items in value.values():
-                out.extend(sidebar_items(items))
+            for label, items in value.items():  # shorthand: {"Category": [...]}
+                out.extend(sidebar_items(items, (*section, str(label))))
+    return out
+
+
+def sidebars(value: Any, labels: dict[str, str] | None = None) -> list[_Item]:
+    """Every doc a ``sidebars.json`` lists: the first sidebar's items are the top level,
+    and every other sidebar is one section, labelled as the navbar item that opens it
+    (``labels``: sidebar id or doc id -> label), else by its id."""
+    if not isinstance(value, dict):
+        return sidebar_items(value)
+    labels = labels or {}
+    out: list[_Item] = []
+    for number, (name, items) in enumerate(value.items()):
+        if number == 0:
+            out.extend(sidebar_items(items))
+            continue
+        found = sidebar_items(items)
+        label = labels.get(f"sidebar:{name}") or next(
+            (labels[f"doc:{doc}"] for doc, *_ in found if f"doc:{doc}" in labels),
+            str(name)[:1].upper() + str(name)[1:],
+        )
+        out.extend((doc, title, (label, *inner), heads) for doc, title, inner, heads in found)
+    return out
+
+
+_OBJECT = re.compile(r"\{[^{}]*\}")
+_NAVBAR_KEY = re.compile(r"""\b(sidebarId|docId)\s*:\s*["'`]([^"'`\n]+)["'`]""")
+_LABEL = re.compile(r"""\blabel\s*:\s*["'`]([^"'`\n]+)["'`]""")
+
+
+def navbar_labels(config_text: str) -> dict[str, str]:
+    """``sidebar:<id>`` and ``doc:<id>`` -> the label of the navbar item opening it, read
+    as text from ``docusaurus.config.*`` (``{type: 'docSidebar', sidebarId: 'api',
+    label: 'API'}``)."""
+    out: dict[str, str] = {}
+    for match in _OBJECT.finditer(config_text):
+        body = match.group(0)
+        key, label = _NAVBAR_KEY.search(body), _LABEL.search(body)
+        if key and label:
+            kind = "sidebar" if key.group(1) == "sidebarId" else "doc"
+            out.setdefault(f"{kind}:{key.group(2)}", label.group(1))
     return out
 
 
 def _read_sidebars(
-    folder: Path, content_dir: Path, problems: list[Problem]
-) -> list[tuple[str, str | None]]:
+    folder: Path, content_dir: Path, problems: list[Problem], labels: dict[str, str]
+) -> list[_Item]:
     for name in _SIDEBARS:
         path = folder / name
         if not path.is_file():
@@ -110,9 +164,13 @@ def _read_sidebars(
         )
         problems.extend(read.problems)
         if json_file:
-            return sidebar_items(dict(read.data))
-        # JavaScript: the string literals, in order; only those naming a doc are used.
-        return [(m.group(1), None) for m in _STRING.finditer(read.text)]
+            return sidebars(dict(read.data), labels)
+        # JavaScript, read as text: its literal value, else the string literals in order
+        # (only those naming a doc are used).
+        data, _ = read_module(read.text)
+        if data:
+            return sidebars(data, labels)
+        return [(m.group(1), None, (), False) for m in _STRING.finditer(read.text)]
     return []
 
 
@@ -184,11 +242,10 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 if route:
                     line = read.text.count("\n", 0, route.start()) + 1
                     origins["root"] = SettingOrigin(read.label, line, "routeBasePath")
-                nav: dict[str, tuple[str | None, float]] = {}
-                for order, (doc_id, label) in enumerate(
-                    _read_sidebars(folder, content_dir, problems)
-                ):
-                    nav.setdefault(f"id:{doc_id}", (label, float(order)))
+                nav: dict[str, NavEntry] = {}
+                listed = _read_sidebars(folder, content_dir, problems, navbar_labels(read.text))
+                for order, (doc_id, label, section, heads) in enumerate(listed):
+                    nav.setdefault(f"id:{doc_id}", NavEntry(label, float(order), section, heads))
                 broken = _BROKEN.search(text)
                 severity: dict[str, Severity] = (
                     {"broken-link": "warning"}

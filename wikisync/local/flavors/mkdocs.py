@@ -12,7 +12,7 @@ whose ``docs_dir`` (default ``docs``) is the content directory.
   makes that warning fail the build, unless ``severity:`` says otherwise.
 * Front matter: ``title``, ``description``, ``tags``, ``draft``; Material's ``hide``,
   ``icon``, ``status``, ``subtitle``, ``template``, ``search`` are known and ignored.
-* Navigation: the order and titles of ``nav`` in ``mkdocs.yml``.
+* Navigation: the order, titles and sections of ``nav`` in ``mkdocs.yml``.
 * What the site publishes: not ``templates/`` at the top, the files ``exclude_docs``
   matches, the theme's ``custom_dir`` when it is inside ``docs_dir``, nor what the
   ``exclude`` plugin's ``glob`` and ``regex`` match; ``draft_docs`` are drafts
@@ -29,6 +29,7 @@ from typing import Any
 
 from wikisync.local.flavors.base import (
     Flavor,
+    NavEntry,
     Project,
     Rule,
     Site,
@@ -52,27 +53,31 @@ __all__ = [
 _CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
-def nav_entries(nav: Any) -> Iterator[tuple[str | None, str]]:
-    """``(title, target)`` of every page in an ``nav`` setting, in order (depth first).
+def nav_entries(
+    nav: Any, section: tuple[str, ...] = ()
+) -> Iterator[tuple[str | None, str, tuple[str, ...]]]:
+    """``(title, target, section)`` of every page in a ``nav`` setting, in order (depth
+    first); ``section`` holds the titles of the nav sections it is in, outermost first.
 
     A target is a file path (``about/license.md``) or a folder (``user-guide/``); URLs
     are skipped.
     """
     if isinstance(nav, str):
         if "://" not in nav:
-            yield None, nav
+            yield None, nav, section
         return
     if isinstance(nav, list):
         for item in nav:
-            yield from nav_entries(item)
+            yield from nav_entries(item, section)
         return
     if isinstance(nav, dict):
         for title, value in nav.items():
             if isinstance(value, str):
                 if "://" not in value:
-                    yield (str(title) if title is not None else None), value
+                    yield (str(title) if title is not None else None), value, section
             else:
-                yield from nav_entries(value)
+                inner = (*section, str(title)) if title is not None else section
+                yield from nav_entries(value, inner)
 
 
 _INCLUDE_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include")
@@ -236,9 +241,9 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                     "warning",
                 )
             )
-        nav: dict[str, tuple[str | None, float]] = {}
-        for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
-            nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
+        nav: dict[str, NavEntry] = {}
+        for order, (title, target, section) in enumerate(nav_entries(settings.get("nav"))):
+            nav.setdefault(target.strip().lstrip("./"), NavEntry(title, float(order), section))
         return Site(
             origin=relative_origin(project.settings, content_dir),
             nav=nav,

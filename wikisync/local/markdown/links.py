@@ -72,11 +72,28 @@ LINK_CODES: frozenset[str] = frozenset(
 )
 """Problem codes of links left as written because they name nothing usable."""
 
-# A shortcode holds no braces: the lazy body stops at the next one, so many unclosed
-# "{{<" on a line cost one scan each to the next brace, not to the end of the line.
-_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(\{\{[<%][^{}\n]*?[>%]\}\})")
+# A template holds no braces: the lazy body stops at the next one, so many unclosed
+# "{{" on a line cost one scan each to the next brace, not to the end of the line.
+_TEMPLATE = r"(?:\{\{[^{}\n]*?\}\}|\{%[^{}\n]*?%\})"
+_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(" + _TEMPLATE + r"(?:" + _TEMPLATE + r"|[^\s(){}])*)")
+"""An inline link's target that starts with template syntax: a Hugo shortcode
+(``{{< ref "x" >}}``) or Liquid (``{% link x.md %}``, ``{{ site.baseurl }}/x/``)."""
+_TEMPLATE_REF_DEF = re.compile(
+    r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(" + _TEMPLATE + r"(?:" + _TEMPLATE + r"|[^\s{}])*)",
+    re.MULTILINE,
+)
+"""A reference definition whose target starts with template syntax
+(``[x]: {% link x.md %}``)."""
 _REF_SHORTCODE = re.compile(
     r"^\{\{[<%]\s*(?:rel)?ref\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*[>%]\}\}$"
+)
+_LIQUID_SITE = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
+"""``{{ site.baseurl }}`` / ``{{ site.url }}``: Jekyll's prefix of a site-absolute path."""
+_LIQUID_TAG = re.compile(
+    r"^\{%-?\s*(link|post_url)\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*-?%\}(.*)$"
+)
+_LIQUID_FILTER = re.compile(
+    r"^\{\{-?\s*(?:\"([^\"]*)\"|'([^']*)')\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}(.*)$"
 )
 
 
@@ -360,11 +377,11 @@ def iter_link_destinations(
         spans, continuations = _protected_spans(text)
         patterns = (_INLINE_DEST, _REFERENCE_DEF, _HTML_ATTR)
         if templates:
-            patterns = (_TEMPLATE_DEST, *patterns)
+            patterns = (_TEMPLATE_DEST, _TEMPLATE_REF_DEF, *patterns)
     starts = [a for a, _ in spans]
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if pattern is _REFERENCE_DEF and match.start() in continuations:
+            if pattern in (_REFERENCE_DEF, _TEMPLATE_REF_DEF) and match.start() in continuations:
                 continue  # CommonMark: a definition cannot interrupt a paragraph
             # The alternatives of each pattern are its only groups: the one that matched is
             # the last (and only) one set.
@@ -609,8 +626,11 @@ class _Resolver:
             segments = segments[len(prefix) :]
         inner = _strip_extension("/".join(segments), ctx.extensions)
         key = inner.lower() if ctx.lowercase else inner
+        # A generator that serves pages as ``.html`` (VitePress without cleanUrls) names
+        # them that way too.
+        served = key[: -len(".html")] if key.lower().endswith(".html") else key
         for loc in dict.fromkeys((locale, self.locale)):
-            hit = ctx.site_pages.get((loc, key))
+            hit = ctx.site_pages.get((loc, key)) or ctx.site_pages.get((loc, served))
             if hit is not None:
                 return self._page_link(hit, suffix)
         root = locale if locale in ctx.locales else ""
@@ -625,7 +645,42 @@ class _Resolver:
             "warning",
         )
 
+    def _liquid(self, target: str) -> tuple[bool, _Outcome]:
+        """Jekyll's link tags and URL filters as a link target: ``(True, outcome)``, or
+        ``(False, None)`` when the target is other template syntax."""
+        plain = _LIQUID_SITE.sub("", target).strip()
+        tag = _LIQUID_TAG.match(plain)
+        if tag is not None:
+            name = next(g for g in tag.groups()[1:4] if g is not None)
+            rest = tag.group(5)
+            if tag.group(1) == "link":
+                return True, self._relative(name.lstrip("/") + rest, [self.root])
+            return True, self._post(name, rest)
+        url = _LIQUID_FILTER.match(plain)
+        if url is not None:
+            plain = next(g for g in url.groups()[:2] if g is not None) + url.group(3)
+        if "{{" in plain or "{%" in plain:
+            return False, None
+        if plain.startswith("/"):
+            return True, self._site(plain)
+        return True, self._relative(plain, self.bases) if plain else None
+
+    def _post(self, name: str, suffix: str) -> _Outcome:
+        """``{% post_url 2024-01-05-hello %}``: the post of that file name."""
+        wanted = posixpath.basename(name)
+        matches = [
+            rel
+            for rel in self.ctx.by_name.get(wanted, ())
+            if rel in self.pages and "_posts/" in f"/{rel}"
+        ]
+        if len(matches) == 1:
+            return self._page_link(matches[0], suffix)
+        return "broken-link", f"broken link: no post {name!r} in _posts", "error"
+
     def _template(self, target: str) -> _Outcome:
+        is_liquid, outcome = self._liquid(target)
+        if is_liquid:
+            return outcome
         ref = _REF_SHORTCODE.match(target)
         if ref is None:
             return (

@@ -26,7 +26,7 @@ _LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
 _JSX = re.compile(r"<([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?=[\s/>])")
 _EXPRESSION = re.compile(r"\{\{(?![<%])[ \t]*([^{}\n]{1,200}?)[ \t]*\}\}")
 _CONTAINERS = frozenset({"details", "code-group", "raw", "v-pre"})
-_REFERENCE = re.compile(r"[ \t]{0,3}\[[^\]]+\]:")
+_REFERENCE = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:")
 _LINE_CONSTRUCTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^[ \t]*:::[ \t]+[\w-]+(?:\.[\w-]+)+[ \t]*$"), "block", "mkdocstrings"),
     (re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+"), "admonition", "admonition"),
@@ -50,6 +50,17 @@ def _in_link(text: str, line_start: int, offset: int) -> bool:
     end = offset
     while end > line_start and text[end - 1] in " \t":
         end -= 1
+    # Jekyll's ``{{ site.baseurl }}`` before ``{% link %}``: step over whole ``{{ }}``s
+    # (a few: a line of many constructs is not walked back over again for each).
+    for _ in range(4):
+        if not text.endswith("}}", line_start, end):
+            break
+        opening = text.rfind("{{", max(line_start, end - 200), end - 2)
+        if opening < 0:
+            break
+        end = opening
+        while end > line_start and text[end - 1] in " \t":
+            end -= 1
     if text.endswith("](", line_start, end):
         return True
     return text.endswith("]:", line_start, end) and bool(
