@@ -40,6 +40,8 @@ from ._system import (
     NavigationKind,
     NavigationMode,
     NavigationTree,
+    Renderer,
+    RendererSetting,
     SiteConfig,
     SystemInfo,
 )
@@ -70,6 +72,8 @@ __all__ = [
     "NavigationKind",
     "NavigationMode",
     "NavigationTree",
+    "Renderer",
+    "RendererSetting",
     "Page",
     "PageConflictLatest",
     "PageCreate",
