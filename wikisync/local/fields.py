@@ -22,6 +22,8 @@ from wikisync.local.config import Config
 from wikisync.local.flavors import ActiveFlavor
 from wikisync.local.flavors.base import KeyAlias, convert_value
 from wikisync.local.frontmatter import Header, HeaderValue
+from wikisync.local.markdown.parse import scan_markdown
+from wikisync.local.markdown.shown import title_heading
 from wikisync.plan.model import (
     EDITORS,
     Editor,
@@ -34,8 +36,6 @@ from wikisync.plan.model import (
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
 
-_HEADING = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
@@ -163,27 +163,15 @@ class _FieldReader:
 
 
 def _first_heading(content: str, html: bool) -> str | None:
+    """The text of the first level-1 heading (``<h1>`` in HTML)."""
     if html:
         match = _H1.search(content)
         if match:
             title = html_lib.unescape(_TAG.sub("", match.group(1))).strip()
             return " ".join(title.split()) or None
         return None
-    fence: str | None = None
-    for line in content.split("\n"):
-        opening = _FENCE.match(line)
-        if opening:
-            marker = opening.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is None:
-            match = _HEADING.match(line)
-            if match:
-                return match.group(1).strip()
-    return None
+    text = content.replace("\r\n", "\n").replace("\r", "\n")
+    return title_heading(scan_markdown(text).first_title)
 
 
 def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
@@ -248,8 +236,18 @@ def read_page_fields(
     active: ActiveFlavor,
     rules: FieldRules,
     problems: list[Problem],
+    *,
+    heading: str | None = None,
+    scanned: bool = False,
+    nav_title: str | None = None,
 ) -> _Fields | None:
-    """The page fields a file's header sets, by the flavor's key mapping."""
+    """The page fields a file's header sets, by the flavor's key mapping.
+
+    Without a title, the page takes its first level-1 heading (``heading`` when the
+    caller ``scanned`` the content already), else its navigation title (``nav_title``,
+    what the site's navigation lists it as, else the header's own), else the last
+    segment of its path.
+    """
     reader = _FieldReader(rel, problems)
     errors_before = sum(p.is_error for p in problems)
     values: dict[str, Any] = {}
@@ -297,7 +295,16 @@ def read_page_fields(
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
-    title = values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
+    if not scanned:
+        heading = _first_heading(header.content, html)
+    own_nav = values.get("nav_title")
+    title = (
+        values.get("title")
+        or heading
+        or (nav_title or "").strip()
+        or (own_nav.strip() if isinstance(own_nav, str) else "")
+        or path.rsplit("/", 1)[-1]
+    )
     if len(title.strip()) > MAX_FIELD_CHARS:
         problems.append(_too_long(rel, None, "title (from the first heading)", title.strip()))
         return None

@@ -93,6 +93,8 @@ from wikisync.local.markdown.links import (
     default_asset_url,
     rewrite_links,
 )
+from wikisync.local.markdown.parse import MarkdownScan, scan_markdown
+from wikisync.local.markdown.shown import adapt, title_heading
 from wikisync.local.transforms import (
     DEFAULT_TRANSFORMS,
     TransformRun,
@@ -360,7 +362,8 @@ def load_source(
     problems.extend(key_problems)
 
     folder = config.assets_folder
-    url_for = asset_url or (lambda rel: default_asset_url(rel, folder))
+    static_roots, static_file, served = _static_folders(base, flavor)
+    url_for = asset_url or (lambda rel: default_asset_url(served(rel), folder))
 
     # Links ask about the same few folders and files over and over; the directory does
     # not change while it is read, so each answer is looked up on disk once.
@@ -422,6 +425,8 @@ def load_source(
         lowercase=flavor.lowercase,
         suggest=suggest,
         by_name={stem: tuple(rels) for stem, rels in stems.items()},
+        static_roots=static_roots,
+        static_file=static_file,
     )
     known_keys = rules.all_keys() | set(site.tag_keys) | set(config.ignore_keys)
     field_map = field_rules(flavor)
@@ -475,7 +480,7 @@ def load_source(
                     "asset-too-large",
                 )
             )
-        slugs, filename = asset_location(rel, folder)
+        slugs, filename = asset_location(served(rel), folder)
         assets.append(
             LocalAsset(
                 source=rel,
@@ -499,6 +504,47 @@ def load_source(
         ]
     problems.sort(key=Problem.sort_key)
     return SourceResult(tuple(pages), tuple(problems), tuple(assets), flavor, run.stats())
+
+
+def _static_folders(
+    base: Path, flavor: ActiveFlavor
+) -> tuple[tuple[str, ...], Callable[[str], bool], Callable[[str], str]]:
+    """The flavor's static folders relative to ``base`` (``""``: ``base`` itself), whether
+    a file of one outside ``base`` exists, and the path a file is served at (its path in
+    its static folder, for one outside ``base``; else its path)."""
+    roots: list[str] = []
+    outside: list[tuple[str, str]] = []  # (relative root, its real path)
+    for name in flavor.flavor.static_folders:
+        if name == ".":
+            roots.append("")
+            continue
+        if flavor.site.folder is None:
+            continue
+        folder = flavor.site.folder / name
+        if not folder.is_dir():
+            continue
+        rel = Path(os.path.relpath(folder, base)).as_posix()
+        if rel == ".":
+            roots.append("")
+            continue
+        roots.append(rel)
+        if rel.startswith("../"):
+            outside.append((rel, os.path.realpath(folder)))
+
+    def static_file(rel: str) -> bool:
+        for root, real in outside:
+            if rel.startswith(root + "/"):
+                path = os.path.realpath(base / rel)
+                return path.startswith(real + os.sep) and os.path.isfile(path)
+        return False
+
+    def served(rel: str) -> str:
+        for root, _ in outside:
+            if rel.startswith(root + "/"):
+                return rel[len(root) + 1 :]
+        return rel
+
+    return tuple(roots), static_file, served
 
 
 def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> list[LocalPage]:
@@ -542,6 +588,7 @@ def _fill_sections(
                     content=body,
                     content_digest=content_digest(body),
                     digest=page_digest(body, page.fields),
+                    soft_breaks=(),
                 )
         out.append(page)
     return out
@@ -589,15 +636,38 @@ def _build_page(
 ) -> LocalPage | None:
     rel, header, html = read.rel, read.header, read.html
     locale, wiki_path = keys[rel]
-    read_fields = read_page_fields(rel, header, wiki_path, html, flavor, rules, problems)
+    rules_of_flavor = flavor.flavor
+    site_nav: tuple[str | None, float] | None = None
+    for nav_key in rules_of_flavor.nav_keys(read.page, rel):
+        site_nav = flavor.site.nav.get(nav_key)
+        if site_nav is not None:
+            break
+    body = header.content
+    origin = None
+    scan: MarkdownScan | None = None
+    if not html:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+        if run.transforms:
+            body, transform_problems, origin = run.run(body, rel, header.content_line)
+            problems.extend(transform_problems)
+        scan = scan_markdown(
+            body, templates=context.template_links, breaks=rules_of_flavor.commonmark
+        )
+    read_fields = read_page_fields(
+        rel,
+        header,
+        wiki_path,
+        html,
+        flavor,
+        rules,
+        problems,
+        heading=title_heading(scan.first_title) if scan is not None else None,
+        scanned=scan is not None,
+        nav_title=site_nav[0] if site_nav is not None else None,
+    )
     if read_fields is None:
         return None
     fields = read_fields.page
-    body = header.content
-    origin = None
-    if not html and run.transforms:
-        body, transform_problems, origin = run.run(body, rel, header.content_line)
-        problems.extend(transform_problems)
     rewritten = rewrite_links(
         body,
         source=rel,
@@ -609,6 +679,7 @@ def _build_page(
         first_line=header.content_line,
         context=context,
         is_index=read.page.is_index,
+        scan=scan,
     )
     first = header.content_line
     problems.extend(
@@ -617,7 +688,18 @@ def _build_page(
         else replace(p, line=first + origin(p.line - first + 1) - 1)
         for p in rewritten.problems
     )
-    content = normalize_content(rewritten.content)
+    soft_breaks: tuple[tuple[int, int], ...] = ()
+    if scan is None:
+        content = normalize_content(rewritten.content)
+    else:
+        adapted = adapt(
+            body,
+            scan,
+            rewritten.edits,
+            title=fields.title,
+            join_lines=rules_of_flavor.commonmark,
+        )
+        content, soft_breaks = adapted.content, adapted.soft_breaks
     if _request_bytes_bound(content, fields) > MAX_REQUEST_BYTES:
         size = request_bytes(content, fields, locale=locale, path=wiki_path)
         if size > MAX_REQUEST_BYTES:
@@ -633,12 +715,9 @@ def _build_page(
             )
             return None
     nav_title, nav_order = read_fields.nav_title, read_fields.nav_order
-    for nav_key in flavor.flavor.nav_keys(read.page, rel):
-        listed = flavor.site.nav.get(nav_key)
-        if listed is not None:
-            nav_title = listed[0] or nav_title
-            nav_order = listed[1]
-            break
+    if site_nav is not None:
+        nav_title = site_nav[0] or nav_title
+        nav_order = site_nav[1]
     return LocalPage(
         source=rel,
         locale=locale,
@@ -650,4 +729,5 @@ def _build_page(
         assets=rewritten.assets,
         nav_title=nav_title,
         nav_order=nav_order,
+        soft_breaks=soft_breaks,
     )

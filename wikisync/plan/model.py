@@ -13,6 +13,7 @@ frozen, plain and consistent.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -230,10 +231,36 @@ class LocalPage:
     """The page's place in the generator's navigation, lower first (``weight``,
     ``sidebar_position``, the index in mkdocs.yml ``nav`` or a Docusaurus sidebar), or
     ``None``: after the ordered pages, in file order. Not part of ``digest``."""
+    soft_breaks: tuple[tuple[int, int], ...] = ()
+    """Spans of ``content`` (a line end and the next line's indent, inside a paragraph)
+    that the generator's site shows as one space and Wiki.js, with its ``linebreaks``
+    setting on, as a line break. ``for_wiki`` joins them."""
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.locale, self.path)
+
+    def for_wiki(self, linebreaks: bool) -> LocalPage:
+        """The page as it must be written for a wiki that shows every line break inside
+        a paragraph (``linebreaks``) or not: with its soft line breaks joined by a space,
+        or as it is."""
+        if not linebreaks or not self.soft_breaks:
+            return self
+        parts: list[str] = []
+        position = 0
+        for start, end in self.soft_breaks:
+            parts.append(self.content[position:start])
+            parts.append(" ")
+            position = end
+        parts.append(self.content[position:])
+        content = normalize_content("".join(parts))
+        return dataclasses.replace(
+            self,
+            content=content,
+            content_digest=content_digest(content),
+            digest=page_digest(content, self.fields),
+            soft_breaks=(),
+        )
 
 
 @dataclass(frozen=True)

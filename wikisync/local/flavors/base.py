@@ -8,7 +8,9 @@ A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing out
 * how front matter maps onto page fields (``fields``: field -> ordered key aliases with a
   value converter; see ``FieldRule``), which other keys it knows (``known_keys``,
   never warned about);
-* how links resolve (``link_bases``, ``site_links``, ``template_links``);
+* how links resolve (``link_bases``, ``site_links``, ``template_links``) and where its
+  site serves files from (``static_folders``);
+* whether its Markdown is CommonMark, adapted to what Wiki.js shows (``commonmark``);
 * the default severity of some problem codes (``severity``), the way the generator itself
   treats them;
 * the page path from front matter (``page_path``) and what its own files say (``detect``
@@ -153,6 +155,9 @@ class Site:
     nav: Mapping[str, tuple[str | None, float]] = field(default_factory=dict)
     tag_keys: tuple[str, ...] = ()
     lowercase: bool | None = None
+    folder: Path | None = None
+    """The generator's site folder (where its settings file is), which ``static_folders``
+    are named from."""
 
 
 def _no_path(_: PathInput) -> str | None:
@@ -202,6 +207,15 @@ class Flavor:
     and ``top`` (the git top level, or the content directory), or ``None``."""
     nav_keys: Callable[[PathInput, str], tuple[str, ...]] = default_nav_keys
     """The ``Site.nav`` keys of a file (``nav_keys(page, rel)``)."""
+    static_folders: tuple[str, ...] = ()
+    """Where the generator's site serves files from at their path (``/img/a.png``):
+    folders named from its site folder (``static``), or ``.``, the content directory
+    itself. A site-absolute link naming a file there is uploaded like a relative one."""
+    commonmark: bool = True
+    """Whether the generator's site reads the Markdown the CommonMark way, so that what
+    the wiki shows is adapted to it (``wikisync.local.markdown.shown``: line breaks inside
+    paragraphs joined, a first heading repeating the title dropped). Off for Wiki.js's
+    own files, which are kept as written."""
 
     def all_keys(self) -> frozenset[str]:
         """Every front-matter key this flavor knows (mapped or merely known)."""

@@ -115,6 +115,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                     root=root,
                     url_prefix=root,
                     nav=nav,
+                    folder=folder,
                 )
     return None
 
@@ -194,6 +195,7 @@ FLAVOR = Flavor(
     link_bases=("file", "root"),
     site_links=True,
     sections=True,
+    static_folders=("static",),
     page_path=page_path,
     detect=detect,
     nav_keys=nav_keys,

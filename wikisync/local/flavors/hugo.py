@@ -125,6 +125,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 default_locale=default_locale,
                 tag_keys=tag_keys,
                 lowercase=not settings.get("disablePathToLower", False),
+                folder=folder,
             )
     return None
 
@@ -191,6 +192,7 @@ FLAVOR = Flavor(
     lowercase_paths=True,
     template_keys=frozenset({"layout"}),
     severity={"broken-link": "warning"},
+    static_folders=("static",),
     page_path=page_path,
     detect=detect,
 )

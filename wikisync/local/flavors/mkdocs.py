@@ -72,7 +72,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             nav: dict[str, tuple[str | None, float]] = {}
             for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
                 nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
-            return Site(origin=relative_origin(path, content_dir), nav=nav)
+            return Site(origin=relative_origin(path, content_dir), nav=nav, folder=folder)
     return None
 
 
@@ -93,5 +93,6 @@ FLAVOR = Flavor(
     link_bases=("file", "url"),
     sections=True,
     severity={"broken-link": "warning"},
+    static_folders=(".",),
     detect=detect,
 )

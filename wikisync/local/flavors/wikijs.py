@@ -84,4 +84,5 @@ FLAVOR = Flavor(
     ),
     known_keys=frozenset({"date", "dateCreated"}),
     detect=detect,
+    commonmark=False,
 )
