@@ -427,6 +427,7 @@ def load_source(
         by_name={stem: tuple(rels) for stem, rels in stems.items()},
         static_roots=static_roots,
         static_file=static_file,
+        containers=rules.containers,
     )
     known_keys = rules.all_keys() | set(site.tag_keys) | set(config.ignore_keys)
     field_map = field_rules(flavor)
@@ -651,7 +652,10 @@ def _build_page(
             body, transform_problems, origin = run.run(body, rel, header.content_line)
             problems.extend(transform_problems)
         scan = scan_markdown(
-            body, templates=context.template_links, breaks=rules_of_flavor.commonmark
+            body,
+            templates=context.template_links,
+            breaks=rules_of_flavor.commonmark,
+            containers=context.containers,
         )
     read_fields = read_page_fields(
         rel,

@@ -211,6 +211,9 @@ class Flavor:
     """Where the generator's site serves files from at their path (``/img/a.png``):
     folders named from its site folder (``static``), or ``.``, the content directory
     itself. A site-absolute link naming a file there is uploaded like a relative one."""
+    containers: tuple[str, ...] = ()
+    """Markers of lines opening a block whose body, indented four columns, is Markdown
+    and not code (Python-Markdown's ``!!! note``, pymdownx's ``=== "Tab"``)."""
     commonmark: bool = True
     """Whether the generator's site reads the Markdown the CommonMark way, so that what
     the wiki shows is adapted to it (``wikisync.local.markdown.shown``: line breaks inside

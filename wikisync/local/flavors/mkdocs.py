@@ -94,5 +94,6 @@ FLAVOR = Flavor(
     sections=True,
     severity={"broken-link": "warning"},
     static_folders=(".",),
+    containers=("!!!", "???", "???+", "===", "===+"),
     detect=detect,
 )

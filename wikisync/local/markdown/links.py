@@ -117,6 +117,8 @@ class LinkContext:
     link (``/img/a.png``) naming a file there is an asset."""
     static_file: Callable[[str], bool] | None = None
     """Whether a file of a static folder outside the content directory exists."""
+    containers: tuple[str, ...] = ()
+    """Markers of blocks whose indented body is Markdown (``Flavor.containers``)."""
 
     def locale_root(self, rel: str) -> tuple[str, str]:
         """``(locale, top folder)`` of the file ``rel``: its locale folder, or ``""``."""
@@ -200,7 +202,7 @@ def code_block_spans(text: str) -> list[tuple[int, int]]:
 
 
 def iter_link_destinations(
-    text: str, *, html: bool = False, templates: bool = False
+    text: str, *, html: bool = False, templates: bool = False, containers: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, int, str]]:
     """Yield ``(start, end, destination)`` for every link destination outside code.
 
@@ -215,7 +217,7 @@ def iter_link_destinations(
             yield start, end, text[start:end]
         return
     ends = _LineEnds(text)
-    for found in scan_markdown(ends.view, templates=templates).destinations:
+    for found in scan_markdown(ends.view, templates=templates, containers=containers).destinations:
         start, end = ends.start(found.start), ends.end(found.end)
         yield start, end, text[start:end]
 
@@ -271,7 +273,9 @@ def rewrite_links(
     if scan is not None and not html:
         found = ((d.start, d.end, d.target) for d in scan.destinations)
     else:
-        found = iter_link_destinations(content, html=html, templates=ctx.template_links)
+        found = iter_link_destinations(
+            content, html=html, templates=ctx.template_links, containers=ctx.containers
+        )
     for start, end, destination in found:
         replacement = destination
         target = destination.strip()

@@ -327,7 +327,51 @@ def _same(url: str) -> str:
     return url
 
 
-def _make_parser() -> MarkdownIt:
+def _container_rule(
+    markers: tuple[str, ...],
+) -> Callable[[StateBlock, int, int, bool], bool]:
+    """A block opened by a line starting with one of ``markers`` (``!!! note``,
+    ``=== "Tab"``) whose body is the lines indented four columns more: Markdown, as
+    Python-Markdown's admonitions and pymdownx's tabs read it, not an indented code
+    block."""
+    ordered = sorted(markers, key=len, reverse=True)
+
+    def rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if state.is_code_block(start_line):
+            return False
+        start = state.bMarks[start_line] + state.tShift[start_line]
+        line = state.src[start : state.eMarks[start_line]]
+        if not any(
+            line.startswith(m) and (len(line) == len(m) or line[len(m)] == " ") for m in ordered
+        ):
+            return False
+        if silent:
+            return True
+        indent = state.sCount[start_line] + 4
+        end = start_line + 1
+        probe = end
+        while probe < end_line:
+            if state.isEmpty(probe):
+                probe += 1
+                continue
+            if state.sCount[probe] < indent:
+                break
+            probe += 1
+            end = probe
+        saved = (state.parentType, state.lineMax, state.blkIndent)
+        state.parentType, state.lineMax, state.blkIndent = "container", end, indent
+        token = state.push("container_open", "div", 1)
+        token.map = [start_line, end]
+        state.md.block.tokenize(state, start_line + 1, end)
+        state.push("container_close", "div", -1)
+        state.parentType, state.lineMax, state.blkIndent = saved
+        state.line = end
+        return True
+
+    return rule
+
+
+def _make_parser(containers: tuple[str, ...] = ()) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "breaks": True, "linkify": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
@@ -348,11 +392,20 @@ def _make_parser() -> MarkdownIt:
     md.normalizeLink = _same  # type: ignore[method-assign]
     md.normalizeLinkText = _same  # type: ignore[method-assign,assignment]
     md.inline.ruler.before("image", "imsize", _imsize_rule)
+    if containers:
+        md.block.ruler.before("fence", "container", _container_rule(containers))
     md.disable(["text_join", "replacements", "smartquotes", "linkify"], ignoreInvalid=True)
     return md
 
 
-_PARSER = _make_parser()
+_PARSERS: dict[tuple[str, ...], MarkdownIt] = {}
+
+
+def _parser(containers: tuple[str, ...]) -> MarkdownIt:
+    md = _PARSERS.get(containers)
+    if md is None:
+        md = _PARSERS[containers] = _make_parser(containers)
+    return md
 
 
 # -- from the parse to spans in the text -------------------------------------------------------
@@ -494,16 +547,23 @@ def _parsed_breaks(item: _Inline, lines: _Lines, bases: list[int]) -> Iterator[t
 
 
 def scan_markdown(
-    text: str, *, templates: bool = False, breaks: bool = False, code_spans: bool = False
+    text: str,
+    *,
+    templates: bool = False,
+    breaks: bool = False,
+    code_spans: bool = False,
+    containers: tuple[str, ...] = (),
 ) -> MarkdownScan:
     """Parse ``text`` once and find its link destinations (and, with ``breaks``, its soft
-    line breaks; with ``code_spans``, every code span; see the module docstring)."""
+    line breaks; with ``code_spans``, every code span; see the module docstring).
+    ``containers`` are the markers of blocks whose indented body is Markdown
+    (``!!!``, ``===``: see ``Flavor.containers``)."""
     if "\r" in text:
         raise ValueError("scan_markdown takes text with \\n line ends only")
     rec = _Recorder(want_code_spans=code_spans)
     _LOCAL.recorder = rec
     try:
-        tokens = _PARSER.parse(text, {})
+        tokens = _parser(containers).parse(text, {})
     finally:
         _LOCAL.recorder = None
     lines = _Lines(text)
