@@ -248,7 +248,7 @@ def _shows_what_the_site_shows(wiki: Wiki, repo: Path, corpus: Corpus) -> None:
     for record in wiki.emulator.pages():
         if record.path.endswith("_wikisync-state"):
             continue
-        scan = scan_markdown(record.content, breaks=True)
+        scan = scan_markdown(record.content)
         assert scan.soft_breaks == (), f"{record.locale}/{record.path}"
         heading = scan.leading_heading
         if heading is not None and record.content[heading.end :].strip():  # not only a title

@@ -137,7 +137,7 @@ def test_soft_breaks_are_the_line_ends_inside_paragraphs() -> None:
         "<div>\nhtml\nblock\n</div>\n\n"
         "```\nfenced\ncode\n```\n"
     )
-    scan = scan_markdown(text, breaks=True)
+    scan = scan_markdown(text)
     assert [text[a:b] for a, b in scan.soft_breaks] == ["\n", "\n", "\n> ", "\n  "]
     joined = LocalPage(
         "x.md",
@@ -158,7 +158,7 @@ def test_soft_breaks_are_the_line_ends_inside_paragraphs() -> None:
 
 def test_adapt_drops_a_first_heading_that_repeats_the_title_and_moves_the_breaks() -> None:
     text = "# Install {#top}\n\nRun [setup](setup.md)\nfirst.\n"
-    scan = scan_markdown(text, breaks=True)
+    scan = scan_markdown(text)
     link = next(d for d in scan.destinations)
     adapted = adapt(
         text, scan, [(link.start, link.end, "/en/docs/setup")], title="Install", join_lines=True

@@ -651,12 +651,7 @@ def _build_page(
         if run.transforms:
             body, transform_problems, origin = run.run(body, rel, header.content_line)
             problems.extend(transform_problems)
-        scan = scan_markdown(
-            body,
-            templates=context.template_links,
-            breaks=rules_of_flavor.commonmark,
-            containers=context.containers,
-        )
+        scan = scan_markdown(body, containers=context.containers)
     read_fields = read_page_fields(
         rel,
         header,

@@ -48,7 +48,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from wikisync.local.markdown.parse import MarkdownScan, html_destinations, scan_markdown
+from wikisync.local.markdown.parse import (
+    MarkdownScan,
+    html_destinations,
+    merged_destinations,
+    scan_markdown,
+)
 from wikisync.plan.model import Problem, Severity
 
 __all__ = [
@@ -185,7 +190,7 @@ class _LineEnds:
 
 def _code_spans(text: str, blocks_only: bool) -> list[tuple[int, int]]:
     ends = _LineEnds(text)
-    found = scan_markdown(ends.view, code_spans=not blocks_only)
+    found = scan_markdown(ends.view)
     spans = found.code_blocks if blocks_only else found.code
     return [(ends.start(a), ends.end(b)) for a, b in spans]
 
@@ -217,7 +222,8 @@ def iter_link_destinations(
             yield start, end, text[start:end]
         return
     ends = _LineEnds(text)
-    for found in scan_markdown(ends.view, templates=templates, containers=containers).destinations:
+    scan = scan_markdown(ends.view, containers=containers)
+    for found in merged_destinations(scan, templates):
         start, end = ends.start(found.start), ends.end(found.end)
         yield start, end, text[start:end]
 
@@ -271,7 +277,7 @@ def rewrite_links(
     edits: list[tuple[int, int, str]] = []
     found: Iterable[tuple[int, int, str]]
     if scan is not None and not html:
-        found = ((d.start, d.end, d.target) for d in scan.destinations)
+        found = ((d.start, d.end, d.target) for d in merged_destinations(scan, ctx.template_links))
     else:
         found = iter_link_destinations(
             content, html=html, templates=ctx.template_links, containers=ctx.containers

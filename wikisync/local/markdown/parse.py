@@ -9,7 +9,7 @@ it is not run here). The parse finds, with their character spans in the text:
   its brackets), reference definitions ``[id]: dest`` (the destination may be on the next
   line, as Prettier wraps long ones), ``href``/``src`` attributes of HTML blocks and inline
   HTML tags (not in HTML comments), wherever the block sits (lists, quotes, footnotes,
-  tables); with ``templates``, Hugo shortcodes used as an inline link's target
+  tables); apart, Hugo shortcodes used as an inline link's target
   (``[t]({{< ref "x" >}})``: Hugo expands them before Markdown);
 * soft line breaks: the line ends inside paragraphs that CommonMark renders as a space
   and Wiki.js (``markdownCore.linebreaks``) as ``<br>``; not hard breaks (two spaces or
@@ -25,10 +25,15 @@ indentation are what the parser took off the front), and a table cell or heading
 found in its line from the left. Inline parsing runs only for the blocks that need it
 (those holding ``](``, ``<``, a backtick or ``$``), which keeps a page's cost close to
 one block pass; every step is linear in the size of the text.
+
+It is one module because the parser's hooks and the code that maps what they record back
+onto the text are two halves of one contract: each hook records positions in the
+coordinates that the mapping expects.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from bisect import bisect_right
@@ -51,6 +56,7 @@ __all__ = [
     "Heading",
     "MarkdownScan",
     "html_destinations",
+    "merged_destinations",
     "scan_markdown",
 ]
 
@@ -93,6 +99,8 @@ class MarkdownScan:
     """What one parse of a page found (spans are ``(start, end)`` offsets in its text)."""
 
     destinations: tuple[Destination, ...] = ()
+    template_destinations: tuple[Destination, ...] = ()
+    """Hugo shortcodes used as an inline link's target (``[t]({{< ref "x" >}})``)."""
     soft_breaks: tuple[tuple[int, int], ...] = ()
     """Spans to replace by one space to join a paragraph's lines: the end of a line (its
     trailing spaces and the newline) and the next line's container prefix and indent."""
@@ -126,7 +134,6 @@ class _Inline:
 class _Recorder:
     """What the parser's hooks write into while one text is parsed."""
 
-    want_code_spans: bool = False
     inlines: list[_Inline] = field(default_factory=list)
     current: _Inline | None = None
     frames: list[list[tuple[Any, int, int]]] = field(default_factory=list)
@@ -312,7 +319,7 @@ def _inline_core(state: StateCore) -> None:
             rec.inlines.append(item)
             content = token.content
             needed = any(mark in content for mark in _INLINE_NEEDED)
-            if needed or (rec.want_code_spans and "`" in content):
+            if needed:
                 item.parsed = True
                 rec.current = item
                 token.children = []
@@ -546,21 +553,19 @@ def _parsed_breaks(item: _Inline, lines: _Lines, bases: list[int]) -> Iterator[t
         yield _join_span(lines, newline, bases[index + 1])
 
 
-def scan_markdown(
-    text: str,
-    *,
-    templates: bool = False,
-    breaks: bool = False,
-    code_spans: bool = False,
-    containers: tuple[str, ...] = (),
-) -> MarkdownScan:
-    """Parse ``text`` once and find its link destinations (and, with ``breaks``, its soft
-    line breaks; with ``code_spans``, every code span; see the module docstring).
-    ``containers`` are the markers of blocks whose indented body is Markdown
-    (``!!!``, ``===``: see ``Flavor.containers``)."""
+def scan_markdown(text: str, *, containers: tuple[str, ...] = ()) -> MarkdownScan:
+    """Parse ``text`` (``\n`` line ends) once and find what the module docstring lists.
+    ``containers`` are the markers of blocks whose indented body is Markdown (``!!!``,
+    ``===``: see ``Flavor.containers``). The last few answers are kept: loading a page
+    asks about the same text several times (its transforms, then its links)."""
+    return _scan(text, containers)
+
+
+@functools.lru_cache(maxsize=8)
+def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
     if "\r" in text:
         raise ValueError("scan_markdown takes text with \\n line ends only")
-    rec = _Recorder(want_code_spans=code_spans)
+    rec = _Recorder()
     _LOCAL.recorder = rec
     try:
         tokens = _parser(containers).parse(text, {})
@@ -568,6 +573,7 @@ def scan_markdown(
         _LOCAL.recorder = None
     lines = _Lines(text)
     found: list[tuple[int, int]] = list(rec.definitions)
+    templates: list[tuple[int, int]] = []
     code: list[tuple[int, int]] = []
     blocks: list[tuple[int, int]] = []
     soft: list[tuple[int, int]] = []
@@ -619,7 +625,8 @@ def scan_markdown(
         bases = _content_bases(lines, token, item.kind)
         if bases is None:
             continue
-        starts = _line_starts(content) if (item.parsed or templates) else [0]
+        templated = "{{" in content
+        starts = _line_starts(content) if (item.parsed or templated) else [0]
 
         def place(offset: int, _bases: list[int] = bases, _starts: list[int] = starts) -> int:
             return _to_text(_bases, offset, _starts)
@@ -637,28 +644,52 @@ def scan_markdown(
                     found.append((place(start), place(end)))
         for start, end in item.code:
             code.append((place(start), place(end)))
-        if templates and "{{" in content:
+        if templated:
             spans = item.code
             for match in _TEMPLATE_DEST.finditer(content):
                 if any(a <= match.start() < b for a, b in spans):
                     continue
-                found.append((place(match.start(1)), place(match.end(1))))
-        if breaks and item.kind == "paragraph_open" and "\n" in content:
+                templates.append((place(match.start(1)), place(match.end(1))))
+        if item.kind == "paragraph_open" and "\n" in content:
             if item.parsed:
                 soft.extend(_parsed_breaks(item, lines, bases))
             else:
                 soft.extend(_fast_breaks(item, lines, bases))
 
-    found.sort()
-    destinations: list[Destination] = []
-    last_end = -1
-    for start, end in found:
-        if start < last_end:
-            continue  # never two rewrites of one span
-        destinations.append(Destination(start, end, text[start:end], lines.line_of(start)))
-        last_end = end
     code.sort()
     soft.sort()
     return MarkdownScan(
-        tuple(destinations), tuple(soft), tuple(code), tuple(sorted(blocks)), leading, first_title
+        _destinations(text, lines, found),
+        _destinations(text, lines, templates),
+        tuple(soft),
+        tuple(code),
+        tuple(sorted(blocks)),
+        leading,
+        first_title,
     )
+
+
+def _destinations(
+    text: str, lines: _Lines, spans: list[tuple[int, int]]
+) -> tuple[Destination, ...]:
+    out: list[Destination] = []
+    last_end = -1
+    for start, end in sorted(spans):
+        if start < last_end:
+            continue  # never two rewrites of one span
+        out.append(Destination(start, end, text[start:end], lines.line_of(start)))
+        last_end = end
+    return tuple(out)
+
+
+def merged_destinations(scan: MarkdownScan, templates: bool) -> tuple[Destination, ...]:
+    """The scan's destinations, with ``templates`` its template ones too, in order."""
+    if not templates or not scan.template_destinations:
+        return scan.destinations
+    both = sorted((*scan.destinations, *scan.template_destinations), key=lambda d: d.start)
+    out: list[Destination] = []
+    for item in both:
+        if out and item.start < out[-1].end:
+            continue
+        out.append(item)
+    return tuple(out)
