@@ -63,6 +63,7 @@ __all__ = [
     "LinkRewrite",
     "asset_folder_slug",
     "asset_location",
+    "code_block_lines",
     "code_block_spans",
     "code_spans",
     "default_asset_url",
@@ -204,6 +205,23 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 def code_block_spans(text: str) -> list[tuple[int, int]]:
     """Sorted ``(start, end)`` spans of the fenced and indented code blocks of ``text``."""
     return _code_spans(text, blocks_only=True)
+
+
+def code_block_lines(text: str) -> frozenset[int]:
+    """The (0-based) lines of ``text`` inside fenced or indented code blocks (lines end
+    with ``\n``)."""
+    if "\r" not in text:
+        return scan_markdown(text).code_lines
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    inside: set[int] = set()
+    for start, end in code_block_spans(text):
+        first = bisect_left(starts, start)
+        inside.update(range(first, bisect_left(starts, end)))
+    return frozenset(inside)
 
 
 def iter_link_destinations(

@@ -108,6 +108,8 @@ class MarkdownScan:
     """Code blocks, code spans and HTML comments, sorted."""
     code_blocks: tuple[tuple[int, int], ...] = ()
     """Fenced and indented code blocks (whole lines), sorted."""
+    code_lines: frozenset[int] = frozenset()
+    """The (0-based) lines of those code blocks."""
     leading_heading: Heading | None = None
     """The page's first block, when it is a heading."""
     first_title: Heading | None = None
@@ -576,6 +578,7 @@ def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
     templates: list[tuple[int, int]] = []
     code: list[tuple[int, int]] = []
     blocks: list[tuple[int, int]] = []
+    block_lines: set[int] = set()
     soft: list[tuple[int, int]] = []
     leading: Heading | None = None
     first_title: Heading | None = None
@@ -587,6 +590,7 @@ def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
             span = (lines.start(token.map[0]), lines.start(token.map[1]))
             blocks.append(span)
             code.append(span)
+            block_lines.update(range(token.map[0], token.map[1]))
         elif token.type == "html_block":
             bases = _content_bases(lines, token, "html_block")
             if bases is None:
@@ -622,10 +626,13 @@ def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
     for item in rec.inlines:
         token = item.token
         content = token.content
+        templated = "{{" in content
+        wrapped = item.kind == "paragraph_open" and "\n" in content
+        if not (item.parsed or templated or wrapped):
+            continue  # nothing in it to place in the text
         bases = _content_bases(lines, token, item.kind)
         if bases is None:
             continue
-        templated = "{{" in content
         starts = _line_starts(content) if (item.parsed or templated) else [0]
 
         def place(offset: int, _bases: list[int] = bases, _starts: list[int] = starts) -> int:
@@ -650,7 +657,7 @@ def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
                 if any(a <= match.start() < b for a, b in spans):
                     continue
                 templates.append((place(match.start(1)), place(match.end(1))))
-        if item.kind == "paragraph_open" and "\n" in content:
+        if wrapped:
             if item.parsed:
                 soft.extend(_parsed_breaks(item, lines, bases))
             else:
@@ -664,6 +671,7 @@ def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
         tuple(soft),
         tuple(code),
         tuple(sorted(blocks)),
+        frozenset(block_lines),
         leading,
         first_title,
     )

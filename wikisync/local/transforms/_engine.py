@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from wikisync.errors import TransformError
-from wikisync.local.markdown.links import code_block_spans
+from wikisync.local.markdown.links import code_block_lines
 from wikisync.plan.model import Problem
 
 __all__ = [
@@ -224,16 +224,4 @@ def load_transforms(names: Iterable[str]) -> tuple[Transform, ...]:
 
 def code_lines(content: str) -> frozenset[int]:
     """Indexes (from 0) of the lines of ``content`` inside fenced or indented code blocks."""
-    starts = [0]
-    for index, char in enumerate(content):
-        if char == "\n":
-            starts.append(index + 1)
-    inside: set[int] = set()
-    line = 0
-    for start, end in code_block_spans(content):
-        while line < len(starts) and starts[line] < start:
-            line += 1
-        while line < len(starts) and starts[line] < end:
-            inside.add(line)
-            line += 1
-    return frozenset(inside)
+    return code_block_lines(content)
