@@ -75,7 +75,7 @@ def test_every_input_is_passed_to_the_python_step() -> None:
             continue
         var = "INPUT_" + re.sub(r"[^A-Z0-9]", "_", name.upper())
         assert step["env"][var] == f"${{{{ inputs.{name} }}}}"
-    assert step["run"].strip() == '"$WIKISYNC_PYTHON_BIN" -m wikisync.ci.action'
+    assert step["run"].strip() == '"$WIKISYNC_PYTHON_BIN" -m wikisync.action'
 
 
 def test_install_pins_the_package_to_the_actions_own_checkout() -> None:

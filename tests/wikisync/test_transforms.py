@@ -337,7 +337,7 @@ def _plugin(tmp_path: Path, name: str, target: str, module_text: str | None) -> 
     info = tmp_path / "site" / "demo_plugin-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-plugin\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text(f"[wikisync.local.transforms]\n{name} = {target}\n")
+    (info / "entry_points.txt").write_text(f"[wikisync.transforms]\n{name} = {target}\n")
     if module_text is not None:
         (tmp_path / "site" / "demo_plugin.py").write_text(textwrap.dedent(module_text))
 
@@ -355,7 +355,7 @@ def test_a_third_party_transform_registers_through_its_entry_point(plugin_path: 
         "shout",
         "demo_plugin:SHOUT",
         """
-        from wikisync.local.transforms import Transform
+        from wikisync.transforms import Transform
 
         SHOUT = Transform("shout", "upper-cases the page", lambda text, ctx: (text.upper(), ()))
         """,
@@ -384,7 +384,7 @@ def test_a_plugin_that_is_not_a_transform_or_raises_is_named(plugin_path: Path) 
         "oops",
         "demo_plugin:OOPS",
         """
-        from wikisync.local.transforms import Transform
+        from wikisync.transforms import Transform
 
         def fail(text, ctx):
             raise RuntimeError("bad input")
