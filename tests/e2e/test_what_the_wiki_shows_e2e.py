@@ -13,6 +13,9 @@ from pathlib import Path
 
 from e2e_helpers import Wiki, plan_json, write_site
 
+from wikijs import WikiJSClient
+from wikisync.cli import app
+
 FILES = {
     "mkdocs.yml": """
         site_name: Demo
@@ -101,3 +104,23 @@ def test_a_wiki_that_does_not_show_line_breaks_gets_the_lines_as_written(
     planned = plan_json(wiki.run("plan", str(docs), "--json"))
     assert sorted(c["path"] for c in planned["changes"]) == ["home", "setup"]
     assert all(c["fields"] == ["content"] for c in planned["changes"])
+
+
+def test_a_key_that_may_not_read_the_setting_joins_the_lines_with_a_note(
+    wiki: Wiki, tmp_path: Path
+) -> None:
+    """``rendering.renderers`` needs ``manage:system``: without it, a fresh install's
+    setting (line breaks shown) is assumed, and the plan says so."""
+    roles = ["read:pages", "write:pages", "manage:pages", "delete:pages", "read:source",
+             "read:history", "read:assets", "write:assets", "manage:assets"]  # fmt: skip
+    with WikiJSClient(wiki.emulator.url, api_key=wiki.emulator.api_key) as admin:
+        group = admin.groups.create("Editors")
+        rule = {"id": "all", "deny": False, "match": "START", "roles": roles, "path": ""}
+        admin.groups.update(group.id, permissions=roles, page_rules=[{**rule, "locales": []}])
+    key = wiki.emulator.issue_key("editor", full_access=False, group=group.id)
+    docs = _tree(tmp_path)
+    env = {**wiki.env, "WIKIJS_API_KEY": key}
+    planned = wiki.runner.invoke(app, ["apply", str(docs), "--auto-approve"], env=env)
+    assert planned.exit_code == 0, planned.output
+    assert "may not read the wiki's rendering settings" in planned.stderr
+    assert "This paragraph is wrapped at a short width" in wiki.page("home").content

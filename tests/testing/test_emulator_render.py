@@ -21,7 +21,6 @@ CASES: list[dict[str, Any]] = [
 NOT_REPRODUCED = {
     "math": "KaTeX's HTML is not reproduced: math stays as text",
     "emoji": "emoji shortcodes stay as text",
-    "abbr": "abbreviation definitions stay as text",
 }
 
 

@@ -4,7 +4,7 @@ Markdown goes through markdown-it (markdown-it-py) configured as a fresh Wiki.js
 configures it (``data/renderers.json``: HTML allowed, ``linebreaks`` on, linkify on,
 no typographer) with the plugins whose output the recorded renders show: attributes
 (``{#id}``, ``{.class}``, ``{: .class }``, and a ``{.is-info}`` line closing a quote:
-the callouts), footnotes, task lists, ``~sub~`` and ``^sup^``, image sizes
+the callouts), footnotes, task lists, abbreviations, ``~sub~`` and ``^sup^``, image sizes
 (``=100x``), mermaid and plantuml fences. Then the HTML steps: link classes
 (``is-internal-link``/``is-external-link``, valid or invalid page), heading ids (slugs
 that keep Unicode) with a ``¶`` anchor, tabsets (a heading with ``{.tabset}``: its
@@ -14,7 +14,7 @@ their text kept, ids that would shadow a ``document`` property dropped).
 
 ``tests/testing/test_emulator_render.py`` replays the recorded renders
 (``render-transcripts.jsonl``) against it; what it does not reproduce (KaTeX math, emoji
-shortcodes, abbreviations) is listed there. HTML pages are passed through; AsciiDoc gets
+shortcodes) is listed there. HTML pages are passed through; AsciiDoc gets
 a minimal treatment.
 """
 
@@ -229,6 +229,8 @@ def _parser(linebreaks: bool) -> Any:
         )
         md.use(footnote_plugin).use(tasklists_plugin).use(sub_plugin).use(superscript_plugin)
         md.inline.ruler.before("image", "imsize", _imsize)
+        md.block.ruler.before("reference", "abbr_def", _abbr_definition, {"alt": ["paragraph"]})
+        md.core.ruler.after("inline", "abbr_replace", _abbr_replace)
         md.add_render_rule("fence", _fence)
         md.add_render_rule("code_block", _code_block)
         _PARSERS[linebreaks] = md
@@ -267,6 +269,59 @@ def _imsize(state: Any, silent: bool) -> bool:
         token.content = state.src[pos + 2 : end]
     state.pos = match.end()
     return True
+
+
+_ABBR_DEFINITION = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*?)[ \t]*$")
+
+
+def _abbr_definition(state: Any, start_line: int, _end_line: int, silent: bool) -> bool:
+    """markdown-it-abbr: a ``*[HTML]: Hyper Text Markup Language`` line defines one."""
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    line = state.src[start : state.eMarks[start_line]]
+    match = _ABBR_DEFINITION.match(line) if line.startswith("*[") else None
+    if match is None or not match.group(2):
+        return False
+    if silent:
+        return True
+    state.env.setdefault("abbreviations", {})[match.group(1)] = match.group(2)
+    state.line = start_line + 1
+    return True
+
+
+def _abbr_replace(state: Any) -> None:
+    """markdown-it-abbr: each defined word in the text becomes ``<abbr title>``."""
+    found: dict[str, str] = state.env.get("abbreviations") or {}
+    if not found:
+        return
+    from markdown_it.token import Token
+
+    words = "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w])({words})(?![\w])")
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Any] = []
+        for child in block.children:
+            if child.type != "text" or not pattern.search(child.content):
+                children.append(child)
+                continue
+            position = 0
+            for match in pattern.finditer(child.content):
+                if match.start() > position:
+                    text = Token("text", "", 0)
+                    text.content = child.content[position : match.start()]
+                    children.append(text)
+                opening = Token("abbr_open", "abbr", 1)
+                opening.attrs = {"title": found[match.group(1)]}
+                word = Token("text", "", 0)
+                word.content = match.group(1)
+                children.extend((opening, word, Token("abbr_close", "abbr", -1)))
+                position = match.end()
+            if position < len(child.content):
+                text = Token("text", "", 0)
+                text.content = child.content[position:]
+                children.append(text)
+        block.children = children
 
 
 def _attributes(text: str) -> dict[str, str]:
