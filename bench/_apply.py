@@ -8,8 +8,8 @@ lock, writes, state) as a user sees it:
   of writes overlapping freely, at parallelism 1 and 8;
 * ``capacity``: the real 2-vCPU server (``REAL_SERVER_TIMINGS``: one write's held share
   at a time, so creates level off at 0.87 s each) with its rebuild-tree race (about 1 in
-  16 overlapping creates answers an error although the page was created), at
-  parallelism 8.
+  16 overlapping creates answers an error although the page was created) and its race of
+  creates for a new tag (``TagRace``), at parallelism 8.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bench._harness import (
     real_timings,
     unlimited_timings,
 )
-from wikijs.testing import TreeRace, WikiJSEmulator
+from wikijs.testing import TagRace, TreeRace, WikiJSEmulator
 from wikisync.local.config import load_config
 from wikisync.local.source import page_key
 
@@ -50,10 +50,11 @@ def run_apply_lane(lane: str, scale: Scale, workdir: Path, progress: Progress) -
     if lane == "capacity":
         timings = real_timings(scale.time_scale)
         race: TreeRace | None = TreeRace(fraction=_RACE_ODDS, seed=7)
+        tag_race: TagRace | None = TagRace()
     else:
         timings = unlimited_timings(scale.time_scale)
-        race = None
-    with WikiJSEmulator(timings=timings, tree_race=race) as emulator:
+        race, tag_race = None, None
+    with WikiJSEmulator(timings=timings, tree_race=race, tag_race=tag_race) as emulator:
         progress(f"apply {lane}: {creates} creates at --parallelism {parallelism}")
         run, numbers = apply_with_accounting(
             emulator,

@@ -4,9 +4,9 @@ A straightforward script (:func:`naive_sync`): for each file, one ``singleByPath
 lookup, then one ``create`` or ``update`` with everything the file says, over a plain
 ``requests`` session, one file after another. It rewrites every page on every run.
 
-Both lanes start from an empty wiki with the real server's costs and capacity and sync
-the same corpus three times: the first sync, a re-run with no change, and a re-run after
-one file changed. ``wikisync apply --auto-approve`` runs with its defaults.
+Both lanes start from an empty wiki with the real server's costs, capacity and race of
+creates for a new tag, and sync the same corpus three times: the first sync, a re-run
+with no change, and a re-run after one file changed. ``wikisync apply --auto-approve`` runs with its defaults.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bench._harness import (
     apply_with_accounting,
     real_timings,
 )
-from wikijs.testing import WikiJSEmulator
+from wikijs.testing import TagRace, WikiJSEmulator
 from wikisync.local.config import load_config
 from wikisync.local.source import page_key
 
@@ -130,7 +130,7 @@ def run_baseline_lane(lane: str, scale: Scale, workdir: Path, progress: Progress
     corpus = write_corpus(workdir / f"baseline-{lane}", scale.naive_pages, seed=5)
     config = load_config(corpus.directory)
     runs: dict[str, Any] = {}
-    with WikiJSEmulator(timings=real_timings(scale.time_scale)) as emulator:
+    with WikiJSEmulator(timings=real_timings(scale.time_scale), tag_race=TagRace()) as emulator:
         for name in ("first_sync", "no_change", "one_file_changed"):
             expected: set[str] = set()
             if name == "first_sync":

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from wikijs._errors import (
     AssetFolderExistsError,
+    AuthenticationError,
+    ForbiddenError,
     InvalidResponseError,
     NotFoundError,
     PayloadTooLargeError,
@@ -275,6 +277,19 @@ class AssetsAPI(Resource[M]):
     def download(self, path: str) -> Flow[bytes]:
         """The bytes of the asset served at ``path`` (``"/handbook/logo.png"``)."""
         return (yield from download("/" + path.lstrip("/")))
+
+    @flow
+    def readable_by_guests(self, path: str) -> Flow[bool]:
+        """Whether a request without credentials (a Guest) can download the asset served at
+        ``path``: one ``GET`` with no credentials. A fresh Wiki.js gives Guests
+        ``read:assets`` on every path; a page rule denying it answers 403.
+
+        Raises ``HTTPStatusError`` (404) when nothing is served at ``path``."""
+        try:
+            yield from download("/" + path.lstrip("/"), anonymous=True)
+        except (ForbiddenError, AuthenticationError):
+            return False
+        return True
 
     @flow
     def rename(self, asset_id: int, filename: str) -> Flow[None]:

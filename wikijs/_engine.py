@@ -256,7 +256,7 @@ class Engine:
                 )
             )
         if isinstance(request, Download):
-            return (yield from self.download(request.path))
+            return (yield from self.download(request.path, authenticate=not request.anonymous))
         if isinstance(request, Identify):
             return (yield from self.whoami())
         raise TypeError(f"not a request: {request!r}")
@@ -313,11 +313,14 @@ class Engine:
                 request_id=answer.request_id,
             )
 
-    def download(self, path: str) -> IOFlow[bytes]:
-        """``GET /<path>`` (an asset) and return its bytes."""
-        yield from self.ensure_ready("assets.download")
+    def download(self, path: str, *, authenticate: bool = True) -> IOFlow[bytes]:
+        """``GET /<path>`` (an asset) and return its bytes (without credentials unless
+        ``authenticate``)."""
+        if authenticate:
+            yield from self.ensure_ready("assets.download")
         request = HTTPRequest(
-            operation="assets.download",
+            operation="assets.download" if authenticate else "assets.download_anonymous",
+            authenticate=authenticate,
             kind="download",
             is_mutation=False,
             method="GET",

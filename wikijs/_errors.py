@@ -27,7 +27,8 @@ Our exception hierarchy::
     ├── NotFoundError                    PageNotFoundError, UserNotFoundError, AssetInvalidError ...
     └── WikiJSAPIError                   a Wiki.js error code (either error channel)
         ├── WikiJSServerError            errorCode 1: a JS error inside Wiki.js (slug = error name)
-        │   └── TreeRebuildError         "Error when running job rebuild-tree: ..." (write APPLIED)
+        │   ├── TreeRebuildError         "Error when running job rebuild-tree: ..." (write APPLIED)
+        │   └── TagRaceError             a create lost the insert of a new tag (page APPLIED, untagged)
         ├── AccountError                 1001-1020 (1012 InputInvalidError)
         ├── AssetError                   2001-2009
         ├── MailError                    3001-3004
@@ -283,6 +284,15 @@ class TreeRebuildError(WikiJSServerError):
 
     The write itself WAS applied; only the page tree is stale. The pages resource
     confirms the write by reading the page and marks ``pages.tree_stale``.
+    """
+
+
+class TagRaceError(WikiJSServerError):
+    """``UniqueViolationError`` on ``tags_tag_unique``: creates in flight at once raced to
+    insert a tag the wiki did not have yet.
+
+    The page WAS created, but with no tags at all and not rendered. The pages resource
+    confirms the create by reading the page and writes its tags with one update.
     """
 
 
@@ -599,6 +609,7 @@ ERROR_CLASSES: Mapping[int, type[WikiJSAPIError]] = _code_classes()
 
 _INVALID_PAGE_ID = "Invalid Page Id"
 _REBUILD_TREE = "Error when running job rebuild-tree"
+_TAGS_UNIQUE = '"tags_tag_unique"'
 _TOO_MANY = re.compile(r"Too many requests, please try again in (\d+(?:\.\d+)?) seconds?")
 _KEY_REVOKED = "API Key is invalid or was revoked"
 _API_DISABLED = "API is disabled"
@@ -618,8 +629,9 @@ def error_from_code(
 
     ``code`` 1 is a JavaScript error inside Wiki.js: ``WikiJSServerError``, except
     ``"Invalid Page Id"`` (what ``pages.update`` says for a missing id), which becomes
-    [`PageNotFoundError`][wikijs.PageNotFoundError] like every other missing page, and the rebuild-tree race,
-    which becomes [`TreeRebuildError`][wikijs.TreeRebuildError].
+    [`PageNotFoundError`][wikijs.PageNotFoundError] like every other missing page, the rebuild-tree race,
+    which becomes [`TreeRebuildError`][wikijs.TreeRebuildError], and the new-tag race, which becomes
+    [`TagRaceError`][wikijs.TagRaceError].
     """
     text = message or ""
     ctx: dict[str, Any] = {"operation": operation, "status": status, "request_id": request_id}
@@ -628,6 +640,8 @@ def error_from_code(
             return PageNotFoundError(text, **ctx)
         if text.startswith(_REBUILD_TREE):
             return TreeRebuildError(text, slug=slug, **ctx)
+        if slug == "UniqueViolationError" and _TAGS_UNIQUE in text:
+            return TagRaceError(text, slug=slug, **ctx)
         return WikiJSServerError(text, slug=slug, **ctx)
     cls = ERROR_CLASSES.get(code, WikiJSAPIError)
     return cls(text, code=code, slug=slug or cls.default_slug, **ctx)

@@ -100,9 +100,10 @@ class Upload:
 
 @dataclass(frozen=True)
 class Download:
-    """``GET`` an asset. Answer: its bytes."""
+    """``GET`` an asset (``anonymous``: without credentials, as a Guest). Answer: its bytes."""
 
     path: str
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,9 @@ def upload(folder_id: int, filename: str, content: bytes, mime: str) -> Flow[Non
     yield Upload(folder_id, filename, content, mime)
 
 
-def download(path: str) -> Flow[bytes]:
-    """The bytes served at ``path``."""
-    content: bytes = yield Download(path)
+def download(path: str, *, anonymous: bool = False) -> Flow[bytes]:
+    """The bytes served at ``path`` (``anonymous``: to a request without credentials)."""
+    content: bytes = yield Download(path, anonymous)
     return content
 
 

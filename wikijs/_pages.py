@@ -10,6 +10,9 @@ What this resource adds over the raw API:
 * **The rebuild-tree race.** A write answered ``errorCode 1 "Error when running job
   rebuild-tree: ..."`` was applied; the SDK confirms it by reading, returns the result,
   sets [`PagesAPI.tree_stale`][wikijs.PagesAPI.tree_stale] and logs a warning instead of failing.
+* **The new-tag race.** A create answered ``UniqueViolationError ... tags_tag_unique``
+  was applied without its tags; the SDK confirms it by reading, writes the tags with one
+  update, returns the page, sets ``tree_stale`` and logs a warning instead of failing.
 * **No duplicate creates.** After an ambiguous failure of a create (timeout, dropped
   connection, 5xx) the SDK checks whether the page now exists with the content sent.
 * **Batches.** Aliased reads (50 per request) and aliased serial writes (10 per request);
@@ -34,6 +37,7 @@ from ._errors import (
     InvalidResponseError,
     PageNotFoundError,
     ServerError,
+    TagRaceError,
     TransportError,
     TreeRebuildError,
     WikiJSError,
@@ -66,6 +70,9 @@ __all__ = ["PagesAPI"]
 logger = logging.getLogger("wikijs.client")
 
 _TREE_MODES = frozenset({"ALL", "FOLDERS", "PAGES"})
+_TAG_WRITES = 3
+"""How many times a create that lost the new-tag race has its tags written before the
+race is reported (each try is one update; a second loss needs yet another new tag race)."""
 
 
 def _read_name(for_operation: str | None, own: str) -> str:
@@ -486,10 +493,41 @@ class PagesAPI(Resource[M]):
                 raise exc from None
             self._mark_tree_stale(operation, exc, f"{item.locale}/{item.path} exists")
             return page
+        except TagRaceError as exc:
+            return (yield from self._write_lost_tags(item, exc, operation))
         if not isinstance(node.get("page"), Mapping):
             # Created, but the answer carries no page: read it.
             return (yield from self._fetch_by_path(item.path, item.locale, operation))
         return q.page_from_write(node.get("page"), _sent_create(item), operation)
+
+    def _write_lost_tags(self, item: PageCreate, exc: TagRaceError, operation: str) -> Flow[Page]:
+        """After a create lost the new-tag race: the page exists without tags (and not
+        rendered, not rebuilt into the tree); write its tags with one update."""
+        try:
+            page = yield from self._fetch_by_path(item.path, item.locale, operation)
+        except PageNotFoundError:
+            raise exc from None
+        if page.content != item.content:
+            raise exc
+        self._tree_stale = True
+        logger.warning(
+            "%s: %s/%s was created without its tags (concurrent creates raced to insert a "
+            "new tag); writing them with one update",
+            operation,
+            item.locale,
+            item.path,
+            extra={"operation": operation, "error": exc.message[:200]},
+        )
+        error: TagRaceError = exc
+        for _ in range(_TAG_WRITES):
+            try:
+                return (
+                    yield from PagesAPI.update.flow(self, page.id, current=page, tags=item.tags)
+                )
+            except TagRaceError as again:
+                error = again
+                page = yield from self._fetch(page.id, operation)
+        raise error
 
     def _confirm_ambiguous_create(
         self, item: PageCreate, exc: WikiJSError, operation: str

@@ -12,7 +12,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import requests
@@ -28,6 +28,7 @@ from ._engine import (
     Engine,
     EngineOptions,
     Failure,
+    HTTPRequest,
     IOFlow,
     IOOptions,
     RawResponse,
@@ -161,19 +162,35 @@ class Transport(Runner[Sync]):
     def _http(self, action: Send) -> RawResponse | Failure:
         request = action.request
         try:
-            response = self.session.request(
-                request.method,
-                request.url,
-                data=request.body,
-                headers=dict(action.headers),
-                timeout=self.timeout,
-                verify=self.verify,
-                allow_redirects=False,
-            )
+            if request.authenticate:
+                response = self.session.request(
+                    request.method,
+                    request.url,
+                    data=request.body,
+                    headers=dict(action.headers),
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    allow_redirects=False,
+                )
+            else:
+                response = self._send_anonymous(request, action.headers)
         except requests.RequestException as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)
         return RawResponse(response.status_code, response.headers, response.content)
+
+    def _send_anonymous(
+        self, request: HTTPRequest, headers: Mapping[str, str]
+    ) -> requests.Response:
+        """A request without credentials: none of the session's cookies either (a login
+        leaves a ``jwt`` cookie, which Wiki.js would take as the user's)."""
+        prepared = requests.Request(
+            request.method, request.url, data=request.body, headers=dict(headers)
+        ).prepare()
+        settings = self.session.merge_environment_settings(
+            prepared.url, {}, None, self.verify, None
+        )
+        return self.session.send(prepared, timeout=self.timeout, allow_redirects=False, **settings)
 
 
 def _never_sent(exc: requests.ConnectionError) -> bool:

@@ -77,6 +77,8 @@ class LoadedSource:
     assets: tuple[LocalAsset, ...] = ()
     flavor: ActiveFlavor | None = None
     transforms: tuple[TransformStat, ...] = ()
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Files the site does not publish, with why: ``(file, reason)``."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -119,16 +121,27 @@ class PlanRun:
 
 
 def load_directory(directory: str | os.PathLike[str]) -> LoadedSource:
-    """Read ``wikisync.yml`` and every source file; nothing touches the network."""
+    """Read ``wikisync.yml`` and every source file; nothing touches the network.
+
+    Given a generator's project root, the content folder its settings name is read (the
+    result's ``directory``)."""
     path = Path(directory)
     if not path.exists():
         raise SourceError(f"{path}: no such directory")
     if not path.is_dir():
         raise SourceError(f"{path}: not a directory")
     config, flavor = load_settings(path)
-    result = load_source(path, config, flavor=flavor)
+    content = flavor.directory or path  # the content folder, given the project's root
+    result = load_source(content, config, flavor=flavor)
     return LoadedSource(
-        path, config, result.pages, result.problems, result.assets, flavor, result.transforms
+        content,
+        config,
+        result.pages,
+        result.problems,
+        result.assets,
+        flavor,
+        result.transforms,
+        result.left_out,
     )
 
 

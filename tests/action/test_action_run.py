@@ -81,6 +81,7 @@ class ScriptedCli:
     """Answers like the wikisync CLI would; records every call."""
 
     problems: list[dict[str, Any]] = field(default_factory=list)
+    directory: str | None = None  # the content folder validate read, from the path given
     plan: dict[str, Any] = field(default_factory=lambda: plan_doc())
     plan_code: int | None = None
     plan_stderr: str = ""
@@ -94,7 +95,10 @@ class ScriptedCli:
         self.envs.append(dict(env))
         if args[0] == "validate":
             errors = any(p.get("severity", "error") == "error" for p in self.problems)
-            return CliResult(1 if errors else 0, json.dumps({"problems": self.problems}), "")
+            doc: dict[str, Any] = {"problems": self.problems}
+            if self.directory is not None:
+                doc["directory"] = self.directory
+            return CliResult(1 if errors else 0, json.dumps(doc), "")
         if args[0] == "plan":
             code = self.plan_code
             if code is None:
@@ -361,6 +365,17 @@ def test_validation_errors_become_at_most_ten_annotations(workspace: Path) -> No
     for i in range(12):
         assert f"`docs/guide/p{i:02}.md` | {i + 1} | link to missing{i}.md" in result.summary
     assert "`docs/wikisync.yml` | 3 | unknown key 'prun'" in result.summary
+
+
+def test_annotations_name_files_in_the_content_folder_read_from_the_root(
+    workspace: Path,
+) -> None:
+    # path: . at a generator's project root: validate reads docs/ and says so.
+    cli = ScriptedCli(problems=[problem("guide/a.md", 4, "link to nowhere.md")], directory="docs")
+    result, log = run(cli, inputs(path="."), context(workspace, "workflow_dispatch"))
+    located = [c for c in parse_workflow_commands(log) if c.name == "error"][0]
+    assert located.properties["file"] == "docs/guide/a.md"
+    assert result.failure_reason == "validation"
 
 
 def test_a_few_validation_errors_are_annotated_with_a_summary_error(workspace: Path) -> None:

@@ -18,7 +18,7 @@ from e2e_helpers import Wiki, plan_json, write_site
 from typer.testing import CliRunner
 
 from wikijs import NavigationItem, NavigationTree, WikiJSClient
-from wikijs.testing import WikiJSEmulator
+from wikijs.testing import Fault, WikiJSEmulator
 from wikisync.apply.run import apply_run
 from wikisync.engine import LoadedSource, load_directory, make_plan
 from wikisync.wiki.remote import Remote
@@ -286,3 +286,17 @@ def test_apply_reports_the_menu_write_as_a_phase(wiki: Wiki, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "Writing the navigation menu..." in result.output
     assert "Navigation [1/1] ~ navigation en: ok" in result.output
+
+
+def test_the_menu_links_only_pages_that_exist_after_the_run(wiki: Wiki, tmp_path: Path) -> None:
+    docs = write_site(tmp_path / "docs", SITE)
+    wiki.emulator.faults.add(Fault(kind="status", status=500, operation="pages.create", nth=2))
+    result = wiki.run("apply", str(docs), "--auto-approve", "--parallelism", "1")
+    assert result.exit_code == 1 and "1 failed" in result.stdout
+    existing = {f"/{p.locale}/{p.path}" for p in wiki.emulator.pages()}
+    targets = {target for kind, _, target in block(raw_tree(wiki)) if kind == "link"}
+    assert len(targets) == 3 and targets <= existing  # the page not created is not linked
+
+    apply(wiki, docs)  # the re-run creates it, and the menu links it
+    targets = {target for kind, _, target in block(raw_tree(wiki)) if kind == "link"}
+    assert len(targets) == 4 and targets <= {f"/{p.locale}/{p.path}" for p in wiki.emulator.pages()}

@@ -129,3 +129,29 @@ def test_wikijs_git_storage_files_keep_their_form(wiki: Wiki, tmp_path: Path) ->
     ]
     again = wiki.run("plan", str(site), "--detailed-exitcode")
     assert again.exit_code == 0, again.output
+
+
+def test_a_tag_added_in_the_wiki_goes_into_one_key_of_a_merged_field(
+    wiki: Wiki, tmp_path: Path
+) -> None:
+    # MkDocs reads a page's tags from `tags` and `keywords` together.
+    site = write_site(
+        tmp_path / "site",
+        {
+            "wikisync.yml": "root: docs\nflavor: mkdocs\n",
+            "start.md": "---\ntitle: Start\ntags: [intro]\nkeywords: [install, setup]\n---\n\nText.\n",
+        },
+    )
+    git(site, "init", "-q")
+    _commit(site)
+    assert wiki.run("apply", str(site), "--auto-approve").exit_code == 0
+    page = wiki.page("docs/start")
+    assert sorted(page.tags) == ["install", "intro", "setup"]
+    with WikiJSClient(wiki.emulator.url, api_key=wiki.emulator.api_key) as client:
+        client.pages.update(page.id, tags=["intro", "install", "setup", "faq"])
+
+    pulled = wiki.run("pull", str(site))
+    assert pulled.exit_code == 0, pulled.output
+    assert _changed_lines(site) == ["-tags: [intro]", "+tags: [intro, faq]"]
+    again = wiki.run("plan", str(site), "--detailed-exitcode")
+    assert again.exit_code == 0, again.output

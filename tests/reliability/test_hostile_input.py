@@ -54,7 +54,7 @@ CASES: dict[str, Case] = {
         {"bad.md": "---\ntitle: Fine\ntags: [unclosed\n---\nBody\n"}, ("bad.md:4", "not valid YAML")
     ),
     "YAML billion laughs": Case(
-        {"bomb.md": f"---\n{BILLION_LAUGHS}---\nBody\n"}, ("bomb.md:3", "not allowed")
+        {"bomb.md": f"---\n{BILLION_LAUGHS}---\nBody\n"}, ("bomb.md:6", "not allowed")
     ),
     "YAML deep nesting": Case(
         {"deep.md": f"---\n{_deep(200)}---\nBody\n"}, ("deep.md:3", "nested more than")

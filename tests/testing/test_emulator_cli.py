@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from wikijs.testing.__main__ import build_parser, tag_race_of
+
 ROOT = Path(__file__).resolve().parents[2]
 Started = tuple["subprocess.Popen[str]", str, str]
 StartCli = Callable[..., Started]
@@ -129,3 +131,17 @@ def test_cli_help_and_bad_fault() -> None:
     )  # fmt: skip
     assert bad.returncode == 2
     assert "unknown fault kind 'explode'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "on"),
+    [
+        ([], False),
+        (["--profile", "real"], True),
+        (["--profile", "real", "--no-tag-race"], False),
+        (["--tag-race"], True),
+    ],
+)
+def test_the_tag_race_is_on_with_the_real_profile(argv: list[str], on: bool) -> None:
+    args = build_parser().parse_args(argv)
+    assert (tag_race_of(args) is not None) == on

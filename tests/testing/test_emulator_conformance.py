@@ -26,7 +26,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from wikijs.testing import WikiJSEmulator
+from wikijs.testing import TagRace, TreeRace, WikiJSEmulator
 
 TRANSCRIPTS = Path(__file__).resolve().parents[1] / "data" / "transcripts.jsonl"
 
@@ -333,3 +333,70 @@ def test_comparison_ignores_ids_and_times_but_not_shape() -> None:
     )
     assert differences(recorded, {"id": 9, "updatedAt": "x", "tags": [{"tag": "a"}]})
     assert differences(recorded, {"id": 9, "tags": [{"tag": "a"}, {"tag": "b"}]})
+
+
+# -- the recorded rounds of concurrent creates sharing a fresh tag ------------------------------
+
+TAG_RACE_TRANSCRIPTS = TRANSCRIPTS.with_name("tag-race-transcripts.jsonl")
+ALIASED_CREATES = """mutation ($tags: [String]!) { pages { %s } }"""
+ONE_CREATE = """c%d: create(content: "# Race\\n\\nText.", description: "", editor: "markdown",
+  isPublished: true, isPrivate: false, locale: "en", path: "race/p%d", tags: $tags,
+  title: "Race %d") { responseResult { succeeded errorCode slug message } page { id } }"""
+_TREE_ROWS = re.compile(r"values \(.*\) - duplicate key")
+
+
+def _rounds() -> list[dict[str, Any]]:
+    lines = TAG_RACE_TRANSCRIPTS.read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line]
+
+
+def _tree_rows_ignored(answer: Any) -> Any:
+    """The rebuild-tree message lists one row per tree node of the recorded paths."""
+    text = json.dumps(answer)
+    if "pageTree_pkey" not in text:
+        return answer
+    return json.loads(_TREE_ROWS.sub("values (...) - duplicate key", text))
+
+
+@pytest.mark.parametrize("recorded", _rounds(), ids=lambda r: f"round-{r['round']}")
+def test_the_recorded_tag_race_rounds_replay_like_the_real_server(
+    recorded: dict[str, Any],
+) -> None:
+    # Each round: 4 creates in flight at once, each carrying the round's fresh tag and
+    # "common" (which the wiki has). The emulator loses as many of them to each race as
+    # the real server did; the answers and what a read shows afterwards must match.
+    answers = [c["answer"] for c in recorded["creates"]]
+    slugs = [a["data"]["pages"]["create"]["responseResult"]["slug"] for a in answers]
+    tag_losers, tree_losers = slugs.count("UniqueViolationError"), slugs.count("Error")
+    emulator = WikiJSEmulator(
+        locales=("en",),
+        tag_race=TagRace(max_count=tag_losers) if tag_losers else None,
+        tree_race=TreeRace(nth=1, max_count=tree_losers) if tree_losers else None,
+    )
+    emulator.add_page("common", "# Common\n\nText.", tags=["common"])
+    with emulator:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {emulator.api_key}"
+        aliases = " ".join(ONE_CREATE % (i, i, i) for i in range(len(answers)))
+        body = {
+            "query": ALIASED_CREATES % aliases,
+            "variables": {"tags": [recorded["tag"], "common"]},
+        }
+        data = session.post(f"{emulator.url}/graphql", json=body).json()["data"]["pages"]
+        mine = [{"data": {"pages": {"create": data[f"c{i}"]}}} for i in range(len(answers))]
+        after = []
+        for i in range(len(answers)):
+            page = emulator.find_page(f"race/p{i}")
+            after.append(
+                {
+                    "exists": page is not None,
+                    "tags": sorted(page.tags) if page else [],
+                    "errors": None,
+                }
+            )
+    assert (
+        differences([_tree_rows_ignored(a) for a in answers], [_tree_rows_ignored(a) for a in mine])
+        == []
+    )
+    expected_after = [{**a, "tags": sorted(a["tags"])} for a in recorded["after"]]
+    assert differences(expected_after, after) == []

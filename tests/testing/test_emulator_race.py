@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from _emulator_client import Client
 
-from wikijs.testing import TreeRace, WikiJSEmulator
+from wikijs.testing import TagRace, TreeRace, WikiJSEmulator
 
 TREE = '{ pages { tree(mode: ALL, locale: "en", parent: 0) { path pageId } } }'
 REBUILD = "mutation { pages { rebuildTree { responseResult { succeeded message } } } }"
@@ -99,3 +101,87 @@ def test_the_race_can_be_switched_on_later_and_limited(
     assert all(r["responseResult"]["succeeded"] for r in second)
     emulator.tree_race = None
     assert emulator.tree_race is None
+
+
+# -- the race of concurrent creates for a new tag ------------------------------------------------
+
+ALIASED = """mutation ($tags: [String]!) { pages { %s } }"""
+ONE = """c%d: create(content: "# T\\n\\nText.", description: "", editor: "markdown",
+  isPublished: true, isPrivate: false, locale: "en", path: "tag/p%d", tags: $tags,
+  title: "T") { responseResult { succeeded errorCode slug message } page { id } }"""
+
+
+def _aliased_creates(emulator: WikiJSEmulator, n: int, tags: list[str]) -> list[dict[str, Any]]:
+    # aliases inside one `pages { }` run concurrently, as on the real server
+    query = ALIASED % " ".join(ONE % (i, i) for i in range(n))
+    data = Client(emulator).data(query, {"tags": tags})["pages"]
+    return [data[f"c{i}"] for i in range(n)]
+
+
+def test_creates_racing_for_a_new_tag_are_written_without_tags(
+    wikijs_emulator_factory: Callable[..., WikiJSEmulator],
+) -> None:
+    emulator = wikijs_emulator_factory(tag_race=TagRace())
+    emulator.add_page("old", "# Old\n\nText.", tags=["known"])
+    results = _aliased_creates(emulator, 4, ["fresh", "known"])
+    slugs = [r["responseResult"]["slug"] for r in results]
+    assert slugs.count("ok") == 1 and slugs.count("UniqueViolationError") == 3
+    lost = next(r for r in results if not r["responseResult"]["succeeded"])
+    assert lost["page"] is None and lost["responseResult"]["errorCode"] == 1
+    assert lost["responseResult"]["message"].endswith(
+        'duplicate key value violates unique constraint "tags_tag_unique"'
+    )
+    pages = {p.path: p for p in emulator.pages()}
+    tagged = [p for p in pages.values() if p.path.startswith("tag/") and p.tags]
+    untagged = [p for p in pages.values() if p.path.startswith("tag/") and not p.tags]
+    assert len(tagged) == 1 and sorted(tagged[0].tags) == ["fresh", "known"]
+    assert len(untagged) == 3  # created, but without any tag and not rendered
+    assert all(p.render is None for p in untagged)
+
+
+def test_creates_with_tags_the_wiki_has_never_race(
+    wikijs_emulator_factory: Callable[..., WikiJSEmulator],
+) -> None:
+    emulator = wikijs_emulator_factory(tag_race=TagRace())
+    emulator.add_page("old", "# Old\n\nText.", tags=["known"])
+    results = _aliased_creates(emulator, 4, ["known"])
+    assert all(r["responseResult"]["succeeded"] for r in results)
+    assert all(p.tags == ("known",) for p in emulator.pages())
+
+
+def test_the_tag_race_is_off_by_default_and_can_be_limited(
+    wikijs_emulator_factory: Callable[..., WikiJSEmulator],
+) -> None:
+    emulator = wikijs_emulator_factory()
+    assert all(r["responseResult"]["succeeded"] for r in _aliased_creates(emulator, 3, ["a"]))
+    emulator.tag_race = TagRace(max_count=1)
+    assert emulator.tag_race == TagRace(max_count=1)
+    query = ALIASED % " ".join(ONE.replace("tag/p", "second/p") % (i, i) for i in range(3))
+    data = Client(emulator).data(query, {"tags": ["b"]})["pages"]
+    assert [data[f"c{i}"]["responseResult"]["succeeded"] for i in range(3)].count(False) == 1
+
+
+def test_a_create_overlapping_the_one_that_inserted_its_tag_loses(
+    wikijs_emulator_factory: Callable[..., WikiJSEmulator],
+) -> None:
+    # Separate requests: the second create starts while the first, which inserted the
+    # tag, is still in flight (its simulated cost waits for the test's gate).
+    spending, gate = threading.Event(), threading.Event()
+
+    async def held(_seconds: float) -> None:
+        spending.set()
+        await asyncio.get_running_loop().run_in_executor(None, gate.wait, 60)
+
+    emulator = wikijs_emulator_factory(
+        tag_race=TagRace(), write_latency={"pages.create": 1.0}, sleep=held
+    )
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(Client(emulator).create, "first", tags=["new"])
+        assert spending.wait(60)
+        second = Client(emulator).create("second", tags=["new"])  # lost: answers at once
+        gate.set()
+        assert first.result()["responseResult"]["succeeded"]
+    assert second["responseResult"]["slug"] == "UniqueViolationError"
+    page = emulator.find_page("second")
+    assert page is not None and page.tags == ()
+    assert emulator.find_page("first").tags == ("new",)  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from wikijs import (
     Page,
     PageNotFoundError,
     PageUpdate,
+    TagRaceError,
     TreeRebuildError,
     WikiJSClient,
 )
@@ -254,6 +256,57 @@ class TestTreeRebuildRace:
         with pytest.raises(TreeRebuildError):
             client.pages.create("docs/never", content="# x")
         assert not client.pages.tree_stale
+
+
+TAG_RACE_ROUNDS = Path(__file__).resolve().parents[1] / "data" / "tag-race-transcripts.jsonl"
+
+
+def recorded_tag_race_answer() -> dict[str, Any]:
+    """A create that lost the new-tag race, as the real server answered it."""
+    for line in TAG_RACE_ROUNDS.read_text("utf-8").splitlines():
+        for create in json.loads(line)["creates"]:
+            result = create["answer"]["data"]["pages"]["create"]["responseResult"]
+            if result["slug"] == "UniqueViolationError":
+                answer: dict[str, Any] = create["answer"]
+                return answer
+    raise AssertionError("no recorded create lost the tag race")
+
+
+class TestNewTagRace:
+    def test_the_create_is_confirmed_and_its_tags_written(
+        self, http: responses.RequestsMock, client: WikiJSClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        created = single(tags=[])
+        http.add(responses.POST, GRAPHQL, json=recorded_tag_race_answer())
+        http.add(responses.POST, GRAPHQL, json=answer("singleByPath", created))
+        update_ok = {
+            "responseResult": OK,
+            "page": {"id": 3, "path": created["path"], "tags": [{"tag": "fresh"}]},
+        }
+        http.add(responses.POST, GRAPHQL, json=answer("update", update_ok))
+        with caplog.at_level(logging.WARNING, logger="wikijs"):
+            page = client.pages.create(
+                created["path"], content=created["content"], title=created["title"], tags=["fresh"]
+            )
+        assert page.id == 3 and list(page.tags) == ["fresh"]
+        queries = [s["query"] for s in sent(http)]
+        assert sum("create(" in q for q in queries) == 1  # never re-sent
+        assert sent(http)[2]["variables"]["tags"] == ["fresh"]
+        assert sent(http)[2]["variables"]["content"] == created["content"]
+        assert client.pages.tree_stale  # the losing create did not rebuild the tree
+        assert any("without its tags" in r.getMessage() for r in caplog.records)
+
+    def test_the_error_says_what_happened_when_the_page_is_not_there(
+        self, http: responses.RequestsMock, client: WikiJSClient
+    ) -> None:
+        http.add(responses.POST, GRAPHQL, json=recorded_tag_race_answer())
+        http.add(
+            responses.POST, GRAPHQL, json=transcript("single_by_path_missing")["response"]["body"]
+        )
+        with pytest.raises(TagRaceError) as caught:
+            client.pages.create("docs/never", content="# x", tags=["fresh"])
+        assert caught.value.slug == "UniqueViolationError" and caught.value.code == 1
+        assert "tags_tag_unique" in caught.value.message
 
 
 class TestUpdateMany:

@@ -15,6 +15,7 @@ from wikijs._errors import (
     AssetFolderExistsError,
     AssetInvalidError,
     AssetRenameInvalidExtError,
+    HTTPStatusError,
     NotFoundError,
     PayloadTooLargeError,
     UserNotFoundError,
@@ -80,6 +81,20 @@ class TestAssets:
         assert second.id == first.id
         assert [a.filename for a in wiki.assets.list()] == ["notes.txt"]
         assert wiki.assets.download("/notes.txt") == b"second version"
+
+    def test_readable_by_guests_asks_without_credentials(self, wiki: Wiki) -> None:
+        folder_id = wiki.assets.ensure_folder("private")
+        wiki.assets.upload(b"secret", filename="notes.txt", folder_id=folder_id)
+        assert wiki.assets.readable_by_guests("/private/notes.txt")  # a fresh install
+        rule = {"id": "p", "deny": True, "match": "START", "roles": ["read:assets"]}
+        guests = wiki.groups.get(2)
+        rules = [r.model_dump() for r in guests.page_rules]
+        wiki.groups.update(2, page_rules=[*rules, {**rule, "path": "private"}])
+        assert not wiki.assets.readable_by_guests("/private/notes.txt")
+        assert wiki.assets.download("/private/notes.txt") == b"secret"  # the key still can
+        with pytest.raises(HTTPStatusError) as missing:
+            wiki.assets.readable_by_guests("/private/missing.txt")
+        assert missing.value.status == 404
 
     def test_oversize_upload_never_reaches_the_server(self, wiki: Wiki) -> None:
         before = wiki.emulator.log.count(kind="upload")

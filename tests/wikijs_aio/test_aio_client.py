@@ -110,3 +110,33 @@ def test_one_client_serves_many_tasks_and_closes_cleanly() -> None:
     with WikiJSEmulator() as emu:
         assert asyncio.run(main(emu)) == (12, 12)
         assert emu.log.count("users.profile") == 1
+
+
+def _deny_guests_assets(emu: WikiJSEmulator, path: str) -> None:
+    with WikiJSClient(emu.url, api_key=emu.api_key) as admin:
+        rules = [r.model_dump() for r in admin.groups.get(2).page_rules]
+        rule = {"id": "p", "deny": True, "match": "START", "roles": ["read:assets"]}
+        admin.groups.update(2, page_rules=[*rules, {**rule, "path": path}])
+        folder = admin.assets.ensure_folder(path)
+        admin.assets.upload(b"state", filename="head.json", folder_id=folder)
+
+
+def test_a_guest_read_sends_no_credentials_even_after_a_login() -> None:
+    # A login leaves a jwt cookie in the client's session: the Guest read must not send it.
+    async def main(emu: WikiJSEmulator) -> bool:
+        wiki = AsyncWikiJSClient(
+            emu.url, username=emu.admin_email, password=emu.admin_password, rate_limit=False
+        )
+        try:
+            await wiki.pages.list()  # logs in
+            return await wiki.assets.readable_by_guests("/private/head.json")
+        finally:
+            await wiki.close()
+
+    with WikiJSEmulator() as emu:
+        _deny_guests_assets(emu, "private")
+        assert asyncio.run(main(emu)) is False
+        with WikiJSClient(emu.url, username=emu.admin_email, password=emu.admin_password) as sync:
+            sync.pages.list()
+            assert sync.assets.readable_by_guests("/private/head.json") is False
+            assert sync.assets.download("/private/head.json") == b"state"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from wikisync.local.frontmatter import parse_page_text
 
@@ -101,8 +102,9 @@ def test_unclosed_header_is_content_with_a_warning() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "needle"),
     [
-        ("---\ntitle: x\na: &a [1]\nb: *a\n---\n", 3, "anchors"),
-        ("---\ntitle: x\nb: *a\n---\n", 3, "aliases"),
+        ("---\ntitle: x\nb: *a\n---\n", 3, "names no anchor"),
+        ("---\ntitle: x\na: &a [1, *a]\n---\n", 3, "names no anchor"),  # itself
+        ("---\ntitle: x\na: &a [[[[1]]]]\nb: [[[[[*a]]]]]\n---\n", 4, "nested more than"),
         ("---\ntitle: x\ndeep: " + "[" * 30 + "]" * 30 + "\n---\n", 3, "nested more than"),
     ],
 )
@@ -111,6 +113,24 @@ def test_unsafe_yaml_is_refused(text: str, line: int, needle: str) -> None:
     ((error_line, message),) = header.errors
     assert error_line == line
     assert needle in message
+
+
+def test_anchors_aliases_and_merge_keys_read_as_the_generators_read_them() -> None:
+    header = parse_page_text(
+        "---\n"
+        "title: Meetup\n"
+        "eventUrl: &eventUrl https://example.org/e/1\n"
+        "register: *eventUrl\n"
+        "defaults: &defaults {weight: 3, draft: false}\n"
+        "<<: *defaults\n"
+        "---\nBody\n"
+    )
+    assert header.errors == []
+    loader = yaml.SafeLoader("")
+    values = {k: loader.construct_object(v.node, deep=True) for k, v in header.values.items()}
+    assert values["register"] == "https://example.org/e/1"
+    assert (values["weight"], values["draft"]) == (3, False)  # the merge key, flattened
+    assert "<<" not in values
 
 
 def test_billion_laughs_is_refused_before_expansion() -> None:

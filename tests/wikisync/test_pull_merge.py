@@ -132,3 +132,28 @@ def test_a_hugo_file_is_merged_with_hugo_keys_by_default() -> None:
     assert merged == text.replace("title: Start\n", "title: Begin\n").replace(
         "draft: true", "draft: false"
     )
+
+
+MKDOCS_FLAVOR = ActiveFlavor(FLAVORS["mkdocs"], Site(origin="mkdocs.yml"))
+UNION = "---\ntitle: Start\ntags: [a, b]\nkeywords: [c]\n---\n\n" + BODY
+
+
+def test_tags_merged_from_two_keys_go_back_without_duplicates() -> None:
+    # The file's tags are the union of `tags` and `keywords`: {a, b, c}.
+    fields = PageFields(title="Start", tags=("a", "b", "c"))
+    merge = lambda tags: merge_page_file(  # noqa: E731
+        UNION, _page(tags=tags), BODY, _local(fields), CONFIG, flavor=MKDOCS_FLAVOR
+    )
+    assert merge(("a", "b", "c")) == UNION  # nothing differs
+    # a new tag goes into the first key; `keywords` keeps its own value
+    assert merge(("a", "b", "c", "d")) == UNION.replace("tags: [a, b]", "tags: [a, b, d]")
+    # a tag removed in the wiki leaves the key that held it
+    assert merge(("a", "b")) == UNION.replace("keywords: [c]", "keywords: []")
+    assert merge(("b", "c")) == UNION.replace("tags: [a, b]", "tags: [b]")
+
+
+def test_union_keys_are_written_back_from_the_flavor() -> None:
+    keys = flavor_field_keys(FLAVORS["mkdocs"])
+    assert [a.key for a in keys.keys_in("tags", {"tags", "keywords"})] == ["tags", "keywords"]
+    assert [a.key for a in keys.keys_in("tags", {"keywords"})] == ["keywords"]
+    assert [a.key for a in keys.keys_in("tags", set())] == ["tags"]

@@ -99,6 +99,8 @@ class AsyncTransport(Runner[Async]):
     async def _http(self, action: Send) -> RawResponse | Failure:
         request = action.request
         try:
+            if not request.authenticate:
+                return await self._send_anonymous(action)
             async with self._client().request(
                 request.method,
                 request.url,
@@ -112,6 +114,26 @@ class AsyncTransport(Runner[Async]):
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)
+
+    async def _send_anonymous(self, action: Send) -> RawResponse:
+        """A request without credentials: none of the session's cookies either (a login
+        leaves a ``jwt`` cookie, which Wiki.js would take as the user's)."""
+        request = action.request
+        async with (
+            aiohttp.ClientSession(
+                timeout=self._timeout, trust_env=True, cookie_jar=aiohttp.DummyCookieJar()
+            ) as session,
+            session.request(
+                request.method,
+                request.url,
+                data=request.body,
+                headers=dict(action.headers),
+                allow_redirects=False,
+                ssl=self._ssl,
+            ) as response,
+        ):
+            content = await response.read()
+            return RawResponse(response.status, response.headers, content)
 
 
 def _ssl_option(verify: bool | str) -> ssl.SSLContext | bool:

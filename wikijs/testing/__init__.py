@@ -2,8 +2,8 @@
 
 It serves the real GraphQL schema (built from the server's own introspection answer)
 with the real server's answers, error codes and quirks, uploads and asset downloads,
-simulated write costs and capacity, the rebuild-tree race of concurrent writes, and
-injected faults::
+simulated write costs and capacity, the rebuild-tree and new-tag races of concurrent
+writes, and injected faults::
 
     from wikijs.testing import Fault, WikiJSEmulator
 
@@ -20,7 +20,7 @@ From a shell: ``python -m wikijs.testing --port 3000``. In pytest: the
 from wikijs.testing._emulator import PageRecord, WikiJSEmulator
 from wikijs.testing._faults import Fault, FaultSet
 from wikijs.testing._log import LoggedRequest, RequestLog
-from wikijs.testing._timing import REAL_SERVER_TIMINGS, Timings, TreeRace, WriteCost
+from wikijs.testing._timing import REAL_SERVER_TIMINGS, TagRace, Timings, TreeRace, WriteCost
 
 __all__ = [
     "REAL_SERVER_TIMINGS",
@@ -29,6 +29,7 @@ __all__ = [
     "LoggedRequest",
     "PageRecord",
     "RequestLog",
+    "TagRace",
     "Timings",
     "TreeRace",
     "WikiJSEmulator",

@@ -11,7 +11,7 @@ from types import FrameType
 
 from wikijs.testing._emulator import WikiJSEmulator
 from wikijs.testing._faults import Fault
-from wikijs.testing._timing import REAL_SERVER_TIMINGS, TreeRace
+from wikijs.testing._timing import REAL_SERVER_TIMINGS, TagRace, TreeRace
 
 DESCRIPTION = """\
 Serve a Wiki.js 2.5.314-compatible API (POST/GET /graphql, POST /u uploads, asset
@@ -33,7 +33,8 @@ fraction, seed, max_count (see wikijs.testing.Fault).
 examples:
   python -m wikijs.testing --port 3000
   python -m wikijs.testing --port 3000 --state wiki.json --api-key dev-key
-  python -m wikijs.testing --profile real --tree-race-fraction 0.0625"""
+  python -m wikijs.testing --profile real --tree-race-fraction 0.0625
+  python -m wikijs.testing --profile real --no-tag-race"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile",
         choices=["instant", "real"],
         default="instant",
-        help="'real': the real server's write costs and capacity (create 1.56 s alone)",
+        help="'real': the real server's write costs and capacity (create 1.56 s alone) "
+        "and its race of concurrent creates for a new tag",
     )
     parser.add_argument(
         "--fault", action="append", default=[], metavar="SPEC", help="inject a fault (see below)"
@@ -84,7 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="this fraction of overlapping creates answer the rebuild-tree error",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for --tree-race-fraction")
+    parser.add_argument(
+        "--tag-race",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="overlapping creates that carry a tag the wiki lacks race for it: the losers "
+        "answer UniqueViolationError and are created without tags (default: on with "
+        "--profile real, off otherwise)",
+    )
     return parser
+
+
+def tag_race_of(args: argparse.Namespace) -> TagRace | None:
+    """The new-tag race: on with ``--profile real`` unless ``--no-tag-race``."""
+    on = args.profile == "real" if args.tag_race is None else bool(args.tag_race)
+    return TagRace() if on else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         locales=[loc.strip() for loc in args.locales.split(",") if loc.strip()],
         timings=REAL_SERVER_TIMINGS if args.profile == "real" else None,
         tree_race=race,
+        tag_race=tag_race_of(args),
         faults=faults,
         admin_password=args.admin_password,
     )

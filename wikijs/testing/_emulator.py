@@ -24,6 +24,7 @@ from wikijs.testing._timing import (
     REAL_SERVER_TIMINGS,
     CostModel,
     RaceModel,
+    TagRace,
     Timings,
     TreeRace,
     WriteCost,
@@ -182,7 +183,8 @@ class WikiJSEmulator:
     Simulated costs: ``write_latency={"pages.create": 1.56}`` (seconds an operation takes
     alone) or ``timings=WikiJSEmulator.REAL_SERVER_TIMINGS`` (the real server's medians
     with its capacity limit). ``tree_race=TreeRace(nth=2)`` reproduces the rebuild-tree
-    race of concurrent writes. Failures: ``emu.faults.add(Fault(...))``. ``sleep`` (an
+    race of concurrent writes, ``tag_race=TagRace()`` the race of concurrent creates for
+    a new tag (the loser is created without its tags). Failures: ``emu.faults.add(Fault(...))``. ``sleep`` (an
     async callable taking seconds; default ``asyncio.sleep``) is how simulated costs
     are waited: tests pass one that records or gates the waits instead of timing them.
     """
@@ -200,6 +202,7 @@ class WikiJSEmulator:
         write_latency: Mapping[str, float | WriteCost] | None = None,
         timings: Timings | None = None,
         tree_race: TreeRace | None = None,
+        tag_race: TagRace | None = None,
         faults: Iterable[Fault] = (),
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
@@ -221,7 +224,7 @@ class WikiJSEmulator:
             self.faults.add(fault)
         self.log = RequestLog()
         self._costs = CostModel(timings, sleep=sleep)
-        self._race = RaceModel(tree_race)
+        self._race = RaceModel(tree_race, tag_race)
         self._dirty = False
         self._loop: _LoopThread | None = None
         self._server: EmulatorHTTPServer | None = None
@@ -376,6 +379,14 @@ class WikiJSEmulator:
     @tree_race.setter
     def tree_race(self, race: TreeRace | None) -> None:
         self._call(lambda: self._race.configure(race))
+
+    @property
+    def tag_race(self) -> TagRace | None:
+        return self._race.tag_race
+
+    @tag_race.setter
+    def tag_race(self, race: TagRace | None) -> None:
+        self._call(lambda: self._race.configure_tags(race))
 
     @property
     def timings(self) -> Timings:

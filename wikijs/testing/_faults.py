@@ -7,7 +7,8 @@ answer held until the test releases it) and
 matching request, optionally only for one operation (``"pages.create"``) or request
 kind, at most ``max_count`` times.
 
-Selection rules, shared with [`wikijs.testing.TreeRace`][wikijs.testing.TreeRace]:
+Selection rules, shared with [`wikijs.testing.TreeRace`][wikijs.testing.TreeRace] and
+[`wikijs.testing.TagRace`][wikijs.testing.TagRace]:
 
 * ``nth=N``: fires on the Nth matching request (1-based) and, when ``max_count`` is
   larger than 1, on the following ones until ``max_count`` firings.

@@ -3,8 +3,8 @@
 Every operation field (``PageQuery.single``, ``PageMutation.create`` ...) is registered
 with the scopes its ``@auth`` directive requires; ``attach`` wraps it with that
 check, the login rate limits, the simulated cost and, for page writes, the
-rebuild-tree race. Fields the emulator does not implement answer a GraphQL error that
-says so.
+rebuild-tree and new-tag races. Fields the emulator does not implement answer a GraphQL
+error that says so.
 """
 
 from __future__ import annotations
@@ -203,6 +203,8 @@ async def _run_write(spec: Spec, name: str, ctx: RequestContext, args: dict[str,
     frame = WriteFrame(name)
     token = object()
     ctx.race.begin(token)
+    if name == "pages.create":
+        frame.tags = ctx.race.tags(token)
     raced = False
     try:
         result = spec.fn(Op(ctx, name, frame), args)

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wikijs.testing import _render
 from wikijs.testing._errors import JSError, WikiError
@@ -33,6 +33,9 @@ from wikijs.testing._state import (
     WikiState,
 )
 from wikijs.testing._tokens import sign, verify
+
+if TYPE_CHECKING:
+    from wikijs.testing._timing import TagGuard
 
 EDITORS: dict[str, str] = {
     "markdown": "markdown",
@@ -69,6 +72,19 @@ TREE_RACE_MESSAGE = (
     f"Error when running job rebuild-tree: {_PAGE_TREE_SQL} - duplicate key value violates "
     'unique constraint "pageTree_pkey"'
 )
+
+
+def tag_race_message(new_tags: int) -> str:
+    """What a create that lost the race for a new tag answers: knex's one ``insert`` of
+    every tag it did not find (four columns each)."""
+    rows = ", ".join(
+        "(" + ", ".join(f"${4 * row + col}" for col in range(1, 5)) + ")"
+        for row in range(max(1, new_tags))
+    )
+    return (
+        f'insert into "tags" ("createdAt", "tag", "title", "updatedAt") values {rows} '
+        'returning "id" - duplicate key value violates unique constraint "tags_tag_unique"'
+    )
 
 
 def iso(ts: float) -> str:
@@ -167,6 +183,8 @@ class WriteFrame:
     operation: str
     rebuild_tree: bool = False
     page_id: int | None = None
+    #: the tag-race checks of this write (None: it cannot race)
+    tags: TagGuard | None = None
 
 
 class Wiki:
@@ -482,13 +500,36 @@ class Wiki:
         return None
 
     # ------------------------------------------------------------------ tags --------
-    def associate_tags(self, page: PageRow, tags: Sequence[str | None]) -> None:
+    def associate_tags(
+        self,
+        page: PageRow,
+        tags: Sequence[str | None],
+        guard: TagGuard | None = None,
+        seen: frozenset[str] | None = None,
+    ) -> None:
+        """``tags.associateTags``: insert the tags the table lacks, then relate them.
+
+        A write that can race passes its ``guard`` and the tag names it ``seen`` when it
+        read the table: if a tag it did not see was inserted since, or one it carries was
+        inserted by a write still in flight, its own insert of that tag violates
+        ``tags_tag_unique`` (when the race is on) before any tag is related, so a new page
+        is left with no tags at all."""
         st = self.state
         names = list(dict.fromkeys((t or "").strip().lower() for t in tags))
-        for name in names:
-            if name not in st.tag_by_name:
-                now = self.now_iso()
-                st.add_tag(TagRow(st.next_id("tags"), name, name, now, now))
+        if guard is not None:
+            missed = {
+                n for n in names if n in st.tag_by_name and seen is not None and n not in seen
+            }
+            raced = guard.lost(names, missed)
+            if raced:
+                unseen = raced | {n for n in names if n not in st.tag_by_name}
+                raise JSError("UniqueViolationError", tag_race_message(len(unseen)))
+        new = [name for name in names if name not in st.tag_by_name]
+        for name in new:
+            now = self.now_iso()
+            st.add_tag(TagRow(st.next_id("tags"), name, name, now, now))
+        if guard is not None and new:
+            guard.inserted(new)
         wanted = set(names)
         page.tag_ids = sorted(tid for name, tid in st.tag_by_name.items() if name in wanted)
 
@@ -743,7 +784,16 @@ class Wiki:
         frame.page_id = page.id
         shown = self.state.page_at(locale, path) or page
         if args["tags"]:
-            self.associate_tags(page, args["tags"])
+            # associateTags reads the tags table, then (after an await) inserts the ones
+            # it did not find: a create aliased next to this one reads in between.
+            seen = frozenset(self.state.tag_by_name)
+            await asyncio.sleep(0)
+            try:
+                self.associate_tags(page, args["tags"], frame.tags, seen)
+            except JSError:
+                # The server stops here: no render, no tree rebuild, no link update.
+                self.changed()
+                raise
         response = self.page_dict(shown, write_response=True)
         self.render_page(page)
         frame.rebuild_tree = True

@@ -3,9 +3,10 @@
 Order: asset uploads first (``upload_assets``, so no page links to an asset that is
 not there yet), then page moves (so a path another change needs is vacated; chained moves
 are ordered, a cycle fails its moves), then creates, updates and deletes concurrently, up
-to ``parallelism`` at a time, and asset deletes last (``delete_assets``); then the
-navigation menu (``write_navigation``: read whole, wikisync's blocks replaced, written
-once, not at all when equal). A page whose
+to ``parallelism`` at a time (the first write that carries a tag the wiki lacks finishes
+before any other write carrying that tag starts: ``NewTagGate``), and asset deletes last
+(``delete_assets``); then the navigation menu (``write_navigation``: read whole,
+wikisync's blocks replaced, written once, not at all when equal). A page whose
 asset failed to upload is skipped. Every change ends ``ok``, ``failed`` or ``skipped``; a failure
 does not stop the others unless ``fail_fast``. Conflicts are skipped (the plan turns them
 into updates only under ``--force``). The state is rebuilt from what was actually
@@ -16,7 +17,7 @@ that failed are planned again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "ApplyReport",
     "AssetResult",
     "NavigationResult",
+    "NewTagGate",
     "NullReporter",
     "PHASES",
     "Phase",
@@ -221,6 +223,49 @@ def _describe(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+class NewTagGate:
+    """Lets the first write that carries each tag the wiki lacks finish before any other
+    write carrying that tag starts.
+
+    Wiki.js reads its tags table, then inserts the tags a write carries that it did not
+    find. Two creates in flight that both insert one tag race: the loser answers
+    ``UniqueViolationError`` and its page is created with no tags at all. Writes whose new
+    tags differ, and writes that carry only tags the wiki has, run freely. Used from the
+    one thread that starts and collects the writes.
+    """
+
+    def __init__(self, known: Iterable[str] = ()) -> None:
+        self._known = set(known)
+        self._claimed: set[str] = set()
+
+    def new_tags(self, tags: Iterable[str]) -> frozenset[str]:
+        """The tags (as Wiki.js stores them) the wiki does not have yet, as far as known."""
+        return frozenset(t.strip().lower() for t in tags) - self._known
+
+    def ready(self, tags: Iterable[str]) -> bool:
+        """Whether a write carrying ``tags`` may start now."""
+        return not self.new_tags(tags) & self._claimed
+
+    def claim(self, tags: Iterable[str]) -> frozenset[str]:
+        """A write carrying ``tags`` starts: it introduces the new ones."""
+        new = self.new_tags(tags)
+        self._claimed |= new
+        return new
+
+    def release(self, claimed: Iterable[str], *, written: bool) -> None:
+        """A write that claimed ``claimed`` ended; ``written``: its tags exist now."""
+        self._claimed.difference_update(claimed)
+        if written:
+            self._known.update(claimed)
+
+
+def _tags_written(change: Change, local: LocalPage | None) -> tuple[str, ...]:
+    """The tags a change's write sends (an update without ``tags`` keeps the page's)."""
+    if change.action not in ("create", "update") or local is None:
+        return ()
+    return local.fields.tags or ()
+
+
 def execute(
     changes: Sequence[Change],
     pages: Mapping[tuple[str, str], LocalPage],
@@ -230,11 +275,14 @@ def execute(
     fail_fast: bool = False,
     reporter: Reporter | None = None,
     blocked: Mapping[tuple[str, str], str] | None = None,
+    order_new_tags: bool = True,
 ) -> ApplyReport:
     """Run ``changes`` against the wiki. ``pages`` maps keys to the desired pages.
 
     ``blocked`` maps page keys to the reason their change must not run (an asset the page
-    links to failed to upload); those changes end ``skipped``.
+    links to failed to upload); those changes end ``skipped``. With ``order_new_tags``
+    (the default), concurrent writes are ordered by a `NewTagGate` over the tags the wiki
+    has (one ``pages.tags`` read, only when writes run concurrently and carry tags).
     """
     reporter = reporter or NullReporter()
     blocked = blocked or {}
@@ -295,7 +343,14 @@ def execute(
         record(result)
 
     rest = [c for c in changes if c.action != "move"]
-    _run_pool(rest, guarded, record, max(1, parallelism), stop)
+
+    def tags_of(change: Change) -> tuple[str, ...]:
+        return _tags_written(change, pages.get(change.key))
+
+    gate: NewTagGate | None = None
+    if order_new_tags and parallelism > 1 and sum(1 for c in rest if tags_of(c)) > 1:
+        gate = NewTagGate(remote.known_tags())
+    _run_pool(rest, guarded, record, max(1, parallelism), stop, gate=gate, tags_of=tags_of)
 
     tree_rebuilt = False
     notes: list[str] = []
@@ -317,18 +372,35 @@ def _run_pool(
     record: Callable[[ActionResult], None],
     parallelism: int,
     stop: threading.Event,
+    *,
+    gate: NewTagGate | None = None,
+    tags_of: Callable[[Change], tuple[str, ...]] = lambda _change: (),
 ) -> None:
+    """Run ``changes`` up to ``parallelism`` at a time, in order, except that a change
+    the ``gate`` holds back waits (the changes behind it go first)."""
     if not changes:
         return
     queue = list(changes)
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="wikisync-apply") as pool:
-        running: set[Future[ActionResult]] = set()
+        running: dict[Future[ActionResult], frozenset[str]] = {}
         while queue or running:
             while queue and len(running) < parallelism:
-                running.add(pool.submit(task, queue.pop(0)))
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
+                index = 0
+                if gate is not None:
+                    found = (i for i, c in enumerate(queue) if gate.ready(tags_of(c)))
+                    index = next(found, -1)
+                    if index < 0:
+                        break  # every queued change waits for a tag a running one introduces
+                change = queue.pop(index)
+                claimed = gate.claim(tags_of(change)) if gate is not None else frozenset()
+                running[pool.submit(task, change)] = claimed
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                record(future.result())
+                result = future.result()
+                claimed = running.pop(future)
+                if gate is not None:
+                    gate.release(claimed, written=result.status == "ok")
+                record(result)
 
 
 # -- assets ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 from wikisync._version import __version__
 from wikisync.apply.execute import (
+    ActionResult,
     ApplyReport,
     AssetResult,
     NavigationResult,
@@ -38,6 +39,7 @@ from wikisync.plan.model import (
     State,
     StateEntry,
 )
+from wikisync.plan.navigation import existing_only
 from wikisync.wiki.remote import HeldLock, LockFile, Remote
 from wikisync.wiki.state import Lock
 
@@ -353,10 +355,23 @@ def _blocked_by_assets(run: PlanRun, results: Iterable[AssetResult]) -> dict[Key
 
 
 def _apply_navigation(
-    run: PlanRun, remote: Remote, reporter: Reporter, *, stopped: bool
+    run: PlanRun,
+    remote: Remote,
+    reporter: Reporter,
+    *,
+    stopped: bool,
+    results: Iterable[ActionResult] = (),
 ) -> NavigationResult | None:
-    """Write the menu when the plan changes it (the ``navigation`` phase)."""
+    """Write the menu when the plan changes it (the ``navigation`` phase), linking only
+    pages that exist after the page writes ``results``."""
     planned = run.navigation if run.plan.navigation else None
+    if planned is not None:
+        missing = [
+            r.change.key
+            for r in results
+            if r.change.action in ("create", "move") and r.status != "ok"
+        ]
+        planned = existing_only(planned, missing)
     reporter.phase_started("navigation", 1 if planned is not None else 0)
     if planned is None:
         reporter.phase_finished("navigation")
@@ -380,11 +395,14 @@ def apply_run(
     break_lock: bool = False,
     reporter: Reporter | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    order_new_tags: bool = True,
 ) -> ApplyReport:
     """Execute ``run.plan`` under the lock and store the new state.
 
     Asset uploads run first, then the page changes (a page linking to an asset whose
-    upload failed is skipped), then asset deletes, then the navigation menu. ``reporter`` hears of each phase
+    upload failed is skipped), then asset deletes, then the navigation menu.
+    ``order_new_tags=False`` lets writes carrying a new tag race (``execute``); the SDK
+    then writes the tags of a create that lost. ``reporter`` hears of each phase
     (``wikisync.apply.execute.PHASES``) as it starts, advances and ends.
     """
     if run.plan.guard_violations:
@@ -422,13 +440,14 @@ def apply_run(
             fail_fast=fail_fast,
             reporter=reporter,
             blocked=_blocked_by_assets(run, uploaded),
+            order_new_tags=order_new_tags,
         )
         stopped = stopped or (fail_fast and pages.failed > 0)
         deleted = delete_assets(
             run.plan.asset_changes, remote, stop_after_failure=stopped, reporter=reporter
         )
         stopped = stopped or (fail_fast and any(r.status == "failed" for r in deleted))
-        menu = _apply_navigation(run, remote, reporter, stopped=stopped)
+        menu = _apply_navigation(run, remote, reporter, stopped=stopped, results=pages.results)
         report = ApplyReport(
             results=pages.results,
             tree_rebuilt=pages.tree_rebuilt,

@@ -338,6 +338,7 @@ class _Run:
         self.summary: list[str] = []
         self.workspace = context.workspace.resolve()
         self.content_dir = (self.workspace / inputs.path).resolve()
+        self.sources_dir = self.content_dir  # what problem sources are relative to
         self.display_path = _display_path(inputs.path)
         self.child_env = _child_env(env, inputs)
         digest = hashlib.sha256(self.display_path.encode("utf-8")).hexdigest()[:12]
@@ -410,6 +411,10 @@ class _Run:
                 result.stderr or result.stdout,
             ) from exc
         self.emit_untrusted("wikisync validate", result.stderr)
+        content = doc.get("directory") if isinstance(doc, dict) else None
+        if isinstance(content, str) and content:
+            # Given the project's root, problems are relative to the content folder read.
+            self.sources_dir = (self.content_dir / content).resolve()
         errors = [p for p in problems if p.get("severity", "error") == "error"]
         warnings = [p for p in problems if p.get("severity", "error") != "error"]
         for level, items in (("error", errors), ("warning", warnings)):
@@ -584,7 +589,7 @@ class _Run:
         if not source:
             return ""
         # Lexically: a symbolic link is named as itself, not as the file it points to.
-        path = Path(os.path.normpath(self.content_dir / source))
+        path = Path(os.path.normpath(self.sources_dir / source))
         try:
             return path.relative_to(self.workspace).as_posix()
         except ValueError:

@@ -20,9 +20,12 @@ import yaml
 from wikisync._names import shown
 from wikisync.engine import LoadedSource, load_directory
 from wikisync.errors import GuardError, StalePlanError, WikisyncError
+from wikisync.local.config import Config
 from wikisync.local.frontmatter import yaml_error_line, yaml_error_text
 from wikisync.wiki.connect import Client, WikiError, connect
 from wikisync.wiki.connect import configure_logging as _configure_logging
+from wikisync.wiki.remote import Remote
+from wikisync.wiki.state import HEAD_NAME
 
 __all__ = [
     "EXIT_CHANGES",
@@ -228,6 +231,24 @@ def make_client(url: str | None) -> Client:
         return connect(url, os.environ)
     except WikisyncError as exc:
         fail(str(exc))
+
+
+PUBLIC_STATE_WARNING = (
+    "Warning: anyone can download wikisync's state from this wiki: {url} answered a "
+    "request without credentials. It lists the wiki paths of the managed pages (unpublished "
+    "ones included), their source files and the git commit. Add a page rule in the wiki: "
+    "Administration > Groups > Guests > Page Rules: Deny read:assets on paths that start "
+    "with _wikisync. (To hide this warning: quiet: [public-state] in wikisync.yml.)"
+)
+
+
+def warn_if_state_public(remote: Remote, config: Config) -> None:
+    """Print the public-state warning when Guests can download the state's head (one
+    request without credentials); never fails, silent under ``quiet: [public-state]``."""
+    if "public-state" in config.quiet or not remote.state_is_public():
+        return
+    head = "/".join((remote.client.url.rstrip("/"), *remote.state_folder, HEAD_NAME))
+    err(PUBLIC_STATE_WARNING.format(url=head))
 
 
 logging.getLogger("wikisync").addHandler(logging.NullHandler())

@@ -21,6 +21,7 @@ from wikisync.cli._common import (
     make_client,
     setup_logging,
     use_color,
+    warn_if_state_public,
     wiki_url,
 )
 from wikisync.cli._progress import make_reporter
@@ -232,6 +233,7 @@ def apply(
                 raise GuardError(run.plan.guard_violations)
             visible = run.plan.has_changes or bool(run.plan.adopted)
             if not visible and not state_needs_write(run):
+                warn_if_state_public(remote, source.config)
                 if saved is not None:
                     print(f"No changes. The wiki matches {directory}.")
                 return
@@ -249,6 +251,7 @@ def apply(
                     break_lock=break_lock,
                     reporter=reporter,
                 )
+            warn_if_state_public(remote, source.config)
         for note in report.notes:
             err(f"Note: {note}")
         failures = [r for r in report.results if r.status == "failed"]

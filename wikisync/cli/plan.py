@@ -21,9 +21,11 @@ from wikisync.cli._common import (
     make_client,
     setup_logging,
     use_color,
+    warn_if_state_public,
 )
 from wikisync.engine import LoadedSource, PlanRun, make_plan
-from wikisync.render import render_json, render_markdown, render_text
+from wikisync.local.config import problem_settings
+from wikisync.render import render_json, render_markdown, render_problems, render_text
 from wikisync.wiki.remote import Remote
 
 HELP = """Show what `apply` would change in the wiki; change nothing.
@@ -57,8 +59,15 @@ class Format(str, enum.Enum):
 def report_problems(source: LoadedSource) -> None:
     if source.flavor is not None:
         err(source.flavor.describe())
-    for problem in source.problems:
-        err(f"{problem}" if problem.is_error else f"{problem} (warning)")
+    for line in render_problems(source.problems, problem_settings(source.flavor)):
+        err(line)
+    if source.left_out:
+        count = len(source.left_out)
+        err(
+            f"Note: {count} file{'' if count == 1 else 's'} the site does not publish "
+            f"{'was' if count == 1 else 'were'} left out (`wikisync validate --verbose` "
+            "lists them and why)."
+        )
     if source.errors:
         err(
             f"Error: {len(source.errors)} problem(s) in the source; fix them first "
@@ -90,12 +99,15 @@ def compute(
     force: bool,
     targets: tuple[str, ...],
     changed_since: str | None = None,
+    check_public_state: bool = False,
 ) -> tuple[PlanRun, str]:
     source = load_content(directory)
     with make_client(url) as client:  # checks the settings; no request yet
         report_problems(source)
         remote = Remote(client, root=source.config.root, locale=source.config.locale)
         run = make_plan(source, remote, force=force, targets=targets, changed_since=changed_since)
+        if check_public_state:
+            warn_if_state_public(remote, source.config)
         wiki_url = client.url
     for note in run.notes:
         err(f"Note: {note}")
@@ -156,6 +168,15 @@ def plan(
         str | None,
         typer.Option("--url", metavar="URL", help="The wiki's address (default: $WIKIJS_URL)."),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also check whether anyone can download wikisync's state from the wiki "
+            "(one request without credentials) and warn if so.",
+        ),
+    ] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour.")] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Log every request to stderr and show tracebacks.")
@@ -177,6 +198,7 @@ def plan(
             force=force,
             targets=tuple(target or ()),
             changed_since=changed_since,
+            check_public_state=verbose,
         )
         doc = render_json(run.plan, target=target_info(run, wiki_url), wikisync_version=__version__)
         if out is not None:

@@ -80,7 +80,12 @@ def pull(
             err(flavor.describe())
             remote = Remote(client, root=config.root, locale=config.locale)
             report = pull_pages(
-                directory, remote, config, all_pages=all_pages, force=force, dry_run=dry_run
+                flavor.directory or directory,
+                remote,
+                config,
+                all_pages=all_pages,
+                force=force,
+                dry_run=dry_run,
             )
         for note in report.notes:
             err(f"Note: {note}")

@@ -10,10 +10,12 @@ from typing import Annotated
 
 import typer
 
+from wikisync._names import shown
 from wikisync.ci.github import repository_path, repository_root
 from wikisync.cli._common import EXIT_ERROR, boundary, err, fail
 from wikisync.engine import load_directory
-from wikisync.render import render_github_annotations
+from wikisync.local.config import problem_settings
+from wikisync.render import render_github_annotations, render_problems
 
 HELP = """Check a content directory without touching the network.
 
@@ -21,9 +23,10 @@ Reports every problem as FILE:LINE: message: malformed front matter, wrong types
 Wiki.js rejects or its UI cannot reach, duplicate targets (also by case or Unicode
 normalisation, and x.md vs x/index.md), invisible characters in names, empty pages,
 broken links, oversize files, symlinks leaving the directory, special files, unreadable
-or non-UTF-8 files, template syntax no transform converts (warnings). --verbose also lists
-the content transforms that ran and how many files each changed. Exits 1 when there are
-errors."""
+or non-UTF-8 files, template syntax no transform converts (warnings). A code with many
+problems is shown as one group: its count, ten examples and the setting that changes it.
+--verbose lists every problem, the files left out because the site does not publish them
+(and why), and the content transforms that ran. Exits 1 when there are errors."""
 
 EXAMPLES = (
     "wikisync validate docs/",
@@ -56,7 +59,10 @@ def validate(
     verbose: Annotated[
         bool,
         typer.Option(
-            "--verbose", "-v", help="Also list the content transforms that ran (to stderr)."
+            "--verbose",
+            "-v",
+            help="List every problem (not grouped), the files left out because the site "
+            "does not publish them and why, and the content transforms that ran.",
         ),
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
@@ -84,6 +90,8 @@ def validate(
                 ],
                 "errors": len(errors),
                 "warnings": len(problems) - len(errors),
+                "left_out": [{"source": s, "reason": r} for s, r in loaded.left_out],
+                "directory": os.path.relpath(loaded.directory, directory),
                 "transforms": [
                     {
                         "name": t.name,
@@ -95,13 +103,25 @@ def validate(
             }
             print(json.dumps(doc, indent=2))
         elif fmt is Format.github:
-            prefix = repository_path(directory, repository_root(directory, os.environ))
+            content = loaded.directory  # the content folder, given the project's root
+            prefix = repository_path(content, repository_root(content, os.environ))
             out = render_github_annotations(problems, limit=len(problems) or 1, prefix=prefix)
             if out:
                 print(out)
         else:
-            for problem in problems:
-                print(f"{problem}" if problem.is_error else f"{problem} (warning)")
+            settings = problem_settings(loaded.flavor)
+            for line in render_problems(problems, settings, every=verbose):
+                print(line)
+            if loaded.left_out and verbose:
+                err(f"Left out ({len(loaded.left_out)}), as the site does not publish them:")
+                for source, reason in loaded.left_out:
+                    err(f"  {shown(source)}: {reason}")
+            elif loaded.left_out:
+                noun = "file" if len(loaded.left_out) == 1 else "files"
+                err(
+                    f"Left out {len(loaded.left_out)} {noun} the site does not publish "
+                    "(--verbose lists them and why)."
+                )
             if verbose:
                 err(
                     f"Transforms ({len(loaded.transforms)}):"

@@ -19,6 +19,7 @@ navigation:           # keep a block of the wiki's menu in step with the files (
   depth: sections     # sections (a link per top-level section) | pages (+ every page)
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
+quiet: [public-state] # warnings not to print (public-state: anyone can download the state)
 ```
 
 Every problem (unknown key, wrong type, bad glob, bad root path) is reported at once as
@@ -45,6 +46,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -66,7 +68,7 @@ from pydantic import (
 
 from wikisync._names import has_surrogate
 from wikisync.errors import ConfigError
-from wikisync.local.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor
+from wikisync.local.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor, locate_content
 from wikisync.local.frontmatter import (
     YAMLSafetyError,
     compose_yaml,
@@ -86,6 +88,7 @@ __all__ = [
     "config_key_line",
     "load_config",
     "load_settings",
+    "problem_settings",
 ]
 
 CONFIG_FILE = "wikisync.yml"
@@ -103,6 +106,25 @@ ADJUSTABLE_CODES: frozenset[str] = frozenset(
 )
 """Problem codes ``severity:`` may lower to ``warning``: the page is kept either way (a
 link left as written, a key ignored). Any code may be raised to ``error``."""
+
+
+def problem_settings(active: ActiveFlavor | None = None) -> dict[str, str]:
+    """For each problem code, the setting that changes it (shown with grouped problems):
+    the generator's own setting first where the flavor names one."""
+    out = {
+        code: f"severity: {{{code}: error|warning}} in {CONFIG_FILE}" for code in ADJUSTABLE_CODES
+    }
+    out["frontmatter-unknown-key"] = f"ignore_keys: in {CONFIG_FILE} silences it"
+    out["unconverted-syntax"] = "reaches the wiki as text; transforms: in wikisync.yml"
+    out["empty-content"] = f"give the files a body, or exclude: them in {CONFIG_FILE}"
+    out["path-renamed"] = "rename the files to keep the site's path"
+    for code in ("path-invalid", "duplicate-path", "frontmatter", "frontmatter-type"):
+        out[code] = f"fix the files, or exclude: them in {CONFIG_FILE}"
+    if active is not None:
+        for code, setting in active.flavor.severity_settings.items():
+            out[code] = f"{setting}, or {out.get(code, f'severity: in {CONFIG_FILE}')}"
+    return out
+
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
 _MAX_LOCALE_CHARS = 5
@@ -346,6 +368,8 @@ class Config(BaseModel):
     flavor: StrictStr = AUTO
     severity: dict[StrictStr, Literal["error", "warning"]] = {}  # noqa: RUF012 (copied)
     ignore_keys: StrTuple = ()
+    quiet: Annotated[tuple[Literal["public-state"], ...], BeforeValidator(_list_to_tuple)] = ()
+    """Warnings not to print: ``public-state`` (anyone can download wikisync's state)."""
 
     @field_validator("flavor")
     @classmethod
@@ -614,9 +638,36 @@ def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
 
 def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:
     """``wikisync.yml`` and the flavor it names (or the detected one), with the defaults
-    the generator's files give (see ``with_site_defaults``)."""
-    config = load_config(directory)
-    active = detect_flavor(directory, config.flavor)
+    the generator's files give (see ``with_site_defaults``).
+
+    Given a generator's project root (or another folder outside its content folder), the
+    content folder its settings name is the content directory (``ActiveFlavor.directory``;
+    see ``wikisync.local.flavors.locate_content``). ``wikisync.yml`` may sit in the folder
+    given, the content folder or the project's root (one of them).
+    """
+    given = Path(directory)
+    config = load_config(given)
+    located = locate_content(given, config.flavor)
+    content = located.content
+    project = located.project
+    folders: dict[Path, Path] = {}  # where a wikisync.yml may be: resolved -> as shown
+    for folder in (given, content, project.root if project is not None else None):
+        if folder is not None and os.path.lexists(folder / CONFIG_FILE):
+            folders.setdefault(folder.resolve(), folder)
+    if len(folders) > 1:
+        shown = " and ".join(f.as_posix() for f in folders.values())
+        raise ConfigError(
+            [_problem(None, f"there is one in {shown}; keep one of them", "config-twice")]
+        )
+    found = next(iter(folders.values()), given)
+    if found.resolve() != given.resolve():
+        config = load_config(found)
+    active = detect_flavor(content, config.flavor)
+    if located.moved:
+        origin = located.describe(given)
+        if config.flavor != AUTO:
+            origin = f"set in wikisync.yml; {origin}"
+        active = ActiveFlavor(active.flavor, replace(active.site, origin=origin), content)
     return with_site_defaults(config, active), active
 
 

@@ -12,9 +12,12 @@ Three header forms are understood, in this order:
 3. Wiki.js 1.x headers: ``<!-- TITLE: ... -->`` and ``<!-- SUBTITLE: ... -->`` lines at the
    top of the file.
 
-YAML is read with PyYAML's safe loader only. Anchors and aliases are refused (an alias bomb
-makes a few hundred bytes expand to gigabytes), and so is nesting deeper than
-``MAX_DEPTH``; a front matter header has no use for either.
+YAML is read with PyYAML's safe loader only. Anchors, aliases and merge keys (``<<: *x``)
+are read, as the generators read them (``eventUrl: &url ...`` then ``*url``), within a
+bound: aliases may stand for at most ``MAX_ALIAS_VALUES`` values in all (an alias bomb
+makes a few hundred bytes expand to gigabytes), an alias may not name the collection it is
+in, and nesting deeper than ``MAX_DEPTH`` (aliases counted as what they stand for) is
+refused. ``wikisync.yml`` has no use for aliases: there they are refused.
 
 [`FieldKeys`][wikisync.pull.write.FieldKeys] says which header keys hold each page field (with the value
 converters between a key and its field); [`WIKIJS_FIELD_KEYS`][wikisync.pull.write.WIKIJS_FIELD_KEYS] is Wiki.js's own set.
@@ -35,6 +38,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 __all__ = [
+    "MAX_ALIAS_VALUES",
     "MAX_DEPTH",
     "WIKIJS_FIELD_KEYS",
     "FieldKeys",
@@ -49,6 +53,9 @@ __all__ = [
 
 MAX_DEPTH = 8
 """Deepest nesting of lists and mappings accepted in a YAML document read by wikisync."""
+
+MAX_ALIAS_VALUES = 1_000
+"""Most values (scalars and collections) the aliases of one front matter may stand for."""
 
 _MD_HANDLER = YAMLHandler()
 _MD_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's FM_BOUNDARY
@@ -95,6 +102,9 @@ class FieldKeys:
     first_only: frozenset[str] = frozenset()
     """Fields whose aliases are fallbacks (Hugo ``title`` then ``linkTitle``): only the
     first one a file has is written, the others keep their own values."""
+    union: frozenset[str] = frozenset()
+    """Fields read as the union of their keys (``tags`` with ``keywords``): every key the
+    file has is written, each keeping its own values, so no value is held twice."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
@@ -106,7 +116,7 @@ class FieldKeys:
         """The aliases of ``name`` among the ``present`` keys, else its first alias alone."""
         keys = set(present)
         found = tuple(a for a in self.aliases(name) if a.key in keys)
-        if name in self.first_only:
+        if name in self.first_only and name not in self.union:
             found = found[:1]
         return found or self.aliases(name)[:1]
 
@@ -129,7 +139,8 @@ WIKIJS_FIELD_KEYS = FieldKeys(
 
 
 class YAMLSafetyError(ValueError):
-    """A YAML document uses a construct wikisync refuses (anchor, alias, deep nesting)."""
+    """A YAML document uses a construct wikisync refuses (an alias bomb, an alias where
+    none is allowed, deep nesting)."""
 
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
@@ -171,31 +182,83 @@ _FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 _NOT_FAST = re.compile(r"[&*\t\r\x85\u2028\u2029]|(?:^|[\s\[{,])\?(?:\s|$)")
 
 
-def _check_events(text: str, line_offset: int) -> None:
-    """Refuse anchors, aliases and deep nesting before anything is constructed."""
+@dataclass
+class _Open:
+    """A collection being read: its anchor, how many values it holds (aliases counted as
+    what they stand for), the depth it starts at and the deepest it reaches."""
+
+    anchor: str | None
+    values: int
+    start: int
+    deepest: int
+
+
+def _check_events(text: str, line_offset: int, *, aliases: bool = False) -> None:
+    """Refuse deep nesting and, unless ``aliases``, anchors and aliases, before anything
+    is constructed; with ``aliases``, refuse what they would expand beyond the bounds."""
     depth = 0
+    anchored: dict[str, tuple[int, int]] = {}  # anchor -> (values, depth it spans)
+    expanded = 0
+    stack: list[_Open] = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         line = (event.start_mark.line if event.start_mark else 0) + line_offset
-        if isinstance(event, yaml.AliasEvent):
-            raise YAMLSafetyError("YAML aliases (*name) are not allowed", line)
         anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise YAMLSafetyError("YAML anchors (&name) are not allowed", line)
-        if isinstance(event, yaml.CollectionStartEvent):
+        if not aliases:
+            if isinstance(event, yaml.AliasEvent):
+                raise YAMLSafetyError("YAML aliases (*name) are not allowed", line)
+            if anchor is not None:
+                raise YAMLSafetyError("YAML anchors (&name) are not allowed", line)
+        if isinstance(event, yaml.AliasEvent):
+            if anchor not in anchored:
+                raise YAMLSafetyError(
+                    f"YAML alias *{anchor} names no anchor before it (or the collection "
+                    "it is in), which is not allowed",
+                    line,
+                )
+            values, span = anchored[anchor]
+            expanded += values
+            if expanded > MAX_ALIAS_VALUES:
+                raise YAMLSafetyError(
+                    f"YAML aliases standing for more than {MAX_ALIAS_VALUES:,} values are "
+                    "not allowed (an alias bomb)",
+                    line,
+                )
+            if depth + span > MAX_DEPTH:
+                raise YAMLSafetyError(
+                    f"YAML nested more than {MAX_DEPTH} levels deep is not allowed", line
+                )
+            if stack:
+                stack[-1].values += values
+                stack[-1].deepest = max(stack[-1].deepest, depth + span)
+        elif isinstance(event, yaml.ScalarEvent):
+            if anchor is not None:
+                anchored[anchor] = (1, 0)
+            if stack:
+                stack[-1].values += 1
+        elif isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise YAMLSafetyError(
                     f"YAML nested more than {MAX_DEPTH} levels deep is not allowed", line
                 )
+            stack.append(_Open(anchor, 1, depth, depth))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            done = stack.pop()
+            if done.anchor is not None:
+                anchored[done.anchor] = (done.values, done.deepest - done.start + 1)
+            if stack:
+                stack[-1].values += done.values
+                stack[-1].deepest = max(stack[-1].deepest, done.deepest)
             depth -= 1
 
 
-def compose_yaml(text: str, *, line_offset: int = 0) -> yaml.Node | None:
+def compose_yaml(text: str, *, line_offset: int = 0, aliases: bool = False) -> yaml.Node | None:
     """Compose ``text`` into a node tree with the safe loader, refusing unsafe constructs.
 
     ``line_offset`` is added to reported lines (0-based node marks become file lines).
-    Raises ``YAMLSafetyError`` or ``yaml.YAMLError``.
+    ``aliases`` allows anchors and aliases within the bounds (see the module docstring);
+    an alias is the node of its anchor, shared, never copied. Raises ``YAMLSafetyError``
+    or ``yaml.YAMLError``.
     """
     if _FAST_LOADER is not None and not _NOT_FAST.search(text):
         # Without "&" and "*" there can be no anchor or alias, so the composed tree is a
@@ -211,7 +274,7 @@ def compose_yaml(text: str, *, line_offset: int = 0) -> yaml.Node | None:
             # with PyYAML's lines).
             if isinstance(node, yaml.MappingNode) and _as_python_tree(node) <= MAX_DEPTH:
                 return node
-    _check_events(text, line_offset)
+    _check_events(text, line_offset, aliases=aliases)
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
@@ -290,7 +353,9 @@ def _read_header(header: str, first_line: int, result: Header, *, allow_lines: b
     ``first_line`` is the 1-based file line of the header's first line.
     """
     try:
-        node = compose_yaml(header, line_offset=first_line)
+        node = compose_yaml(header, line_offset=first_line, aliases=True)
+        if isinstance(node, yaml.MappingNode) and any(k.value == "<<" for k, _ in node.value):
+            yaml.SafeLoader("").flatten_mapping(node)  # merge keys: ``<<: *defaults``
     except YAMLSafetyError as exc:
         result.errors.append((exc.line, f"front matter: {exc.message}"))
         return

@@ -56,6 +56,19 @@ FIFO, socket or device, also behind a symbolic link, is never opened: it is skip
 a warning. Folders are walked without recursion, so depth costs nothing but time. A broken link is reported too, but the page
 is kept with that link left as written.
 
+What the site publishes
+    A generator's settings and front matter decide which files are pages at all
+    (``Site.rules`` and ``Flavor.is_published``, with what folder pages cascade): a file
+    the site does not publish is left out, without a problem, and listed in the result's
+    ``left_out`` with why; a link to it stays as written, with a warning. Drafts become
+    unpublished pages, unlisted pages stay out of navigation and section bodies.
+
+What no generator refuses
+    Under a generator's flavor (``Flavor.fix_paths``), characters Wiki.js refuses in a
+    path become ``-`` (``safe_path``), with a ``path-renamed`` warning, and links follow;
+    a page with only front matter gets a body (``Flavor.layout_body``, else its
+    description or title, with an ``empty-content`` warning when no layout renders it).
+
 It is one module because it is the one pass that turns read files into pages: walking lives
 in ``wikisync.local.walk`` and front-matter fields in ``wikisync.local.fields``.
 """
@@ -64,17 +77,21 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import fnmatch
 import hashlib
 import os
+import posixpath
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from wikisync.errors import SourceError
-from wikisync.local.config import Config, with_site_defaults
+from wikisync.local.config import Config, compile_glob, with_site_defaults
 from wikisync.local.fields import (
     FieldRules,
     field_rules,
@@ -83,7 +100,7 @@ from wikisync.local.fields import (
     read_page_fields,
 )
 from wikisync.local.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor
-from wikisync.local.flavors.base import Flavor, PathInput
+from wikisync.local.flavors.base import Flavor, PathInput, Rule, Verdict
 from wikisync.local.frontmatter import Header, parse_page_text
 from wikisync.local.markdown.links import (
     LINK_CODES,
@@ -142,6 +159,8 @@ class SourceResult:
     flavor: ActiveFlavor | None = None
     transforms: tuple[TransformStat, ...] = ()
     """The transforms that ran, with how many files' content each changed."""
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Page files the site does not publish, with why: ``(file, reason)``, sorted."""
 
     @property
     def has_errors(self) -> bool:
@@ -248,6 +267,8 @@ class _Read:
     page: PathInput
     locale: str
     site_path: str
+    site_original: str = ""
+    """The path the site serves, when ``site_path`` had to change for Wiki.js."""
 
 
 _READ_DONE = Header(content="")
@@ -343,6 +364,17 @@ def load_source(
     run = TransformRun(load_transforms(names))
     walk_tree(walk, base)
     problems = list(walk.problems)
+    left_out: dict[str, str] = {}
+    effects: dict[str, str] = {}  # file -> "draft" or "unlisted", from the site's settings
+    for rel in sorted(walk.files):
+        rule = next((r for r in site.rules if _rule_matches(r, rel)), None)
+        if rule is None:
+            continue
+        if rule.effect == "left-out":
+            left_out[rel] = rule.reason
+            del walk.files[rel]
+        else:
+            effects[rel] = rule.effect
 
     # First pass: read and split every file, and find its page path (front matter such as
     # ``slug`` may set it, so every header is read before any link is resolved).
@@ -352,6 +384,13 @@ def load_source(
         read = _read_file(rel, walk.files[rel], config, flavor, file_problems[rel])
         if read is not None:
             reads[rel] = read
+    for rel, verdict in _verdicts(reads, flavor).items():
+        if not verdict.page:
+            left_out[rel] = verdict.reason
+            del reads[rel], walk.files[rel]
+            file_problems.pop(rel, None)
+        elif not verdict.listed:
+            effects.setdefault(rel, "unlisted")
     keys = {
         rel: (r.locale, _wiki_path(r.site_path, config))
         if (r := reads.get(rel))
@@ -421,10 +460,14 @@ def load_source(
         url_prefix=site.url_prefix,
         locales=tuple(config.all_locales),
         default_locale=config.locale,
-        site_pages={(r.locale, r.site_path): rel for rel, r in reads.items() if rel not in bad},
+        site_pages={
+            **{(r.locale, r.site_original): rel for rel, r in reads.items() if r.site_original},
+            **{(r.locale, r.site_path): rel for rel, r in reads.items() if rel not in bad},
+        },
         lowercase=flavor.lowercase,
         suggest=suggest,
         by_name={stem: tuple(rels) for stem, rels in stems.items()},
+        left_out=left_out,
         static_roots=static_roots,
         static_file=static_file,
         containers=rules.containers,
@@ -442,14 +485,30 @@ def load_source(
             for key, value in read.header.values.items():
                 if key not in known_keys:
                     unknown[key].append((rel, value.line))
+            if not read.header.content.strip() and read.header.values:
+                body = rules.layout_body(_python_values(read.header))
+                if body:
+                    read.header.content = body
             page = _build_page(
                 read, keys, flavor, url_for, file_exists, dir_exists, context, field_map, own, run
             )
             if page is not None and rel not in bad:
+                page = _with_effect(page, effects.get(rel))
                 pages.append(page)
                 templated = any(k in read.header.values for k in rules.template_keys)
-                if rules.sections and not page.content and (read.page.is_index or templated):
+                if rules.sections and not page.content:
                     sections.add(rel)
+                    if not (read.page.is_index or templated):
+                        own.append(
+                            Problem(
+                                rel,
+                                None,
+                                "has no content: its description (else its title) is its "
+                                "body in the wiki, as Wiki.js refuses an empty page",
+                                "empty-content",
+                                "warning",
+                            )
+                        )
             # Only the path is needed from here on: let the text and YAML nodes go, so
             # that a large tree is never held twice (as read and as pages).
             reads[rel] = dataclasses.replace(read, header=_READ_DONE)
@@ -497,14 +556,162 @@ def load_source(
     # Over the final content of every page, however its content was made
     # (section pages included); before severities, which apply to its problems too.
     pages = _without_empty_pages(pages, problems)
-    severity = {**rules.severity, **config.severity}
+    severity = {**rules.severity, **site.severity, **config.severity}
     if severity:
         problems = [
             dataclasses.replace(p, severity=severity[p.code]) if p.code in severity else p
             for p in problems
         ]
     problems.sort(key=Problem.sort_key)
-    return SourceResult(tuple(pages), tuple(problems), tuple(assets), flavor, run.stats())
+    return SourceResult(
+        tuple(pages),
+        tuple(problems),
+        tuple(assets),
+        flavor,
+        run.stats(),
+        tuple(sorted(left_out.items())),
+    )
+
+
+_REFUSED = re.compile(r'[.\s\\"|<>:*?#%\x00-\x1f\x7f-\x9f]')
+_DASHES = re.compile(r"-{2,}")
+
+
+def safe_path(site_path: str) -> str:
+    """``site_path`` with each character Wiki.js refuses in a path (``.``, a space, ``\\``)
+    or its web UI drops or misreads (``"|<>:*?#%``, control characters) made ``-``, runs of
+    ``-`` made one, and ``-`` trimmed from each segment's ends: ``v1.0-trio`` ->
+    ``v1-0-trio``. Deterministic, so the page keeps its path from run to run."""
+    if not _REFUSED.search(site_path):
+        return site_path
+    segments = []
+    for segment in site_path.split("/"):
+        fixed = _DASHES.sub("-", _REFUSED.sub("-", segment)).strip("-")
+        segments.append(fixed or "-")
+    return "/".join(segments)
+
+
+def _rule_matches(rule: Rule, rel: str) -> bool:
+    """Whether a site setting's patterns match the file ``rel`` (see ``Rule``)."""
+    if rule.kind == "fnmatch":
+        return any(fnmatch.fnmatchcase(rel, p) for p in rule.patterns)
+    if rule.kind == "regex":
+        for pattern in rule.patterns:
+            try:
+                if re.match(pattern, rel):
+                    return True
+            except re.error:
+                continue
+        return False
+    matched = False  # gitignore: the last pattern that matches decides; "!" includes again
+    for pattern in rule.patterns:
+        negate = pattern.startswith("!")
+        try:
+            hit = bool(compile_glob(pattern[1:] if negate else pattern).match(rel))
+        except ValueError:
+            continue
+        if hit:
+            matched = not negate
+    return matched
+
+
+def _python_values(header: Header, keys: frozenset[str] | None = None) -> dict[str, Any]:
+    """The header's values (only ``keys``, when given) as Python values; a value that
+    cannot be built is left out."""
+    wanted = (
+        header.values
+        if keys is None
+        else {k: header.values[k] for k in keys & header.values.keys()}
+    )
+    if not wanted:
+        return {}
+    loader = yaml.SafeLoader("")
+    out: dict[str, Any] = {}
+    for key, value in wanted.items():
+        if value.raw is not None:
+            out[key] = value.raw
+            continue
+        try:
+            out[key] = loader.construct_object(value.node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError):
+            continue
+    return out
+
+
+def _cascade_entries(value: Any) -> list[Mapping[str, Any]]:
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def _cascade_applies(entry: Mapping[str, Any], read: _Read) -> bool:
+    """Whether a cascade entry's ``_target`` (or ``target``) selects the page."""
+    target = entry.get("_target", entry.get("target"))
+    if not isinstance(target, Mapping):
+        return True
+    path, kind, lang = (target.get(k) for k in ("path", "kind", "lang"))
+    if isinstance(path, str) and path.strip():
+        try:
+            if not any(
+                compile_glob(p).match(read.site_path) if p else not read.site_path
+                for p in _alternatives(path)
+            ):
+                return False
+        except ValueError:
+            return False
+    if isinstance(kind, str):
+        own = ("section" if read.site_path else "home") if read.page.is_index else "page"
+        if not fnmatch.fnmatchcase(own, kind):
+            return False
+    return not (isinstance(lang, str) and not fnmatch.fnmatchcase(read.locale, lang))
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """A glob's ``{a,b}`` alternatives (one level, as Hugo's targets use them), each
+    without its leading ``/``; ``/`` alone is the home page."""
+    match = re.search(r"\{([^{}]*)\}", pattern)
+    if match is None:
+        return [pattern.strip().lstrip("/")]
+    head, tail = pattern[: match.start()], pattern[match.end() :]
+    return [alt for part in match.group(1).split(",") for alt in _alternatives(head + part + tail)]
+
+
+def _verdicts(reads: Mapping[str, _Read], flavor: ActiveFlavor) -> dict[str, Verdict]:
+    """What the site does with each file read (``Flavor.is_published``), with the values
+    folder pages cascade onto themselves and the pages below them (``Flavor.cascade_key``;
+    the nearest folder's value wins, the page's own front matter over all)."""
+    rules = flavor.flavor
+    wanted = rules.publish_keys | {rules.cascade_key} if rules.cascade_key else rules.publish_keys
+    values = {rel: _python_values(r.header, wanted) for rel, r in reads.items()}
+    cascades: dict[str, list[Mapping[str, Any]]] = {}
+    if rules.cascade_key:
+        for rel, read in reads.items():
+            entries = _cascade_entries(values[rel].get(rules.cascade_key))
+            if read.page.is_index and entries:
+                cascades[posixpath.dirname(rel)] = entries
+    out: dict[str, Verdict] = {}
+    for rel, read in reads.items():
+        merged: dict[str, Any] = {}
+        if cascades:
+            parts = rel.split("/")[:-1]
+            for depth in range(len(parts) + 1):
+                folder = "/".join(parts[:depth])
+                for entry in cascades.get(folder, ()):
+                    if _cascade_applies(entry, read):
+                        merged.update((k, v) for k, v in entry.items() if k in rules.publish_keys)
+        merged.update((k, v) for k, v in values[rel].items() if k in rules.publish_keys)
+        out[rel] = rules.is_published(rel, merged, flavor.site)
+    return out
+
+
+def _with_effect(page: LocalPage, effect: str | None) -> LocalPage:
+    """A page as the site's settings keep it: a draft (unpublished, unless its own front
+    matter says) or left out of navigation."""
+    if effect == "unlisted":
+        return replace(page, listed=False)
+    if effect == "draft" and page.fields.is_published is None:
+        fields = replace(page.fields, is_published=False)
+        return replace(page, fields=fields, digest=page_digest(page.content, fields))
+    return page
 
 
 def _static_folders(
@@ -576,7 +783,7 @@ def _fill_sections(
     for page in pages:
         read = reads[page.source]
         parent = read.site_path.rsplit("/", 1)[0] if "/" in read.site_path else ""
-        if read.site_path:
+        if read.site_path and page.listed:
             children[(page.locale, parent)].append(page)
     out: list[LocalPage] = []
     for page in pages:
@@ -620,7 +827,24 @@ def _read_file(
         site_path = page.default
     if flavor.lowercase:
         site_path = site_path.lower()
-    return _Read(rel, header, html, page, locale, site_path)
+    original = ""
+    if flavor.flavor.fix_paths:
+        safe = safe_path(site_path)
+        if safe != site_path:
+            refused = sorted({c for c in site_path if _REFUSED.match(c)})
+            shown = " ".join(repr(c) for c in refused)
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    f"is the wiki page {safe!r}, as Wiki.js refuses {shown} in a path "
+                    f"({site_path!r} on the site); links to the file follow it",
+                    "path-renamed",
+                    "warning",
+                )
+            )
+            original, site_path = site_path, safe
+    return _Read(rel, header, html, page, locale, site_path, original)
 
 
 def _build_page(

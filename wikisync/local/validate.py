@@ -7,7 +7,7 @@ sorted by file and line:
   bad globs, a bad ``root``, locale codes Wiki.js cannot hold (upper case, too long),
   secrets; a settings file with a near-miss name (``wikisync.yaml``) and no
   ``wikisync.yml``;
-* front matter: invalid YAML, anchors/aliases or deep nesting, wrong types (with the key's
+* front matter: invalid YAML, alias bombs or deep nesting, wrong types (with the key's
   line), both ``published`` and ``isPublished`` set differently; unknown keys (warning);
 * paths: what Wiki.js refuses (``.``, spaces, ``\\``, ``//``) and what its web UI cannot
   open (reserved or locale-like first segments, dropped characters ...), per

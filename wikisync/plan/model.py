@@ -231,6 +231,9 @@ class LocalPage:
     """The page's place in the generator's navigation, lower first (``weight``,
     ``sidebar_position``, the index in mkdocs.yml ``nav`` or a Docusaurus sidebar), or
     ``None``: after the ordered pages, in file order. Not part of ``digest``."""
+    listed: bool = True
+    """Whether the generator's navigation lists the page (``unlisted: true``, MkDocs's
+    ``not_in_nav`` say no); wikisync's navigation leaves an unlisted page out."""
     soft_breaks: tuple[tuple[int, int], ...] = ()
     """Spans of ``content`` (a line end and the next line's indent, inside a paragraph)
     that the generator's site shows as one space and Wiki.js, with its ``linebreaks``

@@ -13,7 +13,8 @@ wikisync has no pages in, is kept exactly as it is.
   (top, bottom, or after an item with a given id or label);
 * ``plan_navigation``: the per-locale ``NavigationChange`` s for the plan, with
   counts and a readable diff, plus warnings (a mode that hides the menu);
-* ``merged_tree``: the whole menu to write, from the menu read just before writing.
+* ``merged_tree``: the whole menu to write, from the menu read just before writing;
+* ``existing_only``: the blocks again without the pages a run failed to create or move.
 
 Labels are the pages' navigation titles (``nav_title``, else the title); a link's target
 is the page's current wiki path (``/<locale>/<path>``), so links follow moves and renames.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from wikisync.local.config import NavigationConfig
@@ -35,6 +36,7 @@ __all__ = [
     "HIDDEN_MODES",
     "NavigationPlan",
     "desired_block",
+    "existing_only",
     "id_prefix",
     "menu_digest",
     "merge",
@@ -95,7 +97,7 @@ def desired_block(
     state_path = state_page_path(root)
     entries: list[_Entry] = []
     for page in pages:
-        if page.locale != locale or page.path == state_path:
+        if page.locale != locale or page.path == state_path or not page.listed:
             continue
         if root and page.path != root and not page.path.startswith(root + "/"):
             continue
@@ -277,6 +279,9 @@ class NavigationPlan:
     warnings: tuple[str, ...] = ()
     prefix: str = ""
     config: NavigationConfig | None = None
+    root: str = ""
+    pages: tuple[LocalPage, ...] = ()
+    """The pages the blocks were built from."""
 
 
 def plan_navigation(
@@ -319,7 +324,18 @@ def plan_navigation(
             "MIXED (the menu above the page tree) or STATIC (the menu only) in Administration "
             "> Navigation, or run `wikijs navigation mode MIXED`"
         )
-    return NavigationPlan(blocks, tuple(changes), tuple(warnings), prefix, config)
+    return NavigationPlan(blocks, tuple(changes), tuple(warnings), prefix, config, root, pages)
+
+
+def existing_only(plan: NavigationPlan, missing: Iterable[tuple[str, str]]) -> NavigationPlan:
+    """``plan`` with its blocks built again without the pages ``missing`` (locale, path
+    keys): pages a run failed to create or to move there, which the menu must not link."""
+    gone = set(missing)
+    if plan.config is None or not gone:
+        return plan
+    pages = tuple(p for p in plan.pages if (p.locale, p.path) not in gone)
+    blocks = {loc: desired_block(pages, loc, plan.root, plan.config) for loc in plan.blocks}
+    return replace(plan, blocks=blocks, pages=pages)
 
 
 def merged_tree(menus: Sequence[NavMenu], plan: NavigationPlan) -> tuple[NavMenu, ...] | None:

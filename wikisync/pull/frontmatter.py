@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -51,10 +51,12 @@ def flavor_field_keys(flavor: Flavor) -> FieldKeys:
 
     A value goes back into the key the file already uses (Hugo's ``draft`` holds ``not
     is_published``); where a flavor's aliases are fallbacks or a union (``title`` then
-    ``linkTitle``; ``tags`` with ``keywords``), only the first key the file has is written.
+    ``linkTitle``), only the first key the file has is written; where they are a union
+    (``tags`` with ``keywords``), each key the file has keeps its own values.
     """
     fields: dict[str, tuple[KeyAlias, ...]] = {}
     first_only: set[str] = set()
+    union: set[str] = set()
     for name in PAGE_FIELD_NAMES:
         rule = flavor.fields.get(name)
         if rule is None:
@@ -65,7 +67,53 @@ def flavor_field_keys(flavor: Flavor) -> FieldKeys:
         )
         if rule.combine != "agree":
             first_only.add(name)
-    return FieldKeys(fields, frozenset(first_only))
+        if rule.combine == "union":
+            union.add(name)
+    return FieldKeys(fields, frozenset(first_only), frozenset(union))
+
+
+def _listed(value: Any) -> list[str]:
+    """A tag list as a header holds it (a list, or Wiki.js's ``"a, b"`` string)."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [str(t).strip() for t in items if str(t).strip()]
+
+
+def _field_values(
+    name: str,
+    aliases: Sequence[KeyAlias],
+    wiki: Mapping[str, Any],
+    keys: FieldKeys,
+    old: Callable[[str], Any],
+) -> list[tuple[KeyAlias, Any]]:
+    """The value to write into each of ``aliases`` (the keys of ``name`` the file has),
+    leaving out keys whose value stays as it is.
+
+    A union field (tags read from ``tags`` and ``keywords``) is split back: every key but
+    the first keeps those of its values the wiki still has, and the first key holds the
+    rest (its own values first, in their order), so that no value is written into two
+    keys. ``old(key)`` is a key's value now.
+    """
+    if name not in keys.union or len(aliases) < 2:
+        return [(a, a.file_value(wiki[name])) for a in aliases]
+    wanted = {t.strip().lower(): t for t in wiki[name]}
+    held: set[str] = set()
+    parts: dict[str, list[str]] = {}
+    for alias in (*aliases[1:], aliases[0]):  # the first key last: it takes the rest
+        kept = []
+        for tag in _listed(old(alias.key)):
+            norm = tag.strip().lower()
+            if norm in wanted and norm not in held:
+                kept.append(tag)
+                held.add(norm)
+        parts[alias.key] = kept
+    parts[aliases[0].key] += [t for n, t in wanted.items() if n not in held]
+    return [
+        (alias, parts[alias.key])
+        for alias in aliases
+        if normalize_tags(parts[alias.key]) != normalize_tags(_listed(old(alias.key)))
+    ]
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -276,8 +324,8 @@ def _merge_yaml_header(
     original = _key_ranges(data, len(header), header)
     edited: list[str] = []
     for name in names:
-        for alias in keys.keys_in(name, set(map(str, data))):
-            new = alias.file_value(wiki[name])
+        aliases = keys.keys_in(name, set(map(str, data)))
+        for alias, new in _field_values(name, aliases, wiki, keys, data.get):
             data[alias.key] = _yaml_file_value(name, new, data.get(alias.key))
             edited.append(alias.key)
     out = list(header)
@@ -316,9 +364,15 @@ def _merge_line_header(
     ``names`` fields set, one line each; new keys go before the closing line."""
     out = list(prefix)
     added: list[str] = []
+
+    def old(key: str) -> Any:
+        found = values.get(key)
+        return found.raw if found is not None else None
+
     for name in names:
-        for alias in keys.keys_in(name, set(values)):
-            value = _line_value(alias.file_value(wiki[name]), raw=raw)
+        aliases = keys.keys_in(name, set(values))
+        for alias, new in _field_values(name, aliases, wiki, keys, old):
+            value = _line_value(new, raw=raw)
             line = f"{alias.key}: {value}".rstrip()
             if alias.key in values:
                 out[values[alias.key].line - 1] = line

@@ -36,6 +36,7 @@ from wikijs import (
     NotFoundError,
     Page,
     WikiJSClient,
+    WikiJSError,
 )
 from wikisync.errors import NavigationError, StateError
 from wikisync.plan.model import (
@@ -222,6 +223,14 @@ class Remote:
             state_pages=tuple(sorted(state_pages)),
         )
 
+    def known_tags(self) -> frozenset[str]:
+        """The tags the wiki's pages carry (one ``pages.tags``); empty if it cannot be read
+        (every tag then counts as new, which only orders writes more strictly)."""
+        try:
+            return frozenset(t.tag.strip().lower() for t in self.client.pages.tags())
+        except WikiJSError:
+            return frozenset()
+
     def installed_locales(self) -> frozenset[str] | None:
         """The codes of the locales pages can be written in; ``None`` when the key may not
         read them (``localization.locales`` needs ``manage:system``)."""
@@ -283,6 +292,14 @@ class Remote:
             if getattr(exc, "status", None) == 404:
                 return None
             raise
+
+    def state_is_public(self) -> bool | None:
+        """Whether anyone can download the state: one request for its head without
+        credentials. ``None`` when there is no head yet or the answer says nothing."""
+        try:
+            return self.client.assets.readable_by_guests(self._state_url(HEAD_NAME))
+        except WikiJSError:
+            return None
 
     def read_state(self, legacy_page_id: int | None = None) -> LoadedState:
         """The stored state as the wiki holds it now (never cached).

@@ -7,6 +7,11 @@ its parent folder) (``mkdocs.yml``,
 ``docusaurus.config.*``, Hugo's settings, in that order), else Wiki.js's conventions (also
 when a Wiki.js Git-storage header is found).
 
+Started at a generator's project root (or anywhere in its git repository outside the
+content folder), ``locate_content`` finds the generator's settings there or in a parent
+folder and the content folder they name (``docs_dir``, ``contentDir``, the docs plugin's
+``path``): that folder is the content directory.
+
 Every module of this package but ``base`` defines one ``FLAVOR``; ``FLAVORS`` holds
 them all, so a new generator is one new module.
 """
@@ -14,13 +19,14 @@ them all, so a new generator is one new module.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from wikisync.local.flavors.base import Flavor, Site
+from wikisync.local.flavors.base import Flavor, Project, Site, ancestors
 
 __all__ = [
     "AUTO",
@@ -29,9 +35,11 @@ __all__ = [
     "FLAVORS",
     "ActiveFlavor",
     "Flavor",
+    "Located",
     "Site",
     "detect_flavor",
     "git_top",
+    "locate_content",
 ]
 
 AUTO = "auto"
@@ -63,6 +71,9 @@ class ActiveFlavor:
 
     flavor: Flavor
     site: Site
+    directory: Path | None = None
+    """The content directory, when it is not the folder the command was given (the
+    content folder of the generator's project: see ``locate_content``)."""
 
     @property
     def name(self) -> str:
@@ -112,6 +123,93 @@ def detect_flavor(directory: str | Path, name: str = AUTO) -> ActiveFlavor:
         if site is not None:
             return ActiveFlavor(found, site)
     return ActiveFlavor(FLAVORS[_FALLBACK], Site(origin="no generator's files found"))
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a command's pages are: ``content``, the content directory; ``project`` the
+    generator's project it belongs to, if one was found; ``moved`` whether ``content`` came
+    from the project's settings (the command was started at the project's root, or
+    elsewhere outside the content folder) rather than being the folder given."""
+
+    content: Path
+    project: Project | None = None
+    moved: bool = False
+
+    def describe(self, given: Path) -> str:
+        """``mkdocs.yml; content docs/``: the settings file and the content folder, as
+        seen from the folder the command was given."""
+        if self.project is None:
+            return ""
+        settings = _shown(self.project.settings, given)
+        return f"{settings}; content {_shown(self.content, given).rstrip('/')}/"
+
+
+def _shown(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
+
+
+def locate_content(directory: str | Path, name: str = AUTO) -> Located:
+    """The content directory of a command given ``directory``.
+
+    ``directory`` itself, unless a generator's settings in it or in a parent folder (up to
+    the git top level) name a content folder that ``directory`` is not in, and
+    ``directory`` holds that folder (the project's root) or no page files at all (such as
+    ``website/``): then that folder. A folder of pages elsewhere in the repository is read
+    as it is. Only the flavor ``name`` is asked when one is named.
+    """
+    directory = Path(directory)
+    here = directory.resolve()
+    if name != AUTO:
+        order = [name]
+    else:
+        order = [*DETECTION_ORDER, *(n for n in FLAVORS if n not in DETECTION_ORDER)]
+    for folder in ancestors(directory, git_top(directory)):
+        for candidate in order:
+            flavor = FLAVORS.get(candidate)
+            project = flavor.find_project(folder) if flavor is not None else None
+            if project is None:
+                continue
+            project = Project(project.settings, project.content, project.root or folder)
+            content = project.content.resolve()
+            if content == here:
+                return Located(directory, project)
+            if content in here.parents:
+                return Located(directory)  # a folder inside the content folder: as given
+            if not content.is_dir():
+                continue
+            if here not in content.parents and _has_pages(here):
+                return Located(directory)  # pages of their own, outside the site's content
+            shown = Path(os.path.normpath(directory / os.path.relpath(content, here)))
+            return Located(shown, Project(project.settings, shown, project.root), moved=True)
+    return Located(directory)
+
+
+_PAGE_SUFFIXES = (".md", ".mdx", ".markdown", ".html")
+_SCAN_LIMIT = 5000
+
+
+def _has_pages(folder: Path) -> bool:
+    """Whether ``folder`` or a folder in it holds a page file (hidden folders and
+    ``node_modules`` skipped); after ``_SCAN_LIMIT`` entries, assume it does."""
+    pending = [folder]
+    seen = 0
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > _SCAN_LIMIT:
+                        return True
+                    if entry.name.startswith(".") or entry.name == "node_modules":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+                    elif entry.name.lower().endswith(_PAGE_SUFFIXES):
+                        return True
+        except OSError:
+            continue
+    return False
 
 
 def _with_origin(site: Site | None, origin: str) -> Site:

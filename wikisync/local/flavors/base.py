@@ -14,7 +14,12 @@ A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing out
 * the default severity of some problem codes (``severity``), the way the generator itself
   treats them;
 * the page path from front matter (``page_path``) and what its own files say (``detect``
-  returns a ``Site``: where it was found, locales, navigation, a root).
+  returns a ``Site``: where it was found, locales, navigation, a root, what it leaves out);
+* where its project keeps the content (``find_project``: the settings in a folder and the
+  content folder they name), so wikisync can start at the project's root;
+* what the site publishes (``is_published``: a page, a page left out of navigation, or no
+  page at all, and why), with values inherited from section pages (``cascade_key``), and
+  the body of a page its layout renders from front matter alone (``layout_body``).
 
 A flavor module defines one ``FLAVOR``; ``wikisync.local.flavors`` finds every module of the
 package, so adding a generator is adding one file.
@@ -35,6 +40,9 @@ from wikisync.plan.model import PAGE_FIELD_NAMES, Severity
 
 __all__ = [
     "FIELD_NAMES",
+    "LEFT_OUT",
+    "LISTED",
+    "UNLISTED",
     "Combine",
     "Converter",
     "FieldRule",
@@ -42,12 +50,16 @@ __all__ = [
     "KeyAlias",
     "LinkBase",
     "PathInput",
+    "Project",
+    "Rule",
     "Site",
+    "Verdict",
     "NUMBER_PREFIX",
     "ancestors",
     "convert_value",
     "default_nav_keys",
     "field_rules",
+    "hero_body",
     "read_yaml_file",
     "relative_origin",
 ]
@@ -134,6 +146,58 @@ class PathInput:
     default: str
 
 
+RuleKind = Literal["gitignore", "fnmatch", "regex"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Files a site's settings treat one way, by pattern, relative to the content folder.
+
+    ``kind`` says how ``patterns`` match: ``gitignore`` (MkDocs ``exclude_docs``, wikisync's
+    own globs; ``!pattern`` includes again), ``fnmatch`` (``*`` crosses folders) or
+    ``regex`` (matched from the start of the path). ``effect``: ``left-out`` (no page),
+    ``draft`` (an unpublished page) or ``unlisted`` (a page, not in navigation).
+    ``reason`` names the setting (``exclude_docs in mkdocs.yml``).
+    """
+
+    kind: RuleKind
+    patterns: tuple[str, ...]
+    reason: str
+    effect: Literal["left-out", "draft", "unlisted"] = "left-out"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the site does with one page file: ``page`` (published as a page; ``listed``
+    says whether its navigation shows it) or not (``reason`` says why it is left out)."""
+
+    page: bool = True
+    listed: bool = True
+    reason: str = ""
+
+
+LISTED = Verdict()
+"""A page, in navigation: what the site does with most files."""
+UNLISTED = Verdict(listed=False)
+
+
+def LEFT_OUT(reason: str) -> Verdict:  # noqa: N802 - reads as a constant beside LISTED
+    """No page: the site does not publish the file, because ``reason``."""
+    return Verdict(page=False, listed=False, reason=reason)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A generator's project found in a folder: its settings file and the content folder
+    they name (``docs_dir``, ``contentDir``, the docs plugin's ``path``). ``root`` is the
+    folder it was found from (the project's root; for Docusaurus, the one above
+    ``website/``); ``None`` means the settings file's folder."""
+
+    settings: Path
+    content: Path
+    root: Path | None = None
+
+
 @dataclass(frozen=True)
 class Site:
     """What a flavor read from the generator's own files.
@@ -145,6 +209,10 @@ class Site:
     (relative to the content directory; a folder as ``dir/``) to their navigation title
     and order; ``tag_keys`` more keys whose values are tags (Hugo taxonomies);
     ``lowercase`` whether the site lowercases its URLs (``None``: the flavor's default).
+    ``rules`` are the files its settings leave out, keep as drafts or keep out of
+    navigation; ``severity`` the problem severities its settings choose (``onBrokenLinks:
+    warn``), under those of ``wikisync.yml``; ``settings`` the values its settings file holds
+    that ``Flavor.is_published`` reads (Hugo's ``buildDrafts``).
     """
 
     origin: str
@@ -155,6 +223,9 @@ class Site:
     nav: Mapping[str, tuple[str | None, float]] = field(default_factory=dict)
     tag_keys: tuple[str, ...] = ()
     lowercase: bool | None = None
+    rules: tuple[Rule, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
     folder: Path | None = None
     """The generator's site folder (where its settings file is), which ``static_folders``
     are named from."""
@@ -173,6 +244,18 @@ def default_nav_keys(page: PathInput, rel: str) -> tuple[str, ...]:
 
 
 def _not_detected(_: Path, __: Path) -> Site | None:
+    return None
+
+
+def _no_project(_: Path) -> Project | None:
+    return None
+
+
+def _published(_: str, __: Mapping[str, Any], ___: Site) -> Verdict:
+    return LISTED
+
+
+def _no_body(_: Mapping[str, Any]) -> str | None:
     return None
 
 
@@ -195,11 +278,18 @@ class Flavor:
     """Whether a folder's page without a body gets its children as a list of links."""
     lowercase_paths: bool = False
     """Whether the generator lowercases page paths (unless its settings say otherwise)."""
+    fix_paths: bool = True
+    """Whether a file whose page path holds characters Wiki.js refuses (a dot, a space)
+    gets a path with ``-`` in their place and a ``path-renamed`` warning (else the
+    ``path-invalid`` error)."""
     template_keys: frozenset[str] = frozenset()
     """Keys that make the generator render a page's body from a template (Hugo's
     ``layout``): such a page without a body gets its description (or title) as its body,
     like a section; any other page without a body stays empty."""
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    severity_settings: Mapping[str, str] = field(default_factory=dict)
+    """The generator's own setting that decides a code's severity (``onBrokenLinks in
+    docusaurus.config``), named with grouped problems."""
     page_path: Callable[[PathInput], str | None] = _no_path
     """The page path (below root and locale) front matter sets, or ``None``."""
     detect: Callable[[Path, Path], Site | None] = _not_detected
@@ -207,6 +297,21 @@ class Flavor:
     and ``top`` (the git top level, or the content directory), or ``None``."""
     nav_keys: Callable[[PathInput, str], tuple[str, ...]] = default_nav_keys
     """The ``Site.nav`` keys of a file (``nav_keys(page, rel)``)."""
+    find_project: Callable[[Path], Project | None] = _no_project
+    """``find_project(folder)``: the generator's settings in ``folder`` (its project root)
+    and the content folder they name, or ``None``. Lets wikisync start at the root."""
+    is_published: Callable[[str, Mapping[str, Any], Site], Verdict] = _published
+    """``is_published(rel, header, site)``: what the site does with the file ``rel`` whose
+    front matter (as Python values, with what section pages cascade onto it) is ``header``."""
+    publish_keys: frozenset[str] = frozenset()
+    """The front-matter keys ``is_published`` reads: only their values are built (the
+    others cost nothing); ``header`` holds no other key."""
+    cascade_key: str | None = None
+    """The front-matter key whose mapping a folder's page passes down to every page below
+    it (Hugo's ``cascade``); only ``is_published`` reads the inherited values."""
+    layout_body: Callable[[Mapping[str, Any]], str | None] = _no_body
+    """The body of a page with only front matter that its layout renders (a VitePress
+    ``layout: home`` page: the hero and the features), or ``None``."""
     static_folders: tuple[str, ...] = ()
     """Where the generator's site serves files from at their path (``/img/a.png``):
     folders named from its site folder (``static``), or ``.``, the content directory
@@ -282,3 +387,42 @@ def ancestors(content_dir: Path, top: Path) -> list[Path]:
 
 
 NUMBER_PREFIX = re.compile(r"^\d+[-_.]\s*(?=.)")
+
+
+def hero_body(header: Mapping[str, Any]) -> str | None:
+    """A body for a home layout page from its ``hero`` (``name``, ``text``, ``tagline``,
+    ``actions``) and ``features`` (``title``, ``details``, ``link``), or ``None`` when it
+    has neither (VitePress's ``layout: home``, and themes that copy it)."""
+    lines: list[str] = []
+    hero = header.get("hero")
+    if isinstance(hero, Mapping):
+        name, text, tagline = (_text(hero.get(k)) for k in ("name", "text", "tagline"))
+        heading = name or text
+        if heading:
+            lines.append(f"# {heading}")
+        if name and text:
+            lines += ["", f"**{text}**"]
+        if tagline:
+            lines += ["", tagline]
+        actions = hero.get("actions")
+        links = [
+            f"[{_text(a.get('text'))}]({_text(a.get('link'))})"
+            for a in (actions if isinstance(actions, list) else [])
+            if isinstance(a, Mapping) and _text(a.get("text")) and _text(a.get("link"))
+        ]
+        if links:
+            lines += ["", " · ".join(links)]
+    features = header.get("features")
+    items = [f for f in (features if isinstance(features, list) else []) if isinstance(f, Mapping)]
+    for feature in items:
+        title, details, link = (_text(feature.get(k)) for k in ("title", "details", "link"))
+        if title:
+            lines += ["", f"## [{title}]({link})" if link else f"## {title}"]
+        if details:
+            lines += ["", details]
+    text = "\n".join(lines).strip()
+    return text + "\n" if text else None
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if isinstance(value, (str, int, float)) else ""

@@ -15,6 +15,11 @@ in a folder beside them (``website/``, the usual monorepo layout). Its ``routeBa
 * Front matter: ``title``, ``description``, ``tags``, ``keywords``, ``draft``;
   ``sidebar_label`` and ``sidebar_position`` are the navigation title and order, and the
   order of ``sidebars.json`` (or the doc ids a ``sidebars.js`` names) comes first.
+* What the site publishes: ``draft: true`` docs are unpublished pages, ``unlisted: true``
+  docs are pages left out of navigation; a broken link is an error unless
+  ``onBrokenLinks`` is ``warn``, ``log`` or ``ignore``.
+* At the project root, the docs plugin's ``path`` (default ``docs``, beside the config)
+  is the content folder (``find_project``). The config is read as text, never run.
 """
 
 from __future__ import annotations
@@ -22,26 +27,45 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from wikisync.local.flavors.base import (
+    LISTED,
     NUMBER_PREFIX,
+    UNLISTED,
     Flavor,
     PathInput,
+    Project,
     Site,
+    Verdict,
     ancestors,
     default_nav_keys,
     field_rules,
     relative_origin,
 )
+from wikisync.plan.model import Severity
 
-__all__ = ["FLAVOR", "detect", "doc_id", "nav_keys", "page_path", "sidebar_items"]
+__all__ = [
+    "FLAVOR",
+    "detect",
+    "doc_id",
+    "docs_options",
+    "find_project",
+    "is_published",
+    "nav_keys",
+    "page_path",
+    "sidebar_items",
+]
 
 _CONFIGS = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
 _SIDEBARS = ("sidebars.json", "sidebars.js", "sidebars.ts", "sidebars.mjs", "sidebars.cjs")
 _ROUTE = re.compile(r"""routeBasePath\s*:\s*["'`]([^"'`]*)["'`]""")
 _STRING = re.compile(r"""["'`]([^"'`\n]+)["'`]""")
+_DOCS_OPTIONS = re.compile(r"""(?:\bdocs\s*:\s*\{|plugin-content-docs["'`]\s*,\s*\{)""")
+_PATH = re.compile(r"""\bpath\s*:\s*["'`]([^"'`]+)["'`]""")
+_BROKEN = re.compile(r"""\bonBrokenLinks\s*:\s*["'`](\w+)["'`]""")
 
 
 def sidebar_items(value: Any) -> list[tuple[str, str | None]]:
@@ -94,6 +118,51 @@ def _candidates(folder: Path) -> list[Path]:
     return out
 
 
+def _read_config(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _block(text: str, start: int) -> str:
+    """The text of the ``{...}`` that opens at or after ``start`` (braces balanced)."""
+    open_at = text.find("{", start)
+    if open_at == -1:
+        return ""
+    depth = 0
+    for index in range(open_at, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return text[open_at : index + 1]
+    return text[open_at:]
+
+
+def docs_options(text: str) -> str:
+    """The docs plugin's options in a config's text (the preset's ``docs: {...}``, else a
+    ``plugin-content-docs`` entry), read as text: the config is never run."""
+    blocks = [_block(text, found.end() - 1) for found in _DOCS_OPTIONS.finditer(text)]
+    # ``themeConfig`` has a ``docs: {sidebar: ...}`` of its own: the plugin's names a path.
+    return next((b for b in blocks if _PATH.search(b)), blocks[0] if blocks else "")
+
+
+def find_project(folder: Path) -> Project | None:
+    """``docusaurus.config.*`` in ``folder`` or a folder in it (``website/``), and the
+    docs plugin's ``path`` (default ``docs``, from the config's folder)."""
+    for candidate in _candidates(folder):
+        for name in _CONFIGS:
+            path = candidate / name
+            if path.is_file():
+                options = docs_options(_read_config(path))
+                docs = _PATH.search(options)
+                return Project(path, candidate / (docs.group(1) if docs else "docs"))
+    return None
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     for parent in ancestors(content_dir, top):
         for folder in _candidates(parent):
@@ -101,23 +170,32 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 path = folder / name
                 if not path.is_file():
                     continue
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    text = ""
+                text = _read_config(path)
                 route = _ROUTE.search(text)
                 root = (route.group(1) if route else "docs").strip("/")
                 nav: dict[str, tuple[str | None, float]] = {}
                 for order, (doc_id, label) in enumerate(_read_sidebars(folder)):
                     nav.setdefault(f"id:{doc_id}", (label, float(order)))
+                broken = _BROKEN.search(text)
+                severity: dict[str, Severity] = (
+                    {"broken-link": "warning"}
+                    if broken and broken.group(1) in ("warn", "log", "ignore")
+                    else {}
+                )
                 return Site(
                     origin=relative_origin(path, content_dir),
                     root=root,
                     url_prefix=root,
                     nav=nav,
+                    severity=severity,
                     folder=folder,
                 )
     return None
+
+
+def is_published(rel: str, header: Mapping[str, Any], site: Site) -> Verdict:
+    """``unlisted: true``: a page the site serves but lists nowhere."""
+    return UNLISTED if header.get("unlisted") is True else LISTED
 
 
 def _strip_prefix(segment: str) -> str:
@@ -195,8 +273,13 @@ FLAVOR = Flavor(
     link_bases=("file", "root"),
     site_links=True,
     sections=True,
+    severity={"link-outside": "warning"},
     static_folders=("static",),
     page_path=page_path,
     detect=detect,
     nav_keys=nav_keys,
+    find_project=find_project,
+    is_published=is_published,
+    publish_keys=frozenset({"unlisted"}),
+    severity_settings={"broken-link": "onBrokenLinks in docusaurus.config"},
 )

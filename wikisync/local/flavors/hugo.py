@@ -21,12 +21,18 @@ the site's ``contentDir`` (default ``content``) or a language's.
 * Front matter: ``title`` (else ``linkTitle``), ``description`` (else ``summary``),
   ``tags`` plus the site's other taxonomies (``categories``), ``draft``; ``linkTitle`` and
   ``weight`` are the navigation title and order.
+* What the site publishes: no page for ``build: {render: never}`` or ``{render: link}``
+  (redirect stubs among them) or a ``headless: true`` bundle; ``build: {list: never}``
+  keeps a page out of navigation; ``cascade`` in a section page passes these down.
+* At the project root, ``contentDir`` (or the folder of the languages' own content
+  folders) is the content folder (``find_project``).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +42,21 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 from wikisync.local.flavors.base import (
+    LEFT_OUT,
+    LISTED,
+    UNLISTED,
     Flavor,
     PathInput,
+    Project,
     Site,
+    Verdict,
     ancestors,
     field_rules,
     read_yaml_file,
     relative_origin,
 )
 
-__all__ = ["FLAVOR", "detect", "page_path", "read_settings"]
+__all__ = ["FLAVOR", "detect", "find_project", "is_published", "page_path", "read_settings"]
 
 _NAMES = ("hugo", "config")
 _EXTENSIONS = ("toml", "yaml", "yml", "json")
@@ -130,6 +141,60 @@ def detect(content_dir: Path, top: Path) -> Site | None:
     return None
 
 
+def find_project(folder: Path) -> Project | None:
+    """Hugo's settings in ``folder`` and its content folder: ``contentDir`` (default
+    ``content``), or the folder holding every language's own ``contentDir`` when each is
+    named after its language (``content/en``, ``content/no``)."""
+    files = _settings_files(folder)
+    if not files:
+        return None
+    settings: dict[str, Any] = {}
+    for path in reversed(files):  # the first file found wins, as in ``detect``
+        settings.update(read_settings(path))
+    content = str(settings.get("contentDir") or "content")
+    languages = settings.get("languages")
+    dirs = {
+        _language(key): folder
+        / str((value.get("contentDir") if isinstance(value, dict) else None) or content)
+        for key, value in (languages.items() if isinstance(languages, dict) else ())
+    }
+    if len(dirs) > 1:
+        parents = {d.resolve().parent for d in dirs.values()}
+        if len(parents) == 1 and all(d.name.lower() == lang for lang, d in dirs.items()):
+            return Project(files[0], next(iter(dirs.values())).parent)
+    return Project(files[0], folder / content)
+
+
+def _build(header: Mapping[str, Any]) -> Mapping[str, Any]:
+    build = header.get("build", header.get("_build"))
+    return build if isinstance(build, Mapping) else {}
+
+
+def is_published(rel: str, header: Mapping[str, Any], site: Site) -> Verdict:
+    """Hugo's build options (``build``, or the older ``_build``) and headless bundles."""
+    build = _build(header)
+    render = build.get("render")
+    if render in ("never", False):
+        return LEFT_OUT("build: {render: never}: Hugo renders no page for it")
+    if render == "link":
+        if "redirect" in header or "redirect" in _params(header):
+            return LEFT_OUT(
+                "a redirect stub (build: {render: link} with redirect:): Hugo renders no "
+                "page for it, and Wiki.js 2 has no redirects; the page it names is synced"
+            )
+        return LEFT_OUT("build: {render: link}: Hugo gives it a URL but renders no page")
+    if header.get("headless") is True:
+        return LEFT_OUT("headless: true: a headless bundle is not a page")
+    if build.get("list") in ("never", False):
+        return UNLISTED
+    return LISTED
+
+
+def _params(header: Mapping[str, Any]) -> Mapping[str, Any]:
+    params = header.get("params")
+    return params if isinstance(params, Mapping) else {}
+
+
 def page_path(page: PathInput) -> str | None:
     url = page.values.get("url")
     if url is not None and url.strip().strip("/"):
@@ -171,6 +236,7 @@ FLAVOR = Flavor(
             "outputs",
             "params",
             "publishDate",
+            "redirect",
             "resources",
             "sitemap",
             "slug",
@@ -191,8 +257,12 @@ FLAVOR = Flavor(
     sections=True,
     lowercase_paths=True,
     template_keys=frozenset({"layout"}),
-    severity={"broken-link": "warning"},
+    severity={"broken-link": "warning", "link-outside": "warning"},
     static_folders=("static",),
     page_path=page_path,
     detect=detect,
+    find_project=find_project,
+    is_published=is_published,
+    publish_keys=frozenset({"build", "_build", "headless", "redirect", "params"}),
+    cascade_key="cascade",
 )

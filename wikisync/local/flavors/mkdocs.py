@@ -8,10 +8,16 @@ whose ``docs_dir`` (default ``docs``) is the content directory.
   ``guide.md``.
 * Links are relative to the file, as MkDocs resolves them, else to the page's URL
   (``../img/a.png`` from ``guide/a.md``, served at ``guide/a/``); a broken link is a warning
-  (MkDocs's own ``validation.links.not_found`` default) unless ``severity:`` says otherwise.
+  (MkDocs's own ``validation.links.not_found`` default), an error when ``strict: true``
+  makes that warning fail the build, unless ``severity:`` says otherwise.
 * Front matter: ``title``, ``description``, ``tags``, ``draft``; Material's ``hide``,
   ``icon``, ``status``, ``subtitle``, ``template``, ``search`` are known and ignored.
 * Navigation: the order and titles of ``nav`` in ``mkdocs.yml``.
+* What the site publishes: not ``templates/`` at the top, the files ``exclude_docs``
+  matches, the theme's ``custom_dir`` when it is inside ``docs_dir``, nor what the
+  ``exclude`` plugin's ``glob`` and ``regex`` match; ``draft_docs`` are drafts
+  (unpublished pages) and ``not_in_nav`` pages stay out of navigation.
+* At the project root, ``docs_dir`` is the content folder (``find_project``).
 """
 
 from __future__ import annotations
@@ -22,14 +28,24 @@ from typing import Any
 
 from wikisync.local.flavors.base import (
     Flavor,
+    Project,
+    Rule,
     Site,
     ancestors,
     field_rules,
     read_yaml_file,
     relative_origin,
 )
+from wikisync.plan.model import Severity
 
-__all__ = ["FLAVOR", "detect", "nav_entries"]
+__all__ = [
+    "FLAVOR",
+    "broken_link_severity",
+    "detect",
+    "find_project",
+    "nav_entries",
+    "site_rules",
+]
 
 _CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -57,22 +73,126 @@ def nav_entries(nav: Any) -> Iterator[tuple[str | None, str]]:
                 yield from nav_entries(value)
 
 
+def _settings(path: Path) -> dict[str, Any]:
+    settings = read_yaml_file(path)
+    return settings if isinstance(settings, dict) else {}
+
+
+def find_project(folder: Path) -> Project | None:
+    """``mkdocs.yml`` in ``folder``, and its ``docs_dir`` (default ``docs``)."""
+    for name in _CONFIG_NAMES:
+        path = folder / name
+        if path.is_file():
+            docs_dir = _settings(path).get("docs_dir") or "docs"
+            return Project(path, folder / str(docs_dir))
+    return None
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    """A gitignore-style setting (a block of lines, or a list) as its patterns."""
+    items = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        str(line).strip()
+        for line in items
+        if isinstance(line, (str, int)) and str(line).strip() and not str(line).startswith("#")
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _plugin(settings: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The options of the plugin ``name`` in ``plugins`` (a list or a mapping), if used."""
+    plugins = settings.get("plugins")
+    if isinstance(plugins, dict):
+        entries: list[Any] = [{key: value} for key, value in plugins.items()]
+    elif isinstance(plugins, list):
+        entries = plugins
+    else:
+        return None
+    for entry in entries:
+        if entry == name:
+            return {}
+        if isinstance(entry, dict) and name in entry:
+            options = entry[name]
+            return options if isinstance(options, dict) else {}
+    return None
+
+
+def site_rules(settings: dict[str, Any], folder: Path, docs: Path) -> tuple[Rule, ...]:
+    """What the settings in ``folder`` leave out of ``docs`` (see the module docstring)."""
+    rules = [
+        Rule("gitignore", ("/templates/",), "MkDocs leaves templates/ out of every site"),
+    ]
+    excluded = _lines(settings.get("exclude_docs"))
+    if excluded:
+        rules.append(Rule("gitignore", excluded, "exclude_docs in mkdocs.yml"))
+    theme = settings.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if isinstance(custom, str) and custom.strip():
+        inside = _inside(folder / custom, docs)
+        if inside:
+            rules.append(
+                Rule("gitignore", (f"/{inside}/",), "theme: custom_dir in mkdocs.yml (templates)")
+            )
+    plugin = _plugin(settings, "exclude")
+    if plugin is not None:
+        globs, regexes = _strings(plugin.get("glob")), _strings(plugin.get("regex"))
+        if globs:
+            rules.append(Rule("fnmatch", globs, "the exclude plugin's glob in mkdocs.yml"))
+        if regexes:
+            rules.append(Rule("regex", regexes, "the exclude plugin's regex in mkdocs.yml"))
+    drafts = _lines(settings.get("draft_docs"))
+    if drafts:
+        rules.append(Rule("gitignore", drafts, "draft_docs in mkdocs.yml", "draft"))
+    hidden = _lines(settings.get("not_in_nav"))
+    if hidden:
+        rules.append(Rule("gitignore", hidden, "not_in_nav in mkdocs.yml", "unlisted"))
+    return tuple(rules)
+
+
+def _inside(path: Path, folder: Path) -> str | None:
+    """``path`` relative to ``folder`` (posix) when it is below it."""
+    try:
+        rel = path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return None
+    return rel.as_posix() if rel.parts else None
+
+
+def broken_link_severity(settings: dict[str, Any]) -> dict[str, Severity]:
+    """MkDocs reports a link to a missing file at ``validation.links.not_found`` (default
+    ``warn``; also ``validation.not_found``), and ``strict: true`` makes warnings fail the
+    build: then a broken link is an error."""
+    validation = settings.get("validation")
+    level = "warn"
+    if isinstance(validation, dict):
+        links = validation.get("links")
+        source = links if isinstance(links, dict) else validation
+        level = str(source.get("not_found", "warn"))
+    return {"broken-link": "error"} if settings.get("strict") is True and level == "warn" else {}
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
-        for name in _CONFIG_NAMES:
-            path = folder / name
-            if not path.is_file():
-                continue
-            settings = read_yaml_file(path)
-            settings = settings if isinstance(settings, dict) else {}
-            docs_dir = settings.get("docs_dir") or "docs"
-            if (folder / str(docs_dir)).resolve() != here:
-                continue
-            nav: dict[str, tuple[str | None, float]] = {}
-            for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
-                nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
-            return Site(origin=relative_origin(path, content_dir), nav=nav, folder=folder)
+        project = find_project(folder)
+        if project is None or project.content.resolve() != here:
+            continue
+        settings = _settings(project.settings)
+        nav: dict[str, tuple[str | None, float]] = {}
+        for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
+            nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
+        return Site(
+            origin=relative_origin(project.settings, content_dir),
+            nav=nav,
+            rules=site_rules(settings, folder, here),
+            severity=broken_link_severity(settings),
+            folder=folder,
+        )
     return None
 
 
@@ -92,8 +212,10 @@ FLAVOR = Flavor(
     index_names=("index", "README"),
     link_bases=("file", "url"),
     sections=True,
-    severity={"broken-link": "warning"},
+    severity={"broken-link": "warning", "link-outside": "warning"},
     static_folders=(".",),
     containers=("!!!", "???", "???+", "===", "===+"),
     detect=detect,
+    find_project=find_project,
+    severity_settings={"broken-link": "strict and validation.links.not_found in mkdocs.yml"},
 )

@@ -83,6 +83,7 @@ FLAVOR = Flavor(
         script_js=("scriptJs",),
     ),
     known_keys=frozenset({"date", "dateCreated"}),
+    fix_paths=False,
     detect=detect,
     commonmark=False,
 )

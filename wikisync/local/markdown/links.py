@@ -117,6 +117,9 @@ class LinkContext:
     suggest: Callable[[str], str | None] | None = None
     by_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Page files by their name without extension (Hugo's ``ref`` finds a page by it)."""
+    left_out: Mapping[str, str] = field(default_factory=dict)
+    """Files the site does not publish, with why: a link to one is left as written, with
+    a ``link-excluded`` warning."""
     static_roots: tuple[str, ...] = ()
     """Folders the site serves files from at their path, relative to the content
     directory (``""``: the directory itself; ``../static`` beside it): a site-absolute
@@ -447,6 +450,14 @@ class _Resolver:
             if page is not None:
                 return self._page_link(page, suffix)
             if rel and self.file_exists(rel):
+                reason = self.ctx.left_out.get(rel)
+                if reason is not None:
+                    return (
+                        "link-excluded",
+                        f"link {target!r} points to {rel}, which the site does not publish "
+                        f"({reason}): left as written",
+                        "warning",
+                    )
                 if _has_extension(rel, self.ctx.extensions):
                     return (
                         "link-excluded",
