@@ -274,9 +274,12 @@ class AssetsAPI(Resource[M]):
         return f"/{folder}/{asset.filename}" if folder else f"/{asset.filename}"
 
     @flow
-    def download(self, path: str) -> Flow[bytes]:
-        """The bytes of the asset served at ``path`` (``"/handbook/logo.png"``)."""
-        return (yield from download("/" + path.lstrip("/")))
+    def download(self, path: str, *, max_bytes: int | None = None) -> Flow[bytes]:
+        """The bytes of the asset served at ``path`` (``"/handbook/logo.png"``).
+
+        With ``max_bytes``, an asset larger than that raises ``PayloadTooLargeError``
+        after at most that many bytes were read (the rest is never received)."""
+        return (yield from download("/" + path.lstrip("/"), max_bytes=max_bytes))
 
     @flow
     def readable_by_guests(self, path: str) -> Flow[bool]:

@@ -81,6 +81,25 @@ def _norm_path(path: str) -> str:
     return path.strip("/")
 
 
+def _is_page(
+    value: Any, *, page_id: int | None = None, where: tuple[str, str] | None = None
+) -> bool:
+    """Whether a cached value is the page its key names (anything else is a miss)."""
+    if value is None:
+        return False
+    found_id = getattr(value, "id", None)
+    if isinstance(found_id, bool) or not isinstance(found_id, int):
+        return False
+    if page_id is not None and found_id != page_id:
+        return False
+    if where is not None:
+        locale, path = getattr(value, "locale", None), getattr(value, "path", None)
+        if not isinstance(locale, str) or not isinstance(path, str):
+            return False
+        return (locale, _norm_path(path)) == where
+    return True
+
+
 def cache_namespace(url: str, identity: str) -> str:
     """The key prefix of one wiki seen by one identity: a hash, never the key itself.
 
@@ -93,15 +112,24 @@ def cache_namespace(url: str, identity: str) -> str:
 
 
 class PageCache:
-    """Caches page objects (anything with ``.id``, ``.path`` and ``.locale``)."""
+    """Caches page objects (anything with ``.id``, ``.path`` and ``.locale``).
+
+    ``namespace`` is a string, or a function that gives it once it is known: while it
+    answers ``None`` (the client is not authenticated yet), nothing is read or written.
+    A value read back must be the page its key names (the same id, or the same path
+    and locale), else it counts as a miss.
+    """
 
     def __init__(
-        self, backend: CacheBackend | None = None, ttl: float = 60.0, *, namespace: str = ""
+        self,
+        backend: CacheBackend | None = None,
+        ttl: float = 60.0,
+        *,
+        namespace: str | Callable[[], str | None] = "",
     ) -> None:
         self.backend: CacheBackend = backend if backend is not None else MemoryCache()
         self.ttl = ttl
-        self.namespace = namespace
-        self._prefix = f"{namespace}:" if namespace else ""
+        self._namespace = namespace
         self._lock = threading.Lock()
         # id -> (locale, path) it was cached under, and the reverse; bounded like an LRU.
         self._paths: OrderedDict[int, tuple[str, str]] = OrderedDict()
@@ -110,11 +138,23 @@ class PageCache:
         self._hits = 0
         self._misses = 0
 
-    def _id_key(self, page_id: int) -> str:
-        return f"{self._prefix}page:id:{page_id}"
+    @property
+    def namespace(self) -> str | None:
+        """The key prefix in use; ``None`` while the identity is not known."""
+        found = self._namespace
+        return found() if callable(found) else found
 
-    def _path_key(self, locale: str, path: str) -> str:
-        return f"{self._prefix}page:path:{locale}:{_norm_path(path)}"
+    def _prefix(self) -> str | None:
+        namespace = self.namespace
+        if namespace is None:
+            return None
+        return f"{namespace}:" if namespace else ""
+
+    def _id_key(self, page_id: int, prefix: str) -> str:
+        return f"{prefix}page:id:{page_id}"
+
+    def _path_key(self, locale: str, path: str, prefix: str) -> str:
+        return f"{prefix}page:path:{locale}:{_norm_path(path)}"
 
     @property
     def hits(self) -> int:
@@ -133,14 +173,23 @@ class PageCache:
         return value
 
     def get_by_id(self, page_id: int) -> Any | None:
-        return self._count(self.backend.get(self._id_key(page_id)))
+        prefix = self._prefix()
+        if prefix is None:
+            return self._count(None)
+        value = self.backend.get(self._id_key(page_id, prefix))
+        return self._count(value if _is_page(value, page_id=page_id) else None)
 
     def get_by_path(self, path: str, locale: str) -> Any | None:
-        return self._count(self.backend.get(self._path_key(locale, path)))
+        prefix = self._prefix()
+        if prefix is None:
+            return self._count(None)
+        value = self.backend.get(self._path_key(locale, path, prefix))
+        return self._count(value if _is_page(value, where=(locale, _norm_path(path))) else None)
 
     def put(self, page: Any) -> None:
         """Cache ``page`` under its id and its (locale, path)."""
-        if self.ttl <= 0:
+        prefix = self._prefix()
+        if self.ttl <= 0 or prefix is None:
             return
         page_id: int = page.id
         where = (str(page.locale), _norm_path(str(page.path)))
@@ -149,19 +198,19 @@ class PageCache:
             if previous is not None and previous != where:
                 # The page moved: its old path must not answer with the new page.
                 self._ids.pop(previous, None)
-                self.backend.delete(self._path_key(*previous))
+                self.backend.delete(self._path_key(*previous, prefix))
             other = self._ids.get(where)
             if other is not None and other != page_id:
                 # Another id used to live at this path (deleted and re-created).
                 self._paths.pop(other, None)
-                self.backend.delete(self._id_key(other))
+                self.backend.delete(self._id_key(other, prefix))
             self._paths[page_id] = where
             self._ids[where] = page_id
             while len(self._paths) > self._index_size:
                 old_id, old_where = self._paths.popitem(last=False)
                 self._ids.pop(old_where, None)
-            self.backend.set(self._id_key(page_id), page, self.ttl)
-            self.backend.set(self._path_key(*where), page, self.ttl)
+            self.backend.set(self._id_key(page_id, prefix), page, self.ttl)
+            self.backend.set(self._path_key(*where, prefix), page, self.ttl)
 
     def invalidate(
         self, page_id: int | None = None, *, path: str | None = None, locale: str | None = None
@@ -173,6 +222,9 @@ class PageCache:
         """
         if page_id is None and path is None:
             raise ValueError("invalidate() needs a page_id or a path")
+        prefix = self._prefix()
+        if prefix is None:
+            return  # nothing was cached under an identity not known yet
         with self._lock:
             if page_id is not None:
                 wheres = set()
@@ -181,13 +233,13 @@ class PageCache:
                     wheres.add(local)
                 # A backend shared with other clients (Redis) may hold this page under a
                 # path this client never saw: the cached page itself says which.
-                cached = self.backend.get(self._id_key(page_id))
-                if cached is not None and getattr(cached, "id", None) == page_id:
+                cached = self.backend.get(self._id_key(page_id, prefix))
+                if cached is not None and _is_page(cached, page_id=page_id):
                     wheres.add((str(cached.locale), _norm_path(str(cached.path))))
-                self.backend.delete(self._id_key(page_id))
+                self.backend.delete(self._id_key(page_id, prefix))
                 for where in wheres:
                     self._ids.pop(where, None)
-                    self.backend.delete(self._path_key(*where))
+                    self.backend.delete(self._path_key(*where, prefix))
             if path is not None:
                 norm = _norm_path(path)
                 if locale is not None:
@@ -197,12 +249,13 @@ class PageCache:
                 for where in targets:
                     other = self._ids.pop(where, None)
                     if other is None:
-                        cached = self.backend.get(self._path_key(*where))
-                        other = getattr(cached, "id", None) if cached is not None else None
-                    self.backend.delete(self._path_key(*where))
+                        cached = self.backend.get(self._path_key(*where, prefix))
+                        if cached is not None and _is_page(cached, where=where):
+                            other = cached.id
+                    self.backend.delete(self._path_key(*where, prefix))
                     if other is not None:
                         self._paths.pop(other, None)
-                        self.backend.delete(self._id_key(other))
+                        self.backend.delete(self._id_key(other, prefix))
 
     def clear(self) -> None:
         """Drop everything (including entries of other pages sharing the backend)."""

@@ -117,7 +117,7 @@ class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
         else:
             backend = cache if cache is not None else MemoryCache(clock=clock)
             self.cache = PageCache(
-                backend, ttl=cache_ttl, namespace=cache_namespace(self.url, self.auth.identity())
+                backend, ttl=cache_ttl, namespace=lambda: _cache_identity(self.url, engine)
             )
         # Resources: one class per resource over the transport. A new resource is a
         # Resource subclass with @flow methods, instantiated here.
@@ -229,6 +229,25 @@ class WikiJSClient(ClientBase[Sync, Transport, Session, None]):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _cache_identity(url: str, engine: Engine) -> str | None:
+    """The cache namespace of who the client is authenticated as; ``None`` until then.
+
+    Until the credentials were accepted (the login succeeded and, with ``verify_auth``,
+    ``users.profile`` answered as someone other than the Guest), nothing is read from or
+    written to the cache: a client with a wrong password never sees what another client
+    of the same user name cached. The verified user id is part of the namespace, and so
+    is the credential (API keys all run as one user on Wiki.js, with different rights;
+    without ``verify_auth`` an API key is all there is to tell clients apart).
+    """
+    if isinstance(engine.auth, NoAuth):
+        return cache_namespace(url, "guest")
+    if engine.needs_setup("cache.read"):
+        return None
+    who = engine.identity
+    verified = f"\nuser:{who.id}:{who.email}" if who is not None else ""
+    return cache_namespace(url, engine.auth.identity() + verified)
 
 
 def _make_auth(api_key: str | None, username: str | None, password: str | None) -> Auth:

@@ -51,7 +51,7 @@ from ._errors import (
     error_from_graphql,
     error_from_http,
 )
-from ._flow import Download, Execute, Flow, Identify, Request, Stepper, Upload
+from ._flow import Authenticate, Download, Execute, Flow, Identify, Request, Stepper, Upload
 from ._graphql._executor import Operation, encode_operation
 from ._graphql.auth import GUEST_MESSAGE, PROFILE, parse_login, parse_profile
 from ._hooks import Hooks, RequestEvent, RequestKind, ResponseEvent
@@ -142,6 +142,8 @@ class HTTPRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     authenticate: bool = True
     graphql: bool = True
+    max_bytes: int | None = None
+    """Read at most this many bytes of the answer's body (``None``: all of it)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ class RawResponse:
     status: int
     headers: Mapping[str, str]
     content: bytes
+    too_large: bool = False
+    """The body was longer than the request's ``max_bytes``; ``content`` is cut short."""
 
 
 @dataclass(frozen=True)
@@ -256,9 +260,16 @@ class Engine:
                 )
             )
         if isinstance(request, Download):
-            return (yield from self.download(request.path, authenticate=not request.anonymous))
+            return (
+                yield from self.download(
+                    request.path, authenticate=not request.anonymous, max_bytes=request.max_bytes
+                )
+            )
         if isinstance(request, Identify):
             return (yield from self.whoami())
+        if isinstance(request, Authenticate):
+            yield from self.ensure_ready("cache.read")
+            return None
         raise TypeError(f"not a request: {request!r}")
 
     def execute(self, op: Operation) -> IOFlow[dict[str, Any]]:
@@ -313,9 +324,12 @@ class Engine:
                 request_id=answer.request_id,
             )
 
-    def download(self, path: str, *, authenticate: bool = True) -> IOFlow[bytes]:
+    def download(
+        self, path: str, *, authenticate: bool = True, max_bytes: int | None = None
+    ) -> IOFlow[bytes]:
         """``GET /<path>`` (an asset) and return its bytes (without credentials unless
-        ``authenticate``)."""
+        ``authenticate``); ``PayloadTooLargeError`` when there are more than ``max_bytes``
+        (read no further than that)."""
         if authenticate:
             yield from self.ensure_ready("assets.download")
         request = HTTPRequest(
@@ -328,6 +342,7 @@ class Engine:
             variables={"path": path},
             headers={"Accept": "*/*"},
             graphql=False,
+            max_bytes=max_bytes,
         )
         answer = yield from self.send(request)
         payload: bytes = answer.payload
@@ -566,6 +581,14 @@ class Engine:
     ) -> tuple[Answer | None, WikiJSError | None]:
         status = response.status
         content = response.content
+        if response.too_large:
+            return None, PayloadTooLargeError(
+                f"the answer is larger than {request.max_bytes} bytes; it was not read",
+                operation=request.operation,
+                limit=request.max_bytes,
+                status=status,
+                request_id=request_id,
+            )
         if not request.graphql and 200 <= status < 300:
             return Answer(status, request_id, content), None
         body = _json_or_none(content)

@@ -38,6 +38,7 @@ from .models._common import Identity
 
 __all__ = [
     "Async",
+    "Authenticate",
     "Download",
     "Execute",
     "Flow",
@@ -49,6 +50,7 @@ __all__ = [
     "Stepper",
     "Sync",
     "Upload",
+    "authenticate",
     "download",
     "execute",
     "execute_partial",
@@ -100,10 +102,12 @@ class Upload:
 
 @dataclass(frozen=True)
 class Download:
-    """``GET`` an asset (``anonymous``: without credentials, as a Guest). Answer: its bytes."""
+    """``GET`` an asset (``anonymous``: without credentials, as a Guest). Answer: its bytes
+    (at most ``max_bytes``, when given)."""
 
     path: str
     anonymous: bool = False
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,13 @@ class Identify:
     """Ask who the credentials belong to (a fresh ``users.profile``). Answer: Identity."""
 
 
-Request = Execute | Upload | Download | Identify
+@dataclass(frozen=True)
+class Authenticate:
+    """Make sure the credentials were accepted (the login ran, the identity was checked)
+    before anything is answered from a cache shared with other clients. Answer: None."""
+
+
+Request = Execute | Upload | Download | Identify | Authenticate
 Flow = Generator[Request, Any, T]
 
 
@@ -132,10 +142,16 @@ def upload(folder_id: int, filename: str, content: bytes, mime: str) -> Flow[Non
     yield Upload(folder_id, filename, content, mime)
 
 
-def download(path: str, *, anonymous: bool = False) -> Flow[bytes]:
-    """The bytes served at ``path`` (``anonymous``: to a request without credentials)."""
-    content: bytes = yield Download(path, anonymous)
+def download(path: str, *, anonymous: bool = False, max_bytes: int | None = None) -> Flow[bytes]:
+    """The bytes served at ``path`` (``anonymous``: to a request without credentials; at
+    most ``max_bytes``, when given)."""
+    content: bytes = yield Download(path, anonymous, max_bytes)
     return content
+
+
+def authenticate() -> Flow[None]:
+    """Settle the credentials (no request once they are settled)."""
+    yield Authenticate()
 
 
 def identify() -> Flow[Identity]:

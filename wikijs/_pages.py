@@ -45,7 +45,7 @@ from ._errors import (
     is_missing_page_typeerror,
     raise_for_result,
 )
-from ._flow import Flow, M, Resource, Runner, execute, execute_partial, flow
+from ._flow import Flow, M, Resource, Runner, authenticate, execute, execute_partial, flow
 from ._graphql import pages as q
 from ._graphql._executor import Operation, encode_operation
 from ._paths import check_path, split_locale, validate_path
@@ -192,6 +192,7 @@ class PagesAPI(Resource[M]):
     def get(self, page_id: int) -> Flow[Page]:
         """The page with id ``page_id``; [`PageNotFoundError`][wikijs.PageNotFoundError] if there is none."""
         if self._cache is not None:
+            yield from authenticate()  # a shared cache answers only who logged in
             cached = self._cache.get_by_id(page_id)
             if isinstance(cached, Page):
                 return cached
@@ -225,6 +226,7 @@ class PagesAPI(Resource[M]):
         """
         locale, path = split_locale(path, locale)
         if self._cache is not None:
+            yield from authenticate()
             cached = self._cache.get_by_path(path, locale)
             if isinstance(cached, Page):
                 return cached

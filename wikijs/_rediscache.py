@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -50,10 +51,40 @@ def _encode(value: Any) -> str:
     return json.dumps({"json": value}, ensure_ascii=False)
 
 
+_MAX_VALUE_BYTES = 16 << 20
+"""A cached value (a page of at most 5 MB, as JSON) is smaller; a larger one is a miss."""
+_MAX_DEPTH = 32
+"""A cached page nests a few levels (tags in a page); deeper JSON is a miss, never parsed."""
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def _too_deep(text: str) -> bool:
+    """Whether ``text`` nests arrays and objects deeper than ``_MAX_DEPTH`` (counted in one
+    pass over its brackets outside strings, without recursion)."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
 def _decode(raw: bytes | str) -> Any | None:
+    """The value stored as ``raw``; ``None`` (a miss) for anything that is not a value
+    this module wrote: too large, nested too deep, not JSON, a model that does not
+    validate. Values from Redis are checked like answers from the wiki."""
+    if len(raw) > _MAX_VALUE_BYTES:
+        return None
     try:
-        document = json.loads(raw)
-    except ValueError:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if _too_deep(text):
+            return None
+        document = json.loads(text)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(document, dict):
         return None

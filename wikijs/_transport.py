@@ -48,6 +48,8 @@ T = TypeVar("T")
 
 #: Connection pool size: enough for parallel writers on threads.
 POOL_SIZE = 32
+_CHUNK = 1 << 16
+"""Bytes read at a time from an answer whose size is limited (``max_bytes``)."""
 
 #: The HTTP session type a client accepts (``requests.Session``).
 Session = requests.Session
@@ -161,6 +163,7 @@ class Transport(Runner[Sync]):
 
     def _http(self, action: Send) -> RawResponse | Failure:
         request = action.request
+        stream = request.max_bytes is not None
         try:
             if request.authenticate:
                 response = self.session.request(
@@ -171,16 +174,17 @@ class Transport(Runner[Sync]):
                     timeout=self.timeout,
                     verify=self.verify,
                     allow_redirects=False,
+                    stream=stream,
                 )
             else:
-                response = self._send_anonymous(request, action.headers)
+                response = self._send_anonymous(request, action.headers, stream=stream)
+            return _read(response, request.max_bytes)
         except requests.RequestException as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)
-        return RawResponse(response.status_code, response.headers, response.content)
 
     def _send_anonymous(
-        self, request: HTTPRequest, headers: Mapping[str, str]
+        self, request: HTTPRequest, headers: Mapping[str, str], *, stream: bool = False
     ) -> requests.Response:
         """A request without credentials: none of the session's cookies either (a login
         leaves a ``jwt`` cookie, which Wiki.js would take as the user's)."""
@@ -188,9 +192,24 @@ class Transport(Runner[Sync]):
             request.method, request.url, data=request.body, headers=dict(headers)
         ).prepare()
         settings = self.session.merge_environment_settings(
-            prepared.url, {}, None, self.verify, None
+            prepared.url, {}, stream, self.verify, None
         )
         return self.session.send(prepared, timeout=self.timeout, allow_redirects=False, **settings)
+
+
+def _read(response: requests.Response, limit: int | None) -> RawResponse:
+    """The answer, its body read whole, or up to ``limit`` bytes (then ``too_large``)."""
+    if limit is None:
+        return RawResponse(response.status_code, response.headers, response.content)
+    with response:
+        body = bytearray()
+        for chunk in response.iter_content(_CHUNK):
+            body += chunk
+            if len(body) > limit:
+                return RawResponse(
+                    response.status_code, response.headers, bytes(body[:limit]), True
+                )
+        return RawResponse(response.status_code, response.headers, bytes(body))
 
 
 def _never_sent(exc: requests.ConnectionError) -> bool:

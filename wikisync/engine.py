@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from wikisync._names import shown
 from wikisync.ci.gitinfo import GitInfoError, GitRepo, open_repo
 from wikisync.errors import SourceError, StalePlanError
 from wikisync.local.config import CONFIG_FILE, Config, config_key_line, load_settings
@@ -52,7 +53,8 @@ from wikisync.plan.model import (
 )
 from wikisync.plan.navigation import NavigationPlan, plan_navigation
 from wikisync.plan.pages import match_pages, plan
-from wikisync.wiki.remote import Remote, RemoteSnapshot
+from wikisync.wiki.remote import Remote, RemoteSnapshot, in_scope
+from wikisync.wiki.state import LoadedState
 
 __all__ = [
     "ChangedScope",
@@ -281,10 +283,12 @@ def make_plan(
             f"ignoring the stored state ({snapshot.loaded.problem}); pages are matched to "
             "files by path and nothing will be deleted this run"
         )
+    loaded = snapshot.loaded
     options = config.plan_options(
         force=force,
         targets=targets,
-        source_had_errors=bool(source.errors) or snapshot.loaded.problem is not None,
+        source_had_errors=bool(source.errors) or loaded.problem is not None,
+        state_unverified=loaded.problem is None and not loaded.verified,
     )
     state = snapshot.loaded.state
     repo = open_repo(source.directory)
@@ -297,10 +301,24 @@ def make_plan(
         if scope is not None:
             desired = tuple(p for p in desired if p.source in scope.sources)
             listed = tuple(r for r in listed if r.id in scope.page_ids)
-    matched = match_pages(desired, listed, state, options, renames=renames)
-    full = remote.fetch_full(matched.reads_needed)
-    actual = tuple(full.get(p.id, p) for p in listed)
-    result = plan(desired, actual, state, options, renames=dict(renames), matching=matched)
+
+    def page_plan(listed: tuple[RemotePage, ...]) -> tuple[tuple[RemotePage, ...], Plan]:
+        matched = match_pages(desired, listed, state, options, renames=renames)
+        full = remote.fetch_full(matched.reads_needed)
+        actual = tuple(full.get(p.id, p) for p in listed)
+        return actual, plan(
+            desired, actual, state, options, renames=dict(renames), matching=matched
+        )
+
+    actual, result = page_plan(listed)
+    if result.changes or result.adopted:
+        # Only a plan that would change, adopt or delete pages looks for roots nested in
+        # this one (a plan without changes costs no request for it).
+        trimmed = _without_nested_roots(source, remote, snapshot, notes)
+        if trimmed is not snapshot:
+            kept = {p.id for p in trimmed.pages}
+            snapshot = trimmed
+            actual, result = page_plan(tuple(p for p in listed if p.id in kept))
 
     local_assets = source.assets
     if targets:
@@ -317,6 +335,14 @@ def make_plan(
     )
     result = attach_assets(result, asset_plan, options)
     result = dataclasses.replace(result, links_left_broken=source.links_left_broken)
+    if remote.unreadable_times:
+        odd = sorted(remote.unreadable_times)
+        notes.append(
+            f"{len(odd)} page(s) have an updatedAt without a time zone ({shown(odd[0])}"
+            f"{', ...' if len(odd) > 1 else ''}): they count as edited in the wiki"
+        )
+    if options.prune and options.state_unverified and (result.orphaned or result.assets_orphaned):
+        notes.append(_unverified_note(remote, loaded))
     navigation: NavigationPlan | None = None
     if config.navigation is not None and targets:
         notes.append(
@@ -361,6 +387,61 @@ def _as_the_wiki_shows(source: LoadedSource, remote: Remote, notes: list[str]) -
         )
         linebreaks = True
     return source.for_wiki(linebreaks)
+
+
+def _without_nested_roots(
+    source: LoadedSource, remote: Remote, snapshot: RemoteSnapshot, notes: list[str]
+) -> RemoteSnapshot:
+    """The snapshot without the pages of roots nested in this one.
+
+    A root under this one that another wikisync directory manages (it has a state) owns
+    its pages: this root never adopts, changes or deletes them, whatever its own state
+    says. A file of this directory that maps into such a root is an error."""
+    nested = remote.nested_roots(snapshot.pages)
+    if not nested:
+        return snapshot
+    clashes: list[Problem] = []
+    for page in source.pages:
+        owner = next((r for r in nested if in_scope(page.path, r)), None)
+        if owner is not None:
+            clashes.append(
+                Problem(
+                    page.source,
+                    None,
+                    f"maps to /{page.locale}/{shown(page.path)}, under {shown(owner)}, which "
+                    "another wikisync directory manages (it has its own state); move the "
+                    "file there, or exclude it here",
+                    "nested-root",
+                )
+            )
+    if clashes:
+        raise SourceError("\n".join(str(p) for p in clashes))
+    notes.append(
+        "pages under "
+        + ", ".join(f"/{shown(r)}" for r in nested)
+        + " belong to another wikisync directory (a root with its own state): left alone"
+    )
+    kept = tuple(p for p in snapshot.pages if not any(in_scope(p.path, r) for r in nested))
+    return dataclasses.replace(snapshot, pages=kept)
+
+
+def _unverified_note(remote: Remote, loaded: LoadedState) -> str:
+    """Why prune deletes nothing on this state, and what to do."""
+    if loaded.legacy:
+        why = (
+            f"the state page {remote.state_path} was last saved by another user than the "
+            "one wikisync runs as"
+        )
+    else:
+        why = (
+            "WIKISYNC_STATE_KEY is not set, so the stored state cannot be told apart from "
+            f"one that anyone allowed to upload to /{'/'.join(remote.state_folder)} wrote"
+        )
+    return (
+        f"prune: nothing is deleted because {why}. Set WIKISYNC_STATE_KEY (a secret of at "
+        "least 32 characters, the same for every apply of this root) where apply runs: the "
+        "next apply writes a signed state, and deletes from then on"
+    )
 
 
 def _check_locales(source: LoadedSource, remote: Remote, notes: list[str]) -> None:

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_SITE = ROOT / "examples" / "site"
 MERGE_SHA = "3f786850e387550fdab836ed7e6dc881de23001b"
 GH_TOKEN = "ghs_e2e_token_0123456789"
+STATE_KEY = "action-tests-state-key-0123456789abcdef"
 
 
 def page_text(title: str, body: str) -> str:
@@ -74,6 +75,7 @@ class Scenario:
             GITHUB_REPOSITORY=self.github.repository,
             GITHUB_API_URL=self.github.url,
             GITHUB_SHA=sha,
+            WIKISYNC_STATE_KEY=STATE_KEY,  # as the example workflows pass a secret
         )
         run_temp = self.temp / f"run-{len(list(self.temp.glob('run-*')))}"
         run_temp.mkdir()

@@ -64,7 +64,7 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,})(?P<lang>[\w+-]*)
 _DIRECTIVE = re.compile(r"^[ \t]*<!--\s*(?P<name>[a-z-]+)\s*(?::\s*(?P<args>.*?))?\s*-->[ \t]*$")
 _WORKSPACE = re.compile(r"<!--\s*test-workspace:\s*(?P<args>.*?)\s*-->")
 _EXPORT = re.compile(
-    r"^(?P<indent>[ \t]*)export (?P<name>WIKIJS_[A-Z_]+)=(?P<value>.*)$", re.MULTILINE
+    r"^(?P<indent>[ \t]*)export (?P<name>WIKI(?:JS|SYNC)_[A-Z_]+)=(?P<value>.*)$", re.MULTILINE
 )
 #: Values that stand for "your wiki": ``https://wiki.example.com``, ``...``, ``<key>``.
 _PLACEHOLDER = re.compile(r"example\.com|\.\.\.|<[^>]*>")
@@ -202,7 +202,7 @@ class Shell:
         shutil.rmtree(self.bin_dir, ignore_errors=True)
 
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WIKIJS_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("WIKIJS_", "WIKISYNC_"))}
         env.update(self.wiki_env)
         env["PATH"] = os.pathsep.join([str(self.bin_dir), env.get("PATH", "")])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))

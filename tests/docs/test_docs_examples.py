@@ -41,6 +41,9 @@ from wikisync.local.source import load_source
 from wikisync.render import load_plan_json, plan_to_dict
 
 #: Pages whose samples start several ``wikisync`` processes or emulators.
+#: The state key the docs' samples apply with (``export WIKISYNC_STATE_KEY=...``).
+DOCS_STATE_KEY = "docs-samples-state-key-0123456789abcdef"
+
 SLOW_PAGES = frozenset(
     {
         "configuration.md",
@@ -195,7 +198,11 @@ def test_the_samples_of_a_page_run(
     monkeypatch.chdir(workspace)
     ran = 0
     with WikiJSEmulator() as emulator, _restored_logging():
-        env = {"WIKIJS_URL": emulator.url, "WIKIJS_API_KEY": emulator.api_key}
+        env = {
+            "WIKIJS_URL": emulator.url,
+            "WIKIJS_API_KEY": emulator.api_key,
+            "WIKISYNC_STATE_KEY": DOCS_STATE_KEY,
+        }
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         exports = {

@@ -13,6 +13,9 @@ from typer.testing import CliRunner, Result
 from wikijs.testing import WikiJSEmulator
 from wikisync.cli import app
 
+#: The key the state is signed with in these tests (``WIKISYNC_STATE_KEY``).
+STATE_KEY = "e2e-tests-state-key-0123456789abcdef"
+
 
 @dataclass
 class Wiki:
@@ -23,7 +26,11 @@ class Wiki:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"WIKIJS_URL": self.emulator.url, "WIKIJS_API_KEY": self.emulator.api_key}
+        return {
+            "WIKIJS_URL": self.emulator.url,
+            "WIKIJS_API_KEY": self.emulator.api_key,
+            "WIKISYNC_STATE_KEY": STATE_KEY,
+        }
 
     def run(self, *args: str, input: str | None = None) -> Result:
         return self.runner.invoke(app, list(args), env=self.env, input=input)

@@ -61,8 +61,13 @@ def base_env(**extra: str) -> dict[str, str]:
     return env
 
 
+#: The key the state is signed with in these tests (``WIKISYNC_STATE_KEY``).
+STATE_KEY = "reliability-tests-state-key-0123456789"
+
+
 def wiki_env(emulator: WikiJSEmulator, **extra: str) -> dict[str, str]:
-    return base_env(WIKIJS_URL=emulator.url, WIKIJS_API_KEY=emulator.api_key, **extra)
+    env = {"WIKISYNC_STATE_KEY": STATE_KEY, **extra}
+    return base_env(WIKIJS_URL=emulator.url, WIKIJS_API_KEY=emulator.api_key, **env)
 
 
 def cli_command(*args: str) -> list[str]:
@@ -245,7 +250,7 @@ def stored_state(emulator: WikiJSEmulator, root: str = "handbook") -> Any:
     files = state_files(emulator, root)
     if HEAD_NAME not in files:
         return LoadedState(State(root=root))
-    head = load_head(files[HEAD_NAME], root=root)
+    head = load_head(files[HEAD_NAME], root=root, key=STATE_KEY.encode())
     if isinstance(head, str):
         return LoadedState(State(root=root), problem=head)
     segments = []
@@ -255,7 +260,9 @@ def stored_state(emulator: WikiJSEmulator, root: str = "handbook") -> Any:
             if hashlib.sha256(data).hexdigest() != file.sha256:
                 return LoadedState(State(root=root), problem=f"{file.name} does not match")
         segments.append(load_segment(parts))
-    return LoadedState(merge_segments(head, segments), head=head, segments=tuple(segments))
+    return LoadedState(
+        merge_segments(head, segments), head=head, segments=tuple(segments), verified=True
+    )
 
 
 def state_document(emulator: WikiJSEmulator, root: str = "handbook") -> dict[str, Any]:
@@ -370,5 +377,10 @@ def plan_in_process(directory: Path, emulator: WikiJSEmulator) -> Any:
     source = load_directory(directory)
     assert not source.errors, source.errors
     with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
-        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        remote = Remote(
+            client,
+            root=source.config.root,
+            locale=source.config.locale,
+            state_key=STATE_KEY.encode(),
+        )
         return make_plan(source, remote).plan

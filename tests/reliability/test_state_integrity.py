@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 from rel_helpers import (
+    STATE_KEY,
     Site,
     delete_state_file,
     duplicated_paths,
@@ -40,6 +42,8 @@ from wikijs.testing import WikiJSEmulator
 from wikisync.plan.model import StateEntry
 from wikisync.wiki.state import HEAD_NAME, Head, StateFile, dump_head, plan_state_write
 
+KEY = STATE_KEY.encode()
+
 
 def _head(emulator: WikiJSEmulator) -> Head:
     head = stored_state(emulator).head
@@ -50,12 +54,17 @@ def _head(emulator: WikiJSEmulator) -> Head:
 def _head_json(emulator: WikiJSEmulator) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(state_files(emulator)[HEAD_NAME])
     body.pop("checksum")
+    body.pop("signature")
     return body
 
 
 def _with_checksum(body: dict[str, Any]) -> bytes:
+    """``body`` with its checksum and its signature under the tests' state key: a head
+    that only wikisync (or whoever holds the key) could have written."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return json.dumps({**body, "checksum": hashlib.sha256(canonical.encode()).hexdigest()}).encode()
+    signature = hmac.new(KEY, canonical.encode(), hashlib.sha256).hexdigest()
+    checksum = hashlib.sha256(canonical.encode()).hexdigest()
+    return json.dumps({**body, "checksum": checksum, "signature": signature}).encode()
 
 
 def _segment_name(emulator: WikiJSEmulator) -> str:
@@ -77,7 +86,9 @@ def _head_not_an_object(emulator: WikiJSEmulator) -> None:
 
 
 def _head_other_root(emulator: WikiJSEmulator) -> None:
-    put_state_file(emulator, HEAD_NAME, dump_head(replace(_head(emulator), root="elsewhere")))
+    put_state_file(
+        emulator, HEAD_NAME, dump_head(replace(_head(emulator), root="elsewhere"), key=KEY)
+    )
 
 
 def _head_future_format(emulator: WikiJSEmulator) -> None:
@@ -117,7 +128,7 @@ def _segment_malformed_with_matching_head(emulator: WikiJSEmulator) -> None:
     files = (StateFile(name, hashlib.sha256(data).hexdigest(), len(data)), *segment.files[1:])
     forged = replace(head, segments=(replace(segment, files=files), *head.segments[1:]))
     put_state_file(emulator, name, data)
-    put_state_file(emulator, HEAD_NAME, dump_head(forged))
+    put_state_file(emulator, HEAD_NAME, dump_head(forged, key=KEY))
 
 
 CORRUPTIONS: dict[str, tuple[Callable[[WikiJSEmulator], None], str]] = {
@@ -208,7 +219,7 @@ def test_a_state_claiming_pages_outside_root_cannot_touch_them(
             digest="0" * 64,
             content_digest="0" * 64,
         )
-    write = plan_state_write(loaded, replace(loaded.state, pages=forged))
+    write = plan_state_write(loaded, replace(loaded.state, pages=forged), key=KEY)
     for name, data in write.files.items():
         put_state_file(emulator, name, data)
     put_state_file(emulator, HEAD_NAME, write.head)

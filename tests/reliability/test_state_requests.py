@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from rel_helpers import numbered_site, page_file, plan_in_process, run_cli, stored_state, wiki_env
+from rel_helpers import (
+    STATE_KEY,
+    numbered_site,
+    page_file,
+    plan_in_process,
+    run_cli,
+    stored_state,
+    wiki_env,
+)
 
 from wikijs import WikiJSClient
 from wikijs.testing import WikiJSEmulator
@@ -27,7 +35,12 @@ def _apply_in_process(
     """Plan and apply; the operations the apply (not the plan) sent, and its downloads."""
     source = load_directory(directory)
     with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
-        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        remote = Remote(
+            client,
+            root=source.config.root,
+            locale=source.config.locale,
+            state_key=STATE_KEY.encode(),
+        )
         run = make_plan(source, remote)
         start = emulator.log.requests
         report = apply_run(run, remote, parallelism=parallelism)
@@ -110,7 +123,12 @@ def test_the_plan_reads_the_full_record_only_of_pages_it_has_to_compare(
     sent: list[str] = []
     with WikiJSClient(emulator.url, api_key=emulator.api_key, rate_limit=False) as client:
         client.hooks.on_request(lambda event: sent.append(event.operation))
-        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        remote = Remote(
+            client,
+            root=source.config.root,
+            locale=source.config.locale,
+            state_key=STATE_KEY.encode(),
+        )
         start = emulator.log.requests
         plan = make_plan(source, remote).plan
         entries = emulator.log.entries[start:]

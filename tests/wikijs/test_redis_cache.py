@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import redis
 
-from wikijs import Page, WikiJSClient
+from wikijs import AuthenticationError, Page, WikiJSClient
 from wikijs.cache import PageCache, RedisCache
 from wikijs.testing import WikiJSEmulator
 
@@ -254,3 +254,96 @@ def test_an_entry_that_is_not_an_sdk_model_is_never_rebuilt(server: RedisServer)
     raw.set("t2:junk", b"\x80not json")
     assert cache.get("evil") is None
     assert cache.get("junk") is None
+
+
+# -- who may read what: the authenticated identity, and values checked like answers ------
+
+
+def test_a_wrong_password_never_reads_what_the_administrator_cached(
+    server: RedisServer, emu: WikiJSEmulator
+) -> None:
+    """Same Redis, same user name: the client with the wrong password fails to log in
+    and never gets a page, cached or not; the cache is keyed by who logged in."""
+    page_id = emu.add_page("docs/secret", "# for admins", title="Secret")
+    admin = client_for(
+        emu, RedisCache(server.url), api_key=None,
+        username=emu.admin_email, password=emu.admin_password,
+    )  # fmt: skip
+    assert admin.pages.get(page_id).content == "# for admins"
+    assert admin.pages.get_by_path("docs/secret").id == page_id
+    emu.reset_rate_limits()
+    intruder = client_for(
+        emu, RedisCache(server.url), api_key=None,
+        username=emu.admin_email, password="not-the-password",
+    )  # fmt: skip
+    assert intruder.cache is not None and intruder.cache.namespace is None
+    before = emu.log.count("pages.single")
+    with pytest.raises(AuthenticationError):
+        intruder.pages.get(page_id)
+    with pytest.raises(AuthenticationError):
+        intruder.pages.get_by_path("docs/secret")
+    assert emu.log.count("pages.single") == before  # nothing was read for it either
+    assert intruder.cache.namespace is None
+    # The right password, in a new client: logs in, then reads from the shared cache.
+    emu.reset_rate_limits()
+    again = client_for(
+        emu, RedisCache(server.url), api_key=None,
+        username=emu.admin_email, password=emu.admin_password,
+    )  # fmt: skip
+    assert again.pages.get(page_id).content == "# for admins"
+    assert emu.log.count("pages.single") == before
+    assert again.cache is not None and again.cache.namespace == admin.cache.namespace  # type: ignore[union-attr]
+
+
+def test_two_keys_of_one_wiki_user_do_not_share_cached_pages(
+    server: RedisServer, emu: WikiJSEmulator
+) -> None:
+    """Wiki.js runs every API key as one user (id 1) with its own group's rights: the
+    namespace holds the verified user and the key (hashed)."""
+    page_id = emu.add_page("docs/k", "# k", title="K")
+    other_key = emu.issue_key("second")
+    one = client_for(emu, RedisCache(server.url))
+    two = client_for(emu, RedisCache(server.url), api_key=other_key)
+    one.pages.get(page_id)
+    two.pages.get(page_id)
+    assert one.cache is not None and two.cache is not None
+    assert one.cache.namespace != two.cache.namespace
+    assert emu.log.count("pages.single") == 2
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"[" * 200_000 + b"]" * 200_000,
+        b'{"json": ' + b"[" * 10_000 + b"]" * 10_000 + b"}",
+        b'{"json": "' + b"x" * (17 << 20) + b'"}',
+        b"\xff\xfe",
+        b'{"model": "wikijs.models._pages:Page", "data": {"id": "not a number"}}',
+        b'{"model": "os:system", "data": "echo pwned"}',
+    ],
+    ids=["nested 200,000 deep", "nested in a value", "17 MB", "not UTF-8", "invalid", "os"],
+)
+def test_hostile_values_in_redis_are_misses(server: RedisServer, stored: bytes) -> None:
+    cache = RedisCache(server.url, prefix="h")
+    server.client().set("h:k", stored)
+    assert cache.get("k") is None
+
+
+def test_a_cached_page_under_another_page_s_key_is_a_miss(
+    server: RedisServer, emu: WikiJSEmulator
+) -> None:
+    """Whatever can write to Redis cannot make page 1 answer for page 2."""
+    first = emu.add_page("docs/one", "# one", title="One")
+    second = emu.add_page("docs/two", "# two", title="Two")
+    wiki = client_for(emu, RedisCache(server.url))
+    page = wiki.pages.get(first)
+    assert wiki.cache is not None and wiki.cache.namespace is not None
+    raw = server.client()
+    namespace = wiki.cache.namespace
+    source = raw.get(f"wikijs:{namespace}:page:id:{first}")
+    assert source is not None
+    raw.set(f"wikijs:{namespace}:page:id:{second}", source)
+    raw.set(f"wikijs:{namespace}:page:path:en:docs/two", source)
+    assert wiki.pages.get(second).content == "# two"
+    assert wiki.pages.get_by_path("docs/two").content == "# two"
+    assert page.id == first

@@ -17,6 +17,7 @@ from wikijs import (
     PageDuplicateCreateError,
     PageNotFoundError,
     PageUpdate,
+    PayloadTooLargeError,
     RequestTimeout,
     RetryPolicy,
 )
@@ -200,6 +201,10 @@ def test_assets_upload_and_download(
     path = wiki.assets.asset_path(asset)
     assert path == "/handbook/images/team_photo.png"
     assert wiki.assets.download(path) == content == emu.asset(path)
+    assert wiki.assets.download(path, max_bytes=len(content)) == content
+    with pytest.raises(PayloadTooLargeError) as caught:
+        wiki.assets.download(path, max_bytes=len(content) - 1)  # read no further than that
+    assert caught.value.limit == len(content) - 1
     wiki.assets.delete(asset.id)
     assert wiki.assets.list(folder_id) == []
 

@@ -73,7 +73,11 @@ class Store:
 
 def test_a_first_write_is_one_base_segment_that_reads_back_equal() -> None:
     store = Store()
-    assets = {"img/a.png": AssetEntry("img/a.png", "img/a.png", 3, "ab" * 32, 10, "t")}
+    assets = {
+        "img/a.png": AssetEntry(
+            "img/a.png", "img/a.png", 3, "ab" * 32, 10, "2026-11-26T05:05:00.000Z"
+        )
+    }
     state = _state({i: _entry(i) for i in range(1, 50)}, assets=assets, commit="c0ffee")
     store.write(state)
     assert store.loaded.head is not None and len(store.loaded.head.segments) == 1
@@ -158,7 +162,7 @@ def test_heads_are_checked() -> None:
     assert load_head(write.head.replace(b'"serial":1', b'"serial":2'), root="handbook") == (
         "the state head's checksum does not match"
     )
-    assert load_head(b"\xff", root="handbook") == "the state head is not valid JSON"
+    assert load_head(b"\xff", root="handbook") == "the state head is not readable (not UTF-8)"
     with pytest.raises(ValueError, match="cannot be read"):
         load_segment([b"not gzip"])
 

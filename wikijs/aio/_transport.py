@@ -31,6 +31,8 @@ T = TypeVar("T")
 
 #: Requests in flight at once when the client does not say otherwise.
 DEFAULT_MAX_CONCURRENCY = 10
+_CHUNK = 1 << 16
+"""Bytes read at a time from an answer whose size is limited (``max_bytes``)."""
 
 #: The HTTP session type the async client accepts.
 ClientSession = aiohttp.ClientSession
@@ -109,8 +111,7 @@ class AsyncTransport(Runner[Async]):
                 allow_redirects=False,
                 ssl=self._ssl,
             ) as response:
-                content = await response.read()
-                return RawResponse(response.status, response.headers, content)
+                return await _read(response, request.max_bytes)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             kind, error = _classify(exc, request.operation, action.request_id)
             return Failure(kind, error, exc)
@@ -132,8 +133,19 @@ class AsyncTransport(Runner[Async]):
                 ssl=self._ssl,
             ) as response,
         ):
-            content = await response.read()
-            return RawResponse(response.status, response.headers, content)
+            return await _read(response, request.max_bytes)
+
+
+async def _read(response: aiohttp.ClientResponse, limit: int | None) -> RawResponse:
+    """The answer, its body read whole, or up to ``limit`` bytes (then ``too_large``)."""
+    if limit is None:
+        return RawResponse(response.status, response.headers, await response.read())
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(_CHUNK):
+        body += chunk
+        if len(body) > limit:
+            return RawResponse(response.status, response.headers, bytes(body[:limit]), True)
+    return RawResponse(response.status, response.headers, bytes(body))
 
 
 def _ssl_option(verify: bool | str) -> ssl.SSLContext | bool:

@@ -28,6 +28,7 @@ from wikisync.plan.navigation import NavigationPlan, merged_tree
 from wikisync.wiki.remote import Remote, UploadedAsset
 
 __all__ = [
+    "MENU_ATTEMPTS",
     "ActionResult",
     "ApplyReport",
     "AssetResult",
@@ -513,21 +514,31 @@ def _run_tasks(
             record(result)
 
 
-def write_navigation(plan: NavigationPlan, remote: Remote) -> NavigationResult:
-    """Read the whole menu, place wikisync's blocks, write it once (not when equal).
+MENU_ATTEMPTS = 5
+"""How often the menu is read, merged and written while it keeps changing under it."""
 
-    The menu is read again here, not taken from the plan, so items added by hand since the
-    plan are kept too; only wikisync's own items change.
-    """
+
+def write_navigation(plan: NavigationPlan, remote: Remote) -> NavigationResult:
+    """Read the whole menu (so hand edits since the plan are kept), place wikisync's blocks,
+    write it (not when equal), and read it back: Wiki.js has no compare-and-set, so when
+    the blocks are gone (someone wrote the menu from an older copy at the same moment),
+    it starts again, up to ``MENU_ATTEMPTS`` times. wikisync's own applies take turns
+    under the menu lock (``apply_run``)."""
+    changed: set[str] = set()
     try:
-        menus = remote.navigation_menus()
-        merged = merged_tree(menus, plan)
-        if merged is None:
-            return NavigationResult("ok")
-        remote.write_navigation(merged)
+        for _ in range(MENU_ATTEMPTS):
+            menus = remote.navigation_menus()
+            merged = merged_tree(menus, plan)
+            if merged is None:
+                return NavigationResult("ok", tuple(sorted(changed)))
+            remote.write_navigation(merged)
+            changed |= set(_changed_locales(menus, merged))
+            if merged_tree(remote.navigation_menus(), plan) is None:
+                return NavigationResult("ok", tuple(sorted(changed)))
     except Exception as exc:
         return NavigationResult("failed", error=_describe(exc))
-    return NavigationResult("ok", _changed_locales(menus, merged))
+    error = f"the menu changed under each of {MENU_ATTEMPTS} writes; run `wikisync apply` again"
+    return NavigationResult("failed", error=error)
 
 
 def _changed_locales(old: Sequence[NavMenu], new: Sequence[NavMenu]) -> tuple[str, ...]:

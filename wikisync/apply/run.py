@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 
+from wikisync._bounded import aware_time
+from wikisync._names import shown
 from wikisync._version import __version__
 from wikisync.apply.execute import (
     ActionResult,
@@ -73,7 +75,8 @@ def _lock_is_live(lock: Lock, now: datetime) -> bool:
     if lock.expired(now):
         return False
     host, _, pid = lock.holder.rpartition(":")
-    return not (host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)))
+    local = host == socket.gethostname() and pid.isascii() and pid.isdigit() and len(pid) < 10
+    return not (local and not _pid_alive(int(pid)))
 
 
 LOCK_WAIT = (0.05, 0.1, 0.2, 0.4, 0.8)
@@ -81,19 +84,21 @@ LOCK_WAIT = (0.05, 0.1, 0.2, 0.4, 0.8)
 this one are withdrawn (only when this lock file is the oldest)."""
 
 
-def _lock_file_is_live(found: LockFile, now: datetime) -> bool:
+def _lock_file_is_live(found: LockFile, now: datetime, ttl: float = LOCK_TTL) -> bool:
     if found.lock is not None:
         return _lock_is_live(found.lock, now)
-    # Unreadable (half written, hand edited): live until LOCK_TTL after it was written.
-    try:
-        written = datetime.fromisoformat(found.updated_at.replace("Z", "+00:00"))
-    except ValueError:
+    # Unreadable (half written, hand edited, a time without a time zone): live until
+    # ``ttl`` after it was written.
+    written = aware_time(found.updated_at)
+    if written is None:
         return False
-    return (now - written).total_seconds() < LOCK_TTL
+    return (now - written).total_seconds() < ttl
 
 
 def _holder_of(found: LockFile) -> str:
-    return found.lock.holder if found.lock else "unknown"
+    """The holder as it may be printed: escaped, since anyone who can upload to the state
+    folder chose it (no line break, escape sequence or workflow command gets through)."""
+    return shown(found.lock.holder) if found.lock else "unknown"
 
 
 def _acquire_lock(
@@ -354,6 +359,58 @@ def _blocked_by_assets(run: PlanRun, results: Iterable[AssetResult]) -> dict[Key
     return blocked
 
 
+MENU_LOCK_FOLDER = ("_wikisync", "navigation")
+"""Where applies of every root of a wiki take turns writing the navigation menu."""
+MENU_LOCK_TTL = 60.0
+"""Seconds after which a menu lock file left by a crashed apply is ignored."""
+MENU_WAIT = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)
+"""Pauses (seconds) while an apply that took the menu lock first writes the menu."""
+
+
+def _with_menu_lock(
+    remote: Remote, write: Callable[[], NavigationResult], sleep: Callable[[float], None]
+) -> NavigationResult:
+    """``write`` while holding the menu lock: one menu write at a time across every root.
+
+    Wiki.js replaces the whole menu with each write, so two applies (of different roots)
+    that read the menu at the same moment and write it one after the other would lose the
+    first one's block. Each apply uploads a lock file into ``MENU_LOCK_FOLDER`` and lists
+    the folder; it goes ahead when no live lock file is older (a lower asset id), else it
+    waits (``MENU_WAIT``) for the older ones to go. The oldest always goes ahead, so two
+    applies never wait for each other.
+    """
+    lock = Lock.new(uuid.uuid4().hex, _holder(), _now(), MENU_LOCK_TTL)
+    try:
+        held = remote.take_lock(lock, MENU_LOCK_FOLDER)
+    except Exception as exc:
+        return NavigationResult("failed", error=f"could not take the menu lock ({exc})")
+    waits = iter(MENU_WAIT)
+    try:
+        while True:
+            now = _now()
+            live = [f for f in held.others if _lock_file_is_live(f, now, MENU_LOCK_TTL)]
+            for found in held.others:
+                if found not in live:
+                    remote.discard_lock_file(found.asset_id)  # left by a crashed apply
+            ahead = [f for f in live if f.asset_id < held.asset_id]
+            if not ahead:
+                return write()
+            pause = next(waits, None)
+            if pause is None:
+                return NavigationResult(
+                    "failed",
+                    error=(
+                        f"another wikisync apply ({_holder_of(ahead[0])}) is writing the "
+                        "navigation menu; run `wikisync apply` again"
+                    ),
+                )
+            sleep(pause)
+            held = remote.relist_lock(held)
+    finally:
+        with contextlib.suppress(Exception):
+            remote.discard_lock_file(held.asset_id)
+
+
 def _apply_navigation(
     run: PlanRun,
     remote: Remote,
@@ -361,6 +418,7 @@ def _apply_navigation(
     *,
     stopped: bool,
     results: Iterable[ActionResult] = (),
+    sleep: Callable[[float], None] = time.sleep,
 ) -> NavigationResult | None:
     """Write the menu when the plan changes it (the ``navigation`` phase), linking only
     pages that exist after the page writes ``results``."""
@@ -379,8 +437,8 @@ def _apply_navigation(
     if stopped:
         menu = NavigationResult("skipped", error="an earlier write failed (--fail-fast)")
     else:
-        menu = write_navigation(planned, remote)
-    locales = ", ".join(n.locale for n in run.plan.navigation)
+        menu = _with_menu_lock(remote, lambda: write_navigation(planned, remote), sleep)
+    locales = ", ".join(shown(n.locale) for n in run.plan.navigation)
     reporter.advanced("navigation", f"~ navigation {locales}", menu.status, menu.error)
     reporter.phase_finished("navigation")
     return menu
@@ -447,7 +505,9 @@ def apply_run(
             run.plan.asset_changes, remote, stop_after_failure=stopped, reporter=reporter
         )
         stopped = stopped or (fail_fast and any(r.status == "failed" for r in deleted))
-        menu = _apply_navigation(run, remote, reporter, stopped=stopped, results=pages.results)
+        menu = _apply_navigation(
+            run, remote, reporter, stopped=stopped, results=pages.results, sleep=sleep
+        )
         report = ApplyReport(
             results=pages.results,
             tree_rebuilt=pages.tree_rebuilt,

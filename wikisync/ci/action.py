@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import shlex
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from wikisync._names import shown
 from wikisync.ci.github import (
     ANNOTATION_LIMIT,
     GitHubClient,
@@ -50,7 +52,7 @@ from wikisync.ci.github import (
     write_outputs,
 )
 from wikisync.errors import WikisyncError
-from wikisync.render import load_plan_json, render_markdown
+from wikisync.render import load_plan_json, no_mentions, render_markdown
 
 __all__ = [
     "FAILURE_REASONS",
@@ -86,6 +88,14 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "failure-reason",
 )
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+
+MAX_EVENT_BYTES = 32 * 1024 * 1024
+"""The largest event payload read (GitHub's webhook payloads are capped at 25 MB)."""
+MAX_EVENT_DEPTH = 64
+"""Deepest nesting of the event payload read (GitHub's own payloads nest a few levels)."""
+_MAX_NUMBER_DIGITS = 20
+"""Longest whole number in the event payload read (GitHub's ids are 64-bit)."""
+_MAX_PULL_REQUEST = 2**31 - 1
 
 # CLI exit codes (DESIGN: 0 ok, 1 error, 2 changes present, 3 stale plan, 4 guard).
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_STALE, EXIT_GUARD = 0, 1, 2, 3, 4
@@ -220,16 +230,11 @@ class GitHubContext:
         event: Mapping[str, Any] = {}
         event_path = env.get("GITHUB_EVENT_PATH", "")
         if event_path:
-            try:
-                loaded = json.loads(Path(event_path).read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise ActionInputError(
-                    f"cannot read the event payload {event_path}: {exc}"
-                ) from exc
+            loaded = read_event(Path(event_path))
             if isinstance(loaded, dict):
                 event = loaded
         workspace = repository_root(Path.cwd(), env)
-        return cls(
+        context = cls(
             event_name=env.get("GITHUB_EVENT_NAME", ""),
             event=event,
             repository=env.get("GITHUB_REPOSITORY", ""),
@@ -242,15 +247,110 @@ class GitHubContext:
                 Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None
             ),
         )
+        context._check_pull_request_number()
+        return context
+
+    def _raw_pull_request_number(self) -> object:
+        pr = self.event.get("pull_request")
+        return pr.get("number") if isinstance(pr, dict) else self.event.get("number")
+
+    def _check_pull_request_number(self) -> None:
+        if self.event_name not in PULL_REQUEST_EVENTS:
+            return
+        number = self._raw_pull_request_number()
+        if number is not None and self.pull_request_number is None:
+            raise ActionInputError(
+                f"the event payload's pull request number ({_clipped(number)}) is not a "
+                "pull request number"
+            )
 
     @property
     def pull_request_number(self) -> int | None:
         """The pull request's number on ``pull_request`` events, else ``None``."""
         if self.event_name not in PULL_REQUEST_EVENTS:
             return None
-        pr = self.event.get("pull_request")
-        number = pr.get("number") if isinstance(pr, dict) else self.event.get("number")
-        return int(number) if isinstance(number, int | str) and str(number).isdigit() else None
+        number = self._raw_pull_request_number()
+        if isinstance(number, str) and 0 < len(number) <= 10 and number.isascii():
+            number = int(number) if number.isdigit() else None
+        if isinstance(number, int) and not isinstance(number, bool):
+            return number if 0 < number <= _MAX_PULL_REQUEST else None
+        return None
+
+
+def read_event(path: Path) -> Any:
+    """The event payload at ``path``, read with bounds: a regular file (a FIFO is never
+    waited on), at most ``MAX_EVENT_BYTES``, nesting at most ``MAX_EVENT_DEPTH`` deep,
+    whole numbers of at most 20 digits. Raises [`ActionInputError`][wikisync.errors.ActionInputError]
+    naming the file otherwise."""
+
+    def refuse(why: str) -> ActionInputError:
+        return ActionInputError(f"cannot read the event payload {_clipped(str(path))}: {why}")
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise refuse(exc.strerror or str(exc)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("it is not a regular file")
+        if info.st_size > MAX_EVENT_BYTES:
+            raise refuse(f"it is {info.st_size:,} bytes, more than {MAX_EVENT_BYTES:,}")
+        raw = handle.read(MAX_EVENT_BYTES + 1)
+    if len(raw) > MAX_EVENT_BYTES:
+        raise refuse(f"it is more than {MAX_EVENT_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refuse("it is not UTF-8 text") from None
+    deep = f"it is nested more than {MAX_EVENT_DEPTH} levels deep"
+    try:
+        # The parser gives up past the interpreter's recursion limit, in time linear in
+        # what it read; what it returns is then held to MAX_EVENT_DEPTH.
+        event = json.loads(text, parse_int=_event_int)
+    except RecursionError:
+        raise refuse(deep) from None
+    except json.JSONDecodeError as exc:
+        raise refuse(f"it is not JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValueError as exc:
+        raise refuse(str(exc)[:200]) from None
+    if _json_depth(event) > MAX_EVENT_DEPTH:
+        raise refuse(deep)
+    return event
+
+
+def _event_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_NUMBER_DIGITS:
+        raise ValueError(f"it holds a number of {len(text):,} digits")
+    return int(text)
+
+
+def _json_depth(data: Any) -> int:
+    """The deepest nesting of arrays and objects in parsed JSON, without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_EVENT_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _clipped(value: object, limit: int = 40) -> str:
+    if isinstance(value, (dict, list)):
+        return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+    text = value if isinstance(value, str) else repr(value)
+    return shown(text if len(text) <= limit else text[:limit] + "…")
 
 
 # --------------------------------------------------------------------------------------
@@ -361,7 +461,7 @@ class _Run:
         self.emit(end)
 
     def call(self, args: Sequence[str]) -> CliResult:
-        self.emit(f"$ wikisync {shlex.join(args)}")
+        self.emit(shown(f"$ wikisync {shlex.join(args)}"))
         return self.cli(args, self.child_env)
 
     # -- steps -----------------------------------------------------------------------
@@ -378,7 +478,7 @@ class _Run:
             return self.fail(failure)
         except WikisyncError as exc:
             return self.fail(_Failure("error", str(exc)))
-        return ActionResult(0, dict(self.outputs), "".join(self.summary))
+        return ActionResult(0, dict(self.outputs), no_mentions("".join(self.summary)))
 
     def fail(self, failure: _Failure) -> ActionResult:
         self.outputs["failure-reason"] = failure.reason
@@ -395,7 +495,7 @@ class _Run:
             f"### :x: wikisync {self.inputs.command} failed ({failure.reason})\n\n"
             f"{_md_text(failure.message)}\n{details}\n"
         )
-        return ActionResult(1, dict(self.outputs), "".join(self.summary))
+        return ActionResult(1, dict(self.outputs), no_mentions("".join(self.summary)))
 
     def validate(self) -> None:
         if not self.content_dir.is_dir():

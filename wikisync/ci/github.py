@@ -35,6 +35,7 @@ import requests
 
 from wikisync.ci.gitinfo import open_repo
 from wikisync.errors import WikisyncError
+from wikisync.render import no_mentions
 
 __all__ = [
     "ANNOTATION_LIMIT",
@@ -268,7 +269,7 @@ def plan_fingerprint(changes: Iterable[Mapping[str, Any]]) -> str:
 def build_plan_comment(path: str, markdown: str, fingerprint: str) -> str:
     """A plan comment: the two hidden markers, then the Markdown (cut to fit GitHub)."""
     head = f"{comment_marker(path)}\n{fingerprint_marker(fingerprint)}\n"
-    body = markdown.strip("\n") + "\n"
+    body = no_mentions(markdown.strip("\n")) + "\n"  # a title "@octocat" notifies no one
     if len(head) + len(body) > COMMENT_MAX_CHARS:
         note = (
             "\n\n*(plan truncated: it is longer than a comment can be; "

@@ -19,10 +19,10 @@ import yaml
 
 from wikisync._names import shown
 from wikisync.engine import LoadedSource, load_directory
-from wikisync.errors import GuardError, StalePlanError, WikisyncError
+from wikisync.errors import ConfigError, GuardError, SourceError, StalePlanError, WikisyncError
 from wikisync.local.config import Config
 from wikisync.local.frontmatter import yaml_error_line, yaml_error_text
-from wikisync.wiki.connect import Client, WikiError, connect
+from wikisync.wiki.connect import Client, WikiError, connect, state_key_from
 from wikisync.wiki.connect import configure_logging as _configure_logging
 from wikisync.wiki.remote import Remote
 from wikisync.wiki.state import HEAD_NAME
@@ -40,6 +40,7 @@ __all__ = [
     "interactive",
     "load_content",
     "make_client",
+    "state_key",
     "same_wiki",
     "use_color",
     "wiki_url",
@@ -97,18 +98,23 @@ def boundary(debug: bool = False) -> Iterator[None]:
     except StalePlanError as exc:
         if debug:
             raise
-        fail(str(exc), EXIT_STALE)
+        fail(shown(str(exc)), EXIT_STALE)
     except GuardError as exc:
         if debug:
             raise
         err("Error: a safety guard refused the plan; nothing was applied:")
         for violation in exc.violations:
-            err(f"  - {violation}")
+            err(f"  - {shown(violation)}")
         raise typer.Exit(EXIT_GUARD) from None
+    except (ConfigError, SourceError) as exc:
+        if debug:
+            raise
+        fail(str(exc))  # one problem a line, each printed with its names escaped
     except (WikisyncError, WikiError) as exc:
         if debug:
             raise
-        fail(str(exc))
+        # One line: a line break in it came from a name, a file or the wiki's answer.
+        fail(shown(str(exc)))
     except yaml.YAMLError as exc:  # a parser's failure that no reader turned into a problem
         if debug:
             raise
@@ -125,8 +131,9 @@ def boundary(debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         fail("the input is nested too deeply to read")
-    except KeyboardInterrupt:
-        err("Interrupted.")
+    except KeyboardInterrupt as exc:
+        why = str(exc)  # what was running, when known (a content transform names itself)
+        err(f"Interrupted: {shown(why)}." if why else "Interrupted.")
         raise typer.Exit(130) from None
 
 
@@ -222,6 +229,14 @@ def load_content(directory: Path) -> LoadedSource:
     gc.collect()
     gc.freeze()
     return source
+
+
+def state_key() -> bytes | None:
+    """``WIKISYNC_STATE_KEY`` from the environment (``None``: unset)."""
+    try:
+        return state_key_from(os.environ)
+    except WikisyncError as exc:
+        fail(str(exc))
 
 
 def make_client(url: str | None) -> Client:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from wikisync._names import shown
 from wikisync.apply.run import apply_run, state_needs_write
 from wikisync.cli._common import (
     EXIT_ERROR,
@@ -20,6 +21,7 @@ from wikisync.cli._common import (
     load_content,
     make_client,
     setup_logging,
+    state_key,
     use_color,
     warn_if_state_public,
     wiki_url,
@@ -69,7 +71,7 @@ def _parallelism(value: int) -> int:
 def _page_label(change: Change) -> str:
     """``update en/handbook/guide (guide/index.md)``: the change, its page and its file."""
     source = f" ({change.source})" if change.source else ""
-    return f"{change.action} {change.locale}/{change.path}{source}"
+    return shown(f"{change.action} {change.locale}/{change.path}{source}")
 
 
 def _confirm() -> bool:
@@ -211,7 +213,12 @@ def apply(
         source = load_content(directory)
         with make_client(url) as client:  # checks the settings; no request yet
             report_problems(source)
-            remote = Remote(client, root=source.config.root, locale=source.config.locale)
+            remote = Remote(
+                client,
+                root=source.config.root,
+                locale=source.config.locale,
+                state_key=state_key(),
+            )
             if saved is not None:
                 force = force or bool(info.get("force"))
             run = make_plan(
@@ -221,7 +228,7 @@ def apply(
                 changed_since=changed_since or info.get("changed_since") or None,
             )
             for note in run.notes:
-                err(f"Note: {note}")
+                err(f"Note: {shown(note)}")
             if saved is not None:
                 check_saved_plan(saved, run)
             else:
@@ -253,19 +260,19 @@ def apply(
                 )
             warn_if_state_public(remote, source.config)
         for note in report.notes:
-            err(f"Note: {note}")
+            err(f"Note: {shown(note)}")
         failures = [r for r in report.results if r.status == "failed"]
         skipped = [r for r in report.results if r.status == "skipped"]
         for result in failures:
-            err(f"Failed: {_page_label(result.change)}: {result.error}")
+            err(f"Failed: {_page_label(result.change)}: {shown(result.error or '')}")
         for result in skipped:
-            err(f"Skipped: {_page_label(result.change)}: {result.error}")
+            err(f"Skipped: {_page_label(result.change)}: {shown(result.error or '')}")
         for asset in report.asset_results:
             if asset.status != "ok":
                 label = "Failed" if asset.status == "failed" else "Skipped"
                 a = asset.change
                 file = f" ({a.source})" if a.source else ""
-                err(f"{label}: {a.action} /{a.path}{file}: {asset.error}")
+                err(shown(f"{label}: {a.action} /{a.path}{file}: {asset.error}"))
         print(report.summary_line())
         assets_line = report.asset_summary_line()
         if assets_line:

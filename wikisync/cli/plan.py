@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from wikisync._names import shown
 from wikisync._version import __version__
 from wikisync.cli._common import (
     EXIT_CHANGES,
@@ -20,6 +21,7 @@ from wikisync.cli._common import (
     load_content,
     make_client,
     setup_logging,
+    state_key,
     use_color,
     warn_if_state_public,
 )
@@ -104,13 +106,18 @@ def compute(
     source = load_content(directory)
     with make_client(url) as client:  # checks the settings; no request yet
         report_problems(source)
-        remote = Remote(client, root=source.config.root, locale=source.config.locale)
+        remote = Remote(
+            client,
+            root=source.config.root,
+            locale=source.config.locale,
+            state_key=state_key(),
+        )
         run = make_plan(source, remote, force=force, targets=targets, changed_since=changed_since)
         if check_public_state:
             warn_if_state_public(remote, source.config)
         wiki_url = client.url
     for note in run.notes:
-        err(f"Note: {note}")
+        err(f"Note: {shown(note)}")
     return run, wiki_url
 
 
@@ -221,7 +228,7 @@ def plan(
         if run.plan.guard_violations:
             err("Error: a safety guard refuses this plan; `apply` will not run it:")
             for violation in run.plan.guard_violations:
-                err(f"  - {violation}")
+                err(f"  - {shown(violation)}")
             raise typer.Exit(EXIT_GUARD)
         if detailed_exitcode and run.plan.has_changes:
             raise typer.Exit(EXIT_CHANGES)

@@ -88,7 +88,7 @@ def pull(
                 dry_run=dry_run,
             )
         for note in report.notes:
-            err(f"Note: {note}")
+            err(f"Note: {shown(note)}")
         for item in report.items:
             if item.action in ("kept", "refused"):
                 err(("Refused: " if item.action == "refused" else "Kept: ") + _line(item, dry_run))

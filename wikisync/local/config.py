@@ -19,6 +19,7 @@ navigation:           # keep a block of the wiki's menu in step with the files (
   depth: sections     # sections (a link per top-level section) | pages (+ every page)
   order: nav          # nav (the generator's nav order, else file order) | files
 transforms: [mkdocs-admonitions, mdx-imports]   # content transforms to run (default: all built-ins)
+transform_time_limit: 10   # seconds one transform may take on one file
 quiet: [public-state] # warnings not to print (public-state: anyone can download the state)
 ```
 
@@ -48,7 +49,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import yaml
 from pydantic import (
@@ -68,7 +69,14 @@ from pydantic import (
 
 from wikisync._names import has_surrogate
 from wikisync.errors import ConfigError
-from wikisync.local.flavors import AUTO, FLAVORS, ActiveFlavor, detect_flavor, locate_content
+from wikisync.local.flavors import (
+    AUTO,
+    FLAVORS,
+    ActiveFlavor,
+    Site,
+    detect_flavor,
+    locate_content,
+)
 from wikisync.local.frontmatter import (
     YAMLSafetyError,
     compose_yaml,
@@ -128,6 +136,8 @@ def problem_settings(active: ActiveFlavor | None = None) -> dict[str, str]:
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|apikey|password|passwd|secret|token|credential)", re.I)
 _MAX_LOCALE_CHARS = 5
+MAX_CONFIG_BYTES = 1_048_576
+"""A ``wikisync.yml`` larger than this (1 MiB) is refused unread."""
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -165,18 +175,147 @@ def _locale_code(value: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=256)
-def compile_glob(pattern: str) -> re.Pattern[str]:
-    """Compile a ``.gitignore``-style glob (see the module docstring) into a regex.
+class GlobMatcher(Protocol):
+    """A compiled glob: ``match(path)`` is truthy when the glob matches ``path`` or one of
+    its parent folders."""
 
-    The regex matches a relative posix path, or any of its parent folders. Raises
-    ``ValueError`` with a short reason for a pattern that cannot work.
+    def match(self, path: str) -> object: ...
+
+
+@functools.lru_cache(maxsize=256)
+def compile_glob(pattern: str) -> GlobMatcher:
+    """Compile a ``.gitignore``-style glob (see the module docstring).
+
+    The result matches a relative posix path, or any of its parent folders, in time linear
+    in the path. Raises ``ValueError`` with a short reason for a pattern that cannot work.
     """
     return _compile_uncached(pattern)
 
 
-def _compile_uncached(pattern: str) -> re.Pattern[str]:
-    return re.compile(_glob_regex(pattern), re.DOTALL)
+def _compile_uncached(pattern: str) -> GlobMatcher:
+    regex = _glob_regex(pattern)  # checks the pattern
+    segments = pattern.strip("/").split("/")
+    stars = segments.count("**") + (0 if pattern.startswith("/") or len(segments) > 1 else 1)
+    if stars <= 1 and all(s == "**" or s.count("*") <= 1 for s in segments):
+        # One run of folders and one run within a name at most: a regex cannot backtrack
+        # more than once per folder level.
+        return re.compile(regex, re.DOTALL)
+    return _SegmentGlob(pattern)
+
+
+class _SegmentGlob:
+    """A glob with several ``**`` or several ``*`` in a name, matched without a regex
+    over the whole path: a regex would try every way of sharing the path out between
+    them (``**/**/**/x`` or ``*a*a*a*b`` take exponential time on a long path).
+
+    The glob is cut at its ``**`` into groups of names, and each name at its ``*`` into
+    parts of fixed length; each group (each part) is placed at the leftmost position
+    where it fits, which finds a match whenever there is one, in time linear in the path.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self.anchored = pattern.startswith("/") or "/" in pattern.strip("/")
+        groups: list[list[_NameGlob]] = [[]]
+        for segment in pattern.strip("/").split("/"):
+            if segment == "**":
+                if groups[-1] or len(groups) == 1:
+                    groups.append([])
+                continue
+            groups[-1].append(_NameGlob(segment))
+        self.groups = groups
+
+    def match(self, path: str) -> bool:
+        names = path.split("/")
+        if not self.anchored:  # one name, at any level ("**" alone: every path)
+            return not self.groups[0] or any(self.groups[0][0].match(part) for part in names)
+        first, *rest = self.groups
+        if not _fits(first, names, 0):
+            return False
+        position = len(first)
+        for index, group in enumerate(rest):
+            if not group:  # "a/**": something below
+                return position < len(names) if index == len(rest) - 1 else True
+            found = next(
+                (
+                    at
+                    for at in range(position, len(names) - len(group) + 1)
+                    if _fits(group, names, at)
+                ),
+                None,
+            )
+            if found is None:
+                return False
+            position = found + len(group)
+        return True
+
+
+def _fits(group: list[_NameGlob], names: list[str], at: int) -> bool:
+    return at + len(group) <= len(names) and all(
+        glob.match(names[at + offset]) for offset, glob in enumerate(group)
+    )
+
+
+class _NameGlob:
+    """One name of a glob: fixed-length parts between its ``*``."""
+
+    def __init__(self, segment: str) -> None:
+        pieces = _split_stars(segment)
+        self.parts = [re.compile(_translate_segment(piece), re.DOTALL) for piece in pieces]
+        self.lengths = [_fixed_length(piece) for piece in pieces]
+
+    def match(self, name: str) -> bool:
+        parts, lengths = self.parts, self.lengths
+        if len(parts) == 1:
+            return lengths[0] == len(name) and parts[0].match(name) is not None
+        end = len(name) - lengths[-1]
+        if lengths[0] > end or not parts[0].match(name, 0, lengths[0]):
+            return False
+        if not parts[-1].match(name, end):
+            return False
+        position = lengths[0]
+        for part, length in zip(parts[1:-1], lengths[1:-1], strict=True):
+            found = part.search(name, position, end)
+            if found is None:
+                return False
+            position = found.start() + length
+        return True
+
+
+def _split_stars(segment: str) -> list[str]:
+    """``segment`` cut at each ``*`` outside a character class (runs of ``*`` are one)."""
+    pieces, current, index = [], [], 0
+    while index < len(segment):
+        char = segment[index]
+        if char == "[":
+            end = segment.find(
+                "]", index + 2 if segment[index + 1 : index + 2] in "!^" else index + 1
+            )
+            current.append(segment[index : end + 1])
+            index = end + 1
+            continue
+        if char == "*":
+            pieces.append("".join(current))
+            current = []
+            while index < len(segment) and segment[index] == "*":
+                index += 1
+            continue
+        current.append(char)
+        index += 1
+    pieces.append("".join(current))
+    return pieces
+
+
+def _fixed_length(piece: str) -> int:
+    """How many characters a piece without ``*`` matches (a class is one)."""
+    length, index = 0, 0
+    while index < len(piece):
+        if piece[index] == "[":
+            index = piece.find(
+                "]", index + 2 if piece[index + 1 : index + 2] in "!^" else index + 1
+            )
+        length += 1
+        index += 1
+    return length
 
 
 def _glob_regex(pattern: str) -> str:
@@ -266,7 +405,7 @@ class _GlobSet:
         self.patterns = tuple(patterns)
         self.anchored: set[str] = set()  # ``a/b``, ``/README.md``: the path or a parent
         self.names: set[str] = set()  # ``README.md``, ``drafts``: a name at any level
-        regexes: list[re.Pattern[str]] = []
+        regexes: list[GlobMatcher] = []
         for pattern in patterns:
             body = pattern.strip("/")
             if _WILDCARD.search(pattern):
@@ -392,6 +531,8 @@ class Config(BaseModel):
 
     transforms: TransformTuple | None = None
     """Names of the content transforms to run, in order; ``None``: the defaults."""
+    transform_time_limit: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    """Seconds one transform may take on one file before the run stops, naming it."""
 
     @field_validator("transforms")
     @classmethod
@@ -462,6 +603,7 @@ class Config(BaseModel):
         force: bool = False,
         targets: Sequence[str] = (),
         source_had_errors: bool = False,
+        state_unverified: bool = False,
     ) -> PlanOptions:
         """The [`PlanOptions`][wikisync.plan.model.PlanOptions] these settings call for."""
         return PlanOptions(
@@ -473,6 +615,7 @@ class Config(BaseModel):
             force=force,
             targets=tuple(targets),
             source_had_errors=source_had_errors,
+            state_unverified=state_unverified,
         )
 
 
@@ -631,9 +774,39 @@ def with_site_defaults(config: Config, active: ActiveFlavor) -> Config:
         update["locale"] = site.default_locale
     if "root" not in given and site.root:
         update["root"] = site.root
+    _check_site_values(update, site)
     if "include" not in given:
         update["include"] = tuple(f"**/*{ext}" for ext in active.flavor.page_extensions)
     return config.model_copy(update=update) if update != {"include": config.include} else config
+
+
+_SITE_SETTINGS = {"root": "root", "locales": "locales", "locale": "default_locale"}
+
+
+def _check_site_values(update: dict[str, Any], site: Site) -> None:
+    """Check what the generator's files give with wikisync.yml's own rules; a value that
+    fails is an error at its line in the generator's file (``../docusaurus.config.js:12:
+    routeBasePath ...``), never on the pages it would have moved."""
+    problems: list[Problem] = []
+    for key, value in update.items():
+        try:
+            Config.model_validate({key: value})
+        except ValidationError as exc:
+            origin = site.origins.get(_SITE_SETTINGS[key])
+            where, line, name = (
+                (origin.file, origin.line, origin.key) if origin else (site.origin, None, key)
+            )
+            reasons = "; ".join(_message(error).split(": ", 1)[-1] for error in exc.errors())
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    f"{name}: {reasons}; set {key} in {CONFIG_FILE} to use another value",
+                    "generator-settings",
+                )
+            )
+    if problems:
+        raise ConfigError(problems)
 
 
 def load_settings(directory: str | Path) -> tuple[Config, ActiveFlavor]:
@@ -686,6 +859,11 @@ def load_config(directory: str | Path) -> Config:
         raise ConfigError([_problem(None, f"cannot be read: {exc.strerror or exc}")]) from None
     if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
         raise ConfigError([_problem(None, "is not a regular file")])
+    size = os.stat(path).st_size
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [_problem(None, f"is {size:,} bytes; wikisync reads at most {MAX_CONFIG_BYTES:,}")]
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -36,8 +36,10 @@ from wikisync.plan.model import (
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
 
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+# Neither may run past the next "<": an unclosed tag costs one scan to it, not to the end.
+_H1_OPEN = re.compile(r"<h1\b[^<>]*>", re.IGNORECASE)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]+>")
 _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
@@ -165,13 +167,22 @@ class _FieldReader:
 def _first_heading(content: str, html: bool) -> str | None:
     """The text of the first level-1 heading (``<h1>`` in HTML)."""
     if html:
-        match = _H1.search(content)
-        if match:
-            title = html_lib.unescape(_TAG.sub("", match.group(1))).strip()
+        opening = _H1_OPEN.search(content)
+        closing = _H1_CLOSE.search(content, opening.end()) if opening else None
+        if opening and closing:
+            inner = content[opening.end() : closing.start()]
+            title = html_lib.unescape(_TAG.sub("", inner)).strip()
             return " ".join(title.split()) or None
         return None
     text = content.replace("\r\n", "\n").replace("\r", "\n")
     return title_heading(scan_markdown(text).first_title)
+
+
+def _quoted(entry: HeaderValue) -> bool:
+    """Whether a header value is a quoted or block YAML scalar, whose spaces and line
+    breaks are the author's (a plain scalar has none at its ends)."""
+    node = entry.node
+    return isinstance(node, yaml.ScalarNode) and node.style in ('"', "'", "|", ">")
 
 
 def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
@@ -251,6 +262,7 @@ def read_page_fields(
     reader = _FieldReader(rel, problems)
     errors_before = sum(p.is_error for p in problems)
     values: dict[str, Any] = {}
+    exact_title = False  # a quoted title keeps its spaces and line breaks
     touched = {field for key in header.values for field in rules.by_key.get(key, ())}
     for name in rules.order:
         if name not in touched:
@@ -267,6 +279,8 @@ def read_page_fields(
                 found.append((entry, convert_value(value, alias.convert)))
         if not found:
             continue
+        if name == "title":
+            exact_title = _quoted(found[0][0]) if rule.combine != "union" else False
         if rule.combine == "union":
             values[name] = tuple(v for _, item in found for v in item)
         elif rule.combine == "agree":
@@ -287,8 +301,9 @@ def read_page_fields(
             values[name] = usable[0]
     for name in ("title", "description"):
         text = values.get(name)
-        # The title is sent stripped, the description as written.
-        sent = text.strip() if name == "title" and isinstance(text, str) else text
+        # The title is sent stripped (unless quoted), the description as written.
+        strip = name == "title" and isinstance(text, str) and not exact_title
+        sent = text.strip() if strip and isinstance(text, str) else text
         if isinstance(sent, str) and len(sent) > MAX_FIELD_CHARS:
             key = next(a.key for a in active.flavor.fields[name].aliases if a.key in header.values)
             problems.append(_too_long(rel, header.values[key].line, name, sent))
@@ -298,19 +313,22 @@ def read_page_fields(
     if not scanned:
         heading = _first_heading(header.content, html)
     own_nav = values.get("nav_title")
-    title = (
-        values.get("title")
-        or heading
-        or (nav_title or "").strip()
-        or (own_nav.strip() if isinstance(own_nav, str) else "")
-        or path.rsplit("/", 1)[-1]
-    )
-    if len(title.strip()) > MAX_FIELD_CHARS:
-        problems.append(_too_long(rel, None, "title (from the first heading)", title.strip()))
+    if exact_title and values.get("title"):
+        title = values["title"]  # as written between the quotes: what pull wrote back
+    else:
+        title = (
+            values.get("title")
+            or heading
+            or (nav_title or "").strip()
+            or (own_nav.strip() if isinstance(own_nav, str) else "")
+            or path.rsplit("/", 1)[-1]
+        ).strip()
+    if len(title) > MAX_FIELD_CHARS:
+        problems.append(_too_long(rel, None, "title (from the first heading)", title))
         return None
     editor: Editor | None = values.get("editor") or ("ckeditor" if html else None)
     fields = PageFields(
-        title=title.strip(),
+        title=title,
         description=values.get("description"),
         tags=values.get("tags"),
         is_published=values.get("is_published"),

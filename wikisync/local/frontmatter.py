@@ -64,7 +64,7 @@ _WIKIJS_WRITER_KEYS = frozenset(
     {"title", "description", "published", "date", "tags", "editor", "dateCreated"}
 )
 _WIKIJS_FINGERPRINT = frozenset({"date", "dateCreated", "editor"})
-_LEGACY_LINE = re.compile(r"^<!--\s*(TITLE|SUBTITLE):\s?(.*?)\s*-->\s*$")
+_LEGACY_START = re.compile(r"<!--\s*(TITLE|SUBTITLE):")
 _HTML_OPEN = re.compile(r"^<!--[ \t]*$")
 _HTML_CLOSE = re.compile(r"^-->[ \t]*$")
 
@@ -418,15 +418,31 @@ def _split_html_comment(text: str) -> tuple[str, str, int, int] | None:
     return None
 
 
+def _legacy_line(line: str) -> tuple[str, str] | None:
+    """``<!-- TITLE: x -->`` as ``("title", "x")`` (``SUBTITLE`` is the description), or
+    ``None``. Read by hand after the key, in one pass over the line."""
+    start = _LEGACY_START.match(line)
+    if start is None:
+        return None
+    rest = line[start.end() :].rstrip()
+    if not rest.endswith("-->"):
+        return None
+    value = rest[:-3]
+    if value[:1].isspace():
+        value = value[1:]
+    key = "title" if start.group(1) == "TITLE" else "description"
+    return key, value.rstrip()
+
+
 def _split_legacy(text: str, result: Header) -> str | None:
     lines = text.split("\n")
     index = 0
     while index < len(lines):
-        match = _LEGACY_LINE.match(lines[index])
-        if not match:
+        legacy = _legacy_line(lines[index])
+        if legacy is None:
             break
-        key = "title" if match.group(1) == "TITLE" else "description"
-        result.values[key] = HeaderValue(key=key, line=index + 1, raw=match.group(2))
+        key, raw = legacy
+        result.values[key] = HeaderValue(key=key, line=index + 1, raw=raw)
         index += 1
     if index == 0:
         return None

@@ -361,9 +361,9 @@ def load_source(
         config.transforms,
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
-    run = TransformRun(load_transforms(names))
+    run = TransformRun(load_transforms(names), time_limit=config.transform_time_limit)
     walk_tree(walk, base)
-    problems = list(walk.problems)
+    problems = [*site.problems, *walk.problems]
     left_out: dict[str, str] = {}
     effects: dict[str, str] = {}  # file -> "draft" or "unlisted", from the site's settings
     for rel in sorted(walk.files):

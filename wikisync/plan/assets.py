@@ -246,7 +246,7 @@ def plan_assets(
         found = remote.get(path)
         if found is None:
             continue  # gone already: forgotten at the next state write
-        if not deletes or not options.prune:
+        if not deletes or not options.prune or options.state_unverified:
             orphaned.append(path)
             continue
         if options.source_had_errors:

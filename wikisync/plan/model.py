@@ -467,6 +467,8 @@ class PlanOptions:
     force: bool = False
     targets: tuple[str, ...] = ()
     source_had_errors: bool = False
+    state_unverified: bool = False
+    """The state is not proven to be wikisync's own: prune lists orphans, deletes none."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", self.root.strip("/"))

@@ -28,12 +28,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from wikisync._names import shown
 from wikisync.local.config import NavigationConfig
 from wikisync.plan.model import LocalPage, NavigationChange, NavItem, NavMenu, state_page_path
 from wikisync.plan.pages import unified_diff
 
 __all__ = [
     "HIDDEN_MODES",
+    "OWNED_KINDS",
     "NavigationPlan",
     "desired_block",
     "existing_only",
@@ -41,6 +43,7 @@ __all__ = [
     "menu_digest",
     "merge",
     "merged_tree",
+    "owned",
     "plan_navigation",
 ]
 
@@ -55,6 +58,16 @@ def id_prefix(root: str) -> str:
     ``:``, so the block of one root never claims another root's items.
     """
     return f"wikisync:{root.strip('/')}:"
+
+
+OWNED_KINDS = ("header", "link")
+"""The kinds of item wikisync writes. An item of any other kind is never wikisync's,
+whatever its id says: it is kept exactly as it is."""
+
+
+def owned(item: NavItem, prefix: str) -> bool:
+    """Whether ``item`` belongs to the block whose ids start with ``prefix``."""
+    return item.kind in OWNED_KINDS and item.id.startswith(prefix)
 
 
 def _header(item_id: str, label: str) -> NavItem:
@@ -182,7 +195,7 @@ def merge(
     ``position: after`` names an item the menu does not have (the block then goes at the
     bottom).
     """
-    others = [item for item in items if not item.id.startswith(prefix)]
+    others = [item for item in items if not owned(item, prefix)]
     found = True
     current = _anchor(items, prefix)
     if current is not None:
@@ -206,14 +219,17 @@ def menu_digest(items: Sequence[NavItem]) -> str:
 
 
 def _line(item: NavItem) -> str:
-    label = item.label if item.label is not None else ""
+    """One item as a line of the plan's menu diff. Labels, targets and kinds come from
+    whoever edited the menu: they are escaped, so a line break cannot forge plan lines
+    and no escape sequence or bidi control reaches a terminal."""
+    label = shown(item.label) if item.label is not None else ""
     if item.kind == "header":
         return f"## {label}"
     if item.kind == "divider":
         return "(divider)"
     if item.kind == "link":
-        return f"- {label} {chr(0x2192)} {item.target or ''}"
-    return f"[{item.kind}] {label}"
+        return f"- {label} {chr(0x2192)} {shown(item.target or '')}"
+    return f"[{shown(item.kind)}] {label}"
 
 
 def _longest_increasing(values: Sequence[int]) -> int:
@@ -237,16 +253,16 @@ def _longest_increasing(values: Sequence[int]) -> int:
 def _anchor(items: Sequence[NavItem], prefix: str) -> int | None:
     """How many other items come before the first owned item (None: no owned item)."""
     for index, item in enumerate(items):
-        if item.id.startswith(prefix):
-            return sum(1 for i in items[:index] if not i.id.startswith(prefix))
+        if owned(item, prefix):
+            return sum(1 for i in items[:index] if not owned(i, prefix))
     return None
 
 
 def _change(
     locale: str, old: Sequence[NavItem], new: Sequence[NavItem], prefix: str
 ) -> NavigationChange:
-    old_owned = {i.id: (n, i) for n, i in enumerate(x for x in old if x.id.startswith(prefix))}
-    new_owned = [i for i in new if i.id.startswith(prefix)]
+    old_owned = {i.id: (n, i) for n, i in enumerate(x for x in old if owned(x, prefix))}
+    new_owned = [i for i in new if owned(i, prefix)]
     common = [i for i in new_owned if i.id in old_owned]
     positions = [old_owned[i.id][0] for i in common]
     moved = len(common) - _longest_increasing(positions)
@@ -302,7 +318,7 @@ def plan_navigation(
     prefix = id_prefix(root)
     current = {menu.locale: menu.items for menu in menus}
     locales = {p.locale for p in pages}
-    locales |= {m.locale for m in menus if any(i.id.startswith(prefix) for i in m.items)}
+    locales |= {m.locale for m in menus if any(owned(i, prefix) for i in m.items)}
     blocks: dict[str, tuple[NavItem, ...]] = {}
     changes: list[NavigationChange] = []
     warnings: list[str] = []

@@ -526,7 +526,7 @@ def plan(
     sources = {page.source for page in desired}
     refused = 0
     for remote, entry in found.leftovers:
-        if not options.prune:
+        if not options.prune or (options.state_unverified and not refuse_deletes):
             orphaned.append(remote.key)
             continue
         if refuse_deletes:

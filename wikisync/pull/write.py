@@ -75,10 +75,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
 
-from wikisync._names import name_key, shown, unsafe_name_character
+from wikisync._names import has_surrogate, name_key, shown, unsafe_name_character
 from wikisync.ci.gitinfo import open_repo
 from wikisync.errors import SourceError
 from wikisync.local.config import Config
+from wikisync.local.fields import MAX_FIELD_CHARS
 from wikisync.local.flavors import DEFAULT_FLAVOR, ActiveFlavor
 from wikisync.local.frontmatter import (
     WIKIJS_FIELD_KEYS,
@@ -351,6 +352,10 @@ def _choose_files(
     files: dict[int, str] = {}
     refused: list[PullItem] = []
     for page in pages:
+        unstorable = _unstorable(page)
+        if unstorable is not None:
+            refused.append(PullItem(page.locale, page.path, page.id, None, "refused", unstorable))
+            continue
         candidates: list[str] = []
         existing = local_keys.get(page.key, [])
         if len(existing) == 1:
@@ -371,6 +376,21 @@ def _choose_files(
         else:
             refused.append(PullItem(page.locale, page.path, page.id, None, "refused", reason))
     return files, refused
+
+
+def _unstorable(page: RemotePage) -> str | None:
+    """Why no file can hold ``page`` so that it plans back: a title or description that
+    Wiki.js would refuse to store (over 255 characters), or text no UTF-8 file can hold."""
+    for name in ("title", "description"):
+        value = getattr(page, name) or ""
+        if len(value) > MAX_FIELD_CHARS:
+            return (
+                f"its {name} is {len(value):,} characters; Wiki.js stores {MAX_FIELD_CHARS} at "
+                "most, so a file holding it could not be applied back (shorten it in the wiki)"
+            )
+        if has_surrogate(value):
+            return f"its {name} holds an unpaired surrogate, which no UTF-8 file can hold"
+    return None
 
 
 def _case_collisions(files: Mapping[int, str], local: _Local) -> dict[int, str]:

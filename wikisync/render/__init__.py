@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from wikisync.render._github import render_github_annotations
 from wikisync.render._json import FORMAT_VERSION, load_plan_json, plan_to_dict, render_json
-from wikisync.render._markdown import render_markdown
+from wikisync.render._markdown import no_mentions, render_markdown
 from wikisync.render._problems import render_problems
 from wikisync.render._text import render_text, summary_line
 
 __all__ = [
     "FORMAT_VERSION",
     "load_plan_json",
+    "no_mentions",
     "plan_to_dict",
     "render_github_annotations",
     "render_json",

@@ -32,8 +32,29 @@ def format_value(value: Any) -> str:
     if value is None:
         return "(not set)"
     if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+        return "[" + ", ".join(_item(v) for v in value) + "]"
+    return shown(json.dumps(value, ensure_ascii=False))
+
+
+def _item(value: Any) -> str:
+    """One list item: as it is when it is plain text, else quoted like a JSON string (a
+    tag with a comma, a line break or a control character cannot pass for two items)."""
+    text = str(value)
+    if (
+        text
+        and text == text.strip()
+        and not any(c in text for c in ',[]"')
+        and shown(text) == text
+        and text.isprintable()
+    ):
+        return text
+    return shown(json.dumps(text, ensure_ascii=False))
+
+
+def shown_diff(diff: str) -> str:
+    """A diff with each line as ``shown`` prints it: its line breaks stay, control
+    characters inside a line (a carriage return, an escape sequence) become visible."""
+    return "\n".join(shown(line) for line in diff.split("\n"))
 
 
 def summary_sentence(plan: Plan) -> str:
@@ -111,13 +132,13 @@ def asset_summary_sentence(plan: Plan) -> str | None:
 
 def navigation_line(change: NavigationChange) -> str:
     """``navigation en: 3 added, 1 moved, 1 removed`` (without the symbol)."""
-    return f"navigation {change.locale}: {change.counts()}"
+    return f"navigation {shown(change.locale)}: {change.counts()}"
 
 
 def navigation_summary_sentence(plan: Plan) -> str | None:
     """``Navigation: 1 menu to update (en).`` (None without menu changes)."""
     if not plan.navigation:
         return None
-    locales = [n.locale for n in plan.navigation]
+    locales = [shown(n.locale) for n in plan.navigation]
     noun = "menu" if len(locales) == 1 else "menus"
     return f"Navigation: {len(locales)} {noun} to update ({', '.join(locales)})."

@@ -5,13 +5,16 @@ A summary table comes first, then one row per change, then the details of each c
 output never exceeds ``max_chars``: details that do not fit are left out (a long diff is
 cut first) and a closing note says how much was left out. Text from files and the wiki is
 escaped: fences are longer than any backtick run inside them, table cells cannot break
-the table, and ``<``/``>``/``&`` in HTML parts are entities.
+the table, ``<``/``>``/``&`` in HTML parts are entities, and an ``@`` outside code that
+would mention someone (``@octocat``, ``@org/team``) is followed by a zero-width joiner, so
+a page title or file name never notifies anyone (``no_mentions``).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 
 from wikisync._names import shown
 from wikisync.plan.model import AssetChange, Change, NavigationChange, Plan
@@ -29,14 +32,75 @@ from wikisync.render._common import (
     navigation_line,
     navigation_summary_sentence,
     no_changes_sentence,
+    shown_diff,
     summary_sentence,
 )
 
-__all__ = ["render_markdown"]
+__all__ = ["no_mentions", "render_markdown"]
 
 _TITLE = "### wikisync plan"
 _BACKTICK_RUN = re.compile(r"`+")
 _NOTE_RESERVE = 240
+
+
+_MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_ZWJ = "\u200d"
+
+
+def no_mentions(markdown: str) -> str:
+    """``markdown`` with every ``@`` that GitHub would read as a mention, outside fenced
+    code blocks and code spans, followed by a zero-width joiner: ``@\u200doctocat`` shows
+    as ``@octocat`` and notifies no one. Linear in the text; applying it twice changes
+    nothing more."""
+    if "@" not in markdown:
+        return markdown
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        opening = _FENCE_LINE.match(line)
+        if opening:
+            marker = opening.group(1)
+            if fence is None:
+                fence = marker
+            elif (
+                marker[0] == fence[0]
+                and len(marker) >= len(fence)
+                and not line.strip(" " + marker[0])
+            ):
+                fence = None
+            out.append(line)
+        elif fence is not None or "@" not in line:
+            out.append(line)
+        else:
+            out.append(_line_without_mentions(line))
+    return "\n".join(out)
+
+
+def _line_without_mentions(line: str) -> str:
+    """One line: text between code spans gets the joiner; each backtick run opens a span
+    closed by the next run of the same length (found by bisection, not by scanning)."""
+    runs = [(m.start(), m.end()) for m in _BACKTICK_RUN.finditer(line)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    parts: list[str] = []
+    position = 0
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        at = bisect_right(same, index)
+        if at == len(same):  # no closing run: literal backticks
+            index += 1
+            continue
+        closing = same[at]
+        parts.append(_MENTION.sub("@" + _ZWJ, line[position:start]))
+        parts.append(line[start : runs[closing][1]])
+        position = runs[closing][1]
+        index = closing + 1
+    parts.append(_MENTION.sub("@" + _ZWJ, line[position:]))
+    return "".join(parts)
 
 
 def _fence_for(text: str) -> str:
@@ -141,6 +205,7 @@ def _details(change: Change, max_diff_chars: int | None = None) -> str:
             cut = diff[:max_diff_chars].rsplit("\n", 1)[0]
             left = diff.count("\n") - cut.count("\n")
             diff = f"{cut}\n... diff cut to fit: {left} more lines"
+        diff = shown_diff(diff)
         fence = _fence_for(diff)
         lines += ["", f"{fence}diff", diff, fence]
     lines += ["", "</details>"]
@@ -151,15 +216,16 @@ def _navigation_details(change: NavigationChange) -> str:
     summary = html.escape(f"{SYMBOLS['update']} {navigation_line(change)}")
     lines = [f"<details><summary>{summary}</summary>", ""]
     if change.diff:
-        fence = _fence_for(change.diff)
-        lines += [f"{fence}diff", change.diff, fence]
+        diff = shown_diff(change.diff)
+        fence = _fence_for(diff)
+        lines += [f"{fence}diff", diff, fence]
     lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | None = None) -> str:
     """The plan as Markdown of at most ``max_chars`` characters."""
-    out = _header(plan, directory)
+    out = no_mentions(_header(plan, directory))
     if not plan.has_changes:
         return out[:max_chars]
     blocks: list[str] = []
@@ -173,6 +239,7 @@ def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | Non
     blocks += [_navigation_details(menu) + "\n" for menu in plan.navigation]
     details = [c for c in plan.changes if c.reason or c.field_changes or c.diff]
     blocks += [_details(change) + "\n" for change in details]
+    blocks = [no_mentions(block) for block in blocks]
 
     budget = max_chars - _NOTE_RESERVE
     if len(out) > budget:  # only with a tiny max_chars: keep whole lines of the header
@@ -191,7 +258,7 @@ def render_markdown(plan: Plan, *, max_chars: int = 60_000, directory: str | Non
             change = details[index - first_detail]
             room = budget - len(out) - len(_details(change, 0)) - 80
             if room > 200:
-                shorter = _details(change, room) + "\n"
+                shorter = no_mentions(_details(change, room)) + "\n"
                 if len(out) + len(shorter) <= budget:
                     out += shorter
                     left_out += len(block) - len(shorter)

@@ -18,6 +18,7 @@ from wikisync.render._common import (
     navigation_summary_sentence,
     no_changes_sentence,
     page_ref,
+    shown_diff,
     summary_sentence,
 )
 
@@ -57,7 +58,7 @@ def summary_line(plan: Plan) -> str:
 
 def _diff_lines(diff: str, paint: _Painter) -> list[str]:
     out: list[str] = []
-    for line in diff.split("\n"):
+    for line in shown_diff(diff).split("\n"):
         if line.startswith(("+++", "---")):
             styled = paint("bold", line)
         elif line.startswith("@@"):
@@ -104,7 +105,7 @@ def _asset_lines(change: AssetChange, paint: _Painter) -> list[str]:
     symbol = paint(_ASSET_STYLE[change.action], ASSET_SYMBOLS[change.action])
     lines = [f"  {symbol} {asset_line(change)}"]
     if change.reason and change.reason != "not in the wiki yet":
-        lines.append(f"{_INDENT}{change.reason}")
+        lines.append(f"{_INDENT}{shown(change.reason)}")
     if change.action == "conflict":
         lines.append(f"{_INDENT}{paint('warn', 'use --force to overwrite')}")
     return lines
@@ -151,7 +152,9 @@ def render_text(plan: Plan, *, color: bool = False, directory: str = ".") -> str
         lines += ["", "Orphaned assets (no page links to them; kept, prune is off or refused):"]
         lines += [f"  {shown('/' + path)}" for path in plan.assets_orphaned]
     if plan.navigation_warnings:
-        lines += [""] + [f"{paint('warn', 'Warning:')} {w}" for w in plan.navigation_warnings]
+        lines += [""] + [
+            f"{paint('warn', 'Warning:')} {shown(w)}" for w in plan.navigation_warnings
+        ]
     if plan.guard_violations:
         lines += ["", paint("warn", "Refused by a safety guard (nothing will be applied):")]
         lines += [f"  - {shown(message)}" for message in plan.guard_violations]

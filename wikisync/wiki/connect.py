@@ -12,10 +12,18 @@ from collections.abc import Mapping
 
 from wikijs import WikiJSClient
 from wikijs import WikiJSError as WikiError
-from wikijs._logging import configure_logging
+from wikijs._logging import MASKER, configure_logging
 from wikisync.errors import WikisyncError
 
-__all__ = ["Client", "WikiError", "configure_logging", "connect", "timeout_from"]
+__all__ = [
+    "STATE_KEY_ENV",
+    "Client",
+    "WikiError",
+    "configure_logging",
+    "connect",
+    "state_key_from",
+    "timeout_from",
+]
 
 Client = WikiJSClient
 """The SDK client type the wiki side is built on."""
@@ -62,3 +70,24 @@ def timeout_from(raw: str) -> tuple[float, float]:
     if not math.isfinite(seconds) or seconds <= 0:
         raise WikisyncError(f"WIKIJS_TIMEOUT must be a positive number of seconds (got {raw!r})")
     return (min(5.0, seconds), seconds)
+
+
+STATE_KEY_ENV = "WIKISYNC_STATE_KEY"
+_STATE_KEY_MIN = 32
+
+
+def state_key_from(environ: Mapping[str, str]) -> bytes | None:
+    """``WIKISYNC_STATE_KEY``: the secret the state head is signed with (``None``: unset).
+
+    Registered with the log masker like the API key. Shorter than 32 characters raises
+    ``WikisyncError``: a short key could be guessed from a signed head."""
+    raw = environ.get(STATE_KEY_ENV, "").strip()
+    if not raw:
+        return None
+    MASKER.register(raw)
+    if len(raw) < _STATE_KEY_MIN:
+        raise WikisyncError(
+            f"{STATE_KEY_ENV} must be at least {_STATE_KEY_MIN} characters long (for example "
+            "the output of `openssl rand -hex 32`)"
+        )
+    return raw.encode("utf-8")

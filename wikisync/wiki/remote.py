@@ -18,6 +18,7 @@ so every request it makes can be counted in one place.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
@@ -35,9 +36,11 @@ from wikijs import (
     NavigationTree,
     NotFoundError,
     Page,
+    PayloadTooLargeError,
     WikiJSClient,
     WikiJSError,
 )
+from wikisync._bounded import aware_time
 from wikisync.errors import NavigationError, StateError
 from wikisync.plan.model import (
     AssetChange,
@@ -51,12 +54,17 @@ from wikisync.plan.model import (
 )
 from wikisync.wiki.state import (
     HEAD_NAME,
+    MAX_HEAD_BYTES,
+    MAX_LOCK_BYTES,
     Head,
     LoadedState,
     Lock,
     StateWrite,
     dump_lock,
+    head_root,
     is_lock_name,
+    is_segment_name,
+    legacy_state_folder,
     load_head,
     load_lock,
     load_segment,
@@ -65,10 +73,12 @@ from wikisync.wiki.state import (
     merge_segments,
     plan_state_write,
     state_folder,
+    state_folder_may_hold,
 )
 
 __all__ = [
     "LEGACY_NOTICE",
+    "MAX_NESTED_FOLDERS",
     "HeldLock",
     "Listing",
     "LockFile",
@@ -85,13 +95,21 @@ LEGACY_NOTICE = (
 )
 """What a format-1 state page says once its state was migrated."""
 
+MAX_NESTED_FOLDERS = 256
+"""At most this many other state folders are read to find roots nested in this one."""
+
 
 def _iso(value: Any) -> str:
+    """A time from the wiki as an ISO string with a time zone; ``""`` when it has none or
+    is not a time (such a page counts as edited in the wiki: it is never overwritten or
+    deleted without ``--force``)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    return str(value)
+        text = value.isoformat().replace("+00:00", "Z") if value.tzinfo is not None else ""
+    else:
+        text = str(value)
+    return text if aware_time(text) is not None else ""
 
 
 def in_scope(path: str, root: str) -> bool:
@@ -171,6 +189,8 @@ class HeldLock:
     asset_id: int
     others: tuple[LockFile, ...]
     files: tuple[tuple[str, int], ...] = ()
+    folder: tuple[str, ...] = ()
+    """Where the lock file is (``()``: the state folder)."""
 
 
 @dataclass(frozen=True)
@@ -189,10 +209,15 @@ _UNREAD = object()
 class Remote:
     """Reads and writes one wiki under one root. Safe to share between threads."""
 
-    def __init__(self, client: WikiJSClient, *, root: str, locale: str) -> None:
+    def __init__(
+        self, client: WikiJSClient, *, root: str, locale: str, state_key: bytes | None = None
+    ) -> None:
         self.client = client
         self.root = root.strip("/")
         self.locale = locale
+        self.state_key = state_key or None
+        self.unreadable_times: set[str] = set()
+        """Paths of pages whose ``updatedAt`` had no time zone (or was not a time)."""
         self.state_path = state_page_path(self.root)
         self._full: dict[int, Page] = {}
         self._lock = threading.Lock()
@@ -217,7 +242,11 @@ class Remote:
             if item.path == self.state_path:
                 state_pages.append((int(item.id), item.updated_at))
                 continue
-            pages.append(RemotePage.listed(int(item.id), item.locale, item.path, item.updated_at))
+            stamp = _iso(item.updated_at)
+            if not stamp and item.updated_at:
+                with self._lock:
+                    self.unreadable_times.add(item.path)
+            pages.append(RemotePage.listed(int(item.id), item.locale, item.path, stamp))
         return Listing(
             pages=tuple(sorted(pages, key=lambda p: (p.path, p.locale, p.id))),
             state_pages=tuple(sorted(state_pages)),
@@ -280,14 +309,20 @@ class Remote:
     def state_folder(self) -> tuple[str, ...]:
         return state_folder(self.root)
 
-    def _state_url(self, name: str) -> str:
-        return "/".join((*self.state_folder, name))
+    def _state_url(self, name: str, folder: tuple[str, ...] | None = None) -> str:
+        return "/".join((*(folder or self.state_folder), name))
 
-    def _download_or_none(self, name: str) -> bytes | None:
+    def _download_or_none(
+        self, name: str, folder: tuple[str, ...] | None = None, *, max_bytes: int | None = None
+    ) -> bytes | None:
+        """A state file's bytes (``None`` when there is none). With ``max_bytes``, a
+        larger file raises ``PayloadTooLargeError`` after that many bytes were read."""
         try:
-            return self.client.assets.download(self._state_url(name))
+            return self.client.assets.download(self._state_url(name, folder), max_bytes=max_bytes)
         except NotFoundError:
             return None
+        except PayloadTooLargeError:
+            raise
         except HTTPStatusError as exc:
             if getattr(exc, "status", None) == 404:
                 return None
@@ -304,23 +339,101 @@ class Remote:
     def read_state(self, legacy_page_id: int | None = None) -> LoadedState:
         """The stored state as the wiki holds it now (never cached).
 
-        One download of the head, then one per segment file. Without a head, the
-        format-1 state page ``legacy_page_id`` (if any) is read instead."""
+        One download of the head, then one per segment file. Without a head, the state
+        folder of wikisync 0.2 and 0.3 is read, then the format-1 state page
+        ``legacy_page_id`` (if any)."""
         loaded = self._read_asset_state()
         return self._read_legacy_state(legacy_page_id) if loaded is None else loaded
 
+    def _folder_files(self, folder: tuple[str, ...]) -> dict[str, Asset]:
+        folder_id = self.folder_id(folder)
+        if folder_id is None:
+            return {}
+        return {a.filename: a for a in self.client.assets.list(folder_id)}
+
     def _read_asset_state(self) -> LoadedState | None:
-        """The asset state, or ``None`` when there is no head."""
-        raw = self._download_or_none(HEAD_NAME)
+        """The asset state, or ``None`` when there is no head.
+
+        Every read is bounded: the head is read up to ``MAX_HEAD_BYTES``, each segment
+        file up to the size the head records for it (itself at most an upload's size);
+        a file that is larger is not read any further."""
+        loaded = self._read_folder(self.state_folder)
+        if loaded is not None:
+            return loaded
+        loaded = self._read_folder(legacy_state_folder(self.root))
+        if loaded is None or (loaded.problem and loaded.head is None):
+            # Another root's head (two roots could share the old folder) or none: no state.
+            return None
+        return dataclasses.replace(loaded, old_folder=True)
+
+    def _read_folder(self, folder: tuple[str, ...]) -> LoadedState | None:
+        empty = State(root=self.root)
+        try:
+            raw = self._download_or_none(HEAD_NAME, folder, max_bytes=MAX_HEAD_BYTES)
+        except PayloadTooLargeError:
+            return LoadedState(
+                empty,
+                problem=f"the state head is larger than {MAX_HEAD_BYTES} bytes, too large to read",
+            )
         if raw is None:
             return None
-        head = load_head(raw, root=self.root)
+        head = load_head(raw, root=self.root, key=self.state_key)
         if isinstance(head, str):
-            return LoadedState(State(root=self.root), problem=head)
-        return self._read_segments(head)
+            return LoadedState(empty, problem=head)
+        return self._read_segments(head, folder, signed=self.state_key is not None)
+
+    def nested_roots(self, pages: Iterable[RemotePage]) -> tuple[str, ...]:
+        """The roots under ``root`` that another wikisync directory manages (they have a
+        state: a head in a state folder, or a format-1 state page), shallowest first.
+
+        Only state folders whose name starts like this root's are looked at, at most
+        ``MAX_NESTED_FOLDERS``; the head of each is read (up to ``MAX_HEAD_BYTES``), not
+        verified: a root it names is only ever left alone."""
+        marker = "/" + state_page_path("").strip("/")
+        found = {
+            p.path[: -len(marker)]
+            for p in pages
+            if p.path.endswith(marker) and p.path != self.state_path
+        }
+        base = self.folder_id(("_wikisync",))
+        if base is not None:
+            own = {self.state_folder[1], legacy_state_folder(self.root)[1]}
+            candidates = [
+                slug
+                for slug in sorted(self._child_folders(base))
+                if slug not in own and state_folder_may_hold(slug, self.root)
+            ]
+            if len(candidates) > MAX_NESTED_FOLDERS:
+                raise StateError(
+                    f"/_wikisync holds {len(candidates)} state folders that may belong to "
+                    f"roots under {self.root or 'the whole wiki'}; wikisync checks at most "
+                    f"{MAX_NESTED_FOLDERS}"
+                )
+            for slug in candidates:
+                try:
+                    data = self._download_or_none(
+                        HEAD_NAME, ("_wikisync", slug), max_bytes=MAX_HEAD_BYTES
+                    )
+                except PayloadTooLargeError:
+                    continue
+                root = head_root(data) if data is not None else None
+                if root is not None:
+                    found.add(root)
+        nested = {r for r in found if r != self.root and in_scope(r, self.root) and r}
+        return tuple(sorted(nested, key=lambda r: (r.count("/"), r)))
+
+    def _identity_id(self) -> int | None:
+        try:
+            return int(self.client.whoami().id)
+        except WikiJSError:  # no identity, no proof: the state page is simply not verified
+            return None
 
     def _read_legacy_state(self, page_id: int | None) -> LoadedState:
-        """The format-1 state page ``page_id`` (an empty state without one)."""
+        """The format-1 state page ``page_id`` (an empty state without one).
+
+        Such a page carries no signature: it is verified when the identity wikisync runs
+        as saved it last (the page's ``authorId``). With the state key, a page that
+        someone else saved last is not trusted at all."""
         if page_id is None:
             return load_state(None, root=self.root)
         page = self.fetch_full([page_id]).get(page_id)
@@ -330,41 +443,69 @@ class Remote:
                 "while wikisync was reading it; run the command again"
             )
         loaded = load_state(page.content, root=self.root)
-        return LoadedState(loaded.state, problem=loaded.problem, legacy=True)
+        with self._lock:
+            record = self._full.get(page_id)
+        author = record.author_id if record is not None else None
+        verified = loaded.problem is None and author is not None and author == self._identity_id()
+        if loaded.problem is None and not verified and self.state_key:
+            return LoadedState(
+                State(root=self.root),
+                problem=(
+                    f"the state page {self.state_path} was last saved by another user "
+                    f"(id {author}), not by the one wikisync runs as"
+                ),
+                legacy=True,
+            )
+        return LoadedState(loaded.state, problem=loaded.problem, legacy=True, verified=verified)
 
     def state_changed(self, loaded: LoadedState, legacy_page_id: int | None = None) -> bool:
         """Whether the stored state is no longer ``loaded`` (read earlier by ``read_state``).
 
         One download of the head, which names every segment by checksum (segments are
         never rewritten), so an equal head means an equal state. Only while there is no
-        head is the format-1 state page ``legacy_page_id`` read again."""
-        raw = self._download_or_none(HEAD_NAME)
+        head is the older state (the old folder, the format-1 page) read again."""
+        try:
+            raw = self._download_or_none(HEAD_NAME, max_bytes=MAX_HEAD_BYTES)
+        except PayloadTooLargeError:
+            return True  # not the head that was read: the state changed
         if raw is None:
-            if loaded.head is not None:
+            if loaded.head is not None and not loaded.old_folder:
                 return True
-            fresh = self._read_legacy_state(legacy_page_id)
+            fresh = self.read_state(legacy_page_id)
             return (fresh.state, fresh.problem, fresh.head) != (
                 loaded.state,
                 loaded.problem,
                 loaded.head,
             )
-        head = load_head(raw, root=self.root)
+        if loaded.old_folder:
+            return True
+        head = load_head(raw, root=self.root, key=self.state_key)
         if isinstance(head, str):
             return loaded.head is not None or loaded.problem != head
         return head != loaded.head
 
-    def _read_segments(self, head: Head) -> LoadedState:
+    def _read_segments(self, head: Head, folder: tuple[str, ...], *, signed: bool) -> LoadedState:
         segments = []
         empty = State(root=self.root)
         for segment in head.segments:
             parts = []
             for file in segment.files:
-                data = self._download_or_none(file.name)
+                try:
+                    data = self._download_or_none(file.name, folder, max_bytes=file.size)
+                except PayloadTooLargeError:
+                    return LoadedState(
+                        empty,
+                        problem=(
+                            f"the state file {file.name} does not match its checksum (it is "
+                            f"larger than the {file.size} bytes its head records)"
+                        ),
+                        head=head,
+                    )
                 if data is None:
                     return LoadedState(
                         empty, problem=f"the state file {file.name} is missing", head=head
                     )
-                if hashlib.sha256(data).hexdigest() != file.sha256:
+                if len(data) != file.size or hashlib.sha256(data).hexdigest() != file.sha256:
                     return LoadedState(
                         empty,
                         problem=f"the state file {file.name} does not match its checksum",
@@ -374,8 +515,13 @@ class Remote:
             try:
                 segments.append(load_segment(parts))
             except ValueError as exc:
-                return LoadedState(empty, problem=str(exc), head=head)
-        return LoadedState(merge_segments(head, segments), head=head, segments=tuple(segments))
+                return LoadedState(empty, problem=f"{exc} ({segment.files[0].name})", head=head)
+        return LoadedState(
+            merge_segments(head, segments),
+            head=head,
+            segments=tuple(segments),
+            verified=signed,
+        )
 
     def fetch_full(self, ids: Iterable[int]) -> dict[int, RemotePage]:
         """Full records (content, scripts, publish dates) for ``ids``, batched."""
@@ -442,42 +588,49 @@ class Remote:
 
     def state_files(self) -> dict[str, Asset]:
         """The files in the state folder by name (nothing if it does not exist)."""
-        folder_id = self.folder_id(self.state_folder)
-        if folder_id is None:
-            return {}
-        return {a.filename: a for a in self.client.assets.list(folder_id)}
+        return self._folder_files(self.state_folder)
 
-    def take_lock(self, lock: Lock) -> HeldLock:
-        """Write our lock file, then list the folder: the other lock files seen then."""
-        folder_id = self.ensure_folder(self.state_folder)
+    def take_lock(self, lock: Lock, folder: tuple[str, ...] = ()) -> HeldLock:
+        """Write our lock file into ``folder`` (default: the state folder), then list
+        that folder: the other lock files seen then."""
+        folder_id = self.ensure_folder(folder or self.state_folder)
         name = self.client.assets.put(
             dump_lock(lock), filename=lock_name(lock), folder_id=folder_id
         )
-        return self._listed(lock, name)
+        return self._listed_in(lock, name, folder) if folder else self._listed(lock, name)
 
     def relist_lock(self, held: HeldLock) -> HeldLock:
-        """``held`` with the state folder listed again."""
+        """``held`` with its folder listed again."""
+        if held.folder:
+            return self._listed_in(held.lock, lock_name(held.lock), held.folder)
         return self._listed(held.lock, lock_name(held.lock))
 
     def _listed(self, lock: Lock, mine: str) -> HeldLock:
+        """The state folder's lock files, seen by the holder of ``mine``."""
+        return self._listed_in(lock, mine, ())
+
+    def _listed_in(self, lock: Lock, mine: str, folder: tuple[str, ...]) -> HeldLock:
+        where = folder or self.state_folder
         others = []
         files = []
         asset_id: int | None = None
-        for name, asset in sorted(self.state_files().items()):
+        for name, asset in sorted(self._folder_files(where).items()):
             if name == mine:
                 asset_id = int(asset.id)
             elif not is_lock_name(name):
                 files.append((name, int(asset.id)))
             else:
-                data = self._download_or_none(name)
-                found = load_lock(data) if data is not None else None
+                found = None
+                if asset.file_size <= MAX_LOCK_BYTES:  # larger: unreadable, never downloaded
+                    with contextlib.suppress(PayloadTooLargeError):  # grew since the listing
+                        data = self._download_or_none(name, where, max_bytes=MAX_LOCK_BYTES)
+                        found = load_lock(data) if data is not None else None
                 others.append(LockFile(int(asset.id), name, str(asset.updated_at or ""), found))
         if asset_id is None:
             raise StateError(
-                f"the lock file {mine} was uploaded but /{'/'.join(self.state_folder)} "
-                "does not list it"
+                f"the lock file {mine} was uploaded but /{'/'.join(where)} does not list it"
             )
-        return HeldLock(lock, asset_id, tuple(others), tuple(files))
+        return HeldLock(lock, asset_id, tuple(others), tuple(files), folder)
 
     def discard_lock_file(self, asset_id: int) -> None:
         """Remove a lock file; one already gone (removed by its own apply) is fine."""
@@ -491,8 +644,11 @@ class Remote:
         remove the files the new head no longer names (lock files excepted).
 
         Under ``held``, the files to remove are those its listing showed (nobody else
-        writes while the lock is held); without it the folder is listed again."""
-        write = plan_state_write(old, state)
+        writes while the lock is held); without it the folder is listed again. Only
+        segment files (by their names) are ever removed: a file that someone else put in
+        the folder stays. A state read from the old state folder is moved: once the new
+        head is written, the old head and the segment files it names are removed."""
+        write = plan_state_write(old, state, key=self.state_key)
         folder_id = self.ensure_folder(self.state_folder)
         for name, data in write.files.items():
             self.client.assets.put(data, filename=name, folder_id=folder_id)
@@ -503,10 +659,20 @@ class Remote:
         else:
             listed = [(name, int(a.id)) for name, a in self.state_files().items()]
         for name, asset_id in listed:
-            if name not in keep and not is_lock_name(name):
+            if name not in keep and is_segment_name(name):
                 with contextlib.suppress(NotFoundError):
                     self.client.assets.delete(asset_id)
+        if old.old_folder and old.head is not None:
+            self._retire_old_folder(old.head)
         return write
+
+    def _retire_old_folder(self, head: Head) -> None:
+        """Remove the old folder's head and the segment files it named (nothing else)."""
+        named = {f.name for f in head.files} | {HEAD_NAME}
+        for name, asset in self._folder_files(legacy_state_folder(self.root)).items():
+            if name in named:
+                with contextlib.suppress(NotFoundError):
+                    self.client.assets.delete(int(asset.id))
 
     def release_lock(self, held: HeldLock) -> None:
         self.client.assets.delete(held.asset_id)
@@ -672,5 +838,5 @@ def _to_remote_asset(asset: Asset, folder: tuple[str, ...]) -> RemoteAsset:
         folder=folder,
         filename=asset.filename,
         size=int(asset.file_size),
-        updated_at=str(asset.updated_at or ""),
+        updated_at=_iso(asset.updated_at),
     )

@@ -23,6 +23,17 @@ checksum does not match, makes the whole state untrusted: wikisync starts from a
 state and re-adopts pages by matching them to files (nothing is ever deleted on the
 strength of a state it could not verify).
 
+Anyone who may upload into the folder can write these files, so they are read as
+hostile input: every size, count, name, number and time is bounded (``MAX_*``), and an
+out-of-bounds file is a problem string, never an exception. With the state key
+(``WIKISYNC_STATE_KEY``) the head is signed (HMAC-SHA256); a head without a valid
+signature is then not trusted at all. Only a state proven to be wikisync's own
+(``LoadedState.verified``) can get anything deleted.
+
+This is one module because the writer and the reader are one format: the limits the
+reader checks are the ones the writer keeps, and the bytes it signs are the bytes it
+checks.
+
 The format-1 state (one page ``<root>/_wikisync-state`` holding the whole map as JSON)
 is still read (``load_state``); ``dump_state`` writes it (tests of the migration
 use it).
@@ -34,6 +45,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -42,11 +54,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from wikisync._bounded import (
+    Refused,
+    aware_time,
+    bounded_int,
+    bounded_json,
+    bounded_text,
+    inflate,
+)
+from wikisync._names import shown
 from wikisync.plan.model import AssetEntry, State, StateEntry
 
 __all__ = [
     "HEAD_NAME",
     "LEGACY_FORMAT",
+    "MAX_HEAD_BYTES",
+    "MAX_INFLATED_BYTES",
+    "MAX_LOCK_BYTES",
+    "MAX_STATE_ENTRIES",
+    "MAX_STATE_FILES",
+    "MAX_STATE_FILE_BYTES",
     "MERGE_RATIO",
     "PART_ENTRIES",
     "STATE_FORMAT",
@@ -60,7 +87,10 @@ __all__ = [
     "dump_head",
     "dump_lock",
     "dump_state",
+    "head_root",
     "is_lock_name",
+    "is_segment_name",
+    "legacy_state_folder",
     "load_head",
     "load_lock",
     "load_segment",
@@ -69,6 +99,7 @@ __all__ = [
     "merge_segments",
     "plan_state_write",
     "state_folder",
+    "state_folder_may_hold",
 ]
 
 STATE_FORMAT = 2
@@ -84,6 +115,29 @@ MAX_SEGMENTS = 5
 """More segments than this: the newest two are merged (a plan reads every segment)."""
 _LOCK_PREFIX = "lock-"
 
+MAX_HEAD_BYTES = 1 << 20
+"""A head is under 1 KB per segment file; a larger one is not read."""
+MAX_LOCK_BYTES = 16 << 10
+"""A lock file is under 300 bytes; a larger one is not read (it counts as unreadable)."""
+MAX_STATE_FILE_BYTES = 5_242_880
+"""A segment file is one upload, which Wiki.js limits to this size."""
+MAX_INFLATED_BYTES = 64 << 20
+"""A segment file inflates to at most this many bytes (20,000 entries of 3 KB)."""
+MAX_STATE_FILES = 64
+"""A head names at most this many segment files."""
+MAX_STATE_ENTRIES = 1_000_000
+"""A state holds at most this many entries (pages, assets and removals)."""
+_MAX_DEPTH = 6
+_MAX_ID = 2**31 - 1
+_MAX_SERIAL = 2**53
+_MAX_PATH = 1024
+_MAX_SOURCE = 4096
+_MAX_HOLDER = 200
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DIGEST = re.compile(r"[0-9A-Za-z:_+/=-]{0,128}")
+_SEGMENT_NAME = re.compile(r"s\d{6,16}-\d{1,3}-\d{1,4}-[0-9a-f]{6}\.json\.gz")
+_LOCK_NAME = re.compile(r"lock-[A-Za-z0-9_-]{1,64}\.json")
+
 _NOTICE = (
     "# wikisync state\n\n"
     "This page is written by wikisync to remember which pages under this path it "
@@ -94,7 +148,10 @@ _FENCE_RE = re.compile(r"```json\n(.*?)\n```", re.DOTALL)
 
 @dataclass(frozen=True)
 class Lock:
-    """An apply in progress. Expired locks are ignored."""
+    """An apply in progress. Expired locks are ignored.
+
+    Its times carry a time zone; a lock whose times do not is unreadable
+    (``from_json`` refuses it)."""
 
     id: str
     holder: str
@@ -102,24 +159,33 @@ class Lock:
     expires_at: str
 
     def expired(self, now: datetime) -> bool:
-        try:
-            expires = datetime.fromisoformat(self.expires_at.replace("Z", "+00:00"))
-        except ValueError:
-            return True
-        return now >= expires
+        expires = aware_time(self.expires_at)
+        return expires is None or now >= expires
 
     @classmethod
     def new(cls, lock_id: str, holder: str, now: datetime, ttl: float) -> Lock:
         return cls(
             id=lock_id,
-            holder=holder,
+            holder=holder[:_MAX_HOLDER],
             acquired_at=_iso(now),
             expires_at=_iso(now + timedelta(seconds=ttl)),
         )
 
     @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> Lock:
-        return cls(**{k: str(raw[k]) for k in ("id", "holder", "acquired_at", "expires_at")})
+    def from_json(cls, raw: object) -> Lock:
+        """A lock from its JSON; ``Refused`` unless every field is there and in bounds."""
+        if not isinstance(raw, Mapping):
+            raise Refused("a lock is not a JSON object")
+        lock = cls(
+            id=bounded_text(raw.get("id"), 64, "the lock's id"),
+            holder=bounded_text(raw.get("holder"), _MAX_HOLDER, "the lock's holder"),
+            acquired_at=bounded_text(raw.get("acquired_at"), 64, "the lock's time"),
+            expires_at=bounded_text(raw.get("expires_at"), 64, "the lock's expiry"),
+        )
+        for moment in (lock.acquired_at, lock.expires_at):
+            if aware_time(moment) is None:
+                raise Refused(f"the lock's time {moment[:40]!r} has no time zone")
+        return lock
 
     def to_json(self) -> dict[str, str]:
         return {
@@ -196,7 +262,12 @@ class LoadedState:
     trusted; callers report it and carry on with the empty state. ``head`` and
     ``segments`` describe the asset state as read (``None``/empty: none, or untrusted);
     ``legacy`` says the state came from a format-1 state page (the next write migrates
-    it). ``lock`` is a format-1 page's lock.
+    it), ``old_folder`` that it came from the state folder of wikisync 0.2 and 0.3 (the
+    next write moves it). ``lock`` is a format-1 page's lock.
+
+    ``verified`` says the state is proven to be wikisync's own: a head signed with the
+    state key, or a format-1 page last saved by the identity wikisync runs as. Only a
+    verified state can get a page or an asset deleted.
     """
 
     state: State
@@ -205,6 +276,8 @@ class LoadedState:
     head: Head | None = None
     segments: tuple[SegmentData, ...] = ()
     legacy: bool = False
+    verified: bool = False
+    old_folder: bool = False
 
 
 @dataclass(frozen=True)
@@ -264,61 +337,96 @@ def load_state(content: str | None, *, root: str) -> LoadedState:
     if not match:
         return LoadedState(empty, problem="the state page holds no state document")
     try:
-        body = json.loads(match.group(1))
-    except json.JSONDecodeError as exc:
-        return LoadedState(empty, problem=f"the state document is not valid JSON ({exc.msg})")
+        body = bounded_json(match.group(1), limit=8 * MAX_STATE_FILE_BYTES, depth=_MAX_DEPTH)
+    except Refused as exc:
+        return LoadedState(empty, problem=f"the state document is not readable ({exc})")
     if not isinstance(body, dict):
         return LoadedState(empty, problem="the state document is not a JSON object")
     claimed = body.pop("checksum", None)
     if claimed != _checksum(body):
         return LoadedState(empty, problem="the state document's checksum does not match")
     if body.get("format") != STATE_FORMAT:
-        return LoadedState(empty, problem=f"unsupported state format {body.get('format')!r}")
+        return LoadedState(empty, problem=f"unsupported state format {_quoted(body.get('format'))}")
     try:
+        rows = _rows(body.get("pages"), "pages")
+        asset_rows = _rows(body.get("assets") or [], "assets")
         pages = {}
-        for row in body["pages"]:
+        for row in rows:
             entry = _page_entry(row)
             pages[entry.page_id] = entry
         assets = {}
-        for row in body.get("assets") or ():
+        for row in asset_rows:
             asset = _asset_entry(row)
             assets[asset.path] = asset
         commit = body.get("commit")
         raw_lock = body.get("lock")
-        lock = (
-            Lock(**{k: str(raw_lock[k]) for k in ("id", "holder", "acquired_at", "expires_at")})
-            if raw_lock
-            else None
-        )
+        lock = Lock.from_json(raw_lock) if raw_lock else None
         state = State(
             pages=pages,
-            serial=int(body.get("serial", 0)),
-            root=str(body.get("root", root)),
-            wikisync_version=str(body.get("wikisync_version", "")),
+            serial=bounded_int(body.get("serial", 0), 0, _MAX_SERIAL, "serial"),
+            root=bounded_text(body.get("root", root), _MAX_PATH, "root"),
+            wikisync_version=bounded_text(body.get("wikisync_version", ""), 64, "version"),
             assets=assets,
-            commit=str(commit) if commit else None,
+            commit=_commit(commit),
         )
     except (KeyError, TypeError, ValueError) as exc:
         return LoadedState(empty, problem=f"the state document is malformed ({exc})")
     if state.root.strip("/") != root.strip("/"):
         return LoadedState(
             empty,
-            problem=f"the state page belongs to root {state.root!r}, not {root!r}",
+            problem=f"the state page belongs to root {shown(state.root)!r}, not {root!r}",
         )
     return LoadedState(state, lock=lock)
+
+
+def _quoted(value: object) -> str:
+    """A value from a state file as it may be printed: short, and escaped."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**9:
+        return str(value)
+    return repr(shown(str(value)[:40]))
+
+
+def _rows(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise Refused(f"{what} is not a list")
+    if len(value) > MAX_STATE_ENTRIES:
+        raise Refused(f"{what} has more than {MAX_STATE_ENTRIES} entries")
+    return value
+
+
+def _commit(value: object) -> str | None:
+    if not value:
+        return None
+    text = bounded_text(value, 64, "commit")
+    if not re.fullmatch(r"[0-9a-f]{4,64}", text):
+        raise Refused("the commit is not a git commit id")
+    return text
 
 
 # -- format 2: the asset state ---------------------------------------------------------------
 
 
-def state_folder(root: str) -> tuple[str, ...]:
-    """Asset folder slugs of the state of ``root``: ``("_wikisync", "<slug>-<hash>")``.
+def _readable(root: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", root.lower()).strip("-")
 
-    The slug is readable (lowercase letters, digits and ``-``); the hash of the exact
-    root keeps roots that differ only in case or punctuation apart.
+
+def state_folder(root: str) -> tuple[str, ...]:
+    """Asset folder slugs of the state of ``root``: ``("_wikisync", "<slug>-<sha256>")``.
+
+    The slug is readable (lowercase letters, digits and ``-``, at most 40); the full
+    SHA-256 of the exact root keeps every two roots apart, also roots that differ only
+    in case or punctuation.
     """
     root = root.strip("/")
-    readable = re.sub(r"[^a-z0-9]+", "-", root.lower()).strip("-")[:60] or "root"
+    readable = _readable(root)[:40].strip("-") or "root"
+    return ("_wikisync", f"{readable}-{hashlib.sha256(root.encode('utf-8')).hexdigest()}")
+
+
+def legacy_state_folder(root: str) -> tuple[str, ...]:
+    """The state folder wikisync 0.2 and 0.3 used (8 hex digits of the hash: two roots
+    can share it, so its head is used only when it names this very root)."""
+    root = root.strip("/")
+    readable = _readable(root)[:60] or "root"
     digest = hashlib.sha256(root.encode("utf-8")).hexdigest()[:8]
     return ("_wikisync", f"{readable}-{digest}")
 
@@ -328,7 +436,14 @@ def lock_name(lock: Lock) -> str:
 
 
 def is_lock_name(name: str) -> bool:
-    return name.startswith(_LOCK_PREFIX) and name.endswith(".json")
+    """Whether ``name`` is a lock file as wikisync names them."""
+    return _LOCK_NAME.fullmatch(name) is not None
+
+
+def is_segment_name(name: str) -> bool:
+    """Whether ``name`` is a segment file as wikisync names them (the only files of the
+    state folder, with the head and lock files, that wikisync ever removes)."""
+    return _SEGMENT_NAME.fullmatch(name) is not None
 
 
 def dump_lock(lock: Lock) -> bytes:
@@ -336,11 +451,11 @@ def dump_lock(lock: Lock) -> bytes:
 
 
 def load_lock(data: bytes) -> Lock | None:
-    """A lock file's lock, or ``None`` when it cannot be read."""
+    """A lock file's lock, or ``None`` when it cannot be read (too large, not JSON, a
+    field missing or out of bounds, a time without a time zone)."""
     try:
-        raw = json.loads(data.decode("utf-8"))
-        return Lock.from_json(raw)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return Lock.from_json(bounded_json(data, limit=MAX_LOCK_BYTES, depth=2))
+    except Refused:
         return None
 
 
@@ -352,32 +467,59 @@ def _asset_row(a: AssetEntry) -> list[Any]:
     return [a.path, a.source, a.asset_id, a.digest, a.size, a.updated_at]
 
 
-def _page_entry(row: Sequence[Any]) -> StateEntry:
-    page_id, locale, path, source, updated_at, digest, content_digest = row
+def _fields(row: object, count: int, what: str) -> Sequence[Any]:
+    if not isinstance(row, list) or len(row) != count:
+        raise Refused(f"{what} is not a row of {count} values")
+    return row
+
+
+def _time(value: object, what: str) -> str:
+    text = bounded_text(value, 64, what)
+    if text and aware_time(text) is None:
+        raise Refused(f"{what} {shown(text[:40])!r} is not a time with a time zone")
+    return text
+
+
+def _hex(value: object, pattern: re.Pattern[str], what: str) -> str:
+    text = bounded_text(value, 128, what)
+    if not pattern.fullmatch(text):
+        raise Refused(f"{what} is not a digest")
+    return text
+
+
+def _page_entry(row: object) -> StateEntry:
+    page_id, locale, path, source, updated_at, digest, content_digest = _fields(row, 7, "a page")
     return StateEntry(
-        page_id=int(page_id),
-        locale=str(locale),
-        path=str(path),
-        source=str(source),
-        updated_at=str(updated_at),
-        digest=str(digest),
-        content_digest=str(content_digest),
+        page_id=bounded_int(page_id, 1, _MAX_ID, "a page id"),
+        locale=bounded_text(locale, 16, "a locale"),
+        path=bounded_text(path, _MAX_PATH, "a path"),
+        source=bounded_text(source, _MAX_SOURCE, "a source file"),
+        updated_at=_time(updated_at, "a page's time"),
+        digest=_hex(digest, _DIGEST, "a digest"),
+        content_digest=_hex(content_digest, _DIGEST, "a content digest"),
     )
 
 
-def _asset_entry(row: Sequence[Any]) -> AssetEntry:
-    path, source, asset_id, digest, size, updated_at = row
+def _asset_entry(row: object) -> AssetEntry:
+    path, source, asset_id, digest, size, updated_at = _fields(row, 6, "an asset")
     return AssetEntry(
-        path=str(path),
-        source=str(source),
-        asset_id=int(asset_id),
-        digest=str(digest),
-        size=int(size),
-        updated_at=str(updated_at),
+        path=bounded_text(path, _MAX_PATH, "an asset path"),
+        source=bounded_text(source, _MAX_SOURCE, "a source file"),
+        asset_id=bounded_int(asset_id, 1, _MAX_ID, "an asset id"),
+        digest=_hex(digest, _DIGEST, "an asset digest"),
+        size=bounded_int(size, 0, MAX_STATE_FILE_BYTES, "an asset size"),
+        updated_at=_time(updated_at, "an asset's time"),
     )
 
 
-def dump_head(head: Head) -> bytes:
+def _signature(body: Mapping[str, Any], key: bytes) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def dump_head(head: Head, *, key: bytes | None = None) -> bytes:
+    """The head's bytes: its fields, a checksum over them and, with the state ``key``, an
+    HMAC-SHA256 signature over them."""
     body: dict[str, Any] = {
         "format": STATE_FORMAT,
         "root": head.root,
@@ -389,41 +531,118 @@ def dump_head(head: Head) -> bytes:
             for seg in head.segments
         ],
     }
+    signature = _signature(body, key) if key else None
     body["checksum"] = _checksum(body)
+    if signature is not None:
+        body["signature"] = signature
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def load_head(data: bytes, *, root: str) -> Head | str:
-    """The head, or a problem (why it cannot be trusted)."""
+def head_root(data: bytes) -> str | None:
+    """The root a head names, read within the same bounds as ``load_head`` (its checksum
+    must match); ``None`` when it cannot be read. The head is not verified: a root it
+    names is only ever used to leave pages alone."""
     try:
-        body = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return "the state head is not valid JSON"
+        body = bounded_json(data, limit=MAX_HEAD_BYTES, depth=_MAX_DEPTH)
+    except Refused:
+        return None
+    if not isinstance(body, dict):
+        return None
+    body.pop("signature", None)
+    if body.pop("checksum", None) != _checksum(body):
+        return None
+    root = body.get("root")
+    return root.strip("/") if isinstance(root, str) and len(root) <= _MAX_PATH else None
+
+
+def state_folder_may_hold(slug: str, root: str) -> bool:
+    """Whether the state folder ``slug`` can be the state of a root under ``root``
+    (its readable part starts like the root's)."""
+    return slug.startswith(_readable(root.strip("/"))[:40])
+
+
+def _state_file(row: object, seen: set[str]) -> StateFile:
+    name, sha256, size = _fields(row, 3, "a segment file")
+    name = bounded_text(name, 64, "a segment file's name")
+    if not is_segment_name(name):
+        raise Refused(f"{shown(name)!r} is not the name of a segment file")
+    if name in seen:
+        raise Refused(f"the segment file {name} is named twice")
+    seen.add(name)
+    return StateFile(
+        name,
+        _hex(sha256, _HEX64, "a segment file's SHA-256"),
+        bounded_int(size, 1, MAX_STATE_FILE_BYTES, "a segment file's size"),
+    )
+
+
+def _head_segments(value: object) -> tuple[Segment, ...]:
+    if not isinstance(value, list) or len(value) > MAX_STATE_FILES:
+        raise Refused(f"the segments are not a list of at most {MAX_STATE_FILES}")
+    seen: set[str] = set()
+    segments = []
+    for seg in value:
+        if not isinstance(seg, dict):
+            raise Refused("a segment is not an object")
+        files = seg.get("files")
+        if not isinstance(files, list) or not files:
+            raise Refused("a segment names no files")
+        segments.append(
+            Segment(
+                files=tuple(_state_file(row, seen) for row in files),
+                entries=bounded_int(seg.get("entries"), 0, MAX_STATE_ENTRIES, "a segment's size"),
+            )
+        )
+    if len(seen) > MAX_STATE_FILES:
+        raise Refused(f"the head names more than {MAX_STATE_FILES} segment files")
+    if sum(s.entries for s in segments) > MAX_STATE_ENTRIES:
+        raise Refused(f"the state holds more than {MAX_STATE_ENTRIES} entries")
+    return tuple(segments)
+
+
+def load_head(data: bytes, *, root: str, key: bytes | None = None) -> Head | str:
+    """The head, or a problem (why it cannot be trusted).
+
+    With the state ``key``, a head whose signature is missing or does not verify is a
+    problem: a state that wikisync cannot prove it wrote is not trusted at all (its
+    entries must not be carried into a signed state). So a head read with a key is
+    signed, and one read without a key is not."""
+    try:
+        body = bounded_json(data, limit=MAX_HEAD_BYTES, depth=_MAX_DEPTH)
+    except Refused as exc:
+        return f"the state head is not readable ({exc})"
     if not isinstance(body, dict):
         return "the state head is not a JSON object"
+    signature = body.pop("signature", None)
     claimed = body.pop("checksum", None)
     if claimed != _checksum(body):
         return "the state head's checksum does not match"
+    if key and signature is None:
+        return (
+            "the state head is not signed with WIKISYNC_STATE_KEY (it was written before "
+            "the key was set, or by someone who does not have it)"
+        )
+    if key and (
+        not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(body, key))
+    ):
+        return (
+            "the state head's signature does not match WIKISYNC_STATE_KEY (it was written "
+            "with another key, or by someone who does not have it)"
+        )
     if body.get("format") != STATE_FORMAT:
-        return f"unsupported state format {body.get('format')!r}"
+        return f"unsupported state format {_quoted(body.get('format'))}"
     try:
         head = Head(
-            root=str(body["root"]),
-            serial=int(body["serial"]),
-            wikisync_version=str(body.get("wikisync_version", "")),
-            commit=str(body["commit"]) if body.get("commit") else None,
-            segments=tuple(
-                Segment(
-                    files=tuple(StateFile(str(n), str(h), int(z)) for n, h, z in seg["files"]),
-                    entries=int(seg["entries"]),
-                )
-                for seg in body["segments"]
-            ),
+            root=bounded_text(body.get("root"), _MAX_PATH, "root"),
+            serial=bounded_int(body.get("serial"), 0, _MAX_SERIAL, "serial"),
+            wikisync_version=bounded_text(body.get("wikisync_version", ""), 64, "version"),
+            commit=_commit(body.get("commit")),
+            segments=_head_segments(body.get("segments")),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except Refused as exc:
         return f"the state head is malformed ({exc})"
     if head.root.strip("/") != root.strip("/"):
-        return f"the state belongs to root {head.root!r}, not {root!r}"
+        return f"the state belongs to root {shown(head.root)[:80]!r}, not {root!r}"
     return head
 
 
@@ -458,20 +677,37 @@ def _dump_segment(data: SegmentData, serial: int, index: int) -> dict[str, bytes
 def load_segment(parts: Iterable[bytes]) -> SegmentData:
     """One segment from its files' bytes (already checked against the head).
 
-    Raises ``ValueError`` when they cannot be read."""
+    Each file is inflated in steps up to ``MAX_INFLATED_BYTES`` and holds at most
+    ``PART_ENTRIES`` entries. Raises ``ValueError`` when they cannot be read."""
     out = SegmentData()
     for data in parts:
         try:
-            body = json.loads(gzip.decompress(data).decode("utf-8"))
-            for row in body["pages"]:
+            if len(data) > MAX_STATE_FILE_BYTES:
+                raise Refused(f"{len(data)} bytes, more than {MAX_STATE_FILE_BYTES}")
+            body = bounded_json(
+                inflate(data, limit=MAX_INFLATED_BYTES),
+                limit=MAX_INFLATED_BYTES,
+                depth=_MAX_DEPTH,
+            )
+            if not isinstance(body, dict):
+                raise Refused("not a JSON object")
+            rows = _rows(body.get("pages"), "pages")
+            asset_rows = _rows(body.get("assets"), "assets")
+            removed = _rows(body.get("removed", []), "removed")
+            removed_assets = _rows(body.get("removed_assets", []), "removed_assets")
+            if len(rows) + len(asset_rows) > PART_ENTRIES:
+                raise Refused(f"more than {PART_ENTRIES} entries in one file")
+            for row in rows:
                 entry = _page_entry(row)
                 out.pages[entry.page_id] = entry
-            for row in body["assets"]:
+            for row in asset_rows:
                 asset = _asset_entry(row)
                 out.assets[asset.path] = asset
-            out.removed.update(int(i) for i in body.get("removed", ()))
-            out.removed_assets.update(str(p) for p in body.get("removed_assets", ()))
-        except (OSError, EOFError, KeyError, TypeError, ValueError) as exc:
+            out.removed.update(bounded_int(i, 1, _MAX_ID, "a removed id") for i in removed)
+            out.removed_assets.update(
+                bounded_text(p, _MAX_PATH, "a removed asset") for p in removed_assets
+            )
+        except Refused as exc:
             raise ValueError(f"a state segment cannot be read ({exc})") from exc
     return out
 
@@ -500,18 +736,20 @@ def _delta(old: State, new: State) -> SegmentData:
     )
 
 
-def plan_state_write(old: LoadedState, new: State) -> StateWrite:
+def plan_state_write(old: LoadedState, new: State, *, key: bytes | None = None) -> StateWrite:
     """The files to upload so that the stored state becomes ``new``.
 
     Only what changed is written: one new segment with the entries that differ from
     ``old``. Segments are merged (newest into the one before) while the newest has at
     least 1/MERGE_RATIO of the previous one's entries or there are more than
-    MAX_SEGMENTS; merged segments are written anew. A state that was missing, untrusted or format 1 is written whole.
+    MAX_SEGMENTS; merged segments are written anew. A state that was missing, untrusted,
+    format 1 or in the old state folder is written whole. With the state
+    ``key`` the head is signed.
     """
     serial = new.serial
     # (what the segment holds, the stored segment or None when it must be written)
     chain: list[tuple[SegmentData, Segment | None]]
-    if old.head is None or old.problem is not None or old.legacy:
+    if old.head is None or old.problem is not None or old.legacy or old.old_folder:
         chain = [(SegmentData(pages=dict(new.pages), assets=dict(new.assets)), None)]
     else:
         chain = list(zip(old.segments, old.head.segments, strict=True))
@@ -545,4 +783,4 @@ def plan_state_write(old: LoadedState, new: State) -> StateWrite:
         commit=new.commit,
         segments=tuple(segments),
     )
-    return StateWrite(files=files, head=dump_head(head), head_value=head)
+    return StateWrite(files=files, head=dump_head(head, key=key), head_value=head)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from wikisync._names import shown
 from wikisync.local.flavors.base import Flavor, Project, Site, ancestors
 
 __all__ = [
@@ -88,7 +89,7 @@ class ActiveFlavor:
 
     def describe(self) -> str:
         """``Flavor: mkdocs (detected from ../mkdocs.yml)``."""
-        return f"Flavor: {self.flavor.name} ({self.site.origin})"
+        return shown(f"Flavor: {self.flavor.name} ({self.site.origin})")
 
 
 def git_top(directory: Path) -> Path:

@@ -34,9 +34,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-import yaml
-
-from wikisync.plan.model import PAGE_FIELD_NAMES, Severity
+from wikisync.plan.model import PAGE_FIELD_NAMES, Problem, Severity
 
 __all__ = [
     "FIELD_NAMES",
@@ -52,6 +50,7 @@ __all__ = [
     "PathInput",
     "Project",
     "Rule",
+    "SettingOrigin",
     "Site",
     "Verdict",
     "NUMBER_PREFIX",
@@ -60,7 +59,7 @@ __all__ = [
     "default_nav_keys",
     "field_rules",
     "hero_body",
-    "read_yaml_file",
+    "relative_label",
     "relative_origin",
 ]
 
@@ -213,6 +212,10 @@ class Site:
     navigation; ``severity`` the problem severities its settings choose (``onBrokenLinks:
     warn``), under those of ``wikisync.yml``; ``settings`` the values its settings file holds
     that ``Flavor.is_published`` reads (Hugo's ``buildDrafts``).
+    ``problems`` are what reading the generator's files found (a file that could not be
+    read is a warning naming the settings ignored); ``origins`` says, for each of
+    ``root``, ``locales`` and ``default_locale`` that is set, the settings file, line and
+    key it came from, so that a value wikisync cannot use is reported there.
     """
 
     origin: str
@@ -226,9 +229,21 @@ class Site:
     rules: tuple[Rule, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    origins: Mapping[str, SettingOrigin] = field(default_factory=dict)
     folder: Path | None = None
     """The generator's site folder (where its settings file is), which ``static_folders``
     are named from."""
+
+
+@dataclass(frozen=True)
+class SettingOrigin:
+    """Where a setting of the generator's files was read: ``file`` as the content
+    directory sees it (``../docusaurus.config.js``), its ``line``, the generator's ``key``."""
+
+    file: str
+    line: int | None
+    key: str
 
 
 def _no_path(_: PathInput) -> str | None:
@@ -340,33 +355,18 @@ class Flavor:
 # -- helpers the flavor modules share ----------------------------------------------------------
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """A safe loader that reads unknown tags (``!!python/name:...``, ``!ENV``) as None."""
-
-
-def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
-    return None
-
-
-_LenientLoader.add_multi_constructor("!", _unknown_tag)
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
-
-
-def read_yaml_file(path: Path) -> Any:
-    """A generator's YAML settings file, or ``None`` when it cannot be read."""
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-
-
-def relative_origin(found: Path, content_dir: Path) -> str:
-    """``detected from ../mkdocs.yml``: where a file is, seen from the content directory."""
+def relative_label(found: Path, content_dir: Path) -> str:
+    """``../mkdocs.yml``: where a file is, seen from the content directory."""
     try:
         shown = Path(_relpath(found, content_dir))
     except ValueError:
         shown = found
-    return f"detected from {shown.as_posix()}"
+    return shown.as_posix()
+
+
+def relative_origin(found: Path, content_dir: Path) -> str:
+    """``detected from ../mkdocs.yml``: where a file is, seen from the content directory."""
+    return f"detected from {relative_label(found, content_dir)}"
 
 
 def _relpath(target: Path, start: Path) -> str:

@@ -25,7 +25,6 @@ in a folder beside them (``website/``, the usual monorepo layout). Its ``routeBa
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,14 +37,17 @@ from wikisync.local.flavors.base import (
     Flavor,
     PathInput,
     Project,
+    SettingOrigin,
     Site,
     Verdict,
     ancestors,
     default_nav_keys,
     field_rules,
+    relative_label,
     relative_origin,
 )
-from wikisync.plan.model import Severity
+from wikisync.local.generator_files import read_settings_file
+from wikisync.plan.model import Problem, Severity
 
 __all__ = [
     "FLAVOR",
@@ -92,22 +94,25 @@ def sidebar_items(value: Any) -> list[tuple[str, str | None]]:
     return out
 
 
-def _read_sidebars(folder: Path) -> list[tuple[str, str | None]]:
+def _read_sidebars(
+    folder: Path, content_dir: Path, problems: list[Problem]
+) -> list[tuple[str, str | None]]:
     for name in _SIDEBARS:
         path = folder / name
         if not path.is_file():
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return []
-        if name.endswith(".json"):
-            try:
-                return sidebar_items(json.loads(text))
-            except ValueError:
-                return []
+        json_file = name.endswith(".json")
+        read = read_settings_file(
+            path,
+            relative_label(path, content_dir),
+            "json" if json_file else "text",
+            ("the sidebar order and labels",),
+        )
+        problems.extend(read.problems)
+        if json_file:
+            return sidebar_items(dict(read.data))
         # JavaScript: the string literals, in order; only those naming a doc are used.
-        return [(m.group(1), None) for m in _STRING.finditer(text)]
+        return [(m.group(1), None) for m in _STRING.finditer(read.text)]
     return []
 
 
@@ -119,10 +124,8 @@ def _candidates(folder: Path) -> list[Path]:
 
 
 def _read_config(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
+    """The text of a ``docusaurus.config.*``, read with bounds ("" when it cannot be)."""
+    return read_settings_file(path, path.name, "text", ("routeBasePath",)).text
 
 
 def _block(text: str, start: int) -> str:
@@ -170,11 +173,21 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 path = folder / name
                 if not path.is_file():
                     continue
-                text = _read_config(path)
-                route = _ROUTE.search(text)
+                read = read_settings_file(
+                    path, relative_label(path, content_dir), "text", ("routeBasePath",)
+                )
+                problems = list(read.problems)
+                route = _ROUTE.search(read.text)
+                text = read.text
                 root = (route.group(1) if route else "docs").strip("/")
+                origins: dict[str, SettingOrigin] = {}
+                if route:
+                    line = read.text.count("\n", 0, route.start()) + 1
+                    origins["root"] = SettingOrigin(read.label, line, "routeBasePath")
                 nav: dict[str, tuple[str | None, float]] = {}
-                for order, (doc_id, label) in enumerate(_read_sidebars(folder)):
+                for order, (doc_id, label) in enumerate(
+                    _read_sidebars(folder, content_dir, problems)
+                ):
                     nav.setdefault(f"id:{doc_id}", (label, float(order)))
                 broken = _BROKEN.search(text)
                 severity: dict[str, Severity] = (
@@ -188,6 +201,8 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                     url_prefix=root,
                     nav=nav,
                     severity=severity,
+                    problems=tuple(problems),
+                    origins=origins,
                     folder=folder,
                 )
     return None

@@ -30,16 +30,10 @@ the site's ``contentDir`` (default ``content``) or a language's.
 
 from __future__ import annotations
 
-import json
-import sys
+import contextlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 from wikisync.local.flavors.base import (
     LEFT_OUT,
@@ -48,36 +42,30 @@ from wikisync.local.flavors.base import (
     Flavor,
     PathInput,
     Project,
+    SettingOrigin,
     Site,
     Verdict,
     ancestors,
     field_rules,
-    read_yaml_file,
+    relative_label,
     relative_origin,
 )
+from wikisync.local.generator_files import SettingsFile, read_settings_file
 
 __all__ = ["FLAVOR", "detect", "find_project", "is_published", "page_path", "read_settings"]
 
 _NAMES = ("hugo", "config")
 _EXTENSIONS = ("toml", "yaml", "yml", "json")
+_KINDS = {".toml": "toml", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+_USED = ("contentDir", "languages", "defaultContentLanguage", "taxonomies", "disablePathToLower")
 
 
-def read_settings(path: Path) -> dict[str, Any]:
-    """A Hugo settings file as a mapping (empty when it cannot be read)."""
-    data: Any = None
-    if path.suffix == ".toml":
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            data = None
-    elif path.suffix == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            data = None
-    else:
-        data = read_yaml_file(path)
-    return data if isinstance(data, dict) else {}
+def read_settings(path: Path, content_dir: Path | None = None) -> SettingsFile:
+    """A Hugo settings file, read with bounds (``data`` is empty when it cannot be read,
+    and ``problems`` says why)."""
+    label = relative_label(path, content_dir) if content_dir is not None else path.name
+    kind = _KINDS.get(path.suffix, "yaml")
+    return read_settings_file(path, label, kind, _USED)  # type: ignore[arg-type]
 
 
 def _settings_files(folder: Path) -> list[Path]:
@@ -98,32 +86,103 @@ def _language(key: Any) -> str:
     return str(key).lower()
 
 
+def _language_line(read: SettingsFile, key: Any) -> int | None:
+    text = str(key)
+    return read.line_of(
+        "languages",
+        f"languages.{text}",
+        f'languages."{text}"',
+        f'"{text}"',
+        f"'{text}'",
+        f"{text}:",
+    )
+
+
+def _resolved(folder: Path, value: Any) -> Path | None:
+    """``folder / value`` resolved, or ``None`` when ``value`` is no usable folder name."""
+    if not isinstance(value, str) or not value or "\x00" in value:
+        return None
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        return (folder / value).resolve()
+    return None
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
         for path in _settings_files(folder):
-            settings = read_settings(path)
-            content = str(settings.get("contentDir") or "content")
+            read = read_settings(path, content_dir)
+            settings = read.data
+            problems = list(read.problems)
+            content = settings.get("contentDir") or "content"
+            content_root = _resolved(folder, content)
+            if content_root is None:
+                problems.append(
+                    read.problem(
+                        read.line_of("contentDir"),
+                        f"contentDir {str(content)[:80]!r} is not a folder name; 'content' is used",
+                        "warning",
+                    )
+                )
             languages = settings.get("languages")
             languages = languages if isinstance(languages, dict) else {}
-            default = str(settings.get("defaultContentLanguage") or "en").lower()
+            default = settings.get("defaultContentLanguage") or "en"
+            default = str(default).lower() if isinstance(default, (str, int)) else "en"
             # The content directory: the site's content folder (locale folders below it),
             # or one language's own contentDir.
-            roots = {(folder / content).resolve(), (folder / "content").resolve()}
-            lang_dirs = {
-                (folder / str(v["contentDir"])).resolve(): _language(k)
-                for k, v in languages.items()
-                if isinstance(v, dict) and v.get("contentDir")
-            }
+            roots = {(folder / "content").resolve()} | ({content_root} if content_root else set())
+            lang_dirs: dict[Path, tuple[str, Any]] = {}
+            for key, value in languages.items():
+                if isinstance(value, dict) and value.get("contentDir"):
+                    resolved = _resolved(folder, value["contentDir"])
+                    if resolved is None:
+                        problems.append(
+                            read.problem(
+                                _language_line(read, key),
+                                f"languages.{str(key)[:40]}.contentDir is not a folder name; "
+                                "ignored",
+                                "warning",
+                            )
+                        )
+                        continue
+                    lang_dirs[resolved] = (_language(key), key)
+            origins: dict[str, SettingOrigin] = {}
             if here in lang_dirs:
-                locale = lang_dirs[here]
+                locale, key = lang_dirs[here]
                 locales: tuple[str, ...] | None = None
                 default_locale: str | None = locale
-            elif here in roots or here.parent in roots:
-                names = [_language(k) for k in languages]
-                present = tuple(n for n in names if (here / n).is_dir())
+                origins["default_locale"] = SettingOrigin(
+                    read.label, _language_line(read, key), f"languages.{key}"
+                )
+            elif (
+                here in roots
+                or here.parent in roots
+                or (not read.readable and here.parent == folder)
+            ):
+                names = {_language(k): k for k in languages}
+                present = tuple(
+                    name
+                    for name in names
+                    if (candidate := _resolved(here, name)) is not None and candidate.is_dir()
+                )
                 locales = present or None
                 default_locale = default if present else None
+                if present:
+                    # Point at the first key that is not a plain name, which is the one
+                    # the locale check will refuse; else at "languages".
+                    odd = [n for n in present if not n.replace("-", "").isalnum()]
+                    key = names[odd[0]] if odd else None
+                    origins["locales"] = SettingOrigin(
+                        read.label,
+                        _language_line(read, key) if odd else read.line_of("languages"),
+                        f"languages.{key}" if odd else "languages",
+                    )
+                if default_locale:
+                    origins["default_locale"] = SettingOrigin(
+                        read.label,
+                        read.line_of("defaultContentLanguage"),
+                        "defaultContentLanguage",
+                    )
             else:
                 continue
             taxonomies = settings.get("taxonomies")
@@ -136,6 +195,8 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 default_locale=default_locale,
                 tag_keys=tag_keys,
                 lowercase=not settings.get("disablePathToLower", False),
+                problems=tuple(problems),
+                origins=origins,
                 folder=folder,
             )
     return None
@@ -150,16 +211,18 @@ def find_project(folder: Path) -> Project | None:
         return None
     settings: dict[str, Any] = {}
     for path in reversed(files):  # the first file found wins, as in ``detect``
-        settings.update(read_settings(path))
-    content = str(settings.get("contentDir") or "content")
+        settings.update(read_settings(path).data)
+    content = settings.get("contentDir") or "content"
+    content = content if _resolved(folder, content) is not None else "content"
     languages = settings.get("languages")
-    dirs = {
-        _language(key): folder
-        / str((value.get("contentDir") if isinstance(value, dict) else None) or content)
-        for key, value in (languages.items() if isinstance(languages, dict) else ())
-    }
+    dirs: dict[str, Path] = {}
+    for key, value in languages.items() if isinstance(languages, dict) else ():
+        named = (value.get("contentDir") if isinstance(value, dict) else None) or content
+        resolved = _resolved(folder, named)
+        if resolved is not None:  # a name that is no folder is reported by ``detect``
+            dirs[_language(key)] = resolved
     if len(dirs) > 1:
-        parents = {d.resolve().parent for d in dirs.values()}
+        parents = {d.parent for d in dirs.values()}
         if len(parents) == 1 and all(d.name.lower() == lang for lang, d in dirs.items()):
             return Project(files[0], next(iter(dirs.values())).parent)
     return Project(files[0], folder / content)

@@ -33,10 +33,11 @@ from wikisync.local.flavors.base import (
     Site,
     ancestors,
     field_rules,
-    read_yaml_file,
+    relative_label,
     relative_origin,
 )
-from wikisync.plan.model import Severity
+from wikisync.local.generator_files import SettingsFile, read_settings_file
+from wikisync.plan.model import Problem, Severity
 
 __all__ = [
     "FLAVOR",
@@ -73,9 +74,17 @@ def nav_entries(nav: Any) -> Iterator[tuple[str | None, str]]:
                 yield from nav_entries(value)
 
 
-def _settings(path: Path) -> dict[str, Any]:
-    settings = read_yaml_file(path)
-    return settings if isinstance(settings, dict) else {}
+_USED = ("docs_dir", "nav", "exclude_docs", "draft_docs", "not_in_nav", "validation", "strict")
+
+
+def _read(path: Path, content_dir: Path | None = None) -> SettingsFile:
+    """``mkdocs.yml`` read with bounds (see ``wikisync.local.generator_files``)."""
+    label = relative_label(path, content_dir) if content_dir is not None else path.name
+    return read_settings_file(path, label, "yaml", _USED)
+
+
+def _usable_docs_dir(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and "\x00" not in value)
 
 
 def find_project(folder: Path) -> Project | None:
@@ -83,8 +92,9 @@ def find_project(folder: Path) -> Project | None:
     for name in _CONFIG_NAMES:
         path = folder / name
         if path.is_file():
-            docs_dir = _settings(path).get("docs_dir") or "docs"
-            return Project(path, folder / str(docs_dir))
+            docs_dir = _read(path).data.get("docs_dir")
+            usable = _usable_docs_dir(docs_dir) and docs_dir
+            return Project(path, folder / (str(docs_dir) if usable else "docs"))
     return None
 
 
@@ -182,7 +192,17 @@ def detect(content_dir: Path, top: Path) -> Site | None:
         project = find_project(folder)
         if project is None or project.content.resolve() != here:
             continue
-        settings = _settings(project.settings)
+        read = _read(project.settings, content_dir)
+        settings = dict(read.data)
+        problems: list[Problem] = [*read.problems]
+        if not _usable_docs_dir(settings.get("docs_dir")):
+            problems.append(
+                read.problem(
+                    read.line_of("docs_dir"),
+                    "docs_dir must be a folder name; the default 'docs' is used",
+                    "warning",
+                )
+            )
         nav: dict[str, tuple[str | None, float]] = {}
         for order, (title, target) in enumerate(nav_entries(settings.get("nav"))):
             nav.setdefault(target.strip().lstrip("./"), (title, float(order)))
@@ -191,6 +211,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             nav=nav,
             rules=site_rules(settings, folder, here),
             severity=broken_link_severity(settings),
+            problems=tuple(problems),
             folder=folder,
         )
     return None

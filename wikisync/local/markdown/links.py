@@ -50,6 +50,7 @@ from urllib.parse import unquote
 
 from wikisync.local.markdown.parse import (
     MarkdownScan,
+    html_comment_spans,
     html_destinations,
     merged_destinations,
     scan_markdown,
@@ -67,6 +68,8 @@ __all__ = [
     "code_block_spans",
     "code_spans",
     "default_asset_url",
+    "html_comment_spans",
+    "html_comment_spans",
     "iter_link_destinations",
     "rewrite_links",
     "to_relative_links",

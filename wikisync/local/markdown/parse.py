@@ -52,24 +52,29 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 __all__ = [
+    "HTML_ATTR",
+    "TEMPLATE_DEST",
     "Destination",
     "Heading",
     "MarkdownScan",
+    "html_comment_spans",
     "html_destinations",
     "merged_destinations",
     "scan_markdown",
 ]
 
 HTML_ATTR = re.compile(
-    r"<[A-Za-z][A-Za-z0-9-]*\b[^<>]*?\s(?:href|src)\s*=\s*"
+    r"<[A-Za-z][A-Za-z0-9-]*(?![A-Za-z0-9-])[^<>]*?\s(?:href|src)\s*=\s*"
     r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'<>`=]+))",
     re.IGNORECASE,
 )
 """An ``href``/``src`` attribute of an HTML tag (group 1, 2 or 3 is its value)."""
 
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HAS_ATTR = re.compile(r"(?i)\b(?:href|src)\s*=")
-_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(\{\{[<%].*?[>%]\}\})")
+# A shortcode holds no braces: the lazy body stops at the next one, so many unclosed
+# "{{<" on a line cost one scan each to the next brace, not to the end of the line.
+TEMPLATE_DEST = re.compile(r"\]\([ \t]*(\{\{[<%][^{}\n]*?[>%]\}\})")
+"""A Hugo shortcode used as an inline link's target (group 1)."""
 _ATTRS_LINE = re.compile(r"^\{[^{}\n]*\}$")
 _INLINE_NEEDED = ("](", "<", "`", "$")
 
@@ -499,12 +504,29 @@ def _line_starts(content: str) -> list[int]:
     return starts
 
 
+def html_comment_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of each HTML comment (``<!-- ... -->``) of ``text[start:end]``, in
+    one pass: after an opening without a closing, no later opening can close either."""
+    stop = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    position = start
+    while True:
+        opening = text.find("<!--", position, stop)
+        if opening < 0:
+            return spans
+        closing = text.find("-->", opening + 4, stop)
+        if closing < 0:
+            return spans
+        position = closing + 3
+        spans.append((opening, position))
+
+
 def html_destinations(
     text: str, start: int = 0, end: int | None = None
 ) -> Iterator[tuple[int, int]]:
     """Spans of ``href``/``src`` values in HTML ``text[start:end]``, outside comments."""
     stop = len(text) if end is None else end
-    comments = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(text, start, stop)]
+    comments = html_comment_spans(text, start, stop)
     index = 0
     for match in HTML_ATTR.finditer(text, start, stop):
         while index < len(comments) and comments[index][1] <= match.start():
@@ -598,13 +620,8 @@ def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
             starts = _line_starts(token.content)
             for start, end in html_destinations(token.content):
                 found.append((_to_text(bases, start, starts), _to_text(bases, end, starts)))
-            for match in _HTML_COMMENT.finditer(token.content):
-                code.append(
-                    (
-                        _to_text(bases, match.start(), starts),
-                        _to_text(bases, match.end(), starts),
-                    )
-                )
+            for a, b in html_comment_spans(token.content):
+                code.append((_to_text(bases, a, starts), _to_text(bases, b, starts)))
         elif token.type in ("math_block", "math_block_label"):
             code.append((lines.start(token.map[0]), lines.start(token.map[1])))
         if (
@@ -653,7 +670,7 @@ def _scan(text: str, containers: tuple[str, ...]) -> MarkdownScan:
             code.append((place(start), place(end)))
         if templated:
             spans = item.code
-            for match in _TEMPLATE_DEST.finditer(content):
+            for match in TEMPLATE_DEST.finditer(content):
                 if any(a <= match.start() < b for a, b in spans):
                     continue
                 templates.append((place(match.start(1)), place(match.end(1))))

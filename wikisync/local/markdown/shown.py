@@ -31,8 +31,6 @@ from wikisync.plan.model import normalize_content
 
 __all__ = ["Adapted", "adapt", "title_heading"]
 
-_TRAILING_ATTRS = re.compile(r"\s*\{[^{}\n]*\}\s*$")
-_CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
@@ -45,13 +43,16 @@ class Adapted:
 
 
 def title_heading(heading: Heading | None) -> str | None:
-    """The text of a heading as a title: its attribute block (``{#id}``) and closing
-    ``#`` run taken off, whitespace collapsed."""
+    """The text of a heading as a title, its attribute block (``{#id}``, which Wiki.js
+    reads as attributes) taken off."""
     if heading is None:
         return None
-    text = _TRAILING_ATTRS.sub("", heading.text)
-    text = _CLOSING_HASHES.sub("", text)
-    return " ".join(text.split()) or None
+    text = heading.text.rstrip()
+    if text.endswith("}"):  # read backwards from the end: one pass, whatever the spaces
+        opening = text.rfind("{")
+        if opening >= 0 and "}" not in text[opening:-1] and "\n" not in text[opening:]:
+            text = text[:opening]
+    return text.strip() or None
 
 
 def adapt(

@@ -1,12 +1,37 @@
-"""The transform registry (entry points) and the runner."""
+"""The transform registry (entry points) and the runner.
+
+Every transform, built-in or a plugin's, runs behind one boundary (``TransformRun.run``):
+
+* what it returns is checked before anything uses it: a ``str`` and a list or tuple of
+  ``TransformProblem`` whose ``line`` is an ``int`` within the content and whose
+  ``message`` and ``code`` are texts; anything else is a ``TransformError`` naming the
+  transform and the file;
+* an exception it raises becomes a ``TransformError`` naming both;
+* it runs under a time limit per file (``transform_time_limit`` in wikisync.yml, default
+  ``DEFAULT_TIME_LIMIT`` seconds). The limit is a POSIX interval timer (``SIGALRM``)
+  armed around the call, whose handler raises inside the transform: no thread or process
+  is started, so nothing is left running when it trips. It applies where signals can be
+  delivered, in the main thread of a process on POSIX systems, which is where the
+  ``wikisync`` command and the GitHub Action read the files; elsewhere (a thread, Windows)
+  transforms run without a limit;
+* Ctrl-C while a transform runs says which one, and on which file.
+
+Lines of problems are mapped back to the file through every earlier transform's change
+(``line_origins``), in time linear in the size of the page.
+"""
 
 from __future__ import annotations
 
-import difflib
 import importlib.metadata
-from collections.abc import Callable, Iterable, Sequence
+import re
+import signal
+import threading
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import MappingProxyType
+from types import FrameType, MappingProxyType
 from typing import Any
 
 from wikisync.errors import TransformError
@@ -14,6 +39,7 @@ from wikisync.local.markdown.links import code_block_lines
 from wikisync.plan.model import Problem
 
 __all__ = [
+    "DEFAULT_TIME_LIMIT",
     "DEFAULT_TRANSFORMS",
     "ENTRY_POINT_GROUP",
     "Transform",
@@ -24,6 +50,8 @@ __all__ = [
     "available_transforms",
     "enabled_transforms",
     "code_lines",
+    "line_origins",
+    "line_starts",
     "load_transforms",
 ]
 
@@ -39,6 +67,9 @@ DEFAULT_TRANSFORMS: tuple[str, ...] = (
     "unconverted-syntax",
 )
 """The transforms that run when ``wikisync.yml`` has no ``transforms:``, in this order."""
+
+DEFAULT_TIME_LIMIT = 10.0
+"""Seconds one transform may take on one file (``transform_time_limit`` in wikisync.yml)."""
 
 # Where the built-ins live, for a source checkout whose installed metadata is older than
 # its code (the entry points in pyproject.toml declare the same objects).
@@ -98,36 +129,61 @@ class TransformStat:
 
 @dataclass
 class TransformRun:
-    """Runs the enabled transforms over the pages of one load and counts what they did."""
+    """Runs the enabled transforms over the pages of one load and counts what they did.
+
+    ``time_limit`` is the seconds one transform may take on one file (``None``: no
+    limit); see the module docstring for how it is enforced.
+    """
 
     transforms: tuple[Transform, ...]
     changed: dict[str, int] = field(default_factory=dict)
+    time_limit: float | None = DEFAULT_TIME_LIMIT
 
     def run(
         self, content: str, source: str, first_line: int = 1
     ) -> tuple[str, list[Problem], Callable[[int], int]]:
         """``content`` after every transform, their problems with file lines, and a
         function from a line of the new content to the line of ``content`` it comes from
-        (both counted from 1), for problems found in the new content later."""
+        (both counted from 1), for problems found in the new content later.
+
+        Raises [`TransformError`][wikisync.errors.TransformError] naming the transform and
+        ``source`` when one fails, returns something else than it should, or takes longer
+        than ``time_limit``.
+        """
         context = TransformContext(source)
         problems: list[Problem] = []
         origin: Callable[[int], int] = _same_line
         for transform in self.transforms:
-            try:
-                new, found = transform.apply(content, context)
-            except Exception as exc:  # a plugin's bug must name the plugin and the file
-                raise TransformError(
-                    f"transform {transform.name!r} failed on {source}: {type(exc).__name__}: {exc}"
-                ) from exc
+            new, found = self._call(transform, content, context)
             problems.extend(
                 Problem(source, first_line + origin(p.line) - 1, p.message, p.code, "warning")
                 for p in found
             )
             if new != content:
                 self.changed[transform.name] = self.changed.get(transform.name, 0) + 1
-                origin = _compose(origin, _line_origins(content, new))
+                origin = _compose(origin, line_origins(content, new))
             content = new
         return content, problems, origin
+
+    def _call(
+        self, transform: Transform, content: str, context: TransformContext
+    ) -> tuple[str, tuple[TransformProblem, ...]]:
+        name, source = transform.name, context.source
+        try:
+            with _time_limit(self.time_limit):
+                returned: object = transform.apply(content, context)
+        except _TimeLimitExceeded:
+            raise TransformError(
+                f"transform {name!r} did not finish on {source} within {self.time_limit:g} "
+                "seconds (transform_time_limit in wikisync.yml)"
+            ) from None
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(f"transform {name!r} was running on {source}") from None
+        except Exception as exc:  # a plugin's bug must name the plugin and the file
+            raise TransformError(
+                f"transform {name!r} failed on {source}: {type(exc).__name__}: {exc}"
+            ) from exc
+        return _checked(name, source, returned, content.count("\n") + 1)
 
     def stats(self) -> tuple[TransformStat, ...]:
         return tuple(
@@ -136,20 +192,189 @@ class TransformRun:
         )
 
 
+_CODE = re.compile(r"[a-z][a-z0-9-]{0,63}")
+
+
+def _checked(
+    name: str, source: str, returned: object, lines: int
+) -> tuple[str, tuple[TransformProblem, ...]]:
+    """``returned`` as ``(content, problems)``, or a ``TransformError`` saying what is wrong."""
+
+    def wrong(what: str) -> TransformError:
+        return TransformError(f"transform {name!r} returned {what} for {source}")
+
+    if not isinstance(returned, tuple) or len(returned) != 2:
+        raise wrong(f"an object of type {type(returned).__name__}, not a (content, problems) pair")
+    content, found = returned
+    if not isinstance(content, str):
+        raise wrong(f"content of type {type(content).__name__}, not str")
+    if not isinstance(found, (list, tuple)):
+        raise wrong(f"problems of type {type(found).__name__}, not a list or tuple")
+    for index, problem in enumerate(found):
+        if not isinstance(problem, TransformProblem):
+            raise wrong(
+                f"problem {index + 1} of type {type(problem).__name__}, not TransformProblem"
+            )
+        line = problem.line
+        if type(line) is not int or not 1 <= line <= lines:
+            raise wrong(
+                f"problem {index + 1} with line {str(line)[:40]!r}, not a line of the "
+                f"content (1 to {lines})"
+            )
+        if not isinstance(problem.message, str) or not problem.message.strip():
+            raise wrong(f"problem {index + 1} without a message text")
+        if not isinstance(problem.code, str) or not _CODE.fullmatch(problem.code):
+            raise wrong(
+                f"problem {index + 1} with code {str(problem.code)[:40]!r}, not a lower-case "
+                "name such as 'unconverted-syntax'"
+            )
+    return content, tuple(found)
+
+
+class _TimeLimitExceeded(BaseException):
+    """Raised inside a transform by the interval timer (a ``BaseException``, so a
+    transform's ``except Exception`` cannot swallow it)."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise _TimeLimitExceeded
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``_TimeLimitExceeded`` in the running code after ``seconds`` (see the module
+    docstring); without ``SIGALRM`` or outside the main thread, no limit. A timer someone
+    else armed (a test runner's timeout) is left to fire first when it is due first, and
+    re-armed with its remaining time afterwards otherwise."""
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.getsignal(signal.SIGALRM)
+    remaining, interval = signal.getitimer(signal.ITIMER_REAL)
+    if previous is None or (remaining and remaining <= seconds):
+        yield  # a handler installed outside Python, or an earlier alarm: leave them be
+        return
+    signal.signal(signal.SIGALRM, _on_alarm)
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # even when the alarm went off just as the transform returned
+            signal.signal(signal.SIGALRM, previous)
+            if remaining:
+                left = max(remaining - (time.monotonic() - started), 1e-6)
+                signal.setitimer(signal.ITIMER_REAL, left, interval)
+
+
 def _same_line(line: int) -> int:
     return line
 
 
-def _line_origins(old: str, new: str) -> list[int]:
+def line_origins(old: str, new: str) -> list[int]:
     """For each line of ``new`` (index from 0), the line of ``old`` it comes from (from 1):
-    the same line where they match, the first line of the replaced stretch elsewhere."""
+    the same line where they match, the line where the replaced stretch starts elsewhere.
+
+    Linear in the number of lines (up to a logarithm): the common start and end are cut
+    off, lines that occur once in each text anchor the rest (the longest run of them in
+    the same order, as patience diff does), and between two anchors each line of ``new``
+    is matched to the next equal line of ``old`` not yet used.
+    """
     old_lines, new_lines = old.split("\n"), new.split("\n")
-    origins = [1] * len(new_lines)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
-        for j in range(j1, j2):
-            origins[j] = (i1 + (j - j1) if tag == "equal" else min(i1, len(old_lines) - 1)) + 1
+    origins = [0] * len(new_lines)
+    head = 0
+    limit = min(len(old_lines), len(new_lines))
+    while head < limit and old_lines[head] == new_lines[head]:
+        origins[head] = head + 1
+        head += 1
+    tail = 0
+    while (
+        tail < limit - head
+        and old_lines[len(old_lines) - 1 - tail] == new_lines[len(new_lines) - 1 - tail]
+    ):
+        origins[len(new_lines) - 1 - tail] = len(old_lines) - tail
+        tail += 1
+    old_end, new_end = len(old_lines) - tail, len(new_lines) - tail
+    anchors = _unique_anchors(old_lines, new_lines, head, old_end, new_end)
+    old_start, new_start = head, head
+    for old_at, new_at in [*anchors, (old_end, new_end)]:
+        _match_gap(old_lines, new_lines, old_start, old_at, new_start, new_at, origins)
+        if new_at < new_end:
+            origins[new_at] = old_at + 1
+        old_start, new_start = old_at + 1, new_at + 1
     return origins
+
+
+def _unique_anchors(
+    old: list[str], new: list[str], start: int, old_end: int, new_end: int
+) -> list[tuple[int, int]]:
+    """Pairs ``(old index, new index)`` of lines that occur exactly once in both ranges,
+    the longest increasing run of them (``O(n log n)``)."""
+    seen_old: dict[str, int] = {}
+    for index in range(start, old_end):
+        seen_old[old[index]] = -1 if old[index] in seen_old else index
+    seen_new: dict[str, int] = {}
+    for index in range(start, new_end):
+        seen_new[new[index]] = -1 if new[index] in seen_new else index
+    pairs = [
+        (seen_old[line], at)
+        for line, at in seen_new.items()
+        if at >= 0 and seen_old.get(line, -1) >= 0
+    ]
+    pairs.sort(key=lambda pair: pair[1])
+    # Longest increasing subsequence of the old indexes, in new order.
+    tails: list[int] = []  # old index ending the best run of each length
+    tail_at: list[int] = []  # which pair that is
+    previous = [-1] * len(pairs)
+    for number, (old_at, _) in enumerate(pairs):
+        length = bisect_left(tails, old_at)
+        if length == len(tails):
+            tails.append(old_at)
+            tail_at.append(number)
+        else:
+            tails[length] = old_at
+            tail_at[length] = number
+        previous[number] = tail_at[length - 1] if length else -1
+    run: list[tuple[int, int]] = []
+    at = tail_at[-1] if tail_at else -1
+    while at >= 0:
+        run.append(pairs[at])
+        at = previous[at]
+    run.reverse()
+    return run
+
+
+def _match_gap(
+    old: list[str],
+    new: list[str],
+    old_start: int,
+    old_end: int,
+    new_start: int,
+    new_end: int,
+    origins: list[int],
+) -> None:
+    """Fill ``origins`` for ``new[new_start:new_end]`` from ``old[old_start:old_end]``."""
+    where: dict[str, list[int]] = {}
+    for index in range(old_start, old_end):
+        where.setdefault(old[index], []).append(index)
+    fallback = min(old_start, max(len(old) - 1, 0))
+    cursor = old_start
+    for index in range(new_start, new_end):
+        found = where.get(new[index])
+        if found:
+            at = bisect_left(found, cursor)
+            if at < len(found):
+                cursor = found[at] + 1
+                origins[index] = cursor
+                fallback = min(cursor, old_end - 1) if old_end > old_start else fallback
+                continue
+        origins[index] = fallback + 1
 
 
 def _compose(earlier: Callable[[int], int], origins: list[int]) -> Callable[[int], int]:
@@ -220,6 +445,14 @@ def load_transforms(names: Iterable[str]) -> tuple[Transform, ...]:
             raise TransformError(f"unknown transform {name!r} (registered: {known})")
         loaded.append(_load(name, entries.get(name)))
     return tuple(loaded)
+
+
+def line_starts(content: str) -> list[int]:
+    """The offset where each line of ``content`` starts (the first is 0)."""
+    return [0, *(match.end() for match in _NEWLINE.finditer(content))]
+
+
+_NEWLINE = re.compile("\n")
 
 
 def code_lines(content: str) -> frozenset[int]:

@@ -12,19 +12,32 @@ from wikisync.local.transforms._engine import (
     TransformContext,
     TransformProblem,
     code_lines,
+    line_starts,
 )
 
 __all__ = ["MDX_IMPORTS", "UNCONVERTED_SYNTAX"]
 
-_IMPORT = re.compile(r"^import\s+(?:type\s+)?(?:\{|\*|['\"]|[\w$]+\s*(?:,|\s+from\b|$))")
-_IMPORT_END = re.compile(r"['\"]\s*;?\s*$")
+# No two adjacent whitespace runs: "\s*" next to "\s+" would try every split of a long run.
+_IMPORT = re.compile(r"^import\s+(?:type\s+)?(?:\{|\*|['\"]|[\w$]+(?:\s*,|\s+from\b|\s*$))")
+_IMPORT_END = re.compile(r"['\"]\s*(?:;\s*)?$")
 _EXPORT = re.compile(r"^export\s+(?:const|let|var|function|default|class|\{|\*)")
 
 _SHORTCODE = re.compile(r"\{\{([<%])[ \t]*(?!/)([\w./-]+)")
 _LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(?!end)([A-Za-z_]\w*)")
 _JSX = re.compile(r"<([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?=[\s/>])")
 _SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}(?:[ \t]|$)", re.MULTILINE)
-_IN_LINK = re.compile(r"(?:\]\(\s*|href=[\"']?)$")
+
+
+def _in_link(content: str, line_start: int, offset: int) -> bool:
+    """Whether ``offset`` is where a link's target starts (after ``](`` and spaces, or
+    ``href=``): looked at backwards from ``offset`` over the spaces only, so many
+    shortcodes on one long line cost no more than the line."""
+    if content.endswith(("href=", 'href="', "href='"), line_start, offset):
+        return True
+    end = offset
+    while end > line_start and content[end - 1].isspace():
+        end -= 1
+    return content.endswith("](", line_start, end)
 
 
 def _balance(line: str) -> int:
@@ -71,14 +84,14 @@ def _warnings(content: str, context: TransformContext) -> tuple[str, Sequence[Tr
         return content, ()
     spans = code_spans(content)
     starts = [a for a, _ in spans]
-    line_starts = [0] + [i + 1 for i, c in enumerate(content) if c == "\n"]
+    lines_at = line_starts(content)
 
     def in_code(offset: int) -> bool:
         index = bisect_right(starts, offset) - 1
         return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
     def line_of(offset: int) -> int:
-        return bisect_right(line_starts, offset)
+        return bisect_right(lines_at, offset)
 
     first: dict[str, tuple[int, str]] = {}
     count: dict[str, int] = {}
@@ -90,7 +103,7 @@ def _warnings(content: str, context: TransformContext) -> tuple[str, Sequence[Tr
     for match in _SHORTCODE.finditer(content):
         if in_code(match.start()):
             continue
-        if _IN_LINK.search(content[line_starts[line_of(match.start()) - 1] : match.start()]):
+        if _in_link(content, lines_at[line_of(match.start()) - 1], match.start()):
             continue  # a link target: link resolution decides about it
         close = ">" if match.group(1) == "<" else "%"
         shown = f"{{{{{match.group(1)} {match.group(2)} {close}}}}}"
