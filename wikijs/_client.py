@@ -30,7 +30,7 @@ from ._metrics import Metrics
 from ._pages import PagesAPI
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy
-from ._system import LocalizationAPI, NavigationAPI, SiteAPI, SystemAPI
+from ._system import LocalizationAPI, NavigationAPI, RenderingAPI, SiteAPI, SystemAPI
 from ._transport import Session, Timeout, Transport
 from ._users import UsersAPI
 from .models._common import Identity
@@ -134,6 +134,7 @@ class ClientBase(Resource[CM], Generic[CM, TR, SessionT, SleepT], ABC):
         self.site: SiteAPI[CM] = SiteAPI(self._transport)
         self.navigation: NavigationAPI[CM] = NavigationAPI(self._transport)
         self.localization: LocalizationAPI[CM] = LocalizationAPI(self._transport)
+        self.rendering: RenderingAPI[CM] = RenderingAPI(self._transport)
 
     @abstractmethod
     def _open(self, engine: Engine, options: IOOptions[SessionT, SleepT]) -> TR:

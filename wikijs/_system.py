@@ -13,11 +13,12 @@ from wikijs.models._system import (
     NavigationConfig,
     NavigationMode,
     NavigationTree,
+    Renderer,
     SiteConfig,
     SystemInfo,
 )
 
-__all__ = ["LocalizationAPI", "NavigationAPI", "SiteAPI", "SystemAPI"]
+__all__ = ["LocalizationAPI", "NavigationAPI", "RenderingAPI", "SiteAPI", "SystemAPI"]
 
 
 class SystemAPI(Resource[M]):
@@ -49,6 +50,17 @@ class LocalizationAPI(Resource[M]):
         (``is_installed``). Needs ``manage:system``."""
         op = "localization.locales"
         return gql.parse_locales((yield from execute(Operation(op, gql.LOCALES))), op)
+
+
+class RenderingAPI(Resource[M]):
+    """``client.rendering``: how the wiki turns page content into HTML."""
+
+    @flow
+    def renderers(self) -> Flow[list[Renderer]]:
+        """Every renderer with its settings (``markdownCore``'s ``linebreaks``: whether a
+        line break inside a paragraph shows as one). Needs ``manage:system``."""
+        op = "rendering.renderers"
+        return gql.parse_renderers((yield from execute(Operation(op, gql.RENDERERS))), op)
 
 
 class NavigationAPI(Resource[M]):

@@ -102,6 +102,11 @@ class LoadedSource:
         """Constructs the wiki shows as text (one ``unconverted-syntax`` warning each)."""
         return constructs_left_as_text(self.problems)
 
+    def for_wiki(self, linebreaks: bool) -> LoadedSource:
+        """The pages as a wiki that shows every line break inside a paragraph as one
+        (``linebreaks``), or not, must get them (see ``LocalPage.for_wiki``)."""
+        return dataclasses.replace(self, pages=tuple(p.for_wiki(linebreaks) for p in self.pages))
+
 
 @dataclass(frozen=True)
 class PlanRun:
@@ -289,6 +294,7 @@ def make_plan(
     config = source.config
     notes: list[str] = []
     _check_locales(source, remote, notes)
+    source = _as_the_wiki_shows(source, remote, notes)
     snapshot = remote.snapshot()
     if snapshot.loaded.problem:
         notes.append(
@@ -387,6 +393,22 @@ def make_plan(
         changed_since=changed_since,
         navigation=navigation,
     )
+
+
+def _as_the_wiki_shows(source: LoadedSource, remote: Remote, notes: list[str]) -> LoadedSource:
+    """The pages for this wiki: line breaks inside paragraphs of a CommonMark tree joined
+    when the wiki shows each of them (read once; assumed on when it cannot be read)."""
+    if not any(p.soft_breaks for p in source.pages):
+        return source
+    linebreaks = remote.shows_line_breaks()
+    if linebreaks is None:
+        notes.append(
+            "the API key may not read the wiki's rendering settings (manage:system); "
+            "line breaks inside paragraphs are joined, as a wiki that shows each of them "
+            "(markdownCore linebreaks, on by default) needs"
+        )
+        linebreaks = True
+    return source.for_wiki(linebreaks)
 
 
 def _without_nested_roots(

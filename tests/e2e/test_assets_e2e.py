@@ -29,6 +29,7 @@ SITE = {
         # B
 
         <img src="./img/Team Logo.PNG" alt="logo">
+
         [the report](../files/report.pdf)
     """,
 }

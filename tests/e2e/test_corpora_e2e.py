@@ -4,8 +4,11 @@ Each tree (tests/data/corpora: MkDocs, Docusaurus, Hugo with Docsy) is copied to
 git repository and, without any edit or settings file: validate -> plan -> apply on the
 emulator -> plan says "No changes." -> pull -> `git status` is clean. Along the way: the
 flavor is detected and named, pages sit at the paths the site serves, no page is empty,
-and every link in the wiki names a page or asset that exists there, except exactly the
-ones reported as warnings (left as written).
+every link in the wiki names a page or asset that exists there, except exactly the
+ones reported as warnings (left as written), and the wiki shows what the site shows:
+images the site serves from its static folder (``/images/x.png``) are uploaded, no line
+break inside a paragraph is left for Wiki.js to show as ``<br>``, and no page repeats its
+title as its first heading.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from typer.testing import CliRunner
 from wikijs.testing import WikiJSEmulator
 from wikisync.engine import load_directory
 from wikisync.local.markdown.links import LINK_CODES, iter_link_destinations
+from wikisync.local.markdown.parse import scan_markdown
+from wikisync.local.markdown.shown import title_heading
 
 CORPORA = Path(__file__).parents[1] / "data" / "corpora"
 SITES = Path(__file__).parents[1] / "data" / "sites"
@@ -45,6 +50,9 @@ class Corpus:
     # (locale, path, generator syntax that must be gone, Wiki.js callout class now there)
     converted: tuple[tuple[str, str, str, str], ...] = ()
     folder: Path = CORPORA  # tests/data/sites: small sites written after a generator's docs
+    # files the site serves from its static folder, added to the copy (they are not in
+    # the snapshot), and (locale, path) of the page whose site-absolute link names each
+    static: tuple[tuple[str, str, str], ...] = ()
 
 
 CASES = (
@@ -81,6 +89,15 @@ CASES = (
         converted=(
             ("en", "docs/install", "\n:::", "{.is-"),
             ("en", "docs/options", "\n:::", "{.is-"),
+        ),
+        static=(
+            ("website/static/images/webstorm/prettier-settings.png", "en", "docs/webstorm"),
+            (
+                "website/static/images/youtube-cover/"
+                "a-prettier-printer-by-james-long-on-react-conf-2017.png",
+                "en",
+                "docs",
+            ),
         ),
     ),
     Corpus(
@@ -229,6 +246,9 @@ def wiki() -> Iterator[Wiki]:
 def _copy(tmp_path: Path, corpus: Corpus) -> tuple[Path, Path]:
     repo = tmp_path / corpus.name
     shutil.copytree(corpus.folder / corpus.name, repo, symlinks=True)  # dangling, as kept
+    for rel, _, _ in corpus.static:
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_bytes(b"\x89PNG\r\n\x1a\n" + rel.encode())
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "docs as kept upstream")
@@ -303,7 +323,10 @@ def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) 
         assert record.content.strip(), f"{record.locale}/{record.path} is empty"
     assert len(_unresolved_links(wiki)) == len(link_warnings)
 
+    _shows_what_the_site_shows(wiki, repo, corpus)
+
     loaded = {p.source: p for p in load_directory(content).pages}
+    assert sum(len(p.soft_breaks) for p in loaded.values()) > 0  # the files are hard-wrapped
     for source, title, order in corpus.nav:
         assert (loaded[source].nav_title, loaded[source].nav_order) == (title, order), source
 
@@ -311,3 +334,31 @@ def test_a_real_tree_syncs_as_it_is(wiki: Wiki, tmp_path: Path, corpus: Corpus) 
     assert pulled.exit_code == 0, pulled.output
     assert f"Flavor: {corpus.flavor}" in pulled.stderr
     assert git(repo, "status", "--porcelain") == ""
+
+
+def _shows_what_the_site_shows(wiki: Wiki, repo: Path, corpus: Corpus) -> None:
+    """Static images uploaded, no soft line break left in a paragraph, no title twice."""
+    for rel, locale, path in corpus.static:
+        served = "/" + rel.split("/static/", 1)[1]
+        page_content = wiki.page(path, locale).content
+        assert f"({served})" not in page_content, (path, served)  # rewritten
+        uploaded = [
+            target
+            for _, _, target in iter_link_destinations(page_content)
+            if target.endswith(served.rsplit("/", 1)[1])
+        ]
+        assert uploaded, (path, served)
+        assert wiki.emulator.asset(unquote(uploaded[0]).lstrip("/")) == (repo / rel).read_bytes()
+    for record in wiki.emulator.pages():
+        if record.path.endswith("_wikisync-state"):
+            continue
+        scan = scan_markdown(record.content)
+        assert scan.soft_breaks == (), f"{record.locale}/{record.path}"
+        heading = scan.leading_heading
+        if heading is not None and record.content[heading.end :].strip():  # not only a title
+            assert title_heading(heading) != record.title, f"{record.locale}/{record.path}"
+        # what the emulator renders (as Wiki.js does, line breaks on) has no <br> but
+        # the hard breaks the files ask for
+        assert (record.render or "").count("<br>") <= record.content.count("  \n") + (
+            record.content.count("\\\n") + record.content.count("<br")
+        ), f"{record.locale}/{record.path}"

@@ -398,8 +398,10 @@ def test_a_home_layout_page_gets_its_hero_and_features(tmp_path: Path) -> None:
 
     result = load_source(tmp_path, Config(), flavor=ActiveFlavor(flavor, Site(origin="test")))
     (page,) = result.pages
+    # the hero's name is the page's title, which the wiki shows above the content
+    assert page.fields.title == "Quarry"
     assert page.content == (
-        "# Quarry\n\n**Docs as code**\n\nPlans before it writes\n\n[Start](/guide/)\n\n"
+        "**Docs as code**\n\nPlans before it writes\n\n[Start](/guide/)\n\n"
         "## Plans\n\nSee every change first.\n\n## [Safe](/safety)\n\nNever loses a field\n"
     )
     assert not result.problems

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wikijs.models._system import Locale, NavigationConfig, NavigationTree, SiteConfig, SystemInfo
+from wikijs.models._system import (
+    Locale,
+    NavigationConfig,
+    NavigationTree,
+    Renderer,
+    SiteConfig,
+    SystemInfo,
+)
 
 from ._answers import RESULT, check_result, items_at, mapping_at
 from .documents import document
@@ -31,6 +38,10 @@ SITE_CONFIG = document("site.config", f"query {{ site {{ config {{ {SITE_CONFIG_
 LOCALE_FIELDS = "code name nativeName isRTL isInstalled availability"
 LOCALES = document(
     "localization.locales", f"query {{ localization {{ locales {{ {LOCALE_FIELDS} }} }} }}"
+)
+RENDERERS = document(
+    "rendering.renderers",
+    "query { rendering { renderers { key isEnabled dependsOn config { key value } } } }",
 )
 NAVIGATION_TREE = document(
     "navigation.tree", f"query {{ navigation {{ tree {{ {NAVIGATION_FIELDS} }} }} }}"
@@ -72,6 +83,13 @@ def parse_navigation_config(data: Mapping[str, Any], operation: str) -> Navigati
 def check_navigation_write(data: Mapping[str, Any], field: str, operation: str) -> None:
     """Raise unless ``data.navigation.<field>.responseResult`` succeeded."""
     check_result(data, "navigation", field, operation=operation)
+
+
+def parse_renderers(data: Mapping[str, Any], operation: str) -> list[Renderer]:
+    return [
+        Renderer.model_validate(item)
+        for item in items_at(data, "rendering", "renderers", operation=operation)
+    ]
 
 
 def parse_locales(data: Mapping[str, Any], operation: str) -> list[Locale]:

@@ -40,6 +40,8 @@ from ._system import (
     NavigationKind,
     NavigationMode,
     NavigationTree,
+    Renderer,
+    RendererSetting,
     SiteConfig,
     SystemInfo,
 )
@@ -85,6 +87,8 @@ __all__ = [
     "PageTreeItem",
     "PageUpdate",
     "PageVersion",
+    "Renderer",
+    "RendererSetting",
     "SiteConfig",
     "SystemInfo",
     "UNSET",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -16,6 +17,8 @@ __all__ = [
     "NavigationKind",
     "NavigationMode",
     "NavigationTree",
+    "Renderer",
+    "RendererSetting",
     "SiteConfig",
     "SystemInfo",
 ]
@@ -165,6 +168,44 @@ class Locale(WikiModel):
     is_rtl: bool = Field(default=False, alias="isRTL")
     is_installed: bool = False
     availability: int | None = None
+
+
+class RendererSetting(WikiModel):
+    """One setting of a renderer: its key and its value as the server sends it (a JSON
+    text describing the setting, whose ``value`` is the current value)."""
+
+    key: str
+    value: str | None = None
+
+    @property
+    def current(self) -> Any:
+        """The setting's current value (``None`` when the text cannot be read)."""
+        if self.value is None:
+            return None
+        try:
+            described = json.loads(self.value)
+        except ValueError:
+            return None
+        if isinstance(described, dict):
+            return described.get("value", described.get("default"))
+        return described
+
+
+class Renderer(WikiModel):
+    """One step of the wiki's rendering pipeline (``rendering.renderers``), such as
+    ``markdownCore`` with its ``linebreaks`` setting."""
+
+    key: str
+    is_enabled: bool = False
+    depends_on: str | None = None
+    config: tuple[RendererSetting, ...] = ()
+
+    def setting(self, key: str) -> Any:
+        """The current value of the setting ``key`` (``None`` when it has none)."""
+        for item in self.config:
+            if item.key == key:
+                return item.current
+        return None
 
 
 class NavigationTree(WikiModel):

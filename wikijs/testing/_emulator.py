@@ -624,6 +624,17 @@ class WikiJSEmulator:
 
         self._call(run)
 
+    def set_rendering(self, renderer: str, key: str, value: Any) -> None:
+        """Change one renderer setting, as an administrator would in Administration >
+        Rendering (``set_rendering("markdownCore", "linebreaks", False)``). Pages render
+        with it from their next write on."""
+
+        def run() -> None:
+            self._wiki.state.rendering.setdefault(renderer, {})[key] = value
+            self._wiki.changed()
+
+        self._call(run)
+
     def reset_rate_limits(self) -> None:
         """Forget the login / forgot-password rate-limit windows."""
         self._call(self._wiki.rate_windows.clear)

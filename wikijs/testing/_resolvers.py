@@ -9,11 +9,13 @@ error that says so.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
@@ -957,6 +959,40 @@ def navigation_update_config(op: Op, args: dict[str, Any]) -> Any:
     op.wiki.state.site["navigationMode"] = args["mode"]
     op.wiki.changed()
     return _ok("Navigation config updated successfully")
+
+
+@functools.cache
+def _fresh_renderers() -> str:
+    """The renderers of a fresh Wiki.js 2.5 install, as its API lists them."""
+    return resources.files("wikijs.testing").joinpath("data/renderers.json").read_text("utf-8")
+
+
+def renderers(wiki: Wiki) -> list[dict[str, Any]]:
+    """The renderer list with this wiki's settings (``WikiState.rendering``) in it."""
+    out: list[dict[str, Any]] = json.loads(_fresh_renderers())
+    for renderer in out:
+        changed = wiki.state.rendering.get(renderer["key"], {})
+        for item in renderer["config"]:
+            if item["key"] in changed:
+                described = json.loads(item["value"])
+                described["value"] = changed[item["key"]]
+                item["value"] = json.dumps(described, ensure_ascii=False, separators=(",", ":"))
+    return out
+
+
+def renderer_setting(wiki: Wiki, renderer: str, key: str) -> Any:
+    """The current value of one renderer setting."""
+    for item in renderers(wiki):
+        if item["key"] == renderer:
+            for setting in item["config"]:
+                if setting["key"] == key:
+                    return json.loads(setting["value"]).get("value")
+    return None
+
+
+@resolver("RenderingQuery", "renderers", _SYSTEM)
+def rendering_renderers(op: Op, _args: dict[str, Any]) -> Any:
+    return renderers(op.wiki)
 
 
 @resolver("LocalizationQuery", "locales", _SYSTEM)

@@ -200,6 +200,9 @@ class WikiState:
     navigation: list[dict[str, Any]] = field(default_factory=list)
     #: the emulator's own bookkeeping (its API key, the admin password)
     emulator: dict[str, Any] = field(default_factory=dict)
+    rendering: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Renderer settings that differ from a fresh install's: renderer key -> setting ->
+    value (``{"markdownCore": {"linebreaks": False}}``)."""
     # derived, not persisted ---------------------------------------------------------
     by_path: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
     #: (locale, path) -> ids of the pages whose rendered links point there
@@ -302,6 +305,7 @@ class WikiState:
             site=dict(self.site),
             navigation=json.loads(json.dumps(self.navigation)),
             emulator=dict(self.emulator),
+            rendering=json.loads(json.dumps(self.rendering)),
         )
         return doc
 
@@ -322,6 +326,7 @@ class WikiState:
         state.site = dict(doc.get("site", {}))
         state.navigation = list(doc.get("navigation", []))
         state.emulator = dict(doc.get("emulator", {}))
+        state.rendering = {str(k): dict(v) for k, v in doc.get("rendering", {}).items()}
         state.rebuild_indexes()
         return state
 

@@ -552,6 +552,7 @@ class Wiki:
             page_path=page.path,
             default_locale=self.default_locale,
             page_exists=lambda loc, p: (loc, p) in st.by_path,
+            linebreaks=st.rendering.get("markdownCore", {}).get("linebreaks", True) is not False,
         )
         page.render = out.html
         page.toc = out.toc

@@ -22,6 +22,8 @@ from wikisync.local.config import Config
 from wikisync.local.flavors import ActiveFlavor
 from wikisync.local.flavors.base import KeyAlias, convert_value
 from wikisync.local.frontmatter import Header, HeaderValue
+from wikisync.local.markdown.parse import scan_markdown
+from wikisync.local.markdown.shown import title_heading
 from wikisync.plan.model import (
     EDITORS,
     Editor,
@@ -34,7 +36,6 @@ from wikisync.plan.model import (
 MAX_FIELD_CHARS = 255
 """Longest title or description Wiki.js stores (``varchar(255)``; longer is a SQL error)."""
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Neither may run past the next "<": an unclosed tag costs one scan to it, not to the end.
 _H1_OPEN = re.compile(r"<h1\b[^<>]*>", re.IGNORECASE)
 _H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
@@ -163,19 +164,8 @@ class _FieldReader:
         return text
 
 
-def _without_attributes(title: str) -> str:
-    """``Title {#id}`` -> ``Title``: a trailing attribute block (``{#id}``, ``{.class}``)
-    is the heading's id or classes, not its text (found without a pattern, in one pass)."""
-    text = title.rstrip()
-    if not text.endswith("}"):
-        return title
-    start = text.rfind("{")
-    if start < 0 or text[start + 1 : start + 2] not in ("#", ".") or "}" in text[start:-1]:
-        return title
-    return text[:start]
-
-
 def _first_heading(content: str, html: bool) -> str | None:
+    """The text of the first level-1 heading (``<h1>`` in HTML)."""
     if html:
         opening = _H1_OPEN.search(content)
         closing = _H1_CLOSE.search(content, opening.end()) if opening else None
@@ -184,22 +174,8 @@ def _first_heading(content: str, html: bool) -> str | None:
             title = html_lib.unescape(_TAG.sub("", inner)).strip()
             return " ".join(title.split()) or None
         return None
-    fence: str | None = None
-    for line in content.split("\n"):
-        opening = _FENCE.match(line)
-        if opening:
-            marker = opening.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is None:
-            heading = _atx_title(line)
-            if heading is not None:
-                # ``# Title {#id}``: the attribute block is the heading's id, not its text.
-                return _without_attributes(heading).strip() or None
-    return None
+    text = content.replace("\r\n", "\n").replace("\r", "\n")
+    return title_heading(scan_markdown(text).first_title)
 
 
 def _quoted(entry: HeaderValue) -> bool:
@@ -207,22 +183,6 @@ def _quoted(entry: HeaderValue) -> bool:
     breaks are the author's (a plain scalar has none at its ends)."""
     node = entry.node
     return isinstance(node, yaml.ScalarNode) and node.style in ('"', "'", "|", ">")
-
-
-def _atx_title(line: str) -> str | None:
-    """The text of a level-1 ATX heading line (``# Title #``), or ``None``; read by hand,
-    in one pass, where a pattern with a lazy title before optional closing hashes and
-    spaces would try every split of a long run of spaces."""
-    rest = line.lstrip(" ")
-    if len(line) - len(rest) > 3 or not rest.startswith("# "):
-        return None
-    title = rest[1:].lstrip(" ").rstrip(" ")
-    if not title:
-        return " " if len(rest) > 2 else None
-    unclosed = title.rstrip("#")
-    if unclosed != title and unclosed.endswith(" ") and unclosed.strip(" "):
-        title = unclosed.rstrip(" ")
-    return title
 
 
 def _too_long(rel: str, line: int | None, what: str, text: str) -> Problem:
@@ -287,8 +247,18 @@ def read_page_fields(
     active: ActiveFlavor,
     rules: FieldRules,
     problems: list[Problem],
+    *,
+    heading: str | None = None,
+    scanned: bool = False,
+    nav_title: str | None = None,
 ) -> _Fields | None:
-    """The page fields a file's header sets, by the flavor's key mapping."""
+    """The page fields a file's header sets, by the flavor's key mapping.
+
+    Without a title, the page takes its first level-1 heading (``heading`` when the
+    caller ``scanned`` the content already), else its navigation title (``nav_title``,
+    what the site's navigation lists it as, else the header's own), else the last
+    segment of its path.
+    """
     reader = _FieldReader(rel, problems)
     errors_before = sum(p.is_error for p in problems)
     values: dict[str, Any] = {}
@@ -340,11 +310,18 @@ def read_page_fields(
     if sum(p.is_error for p in problems) > errors_before:
         return None
 
+    if not scanned:
+        heading = _first_heading(header.content, html)
+    own_nav = values.get("nav_title")
     if exact_title and values.get("title"):
         title = values["title"]  # as written between the quotes: what pull wrote back
     else:
         title = (
-            values.get("title") or _first_heading(header.content, html) or path.rsplit("/", 1)[-1]
+            values.get("title")
+            or heading
+            or (nav_title or "").strip()
+            or (own_nav.strip() if isinstance(own_nav, str) else "")
+            or path.rsplit("/", 1)[-1]
         ).strip()
     if len(title) > MAX_FIELD_CHARS:
         problems.append(_too_long(rel, None, "title (from the first heading)", title))

@@ -114,6 +114,8 @@ from wikisync.local.markdown.links import (
     default_asset_url,
     rewrite_links,
 )
+from wikisync.local.markdown.parse import MarkdownScan, scan_markdown
+from wikisync.local.markdown.shown import adapt, title_heading
 from wikisync.local.transforms import (
     DEFAULT_TRANSFORMS,
     TransformRun,
@@ -467,7 +469,8 @@ def load_source(
     problems.extend(key_problems)
 
     folder = config.assets_folder
-    url_for = asset_url or (lambda rel: default_asset_url(rel, folder))
+    static_roots, static_file, served = _static_folders(base, flavor)
+    url_for = asset_url or (lambda rel: default_asset_url(served(rel), folder))
 
     # Links ask about the same few folders and files over and over; the directory does
     # not change while it is read, so each answer is looked up on disk once.
@@ -533,6 +536,9 @@ def load_source(
         suggest=suggest,
         by_name={stem: tuple(rels) for stem, rels in stems.items()},
         left_out=left_out,
+        static_roots=static_roots,
+        static_file=static_file,
+        containers=rules.containers,
     )
     known_keys = rules.all_keys() | set(site.tag_keys) | set(config.ignore_keys)
     field_map = field_rules(flavor)
@@ -614,7 +620,7 @@ def load_source(
                     "asset-too-large",
                 )
             )
-        slugs, filename = asset_location(rel, folder)
+        slugs, filename = asset_location(served(rel), folder)
         assets.append(
             LocalAsset(
                 source=rel,
@@ -789,6 +795,47 @@ def _with_effect(page: LocalPage, effect: str | None) -> LocalPage:
     return page
 
 
+def _static_folders(
+    base: Path, flavor: ActiveFlavor
+) -> tuple[tuple[str, ...], Callable[[str], bool], Callable[[str], str]]:
+    """The flavor's static folders relative to ``base`` (``""``: ``base`` itself), whether
+    a file of one outside ``base`` exists, and the path a file is served at (its path in
+    its static folder, for one outside ``base``; else its path)."""
+    roots: list[str] = []
+    outside: list[tuple[str, str]] = []  # (relative root, its real path)
+    for name in flavor.flavor.static_folders:
+        if name == ".":
+            roots.append("")
+            continue
+        if flavor.site.folder is None:
+            continue
+        folder = flavor.site.folder / name
+        if not folder.is_dir():
+            continue
+        rel = Path(os.path.relpath(folder, base)).as_posix()
+        if rel == ".":
+            roots.append("")
+            continue
+        roots.append(rel)
+        if rel.startswith("../"):
+            outside.append((rel, os.path.realpath(folder)))
+
+    def static_file(rel: str) -> bool:
+        for root, real in outside:
+            if rel.startswith(root + "/"):
+                path = os.path.realpath(base / rel)
+                return path.startswith(real + os.sep) and os.path.isfile(path)
+        return False
+
+    def served(rel: str) -> str:
+        for root, _ in outside:
+            if rel.startswith(root + "/"):
+                return rel[len(root) + 1 :]
+        return rel
+
+    return tuple(roots), static_file, served
+
+
 def _without_empty_pages(pages: list[LocalPage], problems: list[Problem]) -> list[LocalPage]:
     """Wiki.js refuses a page whose content is empty or only whitespace (6004): such a
     page is an error here, over the final content of every page however it was made."""
@@ -821,11 +868,13 @@ def _children(
 
 
 def _with_content(page: LocalPage, content: str) -> LocalPage:
+    """``page`` with new content (a generated body): its soft-break spans named the old."""
     return dataclasses.replace(
         page,
         content=content,
         content_digest=content_digest(content),
         digest=page_digest(content, page.fields),
+        soft_breaks=(),
     )
 
 
@@ -972,24 +1021,48 @@ def _build_page(
 ) -> LocalPage | None:
     rel, header, html = read.rel, read.header, read.html
     locale, wiki_path = keys[rel]
-    read_fields = read_page_fields(rel, header, wiki_path, html, flavor, rules, problems)
-    if read_fields is None:
-        return None
-    fields = read_fields.page
+    rules_of_flavor = flavor.flavor
+    entry = rules_of_flavor.nav_entry(read.page) or NavEntry()
+    served = f"url:{read.locale}:{read.site_path}"  # a page the site's nav names by URL
+    for nav_key in (*rules_of_flavor.nav_keys(read.page, rel), served):
+        listed = flavor.site.nav.get(nav_key)
+        if listed is not None:
+            entry = listed
+            break
     body = header.content
     first = header.content_line
     origin: Callable[[int], int] | None = None
     includes: tuple[str, ...] = ()
+    scan: MarkdownScan | None = None
     if not html:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
         body, origin, includes = dialect.convert(body, rel, first, problems)
-    if not html and run.transforms:
-        body, transform_problems, after = run.run(body, rel, first)
-        converted = origin or _same
-        problems.extend(
-            replace(p, line=first + converted(p.line - first + 1) - 1) if p.line is not None else p
-            for p in transform_problems
-        )
-        origin = _then(after, converted)
+        if run.transforms:
+            body, transform_problems, after = run.run(body, rel, first)
+            converted = origin or _same
+            problems.extend(
+                replace(p, line=first + converted(p.line - first + 1) - 1)
+                if p.line is not None
+                else p
+                for p in transform_problems
+            )
+            origin = _then(after, converted)
+        scan = scan_markdown(body, containers=context.containers)
+    read_fields = read_page_fields(
+        rel,
+        header,
+        wiki_path,
+        html,
+        flavor,
+        rules,
+        problems,
+        heading=title_heading(scan.first_title) if scan is not None else None,
+        scanned=scan is not None,
+        nav_title=entry.title,
+    )
+    if read_fields is None:
+        return None
+    fields = read_fields.page
     rewritten = rewrite_links(
         body,
         source=rel,
@@ -998,9 +1071,10 @@ def _build_page(
         file_exists=file_exists,
         dir_exists=dir_exists,
         html=html,
-        first_line=header.content_line,
+        first_line=first,
         context=context,
         is_index=read.page.is_index,
+        scan=scan,
     )
     problems.extend(
         p
@@ -1008,7 +1082,18 @@ def _build_page(
         else replace(p, line=first + origin(p.line - first + 1) - 1)
         for p in rewritten.problems
     )
-    content = normalize_content(rewritten.content)
+    soft_breaks: tuple[tuple[int, int], ...] = ()
+    if scan is None:
+        content = normalize_content(rewritten.content)
+    else:
+        adapted = adapt(
+            body,
+            scan,
+            rewritten.edits,
+            title=fields.title,
+            join_lines=rules_of_flavor.commonmark,
+        )
+        content, soft_breaks = adapted.content, adapted.soft_breaks
     if _request_bytes_bound(content, fields) > MAX_REQUEST_BYTES:
         size = request_bytes(content, fields, locale=locale, path=wiki_path)
         if size > MAX_REQUEST_BYTES:
@@ -1023,16 +1108,8 @@ def _build_page(
                 )
             )
             return None
-    nav_title, nav_order = read_fields.nav_title, read_fields.nav_order
-    entry = flavor.flavor.nav_entry(read.page) or NavEntry()
-    served = f"url:{read.locale}:{read.site_path}"  # a page the site's nav names by URL
-    for nav_key in (*flavor.flavor.nav_keys(read.page, rel), served):
-        listed = flavor.site.nav.get(nav_key)
-        if listed is not None:
-            entry = listed
-            break
-    nav_title = entry.title or nav_title
-    nav_order = entry.order if entry.order is not None else nav_order
+    nav_title = entry.title or read_fields.nav_title
+    nav_order = entry.order if entry.order is not None else read_fields.nav_order
     return LocalPage(
         source=rel,
         locale=locale,
@@ -1047,4 +1124,5 @@ def _build_page(
         nav_section=entry.section,
         nav_heads=entry.heads,
         includes=includes,
+        soft_breaks=soft_breaks,
     )

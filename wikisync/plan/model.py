@@ -13,6 +13,7 @@ frozen, plain and consistent.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -245,10 +246,36 @@ class LocalPage:
     """The files the page includes (snippets, partials), relative to the content
     directory: their text is part of ``content`` (and so of ``digest``), and a change to
     one of them is a change to this page (``--changed-since``)."""
+    soft_breaks: tuple[tuple[int, int], ...] = ()
+    """Spans of ``content`` (a line end and the next line's indent, inside a paragraph)
+    that the generator's site shows as one space and Wiki.js, with its ``linebreaks``
+    setting on, as a line break. ``for_wiki`` joins them."""
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.locale, self.path)
+
+    def for_wiki(self, linebreaks: bool) -> LocalPage:
+        """The page as it must be written for a wiki that shows every line break inside
+        a paragraph (``linebreaks``) or not: with its soft line breaks joined by a space,
+        or as it is."""
+        if not linebreaks or not self.soft_breaks:
+            return self
+        parts: list[str] = []
+        position = 0
+        for start, end in self.soft_breaks:
+            parts.append(self.content[position:start])
+            parts.append(" ")
+            position = end
+        parts.append(self.content[position:])
+        content = normalize_content("".join(parts))
+        return dataclasses.replace(
+            self,
+            content=content,
+            content_digest=content_digest(content),
+            digest=page_digest(content, self.fields),
+            soft_breaks=(),
+        )
 
 
 @dataclass(frozen=True)

@@ -545,6 +545,8 @@ def _assets_to_fetch(
     for path, entry in sorted(state.assets.items()):
         if path not in linked or entry.source in local.files:
             continue
+        if entry.source.startswith("../"):
+            continue  # a file of the generator's static folder, outside the directory
         item = PullItem("", path, 0, entry.source, "create", kind="asset")
         problem = unsafe_file_path(entry.source)
         if problem is None and entry.source.casefold() in taken_folded:
@@ -594,6 +596,11 @@ def pull(
 
     local = _Local.scan(base)
     current, flavor = _current_pages(base, config)
+    if any(p.soft_breaks for p in current.values()):
+        # compare with the wiki's pages as a plan would: soft breaks joined if it shows them
+        linebreaks = remote.shows_line_breaks()
+        shown = True if linebreaks is None else linebreaks
+        current = {rel: p.for_wiki(shown) for rel, p in current.items()}
     if keys is None:
         keys = flavor_field_keys(flavor.flavor if flavor is not None else DEFAULT_FLAVOR)
     loaded_keys = {rel: p.key for rel, p in current.items()}

@@ -202,6 +202,10 @@ class UploadedAsset:
     size: int
 
 
+_UNREAD = object()
+"""A setting not read from the wiki yet."""
+
+
 class Remote:
     """Reads and writes one wiki under one root. Safe to share between threads."""
 
@@ -219,6 +223,7 @@ class Remote:
         self._lock = threading.Lock()
         self._children: dict[int, dict[str, int]] = {}
         self._folder_ids: dict[tuple[str, ...], int] = {(): 0}
+        self._line_breaks: object = _UNREAD
 
     # -- reads ---------------------------------------------------------------------
 
@@ -263,6 +268,21 @@ class Remote:
         except ForbiddenError:
             return None
         return frozenset(loc.code for loc in locales if loc.is_installed)
+
+    def shows_line_breaks(self) -> bool | None:
+        """Whether the wiki renders every line break inside a paragraph as one
+        (``markdownCore``'s ``linebreaks``, on in a fresh install); ``None`` when the key
+        may not read the rendering settings (``manage:system``). Read once."""
+        if self._line_breaks is _UNREAD:  # one read per Remote: the plan and apply agree
+            try:
+                renderers = self.client.rendering.renderers()
+            except ForbiddenError:
+                self._line_breaks = None
+            else:
+                core = next((r for r in renderers if r.key == "markdownCore"), None)
+                value = core.setting("linebreaks") if core is not None else None
+                self._line_breaks = value if isinstance(value, bool) else None
+        return self._line_breaks if isinstance(self._line_breaks, bool) else None
 
     def snapshot(self) -> RemoteSnapshot:
         """The pages under ``root`` (list fields only) and the stored state.

@@ -8,7 +8,9 @@ A ``Flavor`` is a frozen description that the rest of wikisync asks; nothing out
 * how front matter maps onto page fields (``fields``: field -> ordered key aliases with a
   value converter; see ``FieldRule``), which other keys it knows (``known_keys``,
   never warned about);
-* how links resolve (``link_bases``, ``site_links``, ``template_links``);
+* how links resolve (``link_bases``, ``site_links``, ``template_links``) and where its
+  site serves files from (``static_folders``);
+* whether its Markdown is CommonMark, adapted to what Wiki.js shows (``commonmark``);
 * the default severity of some problem codes (``severity``), the way the generator itself
   treats them;
 * the Markdown extensions the generator documents (``dialect``: names of
@@ -269,6 +271,9 @@ class Site:
     include_paths: tuple[str, ...] = ()
     """Folders included files are looked up in, as the site's settings name them
     (pymdownx snippets' ``base_path``), relative to the content directory."""
+    folder: Path | None = None
+    """The generator's site folder (where its settings file is), which ``static_folders``
+    are named from."""
 
 
 @dataclass(frozen=True)
@@ -380,6 +385,18 @@ class Flavor:
     nav_pages: Callable[[tuple[LocalPage, ...]], tuple[LocalPage, ...]] = _same_pages
     """A last pass over every page's navigation place, for a site whose pages name each
     other (just-the-docs's ``parent`` is another page's title)."""
+    static_folders: tuple[str, ...] = ()
+    """Where the generator's site serves files from at their path (``/img/a.png``):
+    folders named from its site folder (``static``), or ``.``, the content directory
+    itself. A site-absolute link naming a file there is uploaded like a relative one."""
+    containers: tuple[str, ...] = ()
+    """Markers of lines opening a block whose body, indented four columns, is Markdown
+    and not code (Python-Markdown's ``!!! note``, pymdownx's ``=== "Tab"``)."""
+    commonmark: bool = True
+    """Whether the generator's site reads the Markdown the CommonMark way, so that what
+    the wiki shows is adapted to it (``wikisync.local.markdown.shown``: line breaks inside
+    paragraphs joined, a first heading repeating the title dropped). Off for Wiki.js's
+    own files, which are kept as written."""
 
     def all_keys(self) -> frozenset[str]:
         """Every front-matter key this flavor knows (mapped or merely known)."""

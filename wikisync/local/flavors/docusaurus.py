@@ -260,6 +260,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                     severity=severity,
                     problems=tuple(problems),
                     origins=origins,
+                    folder=folder,
                 )
     return None
 
@@ -346,6 +347,7 @@ FLAVOR = Flavor(
     sections=True,
     severity={"link-outside": "warning"},
     dialect=("docusaurus-admonitions", "mdx"),
+    static_folders=("static",),
     page_path=page_path,
     detect=detect,
     nav_keys=nav_keys,

@@ -198,6 +198,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 problems=tuple(problems),
                 origins=origins,
                 params=params if isinstance(params := settings.get("params"), dict) else {},
+                folder=folder,
             )
     return None
 
@@ -322,6 +323,7 @@ FLAVOR = Flavor(
     template_keys=frozenset({"layout"}),
     severity={"broken-link": "warning", "link-outside": "warning"},
     dialect=("hugo-shortcodes", "docsy", "github-alerts"),
+    static_folders=("static",),
     page_path=page_path,
     detect=detect,
     find_project=find_project,

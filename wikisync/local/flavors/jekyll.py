@@ -364,6 +364,7 @@ FLAVOR = Flavor(
     link_bases=("file", "url", "root"),
     site_links=True,
     dialect=("kramdown-ial", "liquid"),
+    static_folders=(".",),
     template_links=True,
     sections=True,
     template_keys=frozenset({"layout"}),

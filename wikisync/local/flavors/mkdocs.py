@@ -252,6 +252,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             problems=tuple(problems),
             dialect=("template-expressions",) if _plugin(settings, "macros") is not None else (),
             include_paths=_include_paths(settings.get("markdown_extensions"), folder, here),
+            folder=folder,
         )
     return None
 
@@ -283,6 +284,8 @@ FLAVOR = Flavor(
         "code-includes",
         "github-alerts",
     ),
+    static_folders=(".",),
+    containers=("!!!", "???", "???+", "===", "===+"),
     detect=detect,
     find_project=find_project,
     severity_settings={"broken-link": "strict and validation.links.not_found in mkdocs.yml"},

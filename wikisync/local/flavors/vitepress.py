@@ -266,6 +266,7 @@ def _site(settings: Mapping[str, Any], here: Path, origin: str, name: str) -> Si
         nav=nav,
         rules=left_out,
         page_path=_site_path(rules) if rules else None,
+        folder=here,
     )
 
 
@@ -299,6 +300,7 @@ FLAVOR = Flavor(
     link_bases=("file",),
     site_links=True,
     dialect=("vitepress-containers", "vitepress-includes"),
+    static_folders=("public",),
     layout_body=hero_body,
     detect=detect,
     find_project=find_project,

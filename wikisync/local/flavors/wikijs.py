@@ -94,4 +94,5 @@ FLAVOR = Flavor(
         "mdx-statements",
     ),
     detect=detect,
+    commonmark=False,
 )

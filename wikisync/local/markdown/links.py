@@ -6,16 +6,19 @@ same links must be absolute wiki paths (``/en/handbook/setup#docker``) and asset
 ``rewrite_links`` does the first direction when files are loaded;
 ``to_relative_links`` does the inverse when wiki pages are written back to files.
 
-What is rewritten, in Markdown: inline links and images ``[t](dest "title")``,
-reference definitions ``[id]: dest`` (not on a line that continues a paragraph: CommonMark
-does not let a definition interrupt one), and ``href``/``src`` attributes of raw HTML tags.
-In HTML pages: every ``href``/``src`` attribute. Never rewritten: fenced code blocks,
-inline code spans, HTML comments, and destinations that are external (a scheme such as
-``http:`` or ``mailto:``), protocol-relative (``//host``), absolute (``/x``) or a bare
-``#anchor``. (A generator's ``LinkContext`` adds rules: site-absolute links naming a
-page of the tree, Hugo ``ref`` shortcodes, folder pages other than ``index.md``, more
-places a relative link resolves from.) Indented code blocks (four columns more than the text around them, after a
-blank line; inside a list item, four more than the item's text) count as code too.
+What is rewritten is what one Markdown parse finds
+([`wikisync.local.markdown.parse`][wikisync.local.markdown.parse], read like Wiki.js
+reads it): destinations of inline links and images ``[t](dest "title")`` (also with
+Wiki.js's image size, ``=100x``), of reference definitions ``[id]: dest`` (also with the
+destination on the next line), and ``href``/``src`` attributes of HTML tags, wherever
+the block sits (list items and their indented continuation, quotes, footnotes, tables).
+In HTML pages: every ``href``/``src`` attribute. Never rewritten: code blocks (fenced or
+indented), code spans, math, HTML comments, and destinations that are external (a scheme
+such as ``http:`` or ``mailto:``), protocol-relative (``//host``), absolute (``/x``) or
+a bare ``#anchor``. (A generator's ``LinkContext`` adds rules: site-absolute links naming
+a page or a file of its static folders, Hugo ``ref`` shortcodes, folder pages other than
+``index.md``, more places a relative link resolves from.) A rewrite replaces only the
+destination's characters: the rest of the file stays byte for byte.
 
 A relative destination resolves against the linking file's folder:
 
@@ -40,12 +43,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from wikisync.local.markdown.parse import (
+    MarkdownScan,
+    html_comment_spans,
+    html_destinations,
+    merged_destinations,
+    scan_markdown,
+)
 from wikisync.plan.model import Problem, Severity
 
 __all__ = [
@@ -55,9 +64,11 @@ __all__ = [
     "LinkRewrite",
     "asset_folder_slug",
     "asset_location",
+    "code_block_lines",
     "code_block_spans",
     "code_spans",
     "default_asset_url",
+    "html_comment_spans",
     "html_comment_spans",
     "iter_link_destinations",
     "rewrite_links",
@@ -72,18 +83,6 @@ LINK_CODES: frozenset[str] = frozenset(
 )
 """Problem codes of links left as written because they name nothing usable."""
 
-# A template holds no braces: the lazy body stops at the next one, so many unclosed
-# "{{" on a line cost one scan each to the next brace, not to the end of the line.
-_TEMPLATE = r"(?:\{\{[^{}\n]*?\}\}|\{%[^{}\n]*?%\})"
-_TEMPLATE_DEST = re.compile(r"\]\([ \t]*(" + _TEMPLATE + r"(?:" + _TEMPLATE + r"|[^\s(){}])*)")
-"""An inline link's target that starts with template syntax: a Hugo shortcode
-(``{{< ref "x" >}}``) or Liquid (``{% link x.md %}``, ``{{ site.baseurl }}/x/``)."""
-_TEMPLATE_REF_DEF = re.compile(
-    r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(" + _TEMPLATE + r"(?:" + _TEMPLATE + r"|[^\s{}])*)",
-    re.MULTILINE,
-)
-"""A reference definition whose target starts with template syntax
-(``[x]: {% link x.md %}``)."""
 _REF_SHORTCODE = re.compile(
     r"^\{\{[<%]\s*(?:rel)?ref\s+(?:\"([^\"]*)\"|'([^']*)'|(\S+?))\s*[>%]\}\}$"
 )
@@ -132,6 +131,14 @@ class LinkContext:
     left_out: Mapping[str, str] = field(default_factory=dict)
     """Files the site does not publish, with why: a link to one is left as written, with
     a ``link-excluded`` warning."""
+    static_roots: tuple[str, ...] = ()
+    """Folders the site serves files from at their path, relative to the content
+    directory (``""``: the directory itself; ``../static`` beside it): a site-absolute
+    link (``/img/a.png``) naming a file there is an asset."""
+    static_file: Callable[[str], bool] | None = None
+    """Whether a file of a static folder outside the content directory exists."""
+    containers: tuple[str, ...] = ()
+    """Markers of blocks whose indented body is Markdown (``Flavor.containers``)."""
 
     def locale_root(self, rel: str) -> tuple[str, str]:
         """``(locale, top folder)`` of the file ``rel``: its locale folder, or ``""``."""
@@ -144,20 +151,6 @@ class LinkContext:
 _DEFAULT_CONTEXT = LinkContext()
 
 _EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|/|#)")
-_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
-_LIST_ITEM = re.compile(r"^([-+*]|\d{1,9}[.)])([ \t]+|$)")
-_ATX_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
-_BLOCK_STARTS = frozenset("`~-+*#0123456789")  # first characters of the three patterns above
-_COMMENT_OPEN = "<!--"
-_COMMENT_CLOSE = "-->"
-_BACKTICKS = re.compile(r"`+")
-_INLINE_DEST = re.compile(r"\]\([ \t]*(?:<([^<>\n]*)>|((?:[^\s()<>]|\([^\s()]*\))+))")
-_REFERENCE_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))", re.MULTILINE)
-_HTML_ATTR = re.compile(
-    r"<[A-Za-z][A-Za-z0-9-]*(?![A-Za-z0-9-])[^<>]*?\s(?:href|src)\s*=\s*"
-    r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'<>`=]+))",
-    re.IGNORECASE,
-)
 
 # sanitize-filename (used by Wiki.js for asset folder slugs)
 _SANITIZE_ILLEGAL = re.compile(r'[/?<>\\:*|"]')
@@ -174,229 +167,97 @@ class LinkRewrite:
     content: str
     assets: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    edits: tuple[tuple[int, int, str], ...] = ()
+    """The replacements made, ``(start, end, new text)`` in the input, ascending."""
 
 
 # -- finding link destinations -------------------------------------------------------------
 
 
-def _indent_width(line: str) -> int:
-    """Columns of leading whitespace (tabs advance to the next multiple of 4)."""
-    width = 0
-    for char in line:
-        if char == " ":
-            width += 1
-        elif char == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
+class _LineEnds:
+    """A text with ``\r\n`` or ``\r`` line ends seen as ``\n`` text, and offsets of that
+    view mapped back (the parser reads ``\n`` line ends only)."""
 
-
-class _BlockScanner:
-    """Finds fenced and indented code blocks line by line, the CommonMark way.
-
-    Indentation counts from the content column of the list item a line belongs to, so
-    a list item's continuation paragraphs are not code, while a block indented four more
-    columns inside the item is.
-    """
-
-    def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
-        self.fence: tuple[str, int, int] | None = None  # char, length, base column
-        self.fence_start = 0
-        self.code: tuple[int, int] | None = None  # indented code: start, end so far
-        self.blank_before = True
-        self.in_paragraph = False
-        self.item_column = 0
-        self.continuations: set[int] = set()  # offsets of lines that continue a paragraph
-
-    def line(self, offset: int, line: str) -> None:
-        text = line.rstrip("\n")
-        if self.fence is not None:
-            char, length, base = self.fence
-            if char * 3 not in text:
-                return  # a closing fence has at least three of the opening characters
-            indent = _indent_width(text)
-            closing = text.strip()
-            if indent - base <= 3 and len(closing) >= length and closing == char * len(closing):
-                self.spans.append((self.fence_start, offset + len(line)))
-                self.fence = None
+    def __init__(self, text: str) -> None:
+        self.removed: list[int] = []  # view offsets just after a dropped "\r"
+        if "\r" not in text:
+            self.view = text
             return
-        if not text.strip():
-            self.blank_before = True
-            self.in_paragraph = False
-            return
-        indent = _indent_width(text) if text[0] in " \t" else 0
-        if self.item_column and indent < self.item_column and self.blank_before:
-            self.item_column = 0  # the list item ended
-        relative = indent - self.item_column if indent >= self.item_column else indent
-        if self.code is not None:
-            if relative >= 4:
-                self.code = (self.code[0], offset + len(line))
-                self.blank_before = False
-                return
-            self.spans.append(self.code)
-            self.code = None
-        if relative >= 4 and not self.in_paragraph:
-            self.code = (offset, offset + len(line))
-            self.blank_before = False
-            return
-        body = text.lstrip(" \t")
-        if body[0] not in _BLOCK_STARTS:  # not a fence, list item or heading: paragraph text
-            if self.in_paragraph:
-                self.continuations.add(offset)
-            elif relative <= 3 and _REFERENCE_DEF.match(body):
-                # A link reference definition starts no paragraph (more may follow).
-                self.blank_before = False
-                return
-            self.in_paragraph = True
-            self.blank_before = False
-            return
-        fence = _FENCE_OPEN.match(body)
-        if fence and relative <= 3 and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
-            self.fence = (fence.group(1)[0], len(fence.group(1)), indent)
-            self.fence_start = offset
-            self.in_paragraph = False
-            self.blank_before = False
-            return
-        item = _LIST_ITEM.match(body)
-        if item and relative <= 3:
-            gap = len(item.group(2))
-            marker = len(item.group(1)) + (gap if 1 <= gap <= 4 else 1)
-            self.item_column = indent + marker
-            self.in_paragraph = bool(body[len(item.group(0)) :].strip())
-        else:
-            self.in_paragraph = not _ATX_HEADING.match(body)
-        self.blank_before = False
+        parts: list[str] = []
+        position = 0
+        shift = 0
+        for match in re.finditer(r"\r\n?", text):
+            parts.append(text[position : match.start()])
+            parts.append("\n")
+            if match.group(0) == "\r\n":
+                self.removed.append(match.start() - shift)
+                shift += 1
+            position = match.end()
+        parts.append(text[position:])
+        self.view = "".join(parts)
 
-    def finish(self, end: int) -> list[tuple[int, int]]:
-        if self.fence is not None:
-            self.spans.append((self.fence_start, end))
-        if self.code is not None:
-            self.spans.append(self.code)
-        return sorted(self.spans)
+    def start(self, offset: int) -> int:
+        return offset + bisect_right(self.removed, offset)
+
+    def end(self, offset: int) -> int:
+        return offset + bisect_left(self.removed, offset)
 
 
-def _protected_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
-    """Spans of ``text`` where links are not links (fenced and indented code, code spans,
-    HTML comments), and the offsets of lines that continue a paragraph."""
-    scanner = _BlockScanner()
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        scanner.line(offset, line)
-        offset += len(line)
-    blocks = scanner.finish(len(text))
-    spans = list(blocks)
-    position = 0
-    for start, end in [*blocks, (len(text), len(text))]:
-        if start > position:
-            spans.extend(_code_and_comment_spans(text, position, start))
-        position = max(position, end)
-    spans.sort()
-    return spans, scanner.continuations
+def _code_spans(text: str, blocks_only: bool) -> list[tuple[int, int]]:
+    ends = _LineEnds(text)
+    found = scan_markdown(ends.view)
+    spans = found.code_blocks if blocks_only else found.code
+    return [(ends.start(a), ends.end(b)) for a, b in spans]
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
     """Sorted ``(start, end)`` spans of Markdown ``text`` that are code or comment: fenced
     and indented code blocks, inline code spans, HTML comments (what links skip)."""
-    return _protected_spans(text)[0]
+    return _code_spans(text, blocks_only=False)
 
 
 def code_block_spans(text: str) -> list[tuple[int, int]]:
     """Sorted ``(start, end)`` spans of the fenced and indented code blocks of ``text``."""
-    scanner = _BlockScanner()
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        scanner.line(offset, line)
-        offset += len(line)
-    return scanner.finish(len(text))
+    return _code_spans(text, blocks_only=True)
 
 
-def html_comment_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each HTML comment (``<!-- ... -->``) of ``text``, in one pass:
-    after an opening without a closing, no later opening can close either."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while True:
-        opening = text.find(_COMMENT_OPEN, position)
-        if opening < 0:
-            return spans
-        closing = text.find(_COMMENT_CLOSE, opening + len(_COMMENT_OPEN))
-        if closing < 0:
-            return spans
-        position = closing + len(_COMMENT_CLOSE)
-        spans.append((opening, position))
-
-
-def _code_and_comment_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """HTML comments and code spans of ``text[start:end]``, in linear time: each backtick
-    run is looked at once, and its closing run (the next one of the same width) is found
-    by bisection, not by scanning ahead from every opening."""
-    chunk = text[start:end]
-    comments = html_comment_spans(chunk)
-    for a, b in comments:
-        yield start + a, start + b
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(chunk)]
-    by_width: dict[int, list[int]] = defaultdict(list)  # run indexes of each width
-    for index, (a, b) in enumerate(runs):
-        by_width[b - a].append(index)
-    comment = 0
-    index = 0
-    while index < len(runs):
-        opening, opening_end = runs[index]
-        while comment < len(comments) and comments[comment][1] <= opening:
-            comment += 1
-        if comment < len(comments) and comments[comment][0] <= opening:
-            index += 1  # a backtick inside a comment opens nothing
-            continue
-        same = by_width[opening_end - opening]
-        later = bisect_right(same, index)
-        if later == len(same):
-            index += 1  # no closing run: the backticks are literal
-            continue
-        closing = same[later]
-        yield start + opening, start + runs[closing][1]
-        index = closing + 1
+def code_block_lines(text: str) -> frozenset[int]:
+    """The (0-based) lines of ``text`` inside fenced or indented code blocks (lines end
+    with ``\n``)."""
+    if "\r" not in text:
+        return scan_markdown(text).code_lines
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    inside: set[int] = set()
+    for start, end in code_block_spans(text):
+        first = bisect_left(starts, start)
+        inside.update(range(first, bisect_left(starts, end)))
+    return frozenset(inside)
 
 
 def iter_link_destinations(
-    text: str, *, html: bool = False, templates: bool = False
+    text: str, *, html: bool = False, templates: bool = False, containers: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, int, str]]:
     """Yield ``(start, end, destination)`` for every link destination outside code.
 
     ``start:end`` is the destination's span in ``text`` (without ``<>`` or quotes), in
     ascending order. ``templates`` also finds ``{{< ... >}}`` / ``{{% ... %}}`` used as
-    an inline link's target.
+    an inline link's target. Markdown is read by one parse
+    ([`scan_markdown`][wikisync.local.markdown.parse.scan_markdown]); an HTML page's
+    every ``href``/``src`` attribute outside comments counts.
     """
-    found: list[tuple[int, int, str]] = []
-    continuations: set[int] = set()
     if html:
-        spans = html_comment_spans(text)
-        patterns: tuple[re.Pattern[str], ...] = (_HTML_ATTR,)
-    else:
-        spans, continuations = _protected_spans(text)
-        patterns = (_INLINE_DEST, _REFERENCE_DEF, _HTML_ATTR)
-        if templates:
-            patterns = (_TEMPLATE_DEST, _TEMPLATE_REF_DEF, *patterns)
-    starts = [a for a, _ in spans]
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            if pattern in (_REFERENCE_DEF, _TEMPLATE_REF_DEF) and match.start() in continuations:
-                continue  # CommonMark: a definition cannot interrupt a paragraph
-            # The alternatives of each pattern are its only groups: the one that matched is
-            # the last (and only) one set.
-            group = match.lastindex or 0
-            start, end = match.span(group)
-            index = bisect_right(starts, start) - 1
-            if index >= 0 and spans[index][0] <= start < spans[index][1]:
-                continue
-            found.append((start, end, match.group(group)))
-    found.sort(key=lambda item: (item[0], -item[1]))
-    previous_end = -1
-    for start, end, destination in found:
-        if start >= previous_end:  # one destination matched by two patterns counts once
-            yield start, end, destination
-            previous_end = end
+        for start, end in html_destinations(text):
+            yield start, end, text[start:end]
+        return
+    ends = _LineEnds(text)
+    scan = scan_markdown(ends.view, containers=containers)
+    for found in merged_destinations(scan, templates):
+        start, end = ends.start(found.start), ends.end(found.end)
+        yield start, end, text[start:end]
 
 
 def _split_destination(destination: str) -> tuple[str, str]:
@@ -428,6 +289,7 @@ def rewrite_links(
     first_line: int = 1,
     context: LinkContext | None = None,
     is_index: bool = False,
+    scan: MarkdownScan | None = None,
 ) -> LinkRewrite:
     """Turn relative links of the file ``source`` into wiki links.
 
@@ -435,7 +297,8 @@ def rewrite_links(
     ``file_exists(rel)`` says whether a regular file exists inside the content directory;
     ``dir_exists`` likewise for folders. ``first_line`` is the file line ``content`` starts
     on, for problem lines. ``context`` holds the generator's link rules (default: Wiki.js's
-    own); ``is_index`` says ``source`` is its folder's page.
+    own); ``is_index`` says ``source`` is its folder's page. ``scan`` is the parse of
+    ``content`` when the caller already has it (Markdown with ``\n`` line ends).
     """
     ctx = context or _DEFAULT_CONTEXT
     resolver = _Resolver(ctx, source, is_index, pages, asset_url, file_exists, dir_exists)
@@ -443,9 +306,15 @@ def rewrite_links(
     problems: list[Problem] = []
     position = 0
     lines = _LineCounter(content)
-    for start, end, destination in iter_link_destinations(
-        content, html=html, templates=ctx.template_links
-    ):
+    edits: list[tuple[int, int, str]] = []
+    found: Iterable[tuple[int, int, str]]
+    if scan is not None and not html:
+        found = ((d.start, d.end, d.target) for d in merged_destinations(scan, ctx.template_links))
+    else:
+        found = iter_link_destinations(
+            content, html=html, templates=ctx.template_links, containers=ctx.containers
+        )
+    for start, end, destination in found:
         replacement = destination
         target = destination.strip()
         resolved = resolver.resolve(target)
@@ -456,11 +325,15 @@ def rewrite_links(
                 code, message, severity = resolved
                 line = first_line + lines.before(start)
                 problems.append(Problem(source, line, message, code, severity))
+        if replacement != destination:
+            edits.append((start, end, replacement))
         parts.append(content[position:start])
         parts.append(replacement)
         position = end
     parts.append(content[position:])
-    return LinkRewrite("".join(parts), tuple(sorted(resolver.assets)), tuple(problems))
+    return LinkRewrite(
+        "".join(parts), tuple(sorted(resolver.assets)), tuple(problems), tuple(edits)
+    )
 
 
 class _LineCounter:
@@ -527,7 +400,9 @@ class _Resolver:
         if self.ctx.template_links and ("{{" in target or "{%" in target):
             return self._template(target)
         if target.startswith("/") and not target.startswith("//"):
-            return self._site(target) if self.ctx.site_links else None
+            if self.ctx.site_links or self.ctx.static_roots:
+                return self._site(target)
+            return None
         if _EXTERNAL.match(target):
             return None
         return self._relative(target, self.bases)
@@ -636,6 +511,17 @@ class _Resolver:
         root = locale if locale in ctx.locales else ""
         for rel in dict.fromkeys(("/".join(p for p in (root, inner) if p), inner)):
             if rel and self.file_exists(rel) and not _has_extension(rel, ctx.extensions):
+                self.assets.add(rel)
+                return self.asset_url(rel) + suffix
+        served = "/".join(s for s in unquote(raw_path).split("/") if s)
+        for folder in ctx.static_roots if served else ():
+            rel = posixpath.normpath(posixpath.join(folder, served)) if folder else served
+            inside = not rel.startswith("../")
+            if inside and not self.file_exists(rel):
+                continue
+            if not inside and (ctx.static_file is None or not ctx.static_file(rel)):
+                continue
+            if not _has_extension(rel, ctx.extensions):
                 self.assets.add(rel)
                 return self.asset_url(rel) + suffix
         return (

@@ -35,7 +35,7 @@ from types import FrameType, MappingProxyType
 from typing import Any
 
 from wikisync.errors import TransformError
-from wikisync.local.markdown.links import code_block_spans
+from wikisync.local.markdown.links import code_block_lines
 from wikisync.plan.model import Problem
 
 __all__ = [
@@ -452,13 +452,4 @@ _NEWLINE = re.compile("\n")
 
 def code_lines(content: str) -> frozenset[int]:
     """Indexes (from 0) of the lines of ``content`` inside fenced or indented code blocks."""
-    starts = line_starts(content)
-    inside: set[int] = set()
-    line = 0
-    for start, end in code_block_spans(content):
-        while line < len(starts) and starts[line] < start:
-            line += 1
-        while line < len(starts) and starts[line] < end:
-            inside.add(line)
-            line += 1
-    return frozenset(inside)
+    return code_block_lines(content)
