@@ -124,7 +124,7 @@ def problem_settings(active: ActiveFlavor | None = None) -> dict[str, str]:
         code: f"severity: {{{code}: error|warning}} in {CONFIG_FILE}" for code in ADJUSTABLE_CODES
     }
     out["frontmatter-unknown-key"] = f"ignore_keys: in {CONFIG_FILE} silences it"
-    out["unconverted-syntax"] = "reaches the wiki as text; transforms: in wikisync.yml"
+    out["unconverted-syntax"] = f"reaches the wiki as text; dialect: in {CONFIG_FILE} adds conversions"
     out["empty-content"] = f"give the files a body, or exclude: them in {CONFIG_FILE}"
     out["path-renamed"] = "rename the files to keep the site's path"
     for code in ("path-invalid", "duplicate-path", "frontmatter", "frontmatter-type"):
