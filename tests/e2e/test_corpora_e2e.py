@@ -192,6 +192,28 @@ CASES = (
         folder=SITES,
     ),
     Corpus(
+        name="typer-mkdocs-material",
+        content="docs",
+        flavor="mkdocs",
+        detected_from="../mkdocs.yml",
+        pages=(
+            ("en", "home"),
+            ("en", "features"),
+            ("en", "tutorial/first-steps"),
+            ("en", "tutorial/arguments/optional"),
+        ),
+        nav=(
+            ("index.md", "Typer", 0.0),
+            ("tutorial/first-steps.md", None, 4.0),
+            ("tutorial/arguments/optional.md", None, 9.0),
+        ),
+        converted=(
+            # {* docs_src/... *}: the example's code, from outside the docs folder
+            ("en", "tutorial/first-steps", "{* docs_src/", "import typer"),
+            ("en", "tutorial/first-steps", "\n/// tip", "{.is-"),
+        ),
+    ),
+    Corpus(
         name="jekyll-just-the-docs",
         content=".",  # the repository root, as the site keeps it
         flavor="jekyll",

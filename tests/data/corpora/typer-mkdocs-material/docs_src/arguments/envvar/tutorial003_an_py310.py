@@ -1,0 +1,18 @@
+from typing import Annotated
+
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main(
+    name: Annotated[
+        str, typer.Argument(envvar="AWESOME_NAME", show_envvar=False)
+    ] = "World",
+):
+    print(f"Hello Mr. {name}")
+
+
+if __name__ == "__main__":
+    app()

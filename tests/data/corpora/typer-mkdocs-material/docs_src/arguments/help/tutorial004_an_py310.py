@@ -1,0 +1,21 @@
+from typing import Annotated
+
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main(
+    name: Annotated[
+        str, typer.Argument(help="Who to greet", show_default=False)
+    ] = "World",
+):
+    """
+    Say hi to 'name' very gently, like Dirk.
+    """
+    print(f"Hello {name}")
+
+
+if __name__ == "__main__":
+    app()

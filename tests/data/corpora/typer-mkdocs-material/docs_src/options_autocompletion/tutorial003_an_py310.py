@@ -1,0 +1,29 @@
+from typing import Annotated
+
+import typer
+
+valid_names = ["Camila", "Carlos", "Sebastian"]
+
+
+def complete_name(incomplete: str):
+    completion = []
+    for name in valid_names:
+        if name.startswith(incomplete):
+            completion.append(name)
+    return completion
+
+
+app = typer.Typer()
+
+
+@app.command()
+def main(
+    name: Annotated[
+        str, typer.Option(help="The name to say hi to.", autocompletion=complete_name)
+    ] = "World",
+):
+    print(f"Hello {name}")
+
+
+if __name__ == "__main__":
+    app()
