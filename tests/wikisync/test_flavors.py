@@ -531,7 +531,7 @@ def test_the_plan_text_counts_links_left_broken() -> None:
         (
             "severity:\n  path-invalid: warning\n",
             "wikisync.yml:1: severity: 'path-invalid' cannot be lowered to a "
-            "warning (the file would be left out of the wiki); codes that can: broken-link, "
+            "warning (the file would be left out of the wiki); codes that can: broken-link, broken-ref, "
             "frontmatter-unknown-key, link-excluded, link-outside, site-link, template-link",
         ),
         (

@@ -334,6 +334,30 @@ def test_docusaurus_on_broken_links_decides_the_severity(
     assert broken.severity == severity
 
 
+@pytest.mark.parametrize(
+    ("settings", "ref_severity"),
+    [
+        ("", "error"),  # Hugo's refLinksErrorLevel is ERROR unless set
+        ("refLinksErrorLevel: ERROR\n", "error"),
+        ("refLinksErrorLevel: warning\n", "warning"),
+    ],
+)
+def test_hugo_ref_links_error_level_decides_the_severity_of_ref_lookups(
+    make_tree: MakeTree, settings: str, ref_severity: str
+) -> None:
+    root = make_tree(
+        {
+            "hugo.yaml": f"title: A\n{settings}",
+            "content/a.md": '[ref]({{< ref "gone.md" >}}) and [plain](gone.md)\n',
+        }
+    )
+    loaded = load_directory(root)
+    (ref,) = problems(loaded, "broken-ref")
+    assert ref.severity == ref_severity
+    (plain,) = problems(loaded, "broken-link")
+    assert plain.severity == "warning"  # Hugo checks no other link
+
+
 def test_a_link_outside_the_content_folder_does_not_block(make_tree: MakeTree) -> None:
     # Docusaurus resolves ../website/static/img/logo.png through its bundler; the file is
     # not in the content folder, so the link is left as written, with a warning.

@@ -106,6 +106,7 @@ DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.md", "**/*.html")
 ADJUSTABLE_CODES: frozenset[str] = frozenset(
     {
         "broken-link",
+        "broken-ref",
         "link-excluded",
         "link-outside",
         "site-link",
@@ -124,7 +125,9 @@ def problem_settings(active: ActiveFlavor | None = None) -> dict[str, str]:
         code: f"severity: {{{code}: error|warning}} in {CONFIG_FILE}" for code in ADJUSTABLE_CODES
     }
     out["frontmatter-unknown-key"] = f"ignore_keys: in {CONFIG_FILE} silences it"
-    out["unconverted-syntax"] = f"reaches the wiki as text; dialect: in {CONFIG_FILE} adds conversions"
+    out["unconverted-syntax"] = (
+        f"reaches the wiki as text; dialect: in {CONFIG_FILE} adds conversions"
+    )
     out["empty-content"] = f"give the files a body, or exclude: them in {CONFIG_FILE}"
     out["path-renamed"] = "rename the files to keep the site's path"
     for code in ("path-invalid", "duplicate-path", "frontmatter", "frontmatter-type"):

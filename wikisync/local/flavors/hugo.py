@@ -189,8 +189,10 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             tag_keys: tuple[str, ...] = ()
             if isinstance(taxonomies, dict):
                 tag_keys = tuple(str(v) for v in taxonomies.values() if str(v) != "tags")
+            level = str(settings.get("refLinksErrorLevel") or "ERROR").strip().upper()
             return Site(
                 origin=relative_origin(path, content_dir),
+                severity={"broken-ref": "warning"} if level == "WARNING" else {},
                 locales=locales,
                 default_locale=default_locale,
                 tag_keys=tag_keys,
@@ -322,6 +324,7 @@ FLAVOR = Flavor(
     lowercase_paths=True,
     template_keys=frozenset({"layout"}),
     severity={"broken-link": "warning", "link-outside": "warning"},
+    severity_settings={"broken-ref": "refLinksErrorLevel in the Hugo settings"},
     dialect=("hugo-shortcodes", "docsy", "github-alerts"),
     static_folders=("static",),
     page_path=page_path,

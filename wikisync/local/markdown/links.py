@@ -79,7 +79,7 @@ PAGE_EXTENSIONS: tuple[str, ...] = (".md", ".html")
 """File extensions that can be pages (compared case-insensitively)."""
 
 LINK_CODES: frozenset[str] = frozenset(
-    {"broken-link", "link-excluded", "link-outside", "site-link", "template-link"}
+    {"broken-link", "broken-ref", "link-excluded", "link-outside", "site-link", "template-link"}
 )
 """Problem codes of links left as written because they name nothing usable."""
 
@@ -591,6 +591,9 @@ class _Resolver:
         ]
         if len(matches) == 1:
             return self._page_link(matches[0], suffix)
+        if isinstance(found, tuple) and found[0] == "broken-link":
+            # Hugo checks its own ref lookups (refLinksErrorLevel): a code of their own
+            return "broken-ref", found[1], found[2]
         return found
 
 
