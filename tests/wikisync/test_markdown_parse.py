@@ -12,7 +12,7 @@ from wikisync.local.markdown.links import (
     rewrite_links,
 )
 from wikisync.local.markdown.parse import scan_markdown
-from wikisync.local.markdown.shown import adapt
+from wikisync.local.markdown.shown import adapt, title_heading
 from wikisync.plan.model import LocalPage, PageFields, content_digest, page_digest
 
 PAGES = {
@@ -182,3 +182,11 @@ def test_an_unchanged_file_gives_the_same_text_and_no_edit() -> None:
         file_exists=lambda _: False,
     )
     assert (result.content, result.edits) == (text, ())
+
+
+def test_a_tabset_heading_is_never_a_title() -> None:
+    """A generated ``# Tabs {.tabset}`` holds the tabs: it neither titles the page nor is
+    dropped as a repeated title."""
+    scan = scan_markdown("# Tabs {.tabset}\n## pip\npip install x\n")
+    assert title_heading(scan.first_title) is None
+    assert title_heading(scan_markdown("# Intro {#intro}\n\nText.\n").first_title) == "Intro"

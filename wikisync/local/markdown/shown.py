@@ -44,13 +44,16 @@ class Adapted:
 
 def title_heading(heading: Heading | None) -> str | None:
     """The text of a heading as a title, its attribute block (``{#id}``, which Wiki.js
-    reads as attributes) taken off."""
+    reads as attributes) taken off; ``None`` for a tabset's heading (``{.tabset}``),
+    which holds tabs, not a title."""
     if heading is None:
         return None
     text = heading.text.rstrip()
     if text.endswith("}"):  # read backwards from the end: one pass, whatever the spaces
         opening = text.rfind("{")
         if opening >= 0 and "}" not in text[opening:-1] and "\n" not in text[opening:]:
+            if ".tabset" in text[opening + 1 : -1].split():
+                return None  # a Wiki.js tabset's heading: its tabs, not the page's title
             text = text[:opening]
     return text.strip() or None
 
