@@ -1,6 +1,8 @@
 """MDX: ``import``/``export`` statements and the Docusaurus theme's components.
 
-``import`` and ``export`` statements are dropped (an imported partial is expanded where
+A component's body is Markdown whatever its indentation (MDX has no indented code): the
+indentation its lines share is JSX layout, and is dropped. ``import`` and ``export``
+statements are dropped (an imported partial is expanded where
 it is used: see ``_includes``). ``<Tabs>`` with ``<TabItem>`` children becomes a tabset,
 ``<details>``/``<Details>`` a ``<details>`` block, ``<Admonition type>`` a callout,
 ``<CodeBlock language>`` a code block, and ``<DocCardList />`` the list of the section's
@@ -20,6 +22,7 @@ from wikisync.local.markdown.dialects._model import (
     Line,
     Opened,
     TabNode,
+    outdent,
 )
 from wikisync.local.markdown.dialects._render import callout, details, fence, finalize, style
 
@@ -97,11 +100,11 @@ def _tabs(frame: Frame) -> list[Item]:
 
 def _tab_item(frame: Frame) -> list[Item]:
     title = frame.params.get("label") or frame.params.get("value") or "Tab"
-    return [TabNode(title, finalize(frame.items, frame.level_above), frame.origin)]
+    return [TabNode(title, outdent(finalize(frame.items, frame.level_above)), frame.origin)]
 
 
 def _details(frame: Frame) -> list[Item]:
-    body = finalize(frame.items, frame.level_above)
+    body = outdent(finalize(frame.items, frame.level_above))
     summary = frame.params.get("summary", "")
     if not summary:
         for index, line in enumerate(body):
@@ -122,7 +125,7 @@ def _admonition(frame: Frame) -> list[Item]:
     kind = frame.params.get("type", "note")
     return list(
         callout(
-            finalize(frame.items, frame.level_above),
+            outdent(finalize(frame.items, frame.level_above)),
             style(kind),
             frame.params.get("title"),
             frame.origin,
@@ -131,7 +134,7 @@ def _admonition(frame: Frame) -> list[Item]:
 
 
 def _code_block(frame: Frame) -> list[Item]:
-    body = finalize(frame.items, frame.level_above)
+    body = outdent(finalize(frame.items, frame.level_above))
     while body and not body[0].text.strip():
         body.pop(0)
     while body and not body[-1].text.strip():
