@@ -26,6 +26,13 @@ from wikisync.render import load_plan_json, render_json, render_markdown, render
 # (dialect, source, what the wiki gets)
 CONVERSIONS = [
     pytest.param(
+        ("vitepress-components",),
+        '## `useData` <Badge type="info" text="composable" />\n\nSince <Badge>1.2</Badge>; '
+        'write `<Badge text="x" />`.\n',
+        '## `useData` `composable`\n\nSince `1.2`; write `<Badge text="x" />`.\n',
+        id="vitepress-badge",
+    ),
+    pytest.param(
         ("admonition",),
         '!!! warning "Before you start"\n    Back up the database.\n\nAfter.\n',
         "> **Before you start**\n>\n> Back up the database.\n{.is-warning}\n\nAfter.\n",

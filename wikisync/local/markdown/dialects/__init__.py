@@ -32,7 +32,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from wikisync.local.markdown.dialects._attributes import kramdown_ial, liquid_block, liquid_inline
-from wikisync.local.markdown.dialects._components import SECTION_PAGES, mdx_block, mdx_statement
+from wikisync.local.markdown.dialects._components import (
+    SECTION_PAGES,
+    badge,
+    mdx_block,
+    mdx_statement,
+)
 from wikisync.local.markdown.dialects._containers import (
     VITEPRESS_CONTAINERS,
     admonition,
@@ -152,6 +157,11 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 "::: tip|info|warning|danger|details|code-group -> callouts, <details>, tabsets",
                 containers=(vitepress_container,),
                 syntax=Syntax(markdown_it_containers=VITEPRESS_CONTAINERS),
+            ),
+            Dialect(
+                "vitepress-components",
+                '<Badge type="tip" text="v1" /> -> `v1`',
+                inline=(badge,),
             ),
             Dialect(
                 "vitepress-includes",

@@ -6,8 +6,9 @@ statements are dropped (an imported partial is expanded where
 it is used: see ``_includes``). ``<Tabs>`` with ``<TabItem>`` children becomes a tabset,
 ``<details>``/``<Details>`` a ``<details>`` block, ``<Admonition type>`` a callout,
 ``<CodeBlock language>`` a code block, and ``<DocCardList />`` the list of the section's
-pages (``SECTION_PAGES``, filled in when every page is known). Other components are the
-site's own: left as text, with a warning.
+pages (``SECTION_PAGES``, filled in when every page is known). VitePress's ``<Badge>``
+(``text`` or its children) becomes its text as inline code, the nearest the wiki has to a
+label. Other components are the site's own: left as text, with a warning.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from wikisync.local.markdown.dialects._model import (
     DialectContext,
+    DialectProblem,
     Frame,
     Item,
     Line,
@@ -25,8 +27,9 @@ from wikisync.local.markdown.dialects._model import (
     outdent,
 )
 from wikisync.local.markdown.dialects._render import callout, details, fence, finalize, style
+from wikisync.local.markdown.links import code_spans
 
-__all__ = ["SECTION_PAGES", "mdx_block", "mdx_statement"]
+__all__ = ["SECTION_PAGES", "badge", "mdx_block", "mdx_statement"]
 
 SECTION_PAGES = "<!-- wikisync:section-pages -->"
 """The line ``<DocCardList />`` becomes until the section's pages are known."""
@@ -47,7 +50,46 @@ _VALUES = re.compile(
     r"\{\s*label\s*:\s*['\"]([^'\"]*)['\"]\s*,\s*value\s*:\s*['\"]([^'\"]*)['\"]\s*\}"
     r"|\{\s*value\s*:\s*['\"]([^'\"]*)['\"]\s*,\s*label\s*:\s*['\"]([^'\"]*)['\"]\s*\}"
 )
+_BADGE = re.compile(r"<Badge\b(?P<attrs>[^<>]*?)(?:/>|>(?P<body>[^<>]*)</Badge\s*>)")
 _SUMMARY = re.compile(r"^[ \t]*<summary>(.*?)</summary>[ \t]*(.*)$")
+
+
+def _code_span(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def badge(
+    text: str, origin: int, context: DialectContext
+) -> tuple[str, tuple[DialectProblem, ...]]:
+    """VitePress's ``<Badge type="tip" text="v1.2" />`` (or ``<Badge>v1.2</Badge>``): its
+    text as inline code."""
+    if "<Badge" not in text:
+        return text, ()
+
+    def shown(match: re.Match[str]) -> str:
+        body = match.group("body")
+        label = (
+            body
+            if body is not None and body.strip()
+            else _attrs(match.group("attrs")).get("text", "")
+        )
+        return _code_span(label)
+
+    code = code_spans(text.strip()) if "`" in text else []
+    offset = len(text) - len(text.lstrip())
+
+    def outside(match: re.Match[str]) -> str:
+        at = match.start() - offset
+        if any(a <= at < b for a, b in code):
+            return match.group(0)  # in inline code: shown as written, as the site does
+        return shown(match)
+
+    return _BADGE.sub(outside, text), ()
 
 
 def _attrs(text: str) -> dict[str, str]:
