@@ -486,6 +486,16 @@ def test_every_flavor_declares_known_extensions() -> None:
     )
 
 
+def test_every_extension_with_constructs_says_what_text_they_need() -> None:
+    """A page holding none of its dialect's marks is not parsed for them: an extension
+    with constructs and no marks would never convert anything."""
+    for dialect in DIALECTS.values():
+        if dialect.containers or dialect.openers or dialect.inline:
+            assert dialect.marks, dialect.name
+    plain = "# Title\n\nNo construct here.\n\n```\ncode\n```\n"
+    assert convert(plain, tuple(DIALECTS)).content == plain
+
+
 def test_the_dialect_layer_names_no_generator() -> None:
     """Extensions are picked by name in the flavors; the dialect code never asks which
     generator it serves."""

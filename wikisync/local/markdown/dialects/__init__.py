@@ -98,6 +98,9 @@ class Dialect:
     preprocess: tuple[Callable[[str], str], ...] = ()
     containers: tuple[Opener, ...] = ()
     syntax: Syntax = Syntax()
+    marks: tuple[str, ...] = ()
+    """Text that every one of its block and inline constructs holds: a page holding none
+    of the marks of its dialect is not parsed for them (its text is its conversion)."""
 
 
 def _syntax(chosen: Sequence[Dialect]) -> Syntax:
@@ -118,24 +121,28 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 '!!! type "Title" -> a callout',
                 containers=(admonition,),
                 syntax=Syntax(containers=(admonition,)),
+                marks=("!!!",),
             ),
             Dialect(
                 "pymdownx-details",
                 '??? type "Title" -> <details>',
                 containers=(pymdownx_details,),
                 syntax=Syntax(containers=(pymdownx_details,)),
+                marks=("???",),
             ),
             Dialect(
                 "pymdownx-blocks",
                 "/// note | Title, /// details, /// tab -> callouts, <details>, tabsets",
                 containers=(pymdownx_block,),
                 syntax=Syntax(containers=(pymdownx_block,)),
+                marks=("///",),
             ),
             Dialect(
                 "material-tabs",
                 '=== "Title" content tabs -> a tabset',
                 containers=(material_tab,),
                 syntax=Syntax(containers=(material_tab,)),
+                marks=("===",),
             ),
             Dialect(
                 "pymdownx-snippets",
@@ -157,11 +164,13 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 "::: tip|info|warning|danger|details|code-group -> callouts, <details>, tabsets",
                 containers=(vitepress_container,),
                 syntax=Syntax(markdown_it_containers=VITEPRESS_CONTAINERS),
+                marks=(":::",),
             ),
             Dialect(
                 "vitepress-components",
                 '<Badge type="tip" text="v1" /> -> `v1`',
                 inline=(badge,),
+                marks=("<Badge",),
             ),
             Dialect(
                 "vitepress-includes",
@@ -173,6 +182,7 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 ":::type Title ... ::: -> a callout",
                 containers=(colon_container,),
                 syntax=Syntax(containers=(colon_container,)),
+                marks=(":::",),
             ),
             Dialect(
                 "mdx",
@@ -181,11 +191,13 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 (mdx_block,),
                 includes=INCLUDE_RULES["mdx"],
                 syntax=Syntax(html_blocks=False, indented_code=False),
+                marks=("import", "export", "<"),
             ),
             Dialect(
                 "mdx-statements",
                 "MDX import/export statements dropped (part of mdx)",
                 (mdx_statement,),
+                marks=("import", "export"),
             ),
             Dialect(
                 "hugo-shortcodes",
@@ -194,15 +206,25 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 (hugo_inline,),
                 INCLUDE_RULES["hugo-shortcodes"],
                 (unescape_shortcodes,),
+                marks=("{{",),
             ),
             Dialect(
-                "docsy", "alert, pageinfo -> callouts; tabpane/tab -> a tabset", (docsy_block,)
+                "docsy",
+                "alert, pageinfo -> callouts; tabpane/tab -> a tabset",
+                (docsy_block,),
+                marks=("{{",),
             ),
-            Dialect("github-alerts", "> [!NOTE] -> a callout", containers=(github_alert,)),
+            Dialect(
+                "github-alerts",
+                "> [!NOTE] -> a callout",
+                containers=(github_alert,),
+                marks=("[!",),
+            ),
             Dialect(
                 "kramdown-ial",
                 "{: .note } callouts; attribute lists where Wiki.js reads them",
                 (kramdown_ial,),
+                marks=("{:",),
             ),
             Dialect(
                 "template-expressions",
@@ -214,6 +236,7 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 (liquid_block,),
                 (liquid_inline,),
                 INCLUDE_RULES["liquid"],
+                marks=("{%",),
             ),
         )
     }
@@ -281,7 +304,10 @@ def convert(
     containers = [o for d in chosen for o in d.containers]
     openers = [o for d in chosen for o in d.openers]
     inline = [r for d in chosen for r in d.inline]
-    if containers or openers or inline:
+    marks = {m for d in chosen for m in d.marks}
+    if (containers or openers or inline) and any(
+        mark in line.text for line in lines for mark in marks
+    ):
         parsed = structure([line.text for line in lines], syntax)
         lines, found = scan(lines, parsed, containers, openers, inline, context)
         problems.extend(found)
