@@ -376,7 +376,14 @@ def expand(
     quiet: set[int] = set()
     out: list[Line] = []
     snippet_block: list[Line] | None = None
-    code = structure([line.text for line in lines], syntax).code
+    parsed: list[frozenset[int]] = []
+
+    def in_code(index: int) -> bool:
+        """Whether line ``index`` is code: the page is parsed the first time it matters."""
+        if not parsed:
+            parsed.append(structure([line.text for line in lines], syntax).code)
+        return index in parsed[0]
+
     for index, line in enumerate(lines):
         text = line.text
         if snippet_block is not None and _snippet in rules:
@@ -404,10 +411,9 @@ def expand(
             else:
                 snippet_block.append(line)
             continue
-        in_code = index in code
-        if _mdx_partial in rules and not in_code:
+        if _mdx_partial in rules:
             imported = _MDX_IMPORT.match(text)
-            if imported:
+            if imported and not in_code(index):
                 imports[imported.group("name")] = imported.group("path")
         if _snippet in rules and _SNIPPET_BLOCK.match(text):
             snippet_block = []
@@ -417,7 +423,7 @@ def expand(
             found = rule(text, imports)
             if found is not None:
                 break
-        if found is None or (found.outside_code_only and in_code):
+        if found is None or (found.outside_code_only and in_code(index)):
             if _snippet in rules and "8<" in text:
                 escaped = re.sub(r"^([ \t]*);(-{1,}8<-{1,})", r"\1\2", text)
                 if _SNIPPET_SECTION.search(escaped) and escaped == text:
