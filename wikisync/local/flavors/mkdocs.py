@@ -283,6 +283,7 @@ FLAVOR = Flavor(
         "markdown-include",
         "code-includes",
         "github-alerts",
+        "md-in-html",
     ),
     static_folders=(".",),
     containers=("!!!", "???", "???+", "===", "===+"),

@@ -31,7 +31,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from wikisync.local.markdown.dialects._attributes import kramdown_ial, liquid_block, liquid_inline
+from wikisync.local.markdown.dialects._attributes import (
+    kramdown_ial,
+    liquid_block,
+    liquid_inline,
+    markdown_html,
+)
 from wikisync.local.markdown.dialects._components import (
     SECTION_PAGES,
     badge,
@@ -228,6 +233,12 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 marks=("{:",),
             ),
             Dialect(
+                "md-in-html",
+                '<div markdown="1"> (also block, span) -> the tag, its content read as Markdown',
+                (markdown_html,),
+                marks=("markdown",),
+            ),
+            Dialect(
                 "template-expressions",
                 "{{ x }} (macros, Vue): warned about, left as text",
             ),
@@ -280,7 +291,7 @@ def _touched(lines: Sequence[Line], chosen: Sequence[Dialect], context: DialectC
         for dialect in present:
             if not any(mark in "\n" + line.text for mark in dialect.marks):
                 continue
-            for candidate in {line.text, line.text.lstrip(" \t>")}:
+            for candidate in _unnested(line.text):
                 for opener in (*dialect.containers, *dialect.openers):
                     if opener(candidate, line.origin, context) is not None:
                         return True
@@ -288,6 +299,18 @@ def _touched(lines: Sequence[Line], chosen: Sequence[Dialect], context: DialectC
                     if rule(candidate, line.origin, context) != (candidate, ()):
                         return True
     return False
+
+
+def _unnested(text: str) -> list[str]:
+    """``text``, and ``text`` without its indentation and each of its quote markers in
+    turn: how a line may read inside the containers it is in."""
+    out = [text]
+    rest = text.lstrip(" \t")
+    while rest != out[-1]:
+        out.append(rest)
+        if rest.startswith(">"):
+            rest = rest[1:].lstrip(" \t")
+    return out
 
 
 def unknown_extensions(names: Sequence[str]) -> tuple[str, ...]:

@@ -33,6 +33,8 @@ class Line:
     origin: int
     code: bool = False
     heading: int = 0
+    callout: bool = False
+    """The class line (``{.is-info}``) that makes the quote before it a callout."""
 
 
 @dataclass
