@@ -407,6 +407,29 @@ def test_includes_are_expanded_from_the_tree(
     assert list(result.includes) == read
 
 
+def test_an_autorefs_cross_reference_is_its_text_with_a_warning() -> None:
+    source = (
+        "Use [`BaseModel`][pydantic.main.BaseModel], [x.y][] and [a link][docs].\n\n"
+        "`[not][a.ref]`\n\n[docs]: https://example.com\n"
+    )
+    result = convert(source, ("autorefs",))
+    assert result.content == (
+        "Use `BaseModel`, x.y and [a link][docs].\n\n`[not][a.ref]`\n\n[docs]: https://example.com\n"
+    )
+    assert [(p.line, p.code) for p in result.problems] == [(1, "unconverted-syntax")] * 2
+    assert "pydantic.main.BaseModel" in result.problems[0].message
+
+
+def test_mkdocstrings_sites_get_the_autorefs_extension(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - mkdocstrings\n")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [Model][pkg.Model].\n")
+    loaded = load_directory(tmp_path)
+    page = next(p for p in loaded.pages if p.source == "index.md")
+    assert "See Model." in page.content
+    assert any("pkg.Model" in p.message for p in loaded.problems)
+
+
 def test_a_partials_links_are_read_from_its_own_folder() -> None:
     """Docusaurus resolves a partial's links from the partial's file (then from the docs
     folder): the page that shows it gets them written from its own folder."""

@@ -53,6 +53,7 @@ from wikisync.local.markdown.dialects._containers import (
     pymdownx_details,
     vitepress_container,
 )
+from wikisync.local.markdown.dialects._crossrefs import autoref
 from wikisync.local.markdown.dialects._includes import INCLUDE_RULES, IncludeRule, expand
 from wikisync.local.markdown.dialects._leftover import left_as_text
 from wikisync.local.markdown.dialects._model import (
@@ -237,6 +238,12 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 '<div markdown="1"> (also block, span) -> the tag, its content read as Markdown',
                 (markdown_html,),
                 marks=("markdown",),
+            ),
+            Dialect(
+                "autorefs",
+                "[text][package.Name] with no definition -> its text (the plugin's page is not in the wiki)",
+                inline=(autoref,),
+                marks=("][",),
             ),
             Dialect(
                 "template-expressions",

@@ -292,6 +292,8 @@ def scan(
     """Convert ``lines`` (see the module docstring); the problems found on the way.
     ``structure`` is the parse of ``lines``; ``containers`` open Markdown containers (where
     the parse found one), ``openers`` template constructs."""
+    if structure.references:
+        context = replace(context, references=structure.references)
     state = _Scan(structure, containers, openers, inline, context)
     for index, line in enumerate(lines):
         state.line(line.text, line.origin, index)

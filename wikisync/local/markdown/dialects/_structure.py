@@ -97,6 +97,8 @@ class Structure:
     """The first line of each blockquote, and the line after its last."""
     blocks: Mapping[int, Block] = field(default_factory=dict)
     """The opening line of each dialect container, and its extent."""
+    references: frozenset[str] = frozenset()
+    """The labels of the text's reference definitions, as markdown-it normalises them."""
     ends_with_paragraph: bool = False
     """Whether the last block of the text (or of the list it ends with) is a paragraph:
     then a last line of only ``{.class}`` continues it (see ``_render.callout``)."""
@@ -230,7 +232,8 @@ def _parser(syntax: Syntax) -> MarkdownIt:
 
 def structure(texts: Sequence[str], syntax: Syntax = Syntax()) -> Structure:
     """The structure of the page whose lines are ``texts`` (see the module docstring)."""
-    tokens = _parser(syntax).parse("\n".join(texts), {})
+    env: dict[str, Any] = {}
+    tokens = _parser(syntax).parse("\n".join(texts), env)
     code: set[int] = set()
     indented: set[int] = set()
     headings: dict[int, int] = {}
@@ -265,5 +268,6 @@ def structure(texts: Sequence[str], syntax: Syntax = Syntax()) -> Structure:
         MappingProxyType(fences),
         MappingProxyType(quotes),
         MappingProxyType(blocks),
+        frozenset(env.get("references", {})),
         ends,
     )
