@@ -430,6 +430,23 @@ def test_mkdocstrings_sites_get_the_autorefs_extension(tmp_path: Path) -> None:
     assert any("pkg.Model" in p.message for p in loaded.problems)
 
 
+def test_snippets_auto_append_adds_the_sites_shared_definitions(tmp_path: Path) -> None:
+    """pymdownx snippets' ``auto_append`` files follow every page, as the site builds it;
+    outside a git repository they are looked up from the project's folder."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nmarkdown_extensions:\n  - pymdownx.snippets:\n"
+        "      auto_append:\n        - includes/links.md\n"
+    )
+    (tmp_path / "includes" / "links.md").write_text("[spec]: https://spec.example.com\n")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nRead [the spec][spec].\n")
+    loaded = load_directory(tmp_path)
+    page = next(p for p in loaded.pages if p.source == "index.md")
+    assert "[spec]: https://spec.example.com" in page.content
+    assert not [p for p in loaded.problems if p.code == "unconverted-syntax"]
+
+
 def test_a_partials_links_are_read_from_its_own_folder() -> None:
     """Docusaurus resolves a partial's links from the partial's file (then from the docs
     folder): the page that shows it gets them written from its own folder."""

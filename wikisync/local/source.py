@@ -191,7 +191,8 @@ def constructs_left_as_text(problems: Iterable[Problem]) -> int:
 @dataclass
 class _Includes:
     """Reads the files pages include: inside the include root only (the git working
-    tree holding the content directory, else the directory), each file once."""
+    tree holding the content directory; else the generator's project folder when it
+    holds the content directory, else the directory), each file once."""
 
     root: Path
     root_real: str
@@ -199,9 +200,13 @@ class _Includes:
     texts: dict[str, str | None] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def of(cls, base: Path) -> _Includes:
+    def of(cls, base: Path, project: Path | None = None) -> _Includes:
         top = git_top(base)
         root = top if (top / ".git").exists() else base.resolve()
+        if root == base.resolve() and project is not None:
+            folder = project.resolve()
+            if root == folder or folder in root.parents:
+                root = folder
         content_root = Path(os.path.relpath(base.resolve(), root.resolve())).as_posix()
         return cls(root, os.path.realpath(root), "" if content_root == "." else content_root)
 
@@ -423,12 +428,13 @@ def load_source(
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
     run = TransformRun(load_transforms(names), time_limit=config.transform_time_limit)
-    includes = _Includes.of(base)
+    includes = _Includes.of(base, site.folder)
     dialect = _Dialect(
         config.dialect if config.dialect is not None else (*rules.dialect, *site.dialect),
         includes,
         site.params,
         tuple(includes.from_content(p) for p in site.include_paths),
+        site.append_snippets,
     )
     walk_tree(walk, base)
     problems = [*site.problems, *walk.problems]
@@ -978,6 +984,8 @@ class _Dialect:
     includes: _Includes
     params: Mapping[str, object]
     search: tuple[str, ...] = ()
+    append: tuple[str, ...] = ()
+    """Snippets appended to every page (``Site.append_snippets``)."""
 
     def convert(
         self, body: str, rel: str, first: int, problems: list[Problem]
@@ -993,15 +1001,25 @@ class _Dialect:
         context = DialectContext(
             rel, self.includes.read, here, self.includes.content_root, self.params, self.search
         )
-        result = convert(body, self.names, context)
+        source = body
+        if self.append and "pymdownx-snippets" in self.names:
+            # as the site builds it: the snippets follow the page's own text
+            source = body + "".join(f'\n\n--8<-- "{name}"' for name in self.append) + "\n"
+        result = convert(source, self.names, context)
+        last = body.count("\n") + 1
         problems.extend(
-            Problem(rel, first + p.line - 1, p.message, p.code, "warning") for p in result.problems
+            Problem(rel, first + min(p.line, last) - 1, p.message, p.code, "warning")
+            for p in result.problems
         )
         if result.content == body:
             return body, None, tuple(self.includes.relative(r) for r in result.includes)
+
+        def origin(line: int) -> int:
+            return min(result.origin(line), last)
+
         return (
             result.content,
-            result.origin,
+            origin,
             tuple(self.includes.relative(r) for r in result.includes),
         )
 
