@@ -32,6 +32,12 @@ CONVERSIONS = [
         id="md-in-html-figure",
     ),
     pytest.param(
+        ("md-in-html",),
+        '<div class="result" markdown>\n**Bold** text.\n</div>\n',
+        '<div class="result">\n\n**Bold** text.\n\n</div>\n',
+        id="md-in-html-bare-attribute",
+    ),
+    pytest.param(
         ("kramdown-ial", "md-in-html"),
         '{: .important }\n> {: .warning }\n> A paragraph\n\n<div markdown="1">\n{: .note }\nIn a div.\n</div>\n',
         '<blockquote class="is-info">\n\n> A paragraph\n{.is-warning}\n\n</blockquote>\n\n'
