@@ -136,3 +136,21 @@ def test_long_modules_say_why() -> None:
         if "one module" not in doc.lower():
             quiet.append(f"{path.relative_to(PACKAGE)} ({lines} lines)")
     assert not quiet, "say why these are one module: " + ", ".join(quiet)
+
+
+def test_markdown_structure_is_read_by_the_parser() -> None:
+    """No module of ``wikisync.local`` finds code fences with a pattern of its own: where
+    fences (and with them containers and headings) are comes from markdown-it-py."""
+    fence_patterns = ("`{3", "~{3", "```|~~~", "(`{", "(~{")
+    for path in sorted((PACKAGE / "local").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in (
+                "compile",
+                "match",
+                "search",
+                "fullmatch",
+            ):
+                for argument in node.args[:1]:
+                    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                        found = [p for p in fence_patterns if p in argument.value]
+                        assert not found, f"{path.relative_to(PACKAGE)}:{node.lineno} {found}"

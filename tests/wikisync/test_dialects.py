@@ -26,6 +26,13 @@ from wikisync.render import load_plan_json, render_json, render_markdown, render
 # (dialect, source, what the wiki gets)
 CONVERSIONS = [
     pytest.param(
+        ("vitepress-components",),
+        '## `useData` <Badge type="info" text="composable" />\n\nSince <Badge>1.2</Badge>; '
+        'write `<Badge text="x" />`.\n',
+        '## `useData` `composable`\n\nSince `1.2`; write `<Badge text="x" />`.\n',
+        id="vitepress-badge",
+    ),
+    pytest.param(
         ("admonition",),
         '!!! warning "Before you start"\n    Back up the database.\n\nAfter.\n',
         "> **Before you start**\n>\n> Back up the database.\n{.is-warning}\n\nAfter.\n",
@@ -380,6 +387,80 @@ def test_an_escaped_snippet_is_text_without_a_warning() -> None:
     assert result.content == '--8<-- "x.md"\n' and result.problems == ()
 
 
+# -- the structure is the parser's -------------------------------------------------------------
+# Where a container, a fence, a quote or a heading is comes from markdown-it-py set up with the
+# dialect (``_structure``), as each generator's parser reads it.
+
+
+def test_an_indented_code_block_is_code_not_an_admonition() -> None:
+    source = "Text.\n\n    !!! note\n        shown as code\n\nMore.\n"
+    assert convert(source, ("admonition",)).content == source
+
+
+def test_a_fence_hides_a_closer_from_a_docusaurus_container() -> None:
+    source = ":::tip\n\n```md\n:::\n```\n\nStill the tip.\n:::\n\nAfter.\n"
+    assert convert(source, ("docusaurus-admonitions",)).content == (
+        "> ```md\n> :::\n> ```\n>\n> Still the tip.\n{.is-success}\n\nAfter.\n"
+    )
+
+
+def test_a_vitepress_container_closes_as_markdown_it_container_reads_it() -> None:
+    """VitePress registers its containers with markdown-it-container, whose closer is the
+    first line of colons, in a fence or not: the wiki shows what the site shows."""
+    source = "::: tip\nBefore.\n\n~~~md\n:::\n~~~\n"
+    result = convert(source, ("vitepress-containers",))
+    assert result.content.startswith("> Before.\n>\n> ~~~md\n{.is-success}\n")
+
+
+def test_a_lazy_line_belongs_to_the_github_alert() -> None:
+    source = "> [!WARNING]\n> Back up first,\nthen upgrade.\n\nAfter.\n"
+    assert convert(source, ("github-alerts",)).content == (
+        "> Back up first,\n> then upgrade.\n{.is-warning}\n\nAfter.\n"
+    )
+
+
+def test_a_setext_heading_sets_the_level_of_the_tabs_after_it() -> None:
+    source = 'Install\n-------\n\n=== "A"\n    a\n=== "B"\n    b\n'
+    content = convert(source, ("material-tabs",)).content
+    assert "### Tabs {.tabset}\n#### A\na\n" in content
+
+
+def test_mdx_has_no_indented_code_so_an_indented_container_is_read() -> None:
+    source = (
+        '<Tabs>\n  <TabItem value="a" label="A">\n\n    :::tip\n\n    In the tab.\n\n'
+        "    :::\n\n  </TabItem>\n</Tabs>\n"
+    )
+    content = convert(source, ("mdx", "docusaurus-admonitions")).content
+    assert "> In the tab.\n{.is-success}" in content
+    assert ":::" not in content and "<Tab" not in content
+
+
+def test_a_components_indented_body_is_markdown_not_code() -> None:
+    source = (
+        '<Tabs>\n  <TabItem value="a" label="A">\n\n    Some *text*.\n\n    ```js\n'
+        "    if (x) {\n      y();\n    }\n    ```\n\n  </TabItem>\n</Tabs>\n"
+    )
+    assert convert(source, ("mdx",)).content == (
+        "# Tabs {.tabset}\n## A\nSome *text*.\n\n```js\nif (x) {\n  y();\n}\n```\n"
+    )
+
+
+def test_a_shortcode_in_indented_code_is_still_the_generators() -> None:
+    """Hugo expands shortcodes before Markdown: indentation does not hide them."""
+    source = '{{< alert title="Note" >}}\nText.\n\n    {{< param "version" >}}\n{{< /alert >}}\n'
+    context = DialectContext("x.md", params={"version": "1.2"})
+    content = convert(source, ("hugo-shortcodes", "docsy"), context).content
+    assert "> **Note**" in content and "1.2" in content and "{{<" not in content
+
+
+def test_a_code_group_takes_its_tabs_from_the_parsed_fences() -> None:
+    source = "::: code-group\n````md [a.md]\n```\nnot a fence end\n````\n~~~sh\nb\n~~~\n:::\n"
+    content = convert(source, ("vitepress-containers",)).content
+    assert content == (
+        "# Tabs {.tabset}\n## a.md\n````md\n```\nnot a fence end\n````\n\n## sh\n```sh\nb\n```\n"
+    )
+
+
 # -- bounds ---------------------------------------------------------------------------------
 
 
@@ -403,6 +484,16 @@ def test_every_flavor_declares_known_extensions() -> None:
         "pymdownx-blocks",
         "material-tabs",
     )
+
+
+def test_every_extension_with_constructs_says_what_text_they_need() -> None:
+    """A page holding none of its dialect's marks is not parsed for them: an extension
+    with constructs and no marks would never convert anything."""
+    for dialect in DIALECTS.values():
+        if dialect.containers or dialect.openers or dialect.inline:
+            assert dialect.marks, dialect.name
+    plain = "# Title\n\nNo construct here.\n\n```\ncode\n```\n"
+    assert convert(plain, tuple(DIALECTS)).content == plain
 
 
 def test_the_dialect_layer_names_no_generator() -> None:

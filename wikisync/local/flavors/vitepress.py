@@ -299,7 +299,12 @@ FLAVOR = Flavor(
     index_names=("index",),
     link_bases=("file",),
     site_links=True,
-    dialect=("vitepress-containers", "vitepress-includes", "github-alerts"),
+    dialect=(
+        "vitepress-containers",
+        "vitepress-components",
+        "vitepress-includes",
+        "github-alerts",
+    ),
     static_folders=("public",),
     layout_body=hero_body,
     detect=detect,

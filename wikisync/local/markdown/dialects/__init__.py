@@ -8,9 +8,17 @@ the ones named, in one pass over the page and linear in its size:
 1. line rewrites that apply everywhere, code included (Hugo's ``{{</* x */>}}``);
 2. includes, expanded (``_includes``): the page gets the text the site shows, and the
    files read are returned (a change to one of them is a change to the page);
-3. containers and inline constructs converted (``_scan``): callouts, ``<details>``,
-   tabsets, code blocks, images, links;
-4. what is left as text warned about, one warning per construct (``_leftover``).
+3. the page parsed with markdown-it-py set up with the dialect's Markdown containers
+   (``_structure``): where code, headings, quotes and each container are;
+4. containers and inline constructs converted along that structure (``_scan``):
+   callouts, ``<details>``, tabsets, code blocks, images, links;
+5. what is left as text warned about, one warning per construct (``_leftover``).
+
+Markdown containers (``containers``: admonitions, tabs, pymdownx blocks, ``:::``
+containers, GitHub alerts) are found by the parse. Template constructs (``openers``: Hugo
+shortcodes, MDX components and statements, Liquid tags, kramdown attribute lists) are
+what a generator expands outside its Markdown parser, or what no Markdown parser in Python
+reads; they are recognised on the lines of text the parse leaves outside code.
 
 Every output line knows the content line it comes from, so warnings name the file's line.
 Nothing here names a generator: the flavors pick extensions by name.
@@ -24,8 +32,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from wikisync.local.markdown.dialects._attributes import kramdown_ial, liquid_block, liquid_inline
-from wikisync.local.markdown.dialects._components import SECTION_PAGES, mdx_block, mdx_statement
+from wikisync.local.markdown.dialects._components import (
+    SECTION_PAGES,
+    badge,
+    mdx_block,
+    mdx_statement,
+)
 from wikisync.local.markdown.dialects._containers import (
+    VITEPRESS_CONTAINERS,
     admonition,
     colon_container,
     github_alert,
@@ -51,6 +65,7 @@ from wikisync.local.markdown.dialects._shortcodes import (
     hugo_inline,
     unescape_shortcodes,
 )
+from wikisync.local.markdown.dialects._structure import Syntax, structure
 
 __all__ = [
     "DIALECTS",
@@ -69,9 +84,10 @@ __all__ = [
 class Dialect:
     """One Markdown extension: the constructs it adds and how they become Wiki.js's.
 
-    ``openers`` recognise block constructs on a line, ``inline`` rewrite constructs
-    within text lines, ``includes`` expand include directives, ``preprocess`` rewrites
-    every line (code too) before anything else.
+    ``containers`` recognise the opening line of a Markdown container (opened where the
+    parse, set up with ``syntax``, found one), ``openers`` a template construct on a line
+    of text, ``inline`` rewrite constructs within text lines, ``includes`` expand include
+    directives, ``preprocess`` rewrites every line (code too) before anything else.
     """
 
     name: str
@@ -80,20 +96,54 @@ class Dialect:
     inline: tuple[InlineRule, ...] = ()
     includes: tuple[IncludeRule, ...] = ()
     preprocess: tuple[Callable[[str], str], ...] = ()
+    containers: tuple[Opener, ...] = ()
+    syntax: Syntax = Syntax()
+    marks: tuple[str, ...] = ()
+    """Text that every one of its block and inline constructs holds: a page holding none
+    of the marks of its dialect is not parsed for them (its text is its conversion)."""
+
+
+def _syntax(chosen: Sequence[Dialect]) -> Syntax:
+    return Syntax(
+        tuple(o for d in chosen for o in d.syntax.containers),
+        tuple(n for d in chosen for n in d.syntax.markdown_it_containers),
+        all(d.syntax.html_blocks for d in chosen),
+        all(d.syntax.indented_code for d in chosen),
+    )
 
 
 DIALECTS: Mapping[str, Dialect] = MappingProxyType(
     {
         d.name: d
         for d in (
-            Dialect("admonition", '!!! type "Title" -> a callout', (admonition,)),
-            Dialect("pymdownx-details", '??? type "Title" -> <details>', (pymdownx_details,)),
+            Dialect(
+                "admonition",
+                '!!! type "Title" -> a callout',
+                containers=(admonition,),
+                syntax=Syntax(containers=(admonition,)),
+                marks=("!!!",),
+            ),
+            Dialect(
+                "pymdownx-details",
+                '??? type "Title" -> <details>',
+                containers=(pymdownx_details,),
+                syntax=Syntax(containers=(pymdownx_details,)),
+                marks=("???",),
+            ),
             Dialect(
                 "pymdownx-blocks",
                 "/// note | Title, /// details, /// tab -> callouts, <details>, tabsets",
-                (pymdownx_block,),
+                containers=(pymdownx_block,),
+                syntax=Syntax(containers=(pymdownx_block,)),
+                marks=("///",),
             ),
-            Dialect("material-tabs", '=== "Title" content tabs -> a tabset', (material_tab,)),
+            Dialect(
+                "material-tabs",
+                '=== "Title" content tabs -> a tabset',
+                containers=(material_tab,),
+                syntax=Syntax(containers=(material_tab,)),
+                marks=("===",),
+            ),
             Dialect(
                 "pymdownx-snippets",
                 '--8<-- "file" (lines, sections, block form) -> the file\'s text',
@@ -112,7 +162,15 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
             Dialect(
                 "vitepress-containers",
                 "::: tip|info|warning|danger|details|code-group -> callouts, <details>, tabsets",
-                (vitepress_container,),
+                containers=(vitepress_container,),
+                syntax=Syntax(markdown_it_containers=VITEPRESS_CONTAINERS),
+                marks=(":::",),
+            ),
+            Dialect(
+                "vitepress-components",
+                '<Badge type="tip" text="v1" /> -> `v1`',
+                inline=(badge,),
+                marks=("<Badge",),
             ),
             Dialect(
                 "vitepress-includes",
@@ -120,7 +178,11 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 includes=INCLUDE_RULES["vitepress-includes"],
             ),
             Dialect(
-                "docusaurus-admonitions", ":::type Title ... ::: -> a callout", (colon_container,)
+                "docusaurus-admonitions",
+                ":::type Title ... ::: -> a callout",
+                containers=(colon_container,),
+                syntax=Syntax(containers=(colon_container,)),
+                marks=(":::",),
             ),
             Dialect(
                 "mdx",
@@ -128,11 +190,14 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 "<DocCardList />, imported partials",
                 (mdx_block,),
                 includes=INCLUDE_RULES["mdx"],
+                syntax=Syntax(html_blocks=False, indented_code=False),
+                marks=("import", "export", "<"),
             ),
             Dialect(
                 "mdx-statements",
                 "MDX import/export statements dropped (part of mdx)",
                 (mdx_statement,),
+                marks=("import", "export"),
             ),
             Dialect(
                 "hugo-shortcodes",
@@ -141,15 +206,25 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 (hugo_inline,),
                 INCLUDE_RULES["hugo-shortcodes"],
                 (unescape_shortcodes,),
+                marks=("{{",),
             ),
             Dialect(
-                "docsy", "alert, pageinfo -> callouts; tabpane/tab -> a tabset", (docsy_block,)
+                "docsy",
+                "alert, pageinfo -> callouts; tabpane/tab -> a tabset",
+                (docsy_block,),
+                marks=("{{",),
             ),
-            Dialect("github-alerts", "> [!NOTE] -> a callout", (github_alert,)),
+            Dialect(
+                "github-alerts",
+                "> [!NOTE] -> a callout",
+                containers=(github_alert,),
+                marks=("[!",),
+            ),
             Dialect(
                 "kramdown-ial",
                 "{: .note } callouts; attribute lists where Wiki.js reads them",
                 (kramdown_ial,),
+                marks=("{:",),
             ),
             Dialect(
                 "template-expressions",
@@ -161,6 +236,7 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 (liquid_block,),
                 (liquid_inline,),
                 INCLUDE_RULES["liquid"],
+                marks=("{%",),
             ),
         )
     }
@@ -217,15 +293,23 @@ def convert(
     failed: set[int] = set()
     problems: list[DialectProblem] = []
     rules = [r for d in chosen for r in d.includes]
+    syntax = _syntax(chosen)
     if rules and context.read is not None:
         page = posixpath.join(context.here, posixpath.basename(context.source))
-        lines, found, includes, settled = expand(lines, rules, context, _stack=(page,))
+        lines, found, includes, settled = expand(
+            lines, rules, context, syntax=syntax, _stack=(page,)
+        )
         problems.extend(found)
         failed = settled | {p.line for p in found}
+    containers = [o for d in chosen for o in d.containers]
     openers = [o for d in chosen for o in d.openers]
     inline = [r for d in chosen for r in d.inline]
-    if openers or inline:
-        lines, found = scan(lines, openers, inline, context)
+    marks = {m for d in chosen for m in d.marks}
+    if (containers or openers or inline) and any(
+        mark in line.text for line in lines for mark in marks
+    ):
+        parsed = structure([line.text for line in lines], syntax)
+        lines, found = scan(lines, parsed, containers, openers, inline, context)
         problems.extend(found)
     if warn:
         problems.extend(left_as_text(lines, dialect, skip=failed))

@@ -12,6 +12,7 @@ shows its own table of contents). Liquid ``{% raw %}`` keeps its text as it is,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from wikisync.local.markdown.dialects._model import (
     DialectContext,
@@ -32,7 +33,6 @@ _LIQUID = re.compile(
     r"^(?P<indent>[ \t]*)\{%-?[ \t]*(?P<tag>raw|highlight|comment)\b[ \t]*(?P<args>[^%]*?)[ \t]*-?%\}(?P<rest>.*)$"
 )
 _INLINE_RAW = re.compile(r"\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}")
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _TOC_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d+[.)])[ \t]+TOC[ \t]*$")
 
 
@@ -127,8 +127,8 @@ def attach_trailing(frame: Frame, items: list[Item]) -> bool:
         return False
     match = _IAL.match(frame.opener)
     assert match is not None
-    if _HEADING.match(last.text):
-        items[-1] = Line(f"{last.text.rstrip()} {{{match.group('body')}}}", last.origin)
+    if last.heading and not last.code:
+        items[-1] = replace(last, text=f"{last.text.rstrip()} {{{match.group('body')}}}")
         return True
     if frame.kind == "ial":
         items.append(Line(frame.opener.strip(), frame.origin))

@@ -1,11 +1,14 @@
 """MDX: ``import``/``export`` statements and the Docusaurus theme's components.
 
-``import`` and ``export`` statements are dropped (an imported partial is expanded where
+A component's body is Markdown whatever its indentation (MDX has no indented code): the
+indentation its lines share is JSX layout, and is dropped. ``import`` and ``export``
+statements are dropped (an imported partial is expanded where
 it is used: see ``_includes``). ``<Tabs>`` with ``<TabItem>`` children becomes a tabset,
 ``<details>``/``<Details>`` a ``<details>`` block, ``<Admonition type>`` a callout,
 ``<CodeBlock language>`` a code block, and ``<DocCardList />`` the list of the section's
-pages (``SECTION_PAGES``, filled in when every page is known). Other components are the
-site's own: left as text, with a warning.
+pages (``SECTION_PAGES``, filled in when every page is known). VitePress's ``<Badge>``
+(``text`` or its children) becomes its text as inline code, the nearest the wiki has to a
+label. Other components are the site's own: left as text, with a warning.
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ from collections.abc import Callable
 
 from wikisync.local.markdown.dialects._model import (
     DialectContext,
+    DialectProblem,
     Frame,
     Item,
     Line,
     Opened,
     TabNode,
+    outdent,
 )
 from wikisync.local.markdown.dialects._render import callout, details, fence, finalize, style
+from wikisync.local.markdown.links import code_spans
 
-__all__ = ["SECTION_PAGES", "mdx_block", "mdx_statement"]
+__all__ = ["SECTION_PAGES", "badge", "mdx_block", "mdx_statement"]
 
 SECTION_PAGES = "<!-- wikisync:section-pages -->"
 """The line ``<DocCardList />`` becomes until the section's pages are known."""
@@ -44,7 +50,46 @@ _VALUES = re.compile(
     r"\{\s*label\s*:\s*['\"]([^'\"]*)['\"]\s*,\s*value\s*:\s*['\"]([^'\"]*)['\"]\s*\}"
     r"|\{\s*value\s*:\s*['\"]([^'\"]*)['\"]\s*,\s*label\s*:\s*['\"]([^'\"]*)['\"]\s*\}"
 )
+_BADGE = re.compile(r"<Badge\b(?P<attrs>[^<>]*?)(?:/>|>(?P<body>[^<>]*)</Badge\s*>)")
 _SUMMARY = re.compile(r"^[ \t]*<summary>(.*?)</summary>[ \t]*(.*)$")
+
+
+def _code_span(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def badge(
+    text: str, origin: int, context: DialectContext
+) -> tuple[str, tuple[DialectProblem, ...]]:
+    """VitePress's ``<Badge type="tip" text="v1.2" />`` (or ``<Badge>v1.2</Badge>``): its
+    text as inline code."""
+    if "<Badge" not in text:
+        return text, ()
+
+    def shown(match: re.Match[str]) -> str:
+        body = match.group("body")
+        label = (
+            body
+            if body is not None and body.strip()
+            else _attrs(match.group("attrs")).get("text", "")
+        )
+        return _code_span(label)
+
+    code = code_spans(text.strip()) if "`" in text else []
+    offset = len(text) - len(text.lstrip())
+
+    def outside(match: re.Match[str]) -> str:
+        at = match.start() - offset
+        if any(a <= at < b for a, b in code):
+            return match.group(0)  # in inline code: shown as written, as the site does
+        return shown(match)
+
+    return _BADGE.sub(outside, text), ()
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -97,11 +142,11 @@ def _tabs(frame: Frame) -> list[Item]:
 
 def _tab_item(frame: Frame) -> list[Item]:
     title = frame.params.get("label") or frame.params.get("value") or "Tab"
-    return [TabNode(title, finalize(frame.items, frame.level_above), frame.origin)]
+    return [TabNode(title, outdent(finalize(frame.items, frame.level_above)), frame.origin)]
 
 
 def _details(frame: Frame) -> list[Item]:
-    body = finalize(frame.items, frame.level_above)
+    body = outdent(finalize(frame.items, frame.level_above))
     summary = frame.params.get("summary", "")
     if not summary:
         for index, line in enumerate(body):
@@ -122,7 +167,7 @@ def _admonition(frame: Frame) -> list[Item]:
     kind = frame.params.get("type", "note")
     return list(
         callout(
-            finalize(frame.items, frame.level_above),
+            outdent(finalize(frame.items, frame.level_above)),
             style(kind),
             frame.params.get("title"),
             frame.origin,
@@ -131,7 +176,7 @@ def _admonition(frame: Frame) -> list[Item]:
 
 
 def _code_block(frame: Frame) -> list[Item]:
-    body = finalize(frame.items, frame.level_above)
+    body = outdent(finalize(frame.items, frame.level_above))
     while body and not body[0].text.strip():
         body.pop(0)
     while body and not body[-1].text.strip():

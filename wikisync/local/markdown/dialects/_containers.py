@@ -21,8 +21,10 @@ from wikisync.local.markdown.dialects._model import (
     indent_width,
 )
 from wikisync.local.markdown.dialects._render import callout, details, fence, finalize, style
+from wikisync.local.markdown.dialects._structure import structure
 
 __all__ = [
+    "VITEPRESS_CONTAINERS",
     "admonition",
     "docusaurus_open",
     "code_group",
@@ -47,9 +49,7 @@ _COLONS = re.compile(
     r"(?P<indent> {0,3})(?P<colons>:{3,})(?P<space>[ \t]*)(?P<type>[A-Za-z][\w-]*)"
 )
 _ALERT = re.compile(r"^(?P<indent> {0,3})>[ \t]?\[!(?P<type>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
-_FENCE_INFO = re.compile(
-    r"^[ \t]*(`{3,}|~{3,})[ \t]*([^\s\[`]*)[^\[]*?(?:\[(?P<label>[^\]]*)\])?[ \t]*$"
-)
+_FENCE_INFO = re.compile(r"^([^\s\[`]*)[^\[]*?(?:\[(?P<label>[^\]]*)\])?[ \t]*$")
 
 _BLOCK_CALLOUTS = frozenset(
     {"note", "attention", "caution", "danger", "error", "tip", "hint", "important", "warning"}
@@ -58,6 +58,8 @@ _DOCUSAURUS_TYPES = frozenset(
     {"note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary"}
 )
 _VITEPRESS_TYPES = frozenset({"info", "tip", "warning", "danger", "note", "important", "caution"})
+VITEPRESS_CONTAINERS = tuple(sorted(_VITEPRESS_TYPES | {"details", "code-group", "raw", "v-pre"}))
+"""The container names VitePress registers with markdown-it-container."""
 _GITHUB_STYLES = {
     "note": "is-info",
     "tip": "is-success",
@@ -313,30 +315,19 @@ def vitepress_container(text: str, origin: int, context: DialectContext) -> Open
 
 
 def code_group(frame: Frame) -> list[Item]:
-    """A VitePress code group: each code block a tab, titled by its ``[label]`` (else
-    its language)."""
+    """A VitePress code group: each code block (as the parse finds them) a tab, titled by
+    its ``[label]`` (else its language)."""
     lines = finalize(frame.items, frame.level_above)
+    fences = structure([line.text for line in lines]).fences
     tabs: list[Item] = []
-    index = 0
-    while index < len(lines):
-        match = _FENCE_INFO.match(lines[index].text)
-        if match is None:
-            index += 1
-            continue
-        marker = match.group(1)
-        language = match.group(2)
-        label = match.group("label") or language or "Code"
-        start = index
-        index += 1
-        body: list[Line] = []
-        while index < len(lines):
-            stripped = lines[index].text.strip()
-            if stripped.startswith(marker[0] * len(marker)) and not stripped.strip(marker[0]):
-                break
-            body.append(lines[index])
-            index += 1
-        index += 1
-        tabs.append(TabNode(label, fence(body, language, lines[start].origin), lines[start].origin))
+    for start in sorted(fences):
+        found = fences[start]
+        match = _FENCE_INFO.match(found.info.strip())
+        language = match.group(1) if match else ""
+        label = (match.group("label") if match else None) or language or "Code"
+        body = lines[start + 1 : start + 1 + found.lines]
+        origin = lines[start].origin
+        tabs.append(TabNode(label, fence(body, language, origin), origin))
     if not tabs:
         return list(lines)
     return tabs

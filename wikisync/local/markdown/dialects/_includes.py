@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from wikisync.local.markdown.dialects._model import DialectContext, DialectProblem, Line
 from wikisync.local.markdown.dialects._render import fence
 from wikisync.local.markdown.dialects._shortcodes import parse_params
+from wikisync.local.markdown.dialects._structure import Syntax, structure
 
 __all__ = ["INCLUDE_RULES", "MAX_CHARS", "MAX_DEPTH", "IncludeRule", "expand"]
 
@@ -67,7 +68,6 @@ _MDX_IMPORT = re.compile(
     r"^import[ \t]+(?P<name>[A-Z][\w$]*)[ \t]+from[ \t]+['\"](?P<path>\.{1,2}/[^'\"]+\.mdx?)['\"];?[ \t]*$"
 )
 _MDX_USE = re.compile(r"^(?P<indent>[ \t]*)<(?P<name>[A-Z][\w$]*)[ \t]*/>[ \t]*$")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _REGION = re.compile(r"#region\b[ \t]*([\w-]*)")
 _END_REGION = re.compile(r"#endregion\b")
 
@@ -357,13 +357,16 @@ def expand(
     rules: Sequence[IncludeRule],
     context: DialectContext,
     *,
+    syntax: Syntax = Syntax(),
     _depth: int = 0,
     _budget: _Budget | None = None,
     _stack: tuple[str, ...] = (),
 ) -> tuple[list[Line], list[DialectProblem], list[str], set[int]]:
     """``lines`` with every include directive replaced by what it includes; the
     problems, the files read (relative to the include root, in order), and the lines
-    whose directive is text on purpose (escaped: ``;--8<--``) or already warned about."""
+    whose directive is text on purpose (escaped: ``;--8<--``) or already warned about.
+    ``syntax`` is the dialect's: a directive in code (as the parse with it reads the page)
+    is text, for the directives that say so."""
     budget = _budget if _budget is not None else _Budget()
     problems: list[DialectProblem] = []
     read: list[str] = []
@@ -372,9 +375,16 @@ def expand(
     imports: dict[str, str] = {}
     quiet: set[int] = set()
     out: list[Line] = []
-    fence_marker: str | None = None
     snippet_block: list[Line] | None = None
-    for line in lines:
+    parsed: list[frozenset[int]] = []
+
+    def in_code(index: int) -> bool:
+        """Whether line ``index`` is code: the page is parsed the first time it matters."""
+        if not parsed:
+            parsed.append(structure([line.text for line in lines], syntax).code)
+        return index in parsed[0]
+
+    for index, line in enumerate(lines):
         text = line.text
         if snippet_block is not None and _snippet in rules:
             if _SNIPPET_BLOCK.match(text):
@@ -394,26 +404,16 @@ def expand(
                             _depth,
                             _stack,
                             quiet,
+                            syntax,
                         ):
                             out.append(named)
                 snippet_block = None
             else:
                 snippet_block.append(line)
             continue
-        opening = _FENCE.match(text)
-        if opening:
-            marker = opening.group(1)
-            if fence_marker is None:
-                fence_marker = marker
-            elif (
-                marker[0] == fence_marker[0]
-                and len(marker) >= len(fence_marker)
-                and not text.strip()[len(marker) :].strip()
-            ):
-                fence_marker = None
-        if _mdx_partial in rules and fence_marker is None:
+        if _mdx_partial in rules:
             imported = _MDX_IMPORT.match(text)
-            if imported:
+            if imported and not in_code(index):
                 imports[imported.group("name")] = imported.group("path")
         if _snippet in rules and _SNIPPET_BLOCK.match(text):
             snippet_block = []
@@ -423,7 +423,7 @@ def expand(
             found = rule(text, imports)
             if found is not None:
                 break
-        if found is None or (found.outside_code_only and fence_marker is not None):
+        if found is None or (found.outside_code_only and in_code(index)):
             if _snippet in rules and "8<" in text:
                 escaped = re.sub(r"^([ \t]*);(-{1,}8<-{1,})", r"\1\2", text)
                 if _SNIPPET_SECTION.search(escaped) and escaped == text:
@@ -434,7 +434,18 @@ def expand(
             out.append(Line(text, line.origin) if text is not line.text else line)
             continue
         if not _include(
-            found, line.origin, context, rules, out, problems, read, budget, _depth, _stack, quiet
+            found,
+            line.origin,
+            context,
+            rules,
+            out,
+            problems,
+            read,
+            budget,
+            _depth,
+            _stack,
+            quiet,
+            syntax,
         ):
             out.append(line)
     if snippet_block is not None:
@@ -460,6 +471,7 @@ def _include(
     depth: int,
     stack: tuple[str, ...],
     quiet: set[int],
+    syntax: Syntax,
 ) -> bool:
     """Append what ``found`` includes to ``out``; ``False`` (with a problem) when nothing
     is included, and the directive stays as it is."""
@@ -519,6 +531,7 @@ def _include(
         [Line(line, origin) for line in selected],
         rules,
         inner,
+        syntax=syntax,
         _depth=depth + 1,
         _budget=budget,
         _stack=(*stack, path),

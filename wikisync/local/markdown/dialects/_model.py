@@ -17,15 +17,22 @@ __all__ = [
     "TabNode",
     "indent_width",
     "dedent",
+    "outdent",
 ]
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of output and the line of the page's content it comes from (from 1)."""
+    """One line of output and the line of the page's content it comes from (from 1).
+
+    ``code`` and ``heading`` say what the parse found the line to be: in a code block, or
+    the first line of a heading of that level (0: none). Lines made by the conversion say
+    it themselves (a fence's lines are code)."""
 
     text: str
     origin: int
+    code: bool = False
+    heading: int = 0
 
 
 @dataclass
@@ -82,9 +89,12 @@ class DialectContext:
 class Frame:
     """An open container while the page is scanned.
 
-    Its body lines continue while they are indented by ``indent`` columns
-    (``indented``), start with ``>`` (``quoted``), or until ``closes(text)`` says the line
-    closes it. ``render(frame)`` turns it, once closed, into the items its parent gets.
+    A Markdown container (one the parse found: ``until`` is set) holds the lines the parse
+    gave it; its lines lose the ``indent`` columns (``indented``) or the ``>`` (``quoted``)
+    that make them part of it. A template construct (a shortcode, a component, a Liquid
+    tag: what the generator expands outside Markdown) holds the lines until
+    ``closes(text)`` says one closes it. ``render(frame)`` turns it, once closed, into the
+    items its parent gets.
     """
 
     kind: str
@@ -106,7 +116,10 @@ class Frame:
     construct joined the block before it instead (a trailing attribute list)."""
     params: dict[str, str] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
-    fence: tuple[str, int] | None = None
+    until: int | None = None
+    """For a container the parse found (``_structure``): the line after its last."""
+    close_line: int | None = None
+    """... and the line of its closing marker, dropped from the output."""
     after_block: bool = False
     """Whether the last thing added was a converted block (text after it needs a blank
     line first)."""
@@ -158,3 +171,13 @@ def dedent(line: str, width: int) -> str:
         removed += 4 - removed % 4 if line[index] == "\t" else 1
         index += 1
     return line[index:]
+
+
+def outdent(lines: list[Line]) -> list[Line]:
+    """``lines`` without the indentation they all share (blank lines aside): a body
+    indented for layout (JSX), not for Markdown."""
+    widths = [indent_width(line.text) for line in lines if line.text.strip()]
+    shared = min(widths, default=0)
+    if not shared:
+        return lines
+    return [Line(dedent(line.text, shared), line.origin, line.code, line.heading) for line in lines]

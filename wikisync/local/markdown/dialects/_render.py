@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 from wikisync.local.markdown.dialects._model import Item, Line, TabNode
@@ -56,7 +57,6 @@ STYLES = MappingProxyType(
 """Admonition type (or Docsy color, or callout class) -> Wiki.js blockquote class."""
 
 _HEADING = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TABSET_TITLE = "Tabs"
 
 
@@ -117,60 +117,30 @@ def fence(body: Sequence[Line], language: str, origin: int) -> list[Line]:
             longest = max(longest, len(stripped) - len(stripped.lstrip("`")))
     marker = "`" * max(3, longest + 1)
     end = body[-1].origin if body else origin
-    return [Line(f"{marker}{language}", origin), *body, Line(marker, end)]
-
-
-def _heading_level(text: str) -> int | None:
-    match = _HEADING.match(text)
-    return len(match.group(2)) if match else None
-
-
-def _code_flags(lines: Sequence[Line]) -> list[bool]:
-    """For each line, whether it is inside (or opens or closes) a fenced code block."""
-    flags: list[bool] = []
-    fence_marker: str | None = None
-    for line in lines:
-        opening = _FENCE_OPEN.match(line.text)
-        if fence_marker is None:
-            if opening:
-                fence_marker = opening.group(1)
-                flags.append(True)
-            else:
-                flags.append(False)
-            continue
-        flags.append(True)
-        if (
-            opening
-            and opening.group(1)[0] == fence_marker[0]
-            and len(opening.group(1)) >= len(fence_marker)
-            and not line.text.strip()[len(opening.group(1)) :].strip()
-        ):
-            fence_marker = None
-    return flags
+    return [
+        Line(f"{marker}{language}", origin, code=True),
+        *(replace(line, code=True, heading=0) for line in body),
+        Line(marker, end, code=True),
+    ]
 
 
 def _shift_headings(body: list[Line], above: int) -> list[Line]:
-    """``body`` with its headings moved below level ``above`` (keeping their relative
-    levels), so that none of them ends the tab they are in."""
-    code = _code_flags(body)
-    levels = [
-        level
-        for line, in_code in zip(body, code, strict=True)
-        if not in_code and (level := _heading_level(line.text)) is not None
-    ]
+    """``body`` with its headings (the lines the parse found to be headings) moved below
+    level ``above``, keeping their relative levels, so that none of them ends the tab they
+    are in. A setext heading (underlined) keeps its level."""
+    levels = [line.heading for line in body if line.heading and not line.code]
     if not levels or min(levels) > above:
         return body
     delta = above + 1 - min(levels)
     out: list[Line] = []
-    for line, in_code in zip(body, code, strict=True):
-        level = None if in_code else _heading_level(line.text)
-        if level is None:
+    for line in body:
+        match = _HEADING.match(line.text) if line.heading and not line.code else None
+        if match is None:
             out.append(line)
             continue
-        match = _HEADING.match(line.text)
-        assert match is not None
-        new = min(6, level + delta)
-        out.append(Line(f"{match.group(1)}{'#' * new}{line.text[match.end() :]}", line.origin))
+        new = min(6, line.heading + delta)
+        text = f"{match.group(1)}{'#' * new}{line.text[match.end() :]}"
+        out.append(replace(line, text=text, heading=new))
     return out
 
 
@@ -183,11 +153,11 @@ def _tabset(tabs: Sequence[TabNode], level: int, wrap: bool) -> list[Line]:
             out.extend([Line(f"**{tab.title}**", tab.origin), Line("", tab.origin)])
             out.extend(_trimmed(tab.body))
             out.append(Line("", tab.origin))
-        return [Line(f"{prefix}{line.text}" if line.text else "", line.origin) for line in out]
-    out = [Line(f"{'#' * level} {_TABSET_TITLE} {{.tabset}}", origin)]
+        return _prefixed(out, prefix)
+    out = [Line(f"{'#' * level} {_TABSET_TITLE} {{.tabset}}", origin, heading=level)]
     for tab in tabs:
         title = tab.title.strip() or "Tab"
-        out.append(Line(f"{'#' * (level + 1)} {title}", tab.origin))
+        out.append(Line(f"{'#' * (level + 1)} {title}", tab.origin, heading=level + 1))
         body = _shift_headings(_trimmed(tab.body), level + 1)
         out.extend(body)
         if body:
@@ -197,7 +167,13 @@ def _tabset(tabs: Sequence[TabNode], level: int, wrap: bool) -> list[Line]:
     if wrap:
         end = out[-1].origin
         out = [Line("<div>", origin), Line("", origin), *out, Line("", end), Line("</div>", end)]
-    return [Line(f"{prefix}{line.text}" if line.text else "", line.origin) for line in out]
+    return _prefixed(out, prefix)
+
+
+def _prefixed(lines: list[Line], prefix: str) -> list[Line]:
+    if not prefix:
+        return lines
+    return [replace(line, text=f"{prefix}{line.text}") if line.text else line for line in lines]
 
 
 def _blank(item: Item) -> bool:
@@ -205,7 +181,8 @@ def _blank(item: Item) -> bool:
 
 
 def finalize(items: Sequence[Item], level_above: int = 0) -> list[Line]:
-    """The lines of ``items``, runs of tabs made Wiki.js tabsets.
+    """The lines of ``items``, runs of tabs made Wiki.js tabsets. Headings are the lines
+    that say they are (``Line.heading``: what the parse found, or a tabset's own).
 
     A tabset's heading level is that of the heading that follows it (which then ends it,
     as Wiki.js ends a tabset); with no heading after it, one below the heading before it
@@ -214,25 +191,14 @@ def finalize(items: Sequence[Item], level_above: int = 0) -> list[Line]:
     """
     out: list[Line] = []
     last_level = level_above
-    fence_marker: str | None = None
     index = 0
     count = len(items)
     while index < count:
         item = items[index]
         if isinstance(item, Line):
             out.append(item)
-            opening = _FENCE_OPEN.match(item.text)
-            if fence_marker is None:
-                if opening:
-                    fence_marker = opening.group(1)
-                elif (level := _heading_level(item.text)) is not None:
-                    last_level = level
-            elif (
-                opening
-                and opening.group(1)[0] == fence_marker[0]
-                and len(opening.group(1)) >= len(fence_marker)
-            ):
-                fence_marker = None
+            if item.heading and not item.code:
+                last_level = item.heading
             index += 1
             continue
         group: list[TabNode] = [item]
@@ -261,8 +227,8 @@ def finalize(items: Sequence[Item], level_above: int = 0) -> list[Line]:
         next_item = items[after] if after < count else None
         if next_item is None:
             level, wrap = min(last_level + 1, 6), False
-        elif isinstance(next_item, Line) and (heading := _heading_level(next_item.text)):
-            level, wrap = heading, False
+        elif isinstance(next_item, Line) and next_item.heading and not next_item.code:
+            level, wrap = next_item.heading, False
         else:
             level, wrap = min(last_level + 1, 6), True
         if out and out[-1].text.strip():

@@ -1,14 +1,16 @@
-"""One pass over a page's lines that finds the dialect's containers and converts them.
+"""One pass over a page's lines that converts the dialect's constructs, following the
+structure markdown-it-py found (``_structure``).
 
-The scan keeps a stack of open containers, as a Markdown block parser does. Each line is
-first matched against the open containers from the outside in (an indented container
-takes its indentation off, a quoted one its ``>``); a container the line does not
-continue is closed, with the ones inside it. What is left of the line is then, in order:
-code (inside a fence, until the fence closes), the closing marker of the innermost
-container, an opener of one of the dialect's constructs, or text (whose inline
-constructs are converted). A closed container is rendered at once into the lines its
-parent receives; runs of tabs wait for their neighbours and become one tabset when their
-parent is rendered.
+The scan keeps a stack of open containers. A Markdown container (``!!! note``,
+``/// tab``, ``::: tip``, ``> [!NOTE]``) opens where the parse found one and holds the
+lines the parse gave it: each line loses the container's indentation or ``>`` on its way
+in, and its closing marker is dropped. A template construct (a Hugo shortcode, an MDX
+component, a Liquid tag: expanded by the generator outside its Markdown parser) opens on
+a line of text that one of the dialect's openers recognises, and holds the lines until
+its closer. Lines of code are kept as they are; other text lines have their inline
+constructs converted. A closed container is rendered at once into the lines its parent
+receives; runs of tabs wait for their neighbours and become one tabset when their parent
+is rendered.
 
 Every line is looked at once per container it is in, and nesting is capped
 (``MAX_DEPTH``): the time is linear in the size of the page.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from wikisync.local.markdown.dialects._model import (
     DialectContext,
@@ -33,6 +36,7 @@ from wikisync.local.markdown.dialects._model import (
     indent_width,
 )
 from wikisync.local.markdown.dialects._render import finalize
+from wikisync.local.markdown.dialects._structure import Structure
 
 __all__ = ["MAX_DEPTH", "scan"]
 
@@ -40,16 +44,7 @@ MAX_DEPTH = 12
 """Containers nested deeper than this are left as text (with a warning)."""
 
 _QUOTE = re.compile(r"^ {0,3}> ?(.*)$")
-_FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
 _OPTION = re.compile(r"^[ \t]{2,}([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
-
-
-def _fence_closes(text: str, fence: tuple[str, int]) -> bool:
-    stripped = text.strip()
-    char, length = fence
-    run = len(stripped) - len(stripped.lstrip(char))
-    return run >= length and not stripped[run:].strip() and bool(stripped) and stripped[0] == char
 
 
 def _root_render(frame: Frame) -> list[Item]:
@@ -58,8 +53,15 @@ def _root_render(frame: Frame) -> list[Item]:
 
 class _Scan:
     def __init__(
-        self, openers: Sequence[Opener], inline: Sequence[InlineRule], context: DialectContext
+        self,
+        structure: Structure,
+        containers: Sequence[Opener],
+        openers: Sequence[Opener],
+        inline: Sequence[InlineRule],
+        context: DialectContext,
     ) -> None:
+        self.structure = structure
+        self.containers = containers
         self.openers = openers
         self.inline = inline
         self.context = context
@@ -96,7 +98,7 @@ class _Scan:
         parent.after_block = not trailing
         for item in rendered:
             if isinstance(item, Line) and frame.prefix and item.text:
-                item = Line(frame.prefix + item.text, item.origin)
+                item = replace(item, text=frame.prefix + item.text)
             elif isinstance(item, TabNode) and frame.prefix:
                 item.prefix = frame.prefix + item.prefix
             parent.items.append(item)
@@ -116,53 +118,38 @@ class _Scan:
 
     # -- one line ------------------------------------------------------------------------
 
-    def line(self, text: str, origin: int) -> None:
+    def line(self, text: str, origin: int, index: int) -> None:
         depth = 1
         while depth < len(self.stack):
             frame = self.stack[depth]
+            if frame.until is not None:
+                if index >= frame.until:
+                    break
+                if index == frame.close_line:
+                    self.close_to(depth + 1)
+                    self.close_top()
+                    return
             if frame.indented:
-                if text.strip():
-                    if indent_width(text) < frame.indent:
-                        break
-                    text = dedent(text, frame.indent)
-                else:
-                    text = ""
+                text = dedent(text, frame.indent) if text.strip() else ""
             elif frame.quoted:
                 match = _QUOTE.match(text)
-                if match is None:
-                    break
-                text = match.group(1)
+                if match is not None:  # else a lazy continuation line
+                    text = match.group(1)
             elif frame.indent:
                 text = dedent(text, frame.indent)
             depth += 1
         while len(self.stack) > depth:
             frame = self.stack[-1]
             self.close_top(unclosed=not (frame.indented or frame.quoted))
-        self.body(text, origin)
+        self.body(text, origin, index)
 
-    def body(self, text: str, origin: int) -> None:
+    def body(self, text: str, origin: int, index: int | None) -> None:
+        """One line inside the innermost container; ``index`` is its line in the parse,
+        ``None`` for text after a marker on the same line (never a Markdown block)."""
         top = self.stack[-1]
-        if top.fence is not None:
-            if _fence_closes(text, top.fence):
-                top.fence = None
-            self.add(top, Line(text, origin))
-            return
-        if top.ends_at_blank and not text.strip():
-            self.close_top()
-            top = self.stack[-1]
-            self.add(top, Line(text, origin))
-            return
-        if top.closes is not None:
-            closed = top.closes(text)
-            if closed is not None:
-                before, after = closed
-                if before.strip():
-                    self.add(top, Line(before.rstrip(), origin))
-                self.close_top()
-                if after.strip():
-                    self.body(after.lstrip(), origin)
-                return
         if top.raw:
+            if top.closes is not None and self.closed(top, text, origin, index):
+                return
             self.add(top, Line(text, origin))
             return
         if top.options:
@@ -171,7 +158,22 @@ class _Scan:
                 top.params[option.group(1).lower()] = option.group(2).strip("\"'")
                 return
             top.options = False
-        opened = self.open(text, origin)
+        code = index is not None and index in self.structure.code
+        if code and index not in self.structure.indented:
+            self.add(top, Line(text, origin, code=True))
+            return
+        if code:
+            # Indented code to Markdown, but a template construct is the generator's
+            # before Markdown is read: only Markdown containers stay closed here.
+            index = None
+        if top.ends_at_blank and not text.strip():
+            self.close_top()
+            top = self.stack[-1]
+            self.add(top, Line(text, origin))
+            return
+        if top.until is None and top.closes is not None and self.closed(top, text, origin, index):
+            return
+        opened = self.open(text, origin, index)
         if opened is not None:
             self.problems.extend(opened.problems)
             if opened.frame is None:
@@ -193,24 +195,68 @@ class _Scan:
             frame.level_above = self.heading
             self.stack.append(frame)
             if opened.rest is not None and opened.rest.strip():
-                self.body(opened.rest.lstrip(), origin)
-            return
-        fence = _FENCE_OPEN.match(text)
-        if fence is not None and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
-            top.fence = (fence.group(1)[0], len(fence.group(1)))
-            self.add(top, Line(text, origin))
+                self.body(opened.rest.lstrip(), origin, None)
             return
         for rule in self.inline:
             text, found = rule(text, origin, self.context)
             self.problems.extend(found)
-        heading = _HEADING.match(text)
-        if heading is not None:
-            self.heading = len(heading.group(1))
-        self.add(top, Line(text, origin))
+        level = self.structure.headings.get(index, 0) if index is not None else 0
+        if level:
+            self.heading = level
+        self.add(top, Line(text, origin, code=code, heading=level))
 
-    def open(self, text: str, origin: int) -> Opened | None:
+    def closed(self, top: Frame, text: str, origin: int, index: int | None) -> bool:
+        """Whether ``text`` closes the template construct ``top`` (then it is closed)."""
+        assert top.closes is not None
+        closing = top.closes(text)
+        if closing is None:
+            return False
+        before, after = closing
+        if before.strip():
+            self.add(top, Line(before.rstrip(), origin))
+        self.close_top()
+        if after.strip():
+            self.body(after.lstrip(), origin, None)
+        return True
+
+    def container(self, text: str, origin: int) -> Opened | None:
+        """The Markdown container the parse found on this line. Where indentation is not
+        code (MDX), the opener may be indented further than its syntax allows: it is read
+        without it, and its body loses it too."""
+        for opener in self.containers:
+            opened = opener(text, origin, self.context)
+            if opened is not None and opened.frame is not None:
+                return opened
+        stripped = text.lstrip(" \t")
+        if stripped == text:
+            return None
+        for opener in self.containers:
+            opened = opener(stripped, origin, self.context)
+            if opened is not None and opened.frame is not None:
+                lead = text[: len(text) - len(stripped)]
+                opened.frame.indent += indent_width(lead)
+                opened.frame.prefix = lead + opened.frame.prefix
+                return opened
+        return None
+
+    def open(self, text: str, origin: int, index: int | None) -> Opened | None:
         if not text.strip():
             return None
+        if index is not None:
+            block = self.structure.blocks.get(index)
+            if block is not None:
+                opened = self.container(text, origin)
+                if opened is not None and opened.frame is not None:
+                    opened.frame.until = block.end
+                    opened.frame.close_line = block.close
+                    return opened
+            end = self.structure.quotes.get(index)
+            if end is not None:
+                for opener in self.containers:
+                    opened = opener(text, origin, self.context)
+                    if opened is not None and opened.frame is not None and opened.frame.quoted:
+                        opened.frame.until = end
+                        return opened
         for opener in self.openers:
             opened = opener(text, origin, self.context)
             if opened is not None:
@@ -220,13 +266,17 @@ class _Scan:
 
 def scan(
     lines: Sequence[Line],
+    structure: Structure,
+    containers: Sequence[Opener],
     openers: Sequence[Opener],
     inline: Sequence[InlineRule],
     context: DialectContext,
 ) -> tuple[list[Line], list[DialectProblem]]:
-    """Convert ``lines`` (see the module docstring); the problems found on the way."""
-    state = _Scan(openers, inline, context)
-    for line in lines:
-        state.line(line.text, line.origin)
+    """Convert ``lines`` (see the module docstring); the problems found on the way.
+    ``structure`` is the parse of ``lines``; ``containers`` open Markdown containers (where
+    the parse found one), ``openers`` template constructs."""
+    state = _Scan(structure, containers, openers, inline, context)
+    for index, line in enumerate(lines):
+        state.line(line.text, line.origin, index)
     state.close_to(1)
     return finalize(state.stack[0].items), state.problems
