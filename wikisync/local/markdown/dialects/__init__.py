@@ -99,8 +99,9 @@ class Dialect:
     containers: tuple[Opener, ...] = ()
     syntax: Syntax = Syntax()
     marks: tuple[str, ...] = ()
-    """Text that every one of its block and inline constructs holds: a page holding none
-    of the marks of its dialect is not parsed for them (its text is its conversion)."""
+    """Text that every one of its block and inline constructs holds (``"\\n"`` is the
+    start of a line): a page holding none of the marks of its dialect is not parsed for
+    them (its text is its conversion)."""
 
 
 def _syntax(chosen: Sequence[Dialect]) -> Syntax:
@@ -191,13 +192,13 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 (mdx_block,),
                 includes=INCLUDE_RULES["mdx"],
                 syntax=Syntax(html_blocks=False, indented_code=False),
-                marks=("import", "export", "<"),
+                marks=("\nimport", "\nexport", "<"),
             ),
             Dialect(
                 "mdx-statements",
                 "MDX import/export statements dropped (part of mdx)",
                 (mdx_statement,),
-                marks=("import", "export"),
+                marks=("\nimport", "\nexport"),
             ),
             Dialect(
                 "hugo-shortcodes",
@@ -266,6 +267,29 @@ class DialectResult:
         return self.origins[min(max(line, 1), len(self.origins)) - 1]
 
 
+def _touched(lines: Sequence[Line], chosen: Sequence[Dialect], context: DialectContext) -> bool:
+    """Whether a construct of ``chosen`` may be on some line: one holding a mark of an
+    extension that one of its rules recognises (as written, or without the indentation
+    and quote markers of the containers it may be in). When none is, the page is its own
+    conversion and is not parsed for one."""
+    text = "\n" + "\n".join(line.text for line in lines)
+    present = [d for d in chosen if any(mark in text for mark in d.marks)]
+    if not present:
+        return False
+    for line in lines:
+        for dialect in present:
+            if not any(mark in "\n" + line.text for mark in dialect.marks):
+                continue
+            for candidate in {line.text, line.text.lstrip(" \t>")}:
+                for opener in (*dialect.containers, *dialect.openers):
+                    if opener(candidate, line.origin, context) is not None:
+                        return True
+                for rule in dialect.inline:
+                    if rule(candidate, line.origin, context) != (candidate, ()):
+                        return True
+    return False
+
+
 def unknown_extensions(names: Sequence[str]) -> tuple[str, ...]:
     """The names that are not dialect extensions."""
     return tuple(n for n in names if n not in DIALECTS)
@@ -304,10 +328,7 @@ def convert(
     containers = [o for d in chosen for o in d.containers]
     openers = [o for d in chosen for o in d.openers]
     inline = [r for d in chosen for r in d.inline]
-    marks = {m for d in chosen for m in d.marks}
-    if (containers or openers or inline) and any(
-        mark in line.text for line in lines for mark in marks
-    ):
+    if (containers or openers or inline) and _touched(lines, chosen, context):
         parsed = structure([line.text for line in lines], syntax)
         lines, found = scan(lines, parsed, containers, openers, inline, context)
         problems.extend(found)
