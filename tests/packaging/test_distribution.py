@@ -59,11 +59,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def clean_venv(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A new virtualenv with the wheel and its runtime dependencies only."""
     home = tmp_path_factory.mktemp("venv")
-    # No pip of its own (ensurepip is slow): this process's pip installs into it.
-    venv.EnvBuilder(clear=True).create(home)
+    venv.EnvBuilder(with_pip=True, clear=True).create(home)
     bin_dir = home / ("Scripts" if os.name == "nt" else "bin")
-    pip = (sys.executable, "-m", "pip", "--python", bin_dir / "python")
-    _run(*pip, "install", "-q", "--disable-pip-version-check", built.wheel)
+    _run(
+        bin_dir / "python", "-m", "pip", "install", "-q", "--disable-pip-version-check", built.wheel
+    )
     yield bin_dir
 
 
