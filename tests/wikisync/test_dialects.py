@@ -26,6 +26,14 @@ from wikisync.render import load_plan_json, render_json, render_markdown, render
 # (dialect, source, what the wiki gets)
 CONVERSIONS = [
     pytest.param(
+        ("vitepress-tabs",),
+        "## Install\n\n:::: tabs key:pm\n=== npm\nUse npm.\n\n::: tabs\n== a\nA.\n== b\nB.\n:::\n"
+        "=== pnpm\n```sh\npnpm add x\n```\n::::\n",
+        "## Install\n\n### Tabs {.tabset}\n#### npm\nUse npm.\n\n##### Tabs {.tabset}\n"
+        "###### a\nA.\n\n###### b\nB.\n\n#### pnpm\n```sh\npnpm add x\n```\n",
+        id="vitepress-plugin-tabs-nested",
+    ),
+    pytest.param(
         ("md-in-html",),
         '<figure markdown="span">\n  ![Pic](img/pic.png)\n  <figcaption>Cap</figcaption>\n</figure>\n',
         "<figure>\n\n![Pic](img/pic.png)\n<figcaption>Cap</figcaption>\n\n</figure>\n",
@@ -450,6 +458,19 @@ def test_snippets_auto_append_adds_the_sites_shared_definitions(tmp_path: Path) 
     loaded = load_directory(tmp_path)
     page = next(p for p in loaded.pages if p.source == "index.md")
     assert "[spec]: https://spec.example.com" in page.content
+    assert not [p for p in loaded.problems if p.code == "unconverted-syntax"]
+
+
+def test_a_vitepress_site_with_the_tabs_plugin_gets_its_tabs(tmp_path: Path) -> None:
+    (tmp_path / ".vitepress").mkdir()
+    (tmp_path / ".vitepress" / "config.ts").write_text(
+        "import { tabsMarkdownPlugin } from 'vitepress-plugin-tabs'\n"
+        "export default { markdown: { config(md) { md.use(tabsMarkdownPlugin) } } }\n"
+    )
+    (tmp_path / "index.md").write_text("# Home\n\n:::tabs\n== One\n1\n== Two\n2\n:::\n")
+    loaded = load_directory(tmp_path)
+    page = next(p for p in loaded.pages if p.source == "index.md")
+    assert "## Tabs {.tabset}\n### One\n1" in page.content
     assert not [p for p in loaded.problems if p.code == "unconverted-syntax"]
 
 
