@@ -474,6 +474,17 @@ def test_a_vitepress_site_with_the_tabs_plugin_gets_its_tabs(tmp_path: Path) -> 
     assert not [p for p in loaded.problems if p.code == "unconverted-syntax"]
 
 
+def test_hugo_param_reads_the_pages_front_matter_first(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "hugo.toml").write_text('title = "x"\n[params]\nversion = "1.0"\nnote = "site"\n')
+    (tmp_path / "content" / "_index.md").write_text(
+        "---\ntitle: Home\nnote: page\n---\n\nv{{< param version >}}, {{% param note %}}.\n"
+    )
+    loaded = load_directory(tmp_path / "content")
+    page = next(p for p in loaded.pages if p.source == "_index.md")
+    assert "v1.0, page." in page.content
+
+
 def test_a_partials_links_are_read_from_its_own_folder() -> None:
     """Docusaurus resolves a partial's links from the partial's file (then from the docs
     folder): the page that shows it gets them written from its own folder."""

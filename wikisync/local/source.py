@@ -988,18 +988,32 @@ class _Dialect:
     """Snippets appended to every page (``Site.append_snippets``)."""
 
     def convert(
-        self, body: str, rel: str, first: int, problems: list[Problem]
+        self,
+        body: str,
+        rel: str,
+        first: int,
+        problems: list[Problem],
+        page_params: Mapping[str, object] | None = None,
     ) -> tuple[str, Callable[[int], int] | None, tuple[str, ...]]:
         """``body`` converted, how its lines map to the content's, and the files it
-        includes (relative to the content directory); warnings go to ``problems``."""
+        includes (relative to the content directory); warnings go to ``problems``.
+        ``page_params`` are the page's own front matter values (Hugo's ``param`` reads
+        them before the site's)."""
         folder = posixpath.dirname(rel)
         here = (
             posixpath.join(self.includes.content_root, folder)
             if folder
             else self.includes.content_root
         )
+        params: Mapping[str, object] = self.params
+        if page_params:
+            own = {key.lower() for key in page_params}
+            params = {
+                **page_params,
+                **{k: v for k, v in self.params.items() if str(k).lower() not in own},
+            }
         context = DialectContext(
-            rel, self.includes.read, here, self.includes.content_root, self.params, self.search
+            rel, self.includes.read, here, self.includes.content_root, params, self.search
         )
         source = body
         if self.append and "pymdownx-snippets" in self.names:
@@ -1054,7 +1068,12 @@ def _build_page(
     scan: MarkdownScan | None = None
     if not html:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
-        body, origin, includes = dialect.convert(body, rel, first, problems)
+        page_params = {
+            key: value.node.value
+            for key, value in header.values.items()
+            if isinstance(value.node, yaml.ScalarNode)
+        }
+        body, origin, includes = dialect.convert(body, rel, first, problems, page_params)
         if run.transforms:
             body, transform_problems, after = run.run(body, rel, first)
             converted = origin or _same
