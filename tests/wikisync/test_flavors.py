@@ -290,6 +290,65 @@ def test_hugo_ref_shortcodes_url_relative_and_site_absolute_links(make_tree: Mak
     assert [a.source for a in result.assets] == ["images/a.png"]
 
 
+def test_hugo_ref_finds_pages_as_hugo_documents_its_lookup(make_tree: MakeTree) -> None:
+    # Relative to the page, then from the content root, then a section, bundle or page by
+    # its name alone (https://gohugo.io/content-management/cross-references/).
+    root = site(
+        make_tree,
+        {
+            "hugo.yaml": "title: x\n",
+            "content/docs/guide/_index.md": "# Guide\n",
+            "content/docs/guide/nav.md": (
+                '[s]({{< ref "guide#landing" >}}) [p]({{< ref "other" >}}) '
+                '[abs]({{< ref "docs/guide" >}}) [b]({{< relref "bundle" >}}) '
+                '[bi]({{< ref "/docs/bundle/index" >}}) [here]({{< ref "#top" >}})\n'
+            ),
+            "content/docs/other.md": "# Other\n",
+            "content/docs/bundle/index.md": '[sib]({{< ref "other.md" >}})\n',
+        },
+        "content",
+    )
+    result = settings_and_load(root)
+    assert pages(result)["docs/guide/nav.md"].content == (
+        "[s](/en/docs/guide#landing) [p](/en/docs/other) [abs](/en/docs/guide) "
+        "[b](/en/docs/bundle) [bi](/en/docs/bundle) [here](#top)\n"
+    )
+    # a bundle's index.md resolves from the folder that holds the bundle
+    assert pages(result)["docs/bundle/index.md"].content == "[sib](/en/docs/other)\n"
+    assert codes(result) == []
+
+
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [
+        ("gone", "no page docs/a/gone or gone or a page named 'gone'"),
+        ("/docs/a/_index", "no page docs/a/_index"),  # a section is named by its folder
+        ("./other", "no page docs/a/other"),  # a leading '.': relative to the page only
+        ("setup", "2 pages are named 'setup' (docs/b/setup.md, docs/c/setup.md): it is ambiguous"),
+    ],
+)
+def test_hugo_ref_that_finds_no_single_page_is_a_broken_ref(
+    make_tree: MakeTree, ref: str, why: str
+) -> None:
+    root = site(
+        make_tree,
+        {
+            "hugo.yaml": "title: x\n",
+            "content/docs/a/_index.md": "# A\n",
+            "content/docs/b/setup.md": "# Setup\n",
+            "content/docs/c/setup.md": "# Setup\n",
+            "content/other.md": "# Other\n",
+            "content/docs/a/page.md": f'[x]({{{{< ref "{ref}" >}}}})\n',
+        },
+        "content",
+    )
+    result = settings_and_load(root)
+    (problem,) = [p for p in result.problems if p.source == "docs/a/page.md"]
+    assert (problem.code, problem.severity) == ("broken-ref", "error")
+    assert problem.message == f"broken reference {ref!r}: {why}"
+    assert pages(result)["docs/a/page.md"].content == f'[x]({{{{< ref "{ref}" >}}}})\n'
+
+
 def test_site_absolute_links_go_into_root(make_tree: MakeTree) -> None:
     root = site(
         make_tree,

@@ -55,6 +55,7 @@ __all__ = [
     "NavEntry",
     "PathInput",
     "Project",
+    "RefLookup",
     "Rule",
     "SettingOrigin",
     "Site",
@@ -286,6 +287,11 @@ class SettingOrigin:
     key: str
 
 
+RefLookup = Callable[[str, str], tuple[str | None, str]]
+"""``lookup(source, path)``: the page file a page reference (Hugo's ``ref``) written in the
+file ``source`` names, by ``path`` (no anchor), or ``(None, why)``."""
+
+
 def _no_path(_: PathInput) -> str | None:
     return None
 
@@ -383,6 +389,11 @@ class Flavor:
     """Where the page's own front matter puts it in the site's navigation (its
     ``section`` and ``heads``), or ``None``; ``Site.nav`` comes first."""
     nav_pages: Callable[[tuple[LocalPage, ...]], tuple[LocalPage, ...]] = _same_pages
+    ref_index: Callable[[tuple[str, ...], Callable[[str], str]], RefLookup] | None = None
+    """``ref_index(files, top_of)``: how the generator's page references (a link target
+    ``{{< ref "x" >}}``) find pages among the page ``files`` (relative to the content
+    directory; ``top_of(rel)`` is the locale folder a file is in, ``""`` without one);
+    ``None``: such a target resolves like a relative link."""
     """A last pass over every page's navigation place, for a site whose pages name each
     other (just-the-docs's ``parent`` is another page's title)."""
     static_folders: tuple[str, ...] = ()
