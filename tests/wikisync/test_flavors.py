@@ -12,7 +12,7 @@ import pytest
 import wikisync
 from wikisync.errors import ConfigError
 from wikisync.local.config import Config, load_settings, parse_config
-from wikisync.local.flavors import FLAVORS, ActiveFlavor, detect_flavor
+from wikisync.local.flavors import FLAVORS, ActiveFlavor, detect_flavor, locate_content
 from wikisync.local.flavors.base import KeyAlias, NavEntry, Site, convert_value, field_rules
 from wikisync.local.source import SourceResult, links_left_broken, load_source
 from wikisync.plan.model import LocalPage, Plan
@@ -25,9 +25,10 @@ HUGO_YML = (
     "defaultContentLanguage: en\nlanguages:\n  en: {title: A}\n  no: {title: B}\n"
     "taxonomies:\n  tag: tags\n  category: categories\n"
 )
-DOCUSAURUS_JS = (
-    "module.exports = { presets: [['classic', { docs: { routeBasePath: 'guide' } }]] };\n"
-)
+DOCUSAURUS_JS = "module.exports = { presets: [['classic', { docs: { path: '../docs', routeBasePath: 'guide' } }]] };\n"
+
+
+WEBSITE_JS = "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]] };\n"
 
 
 def settings_and_load(directory: Path) -> SourceResult:
@@ -73,6 +74,28 @@ def test_auto_detects_each_generator_from_its_files(make_tree: MakeTree) -> None
         "Flavor: wikijs (detected from the Wiki.js Git-storage header of a.md)"
     )
     assert detect_flavor(nothing).describe() == "Flavor: wikijs (no generator's files found)"
+
+
+def test_a_sibling_folders_generator_settings_are_not_adopted(make_tree: MakeTree) -> None:
+    # Outside git the parent folder is searched too, and Docusaurus's config may sit in a
+    # folder beside (website/): it is adopted only for the docs plugin's own folder.
+    root = make_tree(
+        {
+            "site/docusaurus.config.js": "module.exports = {title: 'x'};\n",
+            "site/docs/intro.md": "# Intro\n",
+            "notes/today.md": "# Today\n",
+            "other/todo.txt": "no pages here\n",
+        }
+    )
+    assert detect_flavor(root / "notes").describe() == (
+        "Flavor: wikijs (no generator's files found)"
+    )
+    assert locate_content(root / "notes").project is None
+    assert locate_content(root / "other") == locate_content(root / "other", "plain")
+    assert not locate_content(root / "other").moved
+    assert detect_flavor(root / "site" / "docs").name == "docusaurus"
+    located = locate_content(root / "site")  # the project's root: its docs folder
+    assert (located.content, located.moved) == (root / "site" / "docs", True)
 
 
 def test_mkdocs_is_detected_only_for_its_docs_dir(make_tree: MakeTree) -> None:
@@ -252,7 +275,7 @@ def test_docusaurus_root_relative_and_id_links(make_tree: MakeTree) -> None:
     root = site(
         make_tree,
         {
-            "website/docusaurus.config.js": "module.exports = {};\n",
+            "website/docusaurus.config.js": WEBSITE_JS,
             "docs/api/Store.md": "---\nid: store\n---\nx\n",
             "docs/guide/intro.mdx": "[a](api/Store.md) [b](../api/store) [c](/docs/api/store#x)\n",
         },
@@ -462,7 +485,7 @@ def test_navigation_order_from_mkdocs_nav_and_docusaurus_sidebars(make_tree: Mak
     docu = site(
         make_tree,
         {
-            "website/docusaurus.config.js": "module.exports = {};\n",
+            "website/docusaurus.config.js": WEBSITE_JS,
             "website/sidebars.json": (
                 '{"docs": {"A": ["b", {"type": "doc", "id": "api/s", "label": "Store"}]}}'
             ),

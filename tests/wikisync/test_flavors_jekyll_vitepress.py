@@ -269,7 +269,8 @@ def test_docusaurus_categories_and_further_sidebars_are_sections(make_tree: Make
     root = make_tree(
         {
             "website/docusaurus.config.js": (
-                "module.exports = { themeConfig: { navbar: { items: [\n"
+                "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]],\n"
+                "  themeConfig: { navbar: { items: [\n"
                 "  {type: 'doc', docId: 'api', label: 'API', position: 'left'},\n] } } };\n"
             ),
             "website/sidebars.json": sidebars,
@@ -296,7 +297,9 @@ def test_docusaurus_categories_and_further_sidebars_are_sections(make_tree: Make
 def test_a_javascript_sidebars_file_is_read_as_text(make_tree: MakeTree) -> None:
     root = make_tree(
         {
-            "website/docusaurus.config.js": "module.exports = {};\n",
+            "website/docusaurus.config.js": (
+                "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]] };\n"
+            ),
             "website/sidebars.js": (
                 "// @ts-check\n"
                 "const sidebars = {\n"
