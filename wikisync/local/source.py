@@ -432,7 +432,7 @@ def load_source(
     )
     walk_tree(walk, base)
     problems = [*site.problems, *walk.problems]
-    left_out: dict[str, str] = {}
+    left_out: dict[str, str] = dict(walk.skipped)
     effects: dict[str, str] = {}  # file -> "draft" or "unlisted", from the site's settings
     for rel in sorted(walk.files):
         rule = next((r for r in site.rules if _rule_matches(r, rel)), None)

@@ -128,7 +128,7 @@ def detect_flavor(directory: str | Path, name: str = AUTO) -> ActiveFlavor:
     top = git_top(directory)
     if name != AUTO:
         flavor = FLAVORS[name]
-        site = flavor.detect(directory, top)
+        site = (flavor.detect_named or flavor.detect)(directory, top)
         origin = "set in wikisync.yml" + (f"; {site.origin}" if site else "")
         return ActiveFlavor(flavor, _with_origin(site, origin))
     order = [*DETECTION_ORDER, *(n for n in FLAVORS if n not in DETECTION_ORDER)]
@@ -188,7 +188,14 @@ def locate_content(directory: str | Path, name: str = AUTO) -> Located:
     for folder in ancestors(directory, top):
         for candidate in order:
             flavor = FLAVORS.get(candidate)
-            project = flavor.find_project(folder) if flavor is not None else None
+            find = (
+                None
+                if flavor is None
+                else flavor.find_named_project or flavor.find_project
+                if name != AUTO
+                else flavor.find_project
+            )
+            project = find(folder) if find is not None else None
             if project is None:
                 continue
             project = Project(project.settings, project.content, project.root or folder)

@@ -373,6 +373,15 @@ class Flavor:
     find_project: Callable[[Path], Project | None] = _no_project
     """``find_project(folder)``: the generator's settings in ``folder`` (its project root)
     and the content folder they name, or ``None``. Lets wikisync start at the root."""
+    detect_named: Callable[[Path, Path], Site | None] | None = None
+    """``detect`` when ``wikisync.yml`` names the flavor: the generator's files read
+    without the signs ``auto`` asks for to tell them from other tools' (``None``:
+    ``detect``)."""
+    find_named_project: Callable[[Path], Project | None] | None = None
+    """``find_project`` when ``wikisync.yml`` names the flavor (``None``: ``find_project``)."""
+    skip_reason: str = ""
+    """Why the site publishes no page for a file ``skip_prefixes`` skips (listed with the
+    files left out)."""
     is_published: Callable[[str, Mapping[str, Any], Site], Verdict] = _published
     """``is_published(rel, header, site)``: what the site does with the file ``rel`` whose
     front matter (as Python values, with what section pages cascade onto it) is ``header``."""

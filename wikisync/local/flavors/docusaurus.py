@@ -353,6 +353,7 @@ FLAVOR = Flavor(
     index_names=("index", "README"),
     folder_named_index=True,
     skip_prefixes=("_",),
+    skip_reason="a name starting with '_': a partial, which Docusaurus makes no page of",
     link_bases=("file", "root"),
     site_links=True,
     sections=True,
