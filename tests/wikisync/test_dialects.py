@@ -26,6 +26,45 @@ from wikisync.render import load_plan_json, render_json, render_markdown, render
 # (dialect, source, what the wiki gets)
 CONVERSIONS = [
     pytest.param(
+        ("md-in-html",),
+        '<figure markdown="span">\n  ![Pic](img/pic.png)\n  <figcaption>Cap</figcaption>\n</figure>\n',
+        "<figure>\n\n![Pic](img/pic.png)\n<figcaption>Cap</figcaption>\n\n</figure>\n",
+        id="md-in-html-figure",
+    ),
+    pytest.param(
+        ("kramdown-ial", "md-in-html"),
+        '{: .important }\n> {: .warning }\n> A paragraph\n\n<div markdown="1">\n{: .note }\nIn a div.\n</div>\n',
+        '<blockquote class="is-info">\n\n> A paragraph\n{.is-warning}\n\n</blockquote>\n\n'
+        "<div>\n\n> In a div.\n{.is-info}\n\n</div>\n",
+        id="kramdown-callouts-nested",
+    ),
+    pytest.param(
+        ("admonition",),
+        '!!!note\n    No space after the marker.\n\n!!! tip "The "quoted" word"\n    Text.\n',
+        '> No space after the marker.\n{.is-info}\n\n> **The "quoted" word**\n>\n> Text.\n'
+        "{.is-success}\n",
+        id="admonition-as-python-markdown-reads-it",
+    ),
+    pytest.param(
+        ("hugo-shortcodes", "docsy"),
+        '{{< tabpane >}}\n{{< tab header="Config:" disabled=true />}}\n'
+        '{{< tab header="hugo.toml" lang="toml" >}}\na = 1\n{{< /tab >}}\n{{< /tabpane >}}\n\n## Next\n',
+        "## Tabs {.tabset}\n### hugo.toml\n```toml\na = 1\n```\n\n## Next\n",
+        id="docsy-self-closing-tab",
+    ),
+    pytest.param(
+        ("github-alerts",),
+        "1. Step:\n\n    > [!NOTE]\n    > In a list.\n\n2. Next\n",
+        '1. Step:\n\n    <blockquote class="is-info">\n\n    In a list.\n\n    </blockquote>\n\n2. Next\n',
+        id="github-alert-in-a-list",
+    ),
+    pytest.param(
+        ("liquid",),
+        "Braces e.g.\n{% raw %}`{{ x }}`{% endraw %} and\n{% raw %}`{% if %}`{% endraw %}. End.\n",
+        "Braces e.g.\n`{{ x }}` and\n`{% if %}`. End.\n",
+        id="liquid-raw-spans-starting-lines",
+    ),
+    pytest.param(
         ("vitepress-components",),
         '## `useData` <Badge type="info" text="composable" />\n\nSince <Badge>1.2</Badge>; '
         'write `<Badge text="x" />`.\n',
@@ -41,7 +80,7 @@ CONVERSIONS = [
     pytest.param(
         ("admonition",),
         "- Step one\n\n    !!! tip\n        Indented in a list.\n\n- Step two\n",
-        "- Step one\n\n    > Indented in a list.\n    {.is-success}\n\n- Step two\n",
+        '- Step one\n\n    <blockquote class="is-success">\n\n    Indented in a list.\n\n    </blockquote>\n\n- Step two\n',
         id="mkdocs-admonition-no-title-nested-list",
     ),
     pytest.param(
@@ -77,7 +116,7 @@ CONVERSIONS = [
     pytest.param(
         ("pymdownx-blocks",),
         "/// note\nOuter.\n\n//// tab | Python 3.8+\n```python\nfrom typing import List\n```\n////\n\n//// tab | Python 3.10+\n```python\nlist[int]\n```\n////\n///\n",
-        "> Outer.\n>\n> # Tabs {.tabset}\n> ## Python 3.8+\n> ```python\n> from typing import List\n> ```\n>\n> ## Python 3.10+\n> ```python\n> list[int]\n> ```\n{.is-info}\n",
+        '<blockquote class="is-info">\n\nOuter.\n\n# Tabs {.tabset}\n## Python 3.8+\n```python\nfrom typing import List\n```\n\n## Python 3.10+\n```python\nlist[int]\n```\n\n</blockquote>\n',
         id="pymdownx-blocks-tabs-nested",
     ),
     pytest.param(
@@ -95,7 +134,7 @@ CONVERSIONS = [
     pytest.param(
         ("docusaurus-admonitions",),
         "::::info Outer\nA\n:::danger\nB\n:::\n::::\n",
-        "> **Outer**\n>\n> A\n>\n> > B\n> {.is-danger}\n{.is-info}\n",
+        '<blockquote class="is-info">\n\n**Outer**\n\nA\n\n> B\n{.is-danger}\n\n</blockquote>\n',
         id="docusaurus-nested",
     ),
     pytest.param(
@@ -294,6 +333,10 @@ FILES = {
     "docs/guide/_partial.mdx": "---\nsidebar: false\n---\nShared **text**.\n",
     "docs/examples/region.ts": "// #region setup\nconst a = 1\n// #endregion setup\nexport {}\n",
     "docs/loop.md": '--8<-- "loop.md"\n',
+    "docs/components/_warn.mdx": (
+        ":::caution\nRead [the basics](../tutorials/basics.md#start) and [the FAQ](faq.md).\n:::\n"
+    ),
+    "docs/tutorials/basics.md": "# Basics\n",
 }
 
 
@@ -364,6 +407,38 @@ def test_includes_are_expanded_from_the_tree(
     assert list(result.includes) == read
 
 
+def test_an_autorefs_cross_reference_is_its_text_with_a_warning() -> None:
+    source = (
+        "Use [`BaseModel`][pydantic.main.BaseModel], [x.y][] and [a link][docs].\n\n"
+        "`[not][a.ref]`\n\n[docs]: https://example.com\n"
+    )
+    result = convert(source, ("autorefs",))
+    assert result.content == (
+        "Use `BaseModel`, x.y and [a link][docs].\n\n`[not][a.ref]`\n\n[docs]: https://example.com\n"
+    )
+    assert [(p.line, p.code) for p in result.problems] == [(1, "unconverted-syntax")] * 2
+    assert "pydantic.main.BaseModel" in result.problems[0].message
+
+
+def test_mkdocstrings_sites_get_the_autorefs_extension(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - mkdocstrings\n")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [Model][pkg.Model].\n")
+    loaded = load_directory(tmp_path)
+    page = next(p for p in loaded.pages if p.source == "index.md")
+    assert "See Model." in page.content
+    assert any("pkg.Model" in p.message for p in loaded.problems)
+
+
+def test_a_partials_links_are_read_from_its_own_folder() -> None:
+    """Docusaurus resolves a partial's links from the partial's file (then from the docs
+    folder): the page that shows it gets them written from its own folder."""
+    source = 'import Warn from "../components/_warn.mdx";\n\n<Warn />\n'
+    result = convert(source, ("mdx", "docusaurus-admonitions"), context("guide/page.md"))
+    assert "[the basics](../tutorials/basics.md#start)" in result.content
+    assert "[the FAQ](faq.md)" in result.content  # no such file beside the partial
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [
@@ -409,7 +484,10 @@ def test_a_vitepress_container_closes_as_markdown_it_container_reads_it() -> Non
     first line of colons, in a fence or not: the wiki shows what the site shows."""
     source = "::: tip\nBefore.\n\n~~~md\n:::\n~~~\n"
     result = convert(source, ("vitepress-containers",))
-    assert result.content.startswith("> Before.\n>\n> ~~~md\n{.is-success}\n")
+    # the callout holds "Before." and the fence's first line; the rest is after it
+    assert result.content.startswith(
+        '<blockquote class="is-success">\n\nBefore.\n\n~~~md\n\n</blockquote>\n\n~~~\n'
+    )
 
 
 def test_a_lazy_line_belongs_to_the_github_alert() -> None:
@@ -431,7 +509,7 @@ def test_mdx_has_no_indented_code_so_an_indented_container_is_read() -> None:
         "    :::\n\n  </TabItem>\n</Tabs>\n"
     )
     content = convert(source, ("mdx", "docusaurus-admonitions")).content
-    assert "> In the tab.\n{.is-success}" in content
+    assert '<blockquote class="is-success">\n\nIn the tab.\n\n</blockquote>' in content
     assert ":::" not in content and "<Tab" not in content
 
 
@@ -450,7 +528,8 @@ def test_a_shortcode_in_indented_code_is_still_the_generators() -> None:
     source = '{{< alert title="Note" >}}\nText.\n\n    {{< param "version" >}}\n{{< /alert >}}\n'
     context = DialectContext("x.md", params={"version": "1.2"})
     content = convert(source, ("hugo-shortcodes", "docsy"), context).content
-    assert "> **Note**" in content and "1.2" in content and "{{<" not in content
+    assert '<blockquote class="is-info">\n\n**Note**' in content
+    assert "1.2" in content and "{{<" not in content
 
 
 def test_a_code_group_takes_its_tabs_from_the_parsed_fences() -> None:
@@ -461,6 +540,35 @@ def test_a_code_group_takes_its_tabs_from_the_parsed_fences() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            "!!! example\n    Run it:\n\n    ```bash\n    make\n    ```\n", id="ends-in-code"
+        ),
+        pytest.param(
+            '!!! note "Outer"\n    Text.\n\n    !!! tip\n        Inner.\n', id="nested-last"
+        ),
+        pytest.param(
+            "- Step\n\n    !!! tip\n        In a list.\n\n- Next\n", id="last-in-list-item"
+        ),
+        pytest.param("!!! note\n    | a | b |\n    |---|---|\n    | 1 | 2 |\n", id="ends-in-table"),
+        pytest.param("!!! note\n    Text.\n\n    - one\n    - two\n", id="ends-in-list"),
+    ],
+)
+def test_every_callout_is_shown_styled(source: str) -> None:
+    """What the wiki renders: each callout is a styled blockquote, whatever it ends with
+    and wherever it is, and no class line is left as text."""
+    from wikijs.testing._render import render
+
+    content = convert(source, ("admonition",)).content
+    html = render(
+        content, "markdown", page_path="x", default_locale="en", page_exists=lambda *_: True
+    ).html
+    assert "{.is-" not in html, html
+    assert html.count("<blockquote") == html.count('<blockquote class="is-') == source.count("!!!")
+
+
 # -- bounds ---------------------------------------------------------------------------------
 
 
@@ -469,7 +577,8 @@ def test_nesting_deeper_than_the_cap_is_left_as_text() -> None:
     source = "".join(f"{'    ' * i}!!! note\n" for i in range(levels)) + "    " * levels + "x\n"
     result = convert(source, ("admonition",))
     assert any(f"nested more than {MAX_DEPTH} deep" in p.message for p in result.problems)
-    assert result.content.count("{.is-info}") == MAX_DEPTH - 1
+    callouts = result.content.count("{.is-info}") + result.content.count('class="is-info"')
+    assert callouts == MAX_DEPTH - 1
 
 
 # -- the registry and the flavors ---------------------------------------------------------------

@@ -484,7 +484,7 @@ FLAVOR = Flavor(
     ),
     link_bases=("file", "url", "root"),
     site_links=True,
-    dialect=("kramdown-ial", "liquid"),
+    dialect=("kramdown-ial", "liquid", "md-in-html"),
     static_folders=(".",),
     template_links=True,
     sections=True,

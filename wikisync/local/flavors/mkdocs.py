@@ -250,7 +250,16 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             rules=site_rules(settings, folder, here),
             severity=broken_link_severity(settings),
             problems=tuple(problems),
-            dialect=("template-expressions",) if _plugin(settings, "macros") is not None else (),
+            dialect=(
+                *(("template-expressions",) if _plugin(settings, "macros") is not None else ()),
+                *(
+                    ("autorefs",)
+                    if any(
+                        _plugin(settings, name) is not None for name in ("autorefs", "mkdocstrings")
+                    )
+                    else ()
+                ),
+            ),
             include_paths=_include_paths(settings.get("markdown_extensions"), folder, here),
             folder=folder,
         )
@@ -283,6 +292,7 @@ FLAVOR = Flavor(
         "markdown-include",
         "code-includes",
         "github-alerts",
+        "md-in-html",
     ),
     static_folders=(".",),
     containers=("!!!", "???", "???+", "===", "===+"),

@@ -31,7 +31,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from wikisync.local.markdown.dialects._attributes import kramdown_ial, liquid_block, liquid_inline
+from wikisync.local.markdown.dialects._attributes import (
+    kramdown_ial,
+    liquid_block,
+    liquid_inline,
+    markdown_html,
+)
 from wikisync.local.markdown.dialects._components import (
     SECTION_PAGES,
     badge,
@@ -48,6 +53,7 @@ from wikisync.local.markdown.dialects._containers import (
     pymdownx_details,
     vitepress_container,
 )
+from wikisync.local.markdown.dialects._crossrefs import autoref
 from wikisync.local.markdown.dialects._includes import INCLUDE_RULES, IncludeRule, expand
 from wikisync.local.markdown.dialects._leftover import left_as_text
 from wikisync.local.markdown.dialects._model import (
@@ -99,8 +105,9 @@ class Dialect:
     containers: tuple[Opener, ...] = ()
     syntax: Syntax = Syntax()
     marks: tuple[str, ...] = ()
-    """Text that every one of its block and inline constructs holds: a page holding none
-    of the marks of its dialect is not parsed for them (its text is its conversion)."""
+    """Text that every one of its block and inline constructs holds (``"\\n"`` is the
+    start of a line): a page holding none of the marks of its dialect is not parsed for
+    them (its text is its conversion)."""
 
 
 def _syntax(chosen: Sequence[Dialect]) -> Syntax:
@@ -191,13 +198,13 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 (mdx_block,),
                 includes=INCLUDE_RULES["mdx"],
                 syntax=Syntax(html_blocks=False, indented_code=False),
-                marks=("import", "export", "<"),
+                marks=("\nimport", "\nexport", "<"),
             ),
             Dialect(
                 "mdx-statements",
                 "MDX import/export statements dropped (part of mdx)",
                 (mdx_statement,),
-                marks=("import", "export"),
+                marks=("\nimport", "\nexport"),
             ),
             Dialect(
                 "hugo-shortcodes",
@@ -225,6 +232,18 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 "{: .note } callouts; attribute lists where Wiki.js reads them",
                 (kramdown_ial,),
                 marks=("{:",),
+            ),
+            Dialect(
+                "md-in-html",
+                '<div markdown="1"> (also block, span) -> the tag, its content read as Markdown',
+                (markdown_html,),
+                marks=("markdown",),
+            ),
+            Dialect(
+                "autorefs",
+                "[text][package.Name] with no definition -> its text (the plugin's page is not in the wiki)",
+                inline=(autoref,),
+                marks=("][",),
             ),
             Dialect(
                 "template-expressions",
@@ -266,6 +285,41 @@ class DialectResult:
         return self.origins[min(max(line, 1), len(self.origins)) - 1]
 
 
+def _touched(lines: Sequence[Line], chosen: Sequence[Dialect], context: DialectContext) -> bool:
+    """Whether a construct of ``chosen`` may be on some line: one holding a mark of an
+    extension that one of its rules recognises (as written, or without the indentation
+    and quote markers of the containers it may be in). When none is, the page is its own
+    conversion and is not parsed for one."""
+    text = "\n" + "\n".join(line.text for line in lines)
+    present = [d for d in chosen if any(mark in text for mark in d.marks)]
+    if not present:
+        return False
+    for line in lines:
+        for dialect in present:
+            if not any(mark in "\n" + line.text for mark in dialect.marks):
+                continue
+            for candidate in _unnested(line.text):
+                for opener in (*dialect.containers, *dialect.openers):
+                    if opener(candidate, line.origin, context) is not None:
+                        return True
+                for rule in dialect.inline:
+                    if rule(candidate, line.origin, context) != (candidate, ()):
+                        return True
+    return False
+
+
+def _unnested(text: str) -> list[str]:
+    """``text``, and ``text`` without its indentation and each of its quote markers in
+    turn: how a line may read inside the containers it is in."""
+    out = [text]
+    rest = text.lstrip(" \t")
+    while rest != out[-1]:
+        out.append(rest)
+        if rest.startswith(">"):
+            rest = rest[1:].lstrip(" \t")
+    return out
+
+
 def unknown_extensions(names: Sequence[str]) -> tuple[str, ...]:
     """The names that are not dialect extensions."""
     return tuple(n for n in names if n not in DIALECTS)
@@ -304,10 +358,7 @@ def convert(
     containers = [o for d in chosen for o in d.containers]
     openers = [o for d in chosen for o in d.openers]
     inline = [r for d in chosen for r in d.inline]
-    marks = {m for d in chosen for m in d.marks}
-    if (containers or openers or inline) and any(
-        mark in line.text for line in lines for mark in marks
-    ):
+    if (containers or openers or inline) and _touched(lines, chosen, context):
         parsed = structure([line.text for line in lines], syntax)
         lines, found = scan(lines, parsed, containers, openers, inline, context)
         problems.extend(found)

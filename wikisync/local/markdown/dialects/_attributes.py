@@ -22,10 +22,13 @@ from wikisync.local.markdown.dialects._model import (
     Line,
     Opened,
     indent_width,
+    outdent,
 )
 from wikisync.local.markdown.dialects._render import callout, fence, finalize, style
+from wikisync.local.markdown.dialects._scan import scan
+from wikisync.local.markdown.dialects._structure import structure
 
-__all__ = ["attach_trailing", "kramdown_ial", "liquid_block", "liquid_inline"]
+__all__ = ["attach_trailing", "kramdown_ial", "liquid_block", "liquid_inline", "markdown_html"]
 
 _IAL = re.compile(r"^(?P<indent>[ \t]{0,3})\{:[ \t]*(?P<body>[^}]*?)[ \t]*\}[ \t]*$")
 _CALLOUTS = frozenset({"note", "warning", "important", "highlight", "new"})
@@ -63,7 +66,14 @@ def _no_items(frame: Frame) -> list[Item]:
 
 
 def _ial_callout(frame: Frame) -> list[Item]:
-    body = _unquote(finalize(frame.items, frame.level_above))
+    lines = finalize(frame.items, frame.level_above)
+    body = _unquote(lines)
+    if body is not lines and any("{:" in line.text for line in body):
+        # the quote's own lines, out of it, may hold callouts of their own
+        # (``> {: .warning }`` in a ``{: .note }`` quote)
+        found = structure([line.text for line in body])
+        openers = (kramdown_ial, markdown_html)
+        body, _ = scan(body, found, (), openers, (), DialectContext(source=""))
     while body and not body[0].text.strip():
         body.pop(0)
     title = None
@@ -72,7 +82,7 @@ def _ial_callout(frame: Frame) -> list[Item]:
         body = body[1:]
     kind = frame.params["kind"]
     css = "is-warning" if kind == "highlight" else style(kind)
-    return list(callout(body, css, title, frame.origin))
+    return list(callout(body, css, title, frame.origin, indented=bool(frame.prefix)))
 
 
 def _ial_after(frame: Frame) -> list[Item]:
@@ -167,8 +177,8 @@ def liquid_block(text: str, origin: int, context: DialectContext) -> Opened | No
         found = end.search(line)
         return (line[: found.start()], "") if found else None
 
-    if tag == "raw" and end.search(match.group("rest")):
-        return None  # a raw span within the line: the inline rule
+    if tag == "raw" and "endraw" in match.group("rest") and _INLINE_RAW.search(match.group("rest")):
+        return None  # a raw span within the line (text may follow it): the inline rule
     render = {"raw": _liquid_raw, "highlight": _liquid_highlight, "comment": _no_items}[tag]
     indent = match.group("indent")
     frame = Frame(
@@ -192,3 +202,55 @@ def liquid_inline(
     if "raw" not in text or "{%" not in text:
         return text, ()
     return _INLINE_RAW.sub("", text), ()
+
+
+_MARKDOWN_HTML = re.compile(
+    r"^(?P<indent>[ \t]{0,3})<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^<>]*?)[ \t]+markdown"
+    r"[ \t]*=[ \t]*(?:\"(?:1|block|span)\"|'(?:1|block|span)'|1)(?P<after>[^<>]*)>[ \t]*$"
+)
+
+
+def _markdown_html(frame: Frame) -> list[Item]:
+    body = outdent(finalize(frame.items, frame.level_above))
+    while body and not body[0].text.strip():
+        body.pop(0)
+    while body and not body[-1].text.strip():
+        body.pop()
+    end = body[-1].origin if body else frame.origin
+    return [
+        Line(frame.params["open"], frame.origin),
+        Line("", frame.origin),
+        *body,
+        Line("", end),
+        Line(f"</{frame.params['tag']}>", end),
+    ]
+
+
+def markdown_html(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """An HTML block whose ``markdown="1|block|span"`` attribute makes its content
+    Markdown (kramdown, Python-Markdown's ``md_in_html``): the tag without the attribute,
+    its content on lines of its own between blank lines, where Wiki.js reads Markdown."""
+    if "markdown" not in text:
+        return None
+    match = _MARKDOWN_HTML.match(text)
+    if match is None:
+        return None
+    tag = match.group("tag")
+    attributes = (match.group("before") + match.group("after")).strip()
+    opening = f"<{tag}{' ' + attributes if attributes else ''}>"
+    closing = re.compile(r"</" + re.escape(tag) + r"\s*>", re.IGNORECASE)
+
+    def closes(line: str) -> tuple[str, str] | None:
+        found = closing.search(line)
+        return (line[: found.start()], line[found.end() :]) if found else None
+
+    frame = Frame(
+        "markdown-html",
+        origin,
+        _markdown_html,
+        closes=closes,
+        params={"tag": tag, "open": opening},
+        opener=text,
+        prefix=match.group("indent"),
+    )
+    return Opened(frame)

@@ -171,6 +171,7 @@ def _admonition(frame: Frame) -> list[Item]:
             style(kind),
             frame.params.get("title"),
             frame.origin,
+            indented=bool(frame.prefix),
         )
     )
 

@@ -36,9 +36,11 @@ __all__ = [
     "vitepress_container",
 ]
 
+# As Python-Markdown's admonition and pymdownx details read them: the space after the
+# marker is optional, and the title runs to the last quote (it may hold quotes).
 _BANG = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?)[ \t]+(?P<type>[\w-]+)(?:[ \t]+[\w-]+)*"
-    r"(?:[ \t]+\"(?P<title>[^\"]*)\")?[ \t]*$"
+    r"^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?) ?(?P<type>[\w-]+)(?: +[\w-]+)*"
+    r"(?: +\"(?P<title>.*)\")? *$"
 )
 _TAB = re.compile(r"^(?P<indent>[ \t]*)===(?P<flags>[!+]*)[ \t]+\"(?P<title>[^\"]*)\"[ \t]*$")
 _BLOCK = re.compile(
@@ -77,7 +79,8 @@ def _callout_frame(frame: Frame) -> list[Item]:
     kind = frame.params.get("type", "note")
     css = frame.params.get("css") or style(kind)
     title = frame.params.get("title")
-    return list(callout(finalize(frame.items, frame.level_above), css, title, frame.origin))
+    body = finalize(frame.items, frame.level_above)
+    return list(callout(body, css, title, frame.origin, indented=bool(frame.prefix)))
 
 
 def _details_frame(frame: Frame) -> list[Item]:
@@ -339,7 +342,8 @@ def _alert_frame(frame: Frame) -> list[Item]:
     if title and not any(line.text.strip() for line in body):
         body, title = [Line(title, frame.origin)], None  # `> [!NOTE] Text.` alone
     kind = frame.params["type"].lower()
-    return list(callout(body, _GITHUB_STYLES.get(kind, style(kind)), title, frame.origin))
+    css = _GITHUB_STYLES.get(kind, style(kind))
+    return list(callout(body, css, title, frame.origin, indented=bool(frame.prefix)))
 
 
 def github_alert(text: str, origin: int, context: DialectContext) -> Opened | None:

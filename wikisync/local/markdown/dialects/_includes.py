@@ -34,6 +34,7 @@ from wikisync.local.markdown.dialects._model import DialectContext, DialectProbl
 from wikisync.local.markdown.dialects._render import fence
 from wikisync.local.markdown.dialects._shortcodes import parse_params
 from wikisync.local.markdown.dialects._structure import Syntax, structure
+from wikisync.local.markdown.parse import scan_markdown
 
 __all__ = ["INCLUDE_RULES", "MAX_CHARS", "MAX_DEPTH", "IncludeRule", "expand"]
 
@@ -276,7 +277,7 @@ def _mdx_partial(line: str, imports: dict[str, str]) -> _Found | None:
         True,
         indent=match.group("indent"),
         outside_code_only=True,
-        markers=("front-matter",),
+        markers=("front-matter", "own-links"),
     )
 
 
@@ -325,6 +326,41 @@ def _select(lines: list[str], found: _Found) -> list[str] | None:
             out.extend(lines[max(start, 1) - 1 : len(lines) if end is None else end])
         return out
     return lines
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _rebased(
+    lines: list[Line], source: str, page: str, exists: Callable[[str], bool]
+) -> list[Line]:
+    """``lines`` of a file in folder ``source`` whose relative links name files from
+    there (an MDX partial is a module of its own: Docusaurus resolves its links from its
+    file first), with those links written from the including page's folder ``page``. A
+    link naming no file from there is left for the page's own lookup (Docusaurus then
+    tries the docs folder)."""
+    text = "\n".join(line.text for line in lines)
+    if "](" not in text and "]:" not in text and "href" not in text and "src" not in text:
+        return lines
+    parts: list[str] = []
+    last = 0
+    for found in scan_markdown(text).destinations:
+        target = found.target
+        if not target or target.startswith(("/", "#", "{", "<")) or _SCHEME.match(target):
+            continue
+        cut = min((i for i in (target.find("#"), target.find("?")) if i >= 0), default=len(target))
+        joined = posixpath.normpath(posixpath.join(source, target[:cut]))
+        if joined == ".." or joined.startswith("../") or not exists(joined):
+            continue  # not a file from there: the page's own lookup decides
+        moved = posixpath.relpath(joined, page or ".")
+        parts.extend((text[last : found.start], moved + target[cut:]))
+        last = found.end
+    if not parts:
+        return lines
+    parts.append(text[last:])
+    return [
+        replace(line, text=new) for line, new in zip(lines, "".join(parts).split("\n"), strict=True)
+    ]
 
 
 def _strip_front_matter(lines: list[str]) -> list[str]:
@@ -540,6 +576,9 @@ def _include(
     read.extend(inner_read)
     if inner_quiet:
         quiet.add(origin)
+    if "own-links" in found.markers:
+        read_file = context.read
+        expanded = _rebased(expanded, here, context.here, lambda name: read_file(name) is not None)
     for line in expanded:
         out.append(Line(f"{found.indent}{line.text}" if line.text else "", origin))
     return True

@@ -29,7 +29,7 @@ _CONTAINERS = frozenset({"details", "code-group", "raw", "v-pre"})
 _REFERENCE = re.compile(r" {0,3}\[(?!\^)[^\]\n]+\]:")
 _LINE_CONSTRUCTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^[ \t]*:::[ \t]+[\w-]+(?:\.[\w-]+)+[ \t]*$"), "block", "mkdocstrings"),
-    (re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+"), "admonition", "admonition"),
+    (re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*[\w-]+"), "admonition", "admonition"),
     (re.compile(r"^[ \t]*===[!+]*[ \t]+\""), "content tab", "material-tabs"),
     (re.compile(r"^[ \t]*/{3,}[ \t]*[A-Za-z]"), "block", "pymdownx-blocks"),
     (re.compile(r"^ {0,3}:{3,}[ \t]*[A-Za-z]"), "container", "docusaurus-admonitions"),
@@ -66,6 +66,21 @@ def _in_link(text: str, line_start: int, offset: int) -> bool:
     return text.endswith("]:", line_start, end) and bool(
         _REFERENCE.fullmatch(text, line_start, end)
     )
+
+
+_BLOCK_KINDS = frozenset({"admonition", "details", "tab", "html", "caption", "define"})
+
+
+def _kind(text: str, extension: str) -> str:
+    """The type a container line names (``::: tip``, ``/// note | Title``), when the
+    extension has types; ``""`` otherwise, or when the type is one it converts."""
+    stripped = text.strip()
+    if extension == "docusaurus-admonitions":
+        return stripped.lstrip(":").strip().split(" ")[0].split("[")[0].split("{")[0].lower()
+    if extension == "pymdownx-blocks":
+        kind = stripped.lstrip("/").split("|")[0].strip().split(" ")[0].lower()
+        return "" if kind in _BLOCK_KINDS else kind
+    return ""
 
 
 def left_as_text(
@@ -129,17 +144,17 @@ def left_as_text(
         for pattern, what, extension in _LINE_CONSTRUCTS:
             if pattern.match(line.text):
                 at = starts[index] + len(line.text) - len(line.text.lstrip())
-                kind = (
-                    line.text.strip()[3:].strip().split(" ")[0].lower()
-                    if extension == "docusaurus-admonitions"
-                    else ""
-                )
-                if extension == "mkdocstrings" or (
-                    kind and kind not in STYLES and kind not in _CONTAINERS
-                ):
+                kind = _kind(line.text, extension)
+                if extension == "mkdocstrings":
                     add(
                         at,
                         f"block {line.text.strip()[:60]!r} has no Wiki.js form (the site's own extension, such as mkdocstrings, makes its text)",
+                    )
+                elif kind and kind not in STYLES and kind not in _CONTAINERS:
+                    add(
+                        at,
+                        f"{what} type {kind[:40]!r} is the site's own (a plugin or block it "
+                        "defines) and has no Wiki.js form",
                     )
                 elif extension in enabled or (
                     extension == "docusaurus-admonitions" and "vitepress-containers" in enabled

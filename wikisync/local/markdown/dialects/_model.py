@@ -33,6 +33,8 @@ class Line:
     origin: int
     code: bool = False
     heading: int = 0
+    callout: bool = False
+    """The class line (``{.is-info}``) that makes the quote before it a callout."""
 
 
 @dataclass
@@ -83,6 +85,9 @@ class DialectContext:
     content_root: str = ""
     params: Mapping[str, object] = field(default_factory=dict)
     search: tuple[str, ...] = ()
+    references: frozenset[str] = frozenset()
+    """The page's reference definitions (labels as CommonMark matches them: case folded,
+    whitespace collapsed), while its constructs are converted."""
 
 
 @dataclass

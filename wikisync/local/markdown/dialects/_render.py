@@ -14,6 +14,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from wikisync.local.markdown.dialects._model import Item, Line, TabNode
+from wikisync.local.markdown.dialects._structure import structure
 
 __all__ = [
     "STYLES",
@@ -74,19 +75,43 @@ def _trimmed(body: Sequence[Line]) -> list[Line]:
     return list(body[start:end])
 
 
-def callout(body: Sequence[Line], css: str, title: str | None, origin: int) -> list[Line]:
-    """A Wiki.js blockquote of class ``css`` holding ``body``; a title is its first,
-    bold line."""
+def callout(
+    body: Sequence[Line], css: str, title: str | None, origin: int, *, indented: bool = False
+) -> list[Line]:
+    """A Wiki.js callout of class ``css`` holding ``body``; a title is its first, bold line.
+
+    Wiki.js's form is a quote whose last line is ``{.is-info}``: markdown-it-attrs (3.0.3
+    in Wiki.js 2.5) gives the class to the outermost block that closes after the line it
+    continues. That is the quote when the quote's last block is a paragraph (or a list
+    ending in one) and the quote is not the last block of a list item or of another
+    callout. Elsewhere (``indented``: in a list item; a body ending in code, a table or a
+    callout) the callout is an HTML ``<blockquote>`` of that class around the Markdown
+    body, which Wiki.js shows the same way."""
     lines = _trimmed(body)
     if title and title.strip():
         head = Line(f"**{title.strip()}**", origin)
         lines = [head, *([Line("", origin)] if lines else []), *lines]
     if not lines:
         lines = [Line("", origin)]
-    quoted = [
-        Line(f"> {line.text}".rstrip() if line.text.strip() else ">", line.origin) for line in lines
+    native = (
+        not indented
+        and not any(line.callout for line in lines)
+        and structure([line.text for line in lines]).ends_with_paragraph
+    )
+    if native:
+        quoted = [
+            Line(f"> {line.text}".rstrip() if line.text.strip() else ">", line.origin)
+            for line in lines
+        ]
+        return [*quoted, Line(f"{{.{css}}}", lines[-1].origin, callout=True)]
+    end = lines[-1].origin
+    return [
+        Line(f'<blockquote class="{css}">', origin),
+        Line("", origin),
+        *(replace(line, heading=0) for line in lines),
+        Line("", end),
+        Line("</blockquote>", end),
     ]
-    return [*quoted, Line(f"{{.{css}}}", lines[-1].origin)]
 
 
 def _html(text: str) -> str:

@@ -132,6 +132,7 @@ class _Scan:
             if frame.indented:
                 text = dedent(text, frame.indent) if text.strip() else ""
             elif frame.quoted:
+                text = dedent(text, frame.indent)
                 match = _QUOTE.match(text)
                 if match is not None:  # else a lazy continuation line
                     text = match.group(1)
@@ -173,6 +174,8 @@ class _Scan:
             return
         if top.until is None and top.closes is not None and self.closed(top, text, origin, index):
             return
+        if top.ends_at_blank and self.closes_around(text, origin, index):
+            return
         opened = self.open(text, origin, index)
         if opened is not None:
             self.problems.extend(opened.problems)
@@ -204,6 +207,21 @@ class _Scan:
         if level:
             self.heading = level
         self.add(top, Line(text, origin, code=code, heading=level))
+
+    def closes_around(self, text: str, origin: int, index: int | None) -> bool:
+        """Whether ``text`` closes the template construct around a block that ends at a
+        blank line (``{: .note }`` then its paragraph, inside ``<div markdown="1">``):
+        then the block ends there too."""
+        for depth in range(len(self.stack) - 2, 0, -1):
+            frame = self.stack[depth]
+            if frame.ends_at_blank:
+                continue
+            if frame.until is not None or frame.closes is None or frame.closes(text) is None:
+                return False
+            while len(self.stack) > depth + 1:
+                self.close_top()
+            return self.closed(frame, text, origin, index)
+        return False
 
     def closed(self, top: Frame, text: str, origin: int, index: int | None) -> bool:
         """Whether ``text`` closes the template construct ``top`` (then it is closed)."""
@@ -252,11 +270,10 @@ class _Scan:
                     return opened
             end = self.structure.quotes.get(index)
             if end is not None:
-                for opener in self.containers:
-                    opened = opener(text, origin, self.context)
-                    if opened is not None and opened.frame is not None and opened.frame.quoted:
-                        opened.frame.until = end
-                        return opened
+                opened = self.container(text, origin)
+                if opened is not None and opened.frame is not None and opened.frame.quoted:
+                    opened.frame.until = end
+                    return opened
         for opener in self.openers:
             opened = opener(text, origin, self.context)
             if opened is not None:
@@ -275,6 +292,8 @@ def scan(
     """Convert ``lines`` (see the module docstring); the problems found on the way.
     ``structure`` is the parse of ``lines``; ``containers`` open Markdown containers (where
     the parse found one), ``openers`` template constructs."""
+    if structure.references:
+        context = replace(context, references=structure.references)
     state = _Scan(structure, containers, openers, inline, context)
     for index, line in enumerate(lines):
         state.line(line.text, line.origin, index)

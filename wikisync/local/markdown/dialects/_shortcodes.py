@@ -80,6 +80,8 @@ def _frame(
     params: dict[str, str],
     raw: bool = False,
 ) -> Opened:
+    if match.group("params").rstrip().endswith("/"):
+        return Opened()  # self-closing ({{< tab header="x" />}}): nothing inside it to show
     indent = match.group("indent")
     frame = Frame(
         kind,
@@ -103,6 +105,7 @@ def _alert(frame: Frame) -> list[Item]:
             style(color),
             frame.params.get("title"),
             frame.origin,
+            indented=bool(frame.prefix),
         )
     )
 

@@ -97,6 +97,11 @@ class Structure:
     """The first line of each blockquote, and the line after its last."""
     blocks: Mapping[int, Block] = field(default_factory=dict)
     """The opening line of each dialect container, and its extent."""
+    references: frozenset[str] = frozenset()
+    """The labels of the text's reference definitions, as markdown-it normalises them."""
+    ends_with_paragraph: bool = False
+    """Whether the last block of the text (or of the list it ends with) is a paragraph:
+    then a last line of only ``{.class}`` continues it (see ``_render.callout``)."""
 
 
 def _text(state: StateBlock, line: int) -> str:
@@ -205,6 +210,7 @@ def _closing_container(
 @functools.lru_cache(maxsize=32)
 def _parser(syntax: Syntax) -> MarkdownIt:
     md = MarkdownIt("commonmark")
+    md.enable("table")  # every generator reads tables, and so does Wiki.js
     md.disable(["inline", "text_join"], ignoreInvalid=True)  # blocks only
     if not syntax.html_blocks:
         md.disable("html_block")
@@ -226,7 +232,8 @@ def _parser(syntax: Syntax) -> MarkdownIt:
 
 def structure(texts: Sequence[str], syntax: Syntax = Syntax()) -> Structure:
     """The structure of the page whose lines are ``texts`` (see the module docstring)."""
-    tokens = _parser(syntax).parse("\n".join(texts), {})
+    env: dict[str, Any] = {}
+    tokens = _parser(syntax).parse("\n".join(texts), env)
     code: set[int] = set()
     indented: set[int] = set()
     headings: dict[int, int] = {}
@@ -251,6 +258,9 @@ def structure(texts: Sequence[str], syntax: Syntax = Syntax()) -> Structure:
         elif kind == "dialect_open" or (kind.startswith("container_") and token.nesting == 1):
             close = token.meta.get("close") if token.meta else None
             blocks[span[0]] = Block(span[1], close)
+    last = next((t for t in reversed(tokens) if t.nesting != -1), None)
+    index = tokens.index(last) if last is not None else -1
+    ends = last is not None and last.type == "inline" and tokens[index - 1].type == "paragraph_open"
     return Structure(
         frozenset(code),
         frozenset(indented),
@@ -258,4 +268,6 @@ def structure(texts: Sequence[str], syntax: Syntax = Syntax()) -> Structure:
         MappingProxyType(fences),
         MappingProxyType(quotes),
         MappingProxyType(blocks),
+        frozenset(env.get("references", {})),
+        ends,
     )
