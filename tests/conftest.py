@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from virtual_time import install
+
+from wikisync.wiki import connect
 
 _ISOLATED_PREFIXES = ("WIKIJS_", "WIKISYNC_", "GITHUB_", "INPUT_", "RUNNER_")
 
@@ -15,3 +18,10 @@ def _isolate_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(_ISOLATED_PREFIXES) or name in {"CI", "NO_COLOR"}:
             monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _wiki_clients_wait_in_virtual_time() -> None:
+    """The wikisync CLI's rate limiter and retry backoff spend no real time (see
+    ``tests/virtual_time.py``)."""
+    install(connect)

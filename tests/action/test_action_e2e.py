@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from gha_runner import ActionRun, FakeGitHub, base_env, run_composite
+from virtual_time import child_pythonpath
 
 from wikijs.testing import WikiJSEmulator
 from wikisync.ci.github import comment_marker, parse_fingerprint
@@ -69,7 +70,7 @@ class Scenario:
         event_path.write_text(json.dumps(event), encoding="utf-8")
         env = base_env(
             WIKISYNC_ACTION_SKIP_INSTALL="1",
-            PYTHONPATH=str(ROOT),
+            PYTHONPATH=child_pythonpath(ROOT),
             GITHUB_EVENT_NAME=event_name,
             GITHUB_EVENT_PATH=str(event_path),
             GITHUB_REPOSITORY=self.github.repository,

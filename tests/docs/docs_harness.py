@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from virtual_time import child_pythonpath
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
@@ -205,7 +207,7 @@ class Shell:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WIKIJS_", "WIKISYNC_"))}
         env.update(self.wiki_env)
         env["PATH"] = os.pathsep.join([str(self.bin_dir), env.get("PATH", "")])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env["PYTHONPATH"] = child_pythonpath(*filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         env["CI"] = "true"  # progress as plain lines, no terminal UI
         env["NO_COLOR"] = "1"
         return env

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from virtual_time import child_pythonpath
+
 from wikijs.testing import PageRecord, WikiJSEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +57,7 @@ def base_env(**extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(_ISOLATED) and k not in {"CI", "NO_COLOR", "PYTHONPATH"}
     }
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = child_pythonpath(ROOT)
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(extra)
     return env

@@ -26,10 +26,24 @@ from wikisync.render import load_plan_json, render_json, render_markdown, render
 # (dialect, source, what the wiki gets)
 CONVERSIONS = [
     pytest.param(
+        ("vitepress-tabs",),
+        "## Install\n\n:::: tabs key:pm\n=== npm\nUse npm.\n\n::: tabs\n== a\nA.\n== b\nB.\n:::\n"
+        "=== pnpm\n```sh\npnpm add x\n```\n::::\n",
+        "## Install\n\n### Tabs {.tabset}\n#### npm\nUse npm.\n\n##### Tabs {.tabset}\n"
+        "###### a\nA.\n\n###### b\nB.\n\n#### pnpm\n```sh\npnpm add x\n```\n",
+        id="vitepress-plugin-tabs-nested",
+    ),
+    pytest.param(
         ("md-in-html",),
         '<figure markdown="span">\n  ![Pic](img/pic.png)\n  <figcaption>Cap</figcaption>\n</figure>\n',
         "<figure>\n\n![Pic](img/pic.png)\n<figcaption>Cap</figcaption>\n\n</figure>\n",
         id="md-in-html-figure",
+    ),
+    pytest.param(
+        ("md-in-html",),
+        '<div class="result" markdown>\n**Bold** text.\n</div>\n',
+        '<div class="result">\n\n**Bold** text.\n\n</div>\n',
+        id="md-in-html-bare-attribute",
     ),
     pytest.param(
         ("kramdown-ial", "md-in-html"),
@@ -428,6 +442,47 @@ def test_mkdocstrings_sites_get_the_autorefs_extension(tmp_path: Path) -> None:
     page = next(p for p in loaded.pages if p.source == "index.md")
     assert "See Model." in page.content
     assert any("pkg.Model" in p.message for p in loaded.problems)
+
+
+def test_snippets_auto_append_adds_the_sites_shared_definitions(tmp_path: Path) -> None:
+    """pymdownx snippets' ``auto_append`` files follow every page, as the site builds it;
+    outside a git repository they are looked up from the project's folder."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nmarkdown_extensions:\n  - pymdownx.snippets:\n"
+        "      auto_append:\n        - includes/links.md\n"
+    )
+    (tmp_path / "includes" / "links.md").write_text("[spec]: https://spec.example.com\n")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nRead [the spec][spec].\n")
+    loaded = load_directory(tmp_path)
+    page = next(p for p in loaded.pages if p.source == "index.md")
+    assert "[spec]: https://spec.example.com" in page.content
+    assert not [p for p in loaded.problems if p.code == "unconverted-syntax"]
+
+
+def test_a_vitepress_site_with_the_tabs_plugin_gets_its_tabs(tmp_path: Path) -> None:
+    (tmp_path / ".vitepress").mkdir()
+    (tmp_path / ".vitepress" / "config.ts").write_text(
+        "import { tabsMarkdownPlugin } from 'vitepress-plugin-tabs'\n"
+        "export default { markdown: { config(md) { md.use(tabsMarkdownPlugin) } } }\n"
+    )
+    (tmp_path / "index.md").write_text("# Home\n\n:::tabs\n== One\n1\n== Two\n2\n:::\n")
+    loaded = load_directory(tmp_path)
+    page = next(p for p in loaded.pages if p.source == "index.md")
+    assert "## Tabs {.tabset}\n### One\n1" in page.content
+    assert not [p for p in loaded.problems if p.code == "unconverted-syntax"]
+
+
+def test_hugo_param_reads_the_pages_front_matter_first(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "hugo.toml").write_text('title = "x"\n[params]\nversion = "1.0"\nnote = "site"\n')
+    (tmp_path / "content" / "_index.md").write_text(
+        "---\ntitle: Home\nnote: page\n---\n\nv{{< param version >}}, {{% param note %}}.\n"
+    )
+    loaded = load_directory(tmp_path / "content")
+    page = next(p for p in loaded.pages if p.source == "_index.md")
+    assert "v1.0, page." in page.content
 
 
 def test_a_partials_links_are_read_from_its_own_folder() -> None:

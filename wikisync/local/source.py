@@ -191,7 +191,8 @@ def constructs_left_as_text(problems: Iterable[Problem]) -> int:
 @dataclass
 class _Includes:
     """Reads the files pages include: inside the include root only (the git working
-    tree holding the content directory, else the directory), each file once."""
+    tree holding the content directory; else the generator's project folder when it
+    holds the content directory, else the directory), each file once."""
 
     root: Path
     root_real: str
@@ -199,9 +200,13 @@ class _Includes:
     texts: dict[str, str | None] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def of(cls, base: Path) -> _Includes:
+    def of(cls, base: Path, project: Path | None = None) -> _Includes:
         top = git_top(base)
         root = top if (top / ".git").exists() else base.resolve()
+        if root == base.resolve() and project is not None:
+            folder = project.resolve()
+            if root == folder or folder in root.parents:
+                root = folder
         content_root = Path(os.path.relpath(base.resolve(), root.resolve())).as_posix()
         return cls(root, os.path.realpath(root), "" if content_root == "." else content_root)
 
@@ -423,12 +428,13 @@ def load_source(
         defaults=DEFAULT_TRANSFORMS if transforms is None else transforms,
     )
     run = TransformRun(load_transforms(names), time_limit=config.transform_time_limit)
-    includes = _Includes.of(base)
+    includes = _Includes.of(base, site.folder)
     dialect = _Dialect(
         config.dialect if config.dialect is not None else (*rules.dialect, *site.dialect),
         includes,
         site.params,
         tuple(includes.from_content(p) for p in site.include_paths),
+        site.append_snippets,
     )
     walk_tree(walk, base)
     problems = [*site.problems, *walk.problems]
@@ -984,30 +990,56 @@ class _Dialect:
     includes: _Includes
     params: Mapping[str, object]
     search: tuple[str, ...] = ()
+    append: tuple[str, ...] = ()
+    """Snippets appended to every page (``Site.append_snippets``)."""
 
     def convert(
-        self, body: str, rel: str, first: int, problems: list[Problem]
+        self,
+        body: str,
+        rel: str,
+        first: int,
+        problems: list[Problem],
+        page_params: Mapping[str, object] | None = None,
     ) -> tuple[str, Callable[[int], int] | None, tuple[str, ...]]:
         """``body`` converted, how its lines map to the content's, and the files it
-        includes (relative to the content directory); warnings go to ``problems``."""
+        includes (relative to the content directory); warnings go to ``problems``.
+        ``page_params`` are the page's own front matter values (Hugo's ``param`` reads
+        them before the site's)."""
         folder = posixpath.dirname(rel)
         here = (
             posixpath.join(self.includes.content_root, folder)
             if folder
             else self.includes.content_root
         )
+        params: Mapping[str, object] = self.params
+        if page_params:
+            own = {key.lower() for key in page_params}
+            params = {
+                **page_params,
+                **{k: v for k, v in self.params.items() if str(k).lower() not in own},
+            }
         context = DialectContext(
-            rel, self.includes.read, here, self.includes.content_root, self.params, self.search
+            rel, self.includes.read, here, self.includes.content_root, params, self.search
         )
-        result = convert(body, self.names, context)
+        source = body
+        if self.append and "pymdownx-snippets" in self.names:
+            # as the site builds it: the snippets follow the page's own text
+            source = body + "".join(f'\n\n--8<-- "{name}"' for name in self.append) + "\n"
+        result = convert(source, self.names, context)
+        last = body.count("\n") + 1
         problems.extend(
-            Problem(rel, first + p.line - 1, p.message, p.code, "warning") for p in result.problems
+            Problem(rel, first + min(p.line, last) - 1, p.message, p.code, "warning")
+            for p in result.problems
         )
         if result.content == body:
             return body, None, tuple(self.includes.relative(r) for r in result.includes)
+
+        def origin(line: int) -> int:
+            return min(result.origin(line), last)
+
         return (
             result.content,
-            result.origin,
+            origin,
             tuple(self.includes.relative(r) for r in result.includes),
         )
 
@@ -1042,7 +1074,12 @@ def _build_page(
     scan: MarkdownScan | None = None
     if not html:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
-        body, origin, includes = dialect.convert(body, rel, first, problems)
+        page_params = {
+            key: value.node.value
+            for key, value in header.values.items()
+            if isinstance(value.node, yaml.ScalarNode)
+        }
+        body, origin, includes = dialect.convert(body, rel, first, problems, page_params)
         if run.transforms:
             body, transform_problems, after = run.run(body, rel, first)
             converted = origin or _same

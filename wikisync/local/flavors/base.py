@@ -272,6 +272,9 @@ class Site:
     include_paths: tuple[str, ...] = ()
     """Folders included files are looked up in, as the site's settings name them
     (pymdownx snippets' ``base_path``), relative to the content directory."""
+    append_snippets: tuple[str, ...] = ()
+    """Files the site appends to every page (pymdownx snippets' ``auto_append``: link
+    definitions, abbreviations), named as a snippet names them."""
     folder: Path | None = None
     """The generator's site folder (where its settings file is), which ``static_folders``
     are named from."""

@@ -102,6 +102,18 @@ def _include_paths(extensions: Any, folder: Path, content_dir: Path) -> tuple[st
     return tuple(dict.fromkeys(found))
 
 
+def _auto_append(extensions: Any) -> tuple[str, ...]:
+    """The files pymdownx snippets appends to every page (``auto_append``)."""
+    for item in extensions if isinstance(extensions, list) else []:
+        options = item.get("pymdownx.snippets") if isinstance(item, dict) else None
+        if isinstance(options, dict):
+            names = options.get("auto_append")
+            return tuple(
+                n for n in (names if isinstance(names, list) else []) if isinstance(n, str) and n
+            )
+    return ()
+
+
 _USED = (
     "docs_dir",
     "nav",
@@ -261,6 +273,7 @@ def detect(content_dir: Path, top: Path) -> Site | None:
                 ),
             ),
             include_paths=_include_paths(settings.get("markdown_extensions"), folder, here),
+            append_snippets=_auto_append(settings.get("markdown_extensions")),
             folder=folder,
         )
     return None

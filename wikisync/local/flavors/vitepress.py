@@ -198,7 +198,9 @@ def detect(content_dir: Path, top: Path) -> Site | None:
         if (folder / source).resolve() != here:
             continue
         site = _site(settings, here, relative_origin(path, content_dir), path.name)
-        return replace(site, problems=read.problems)
+        # vitepress-plugin-tabs, registered in the settings (``md.use(tabsMarkdownPlugin)``)
+        tabs = ("vitepress-tabs",) if "vitepress-plugin-tabs" in read.text else ()
+        return replace(site, problems=read.problems, dialect=tabs)
     return None
 
 

@@ -52,6 +52,7 @@ from wikisync.local.markdown.dialects._containers import (
     pymdownx_block,
     pymdownx_details,
     vitepress_container,
+    vitepress_tabs,
 )
 from wikisync.local.markdown.dialects._crossrefs import autoref
 from wikisync.local.markdown.dialects._includes import INCLUDE_RULES, IncludeRule, expand
@@ -171,6 +172,13 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
                 "::: tip|info|warning|danger|details|code-group -> callouts, <details>, tabsets",
                 containers=(vitepress_container,),
                 syntax=Syntax(markdown_it_containers=VITEPRESS_CONTAINERS),
+                marks=(":::",),
+            ),
+            Dialect(
+                "vitepress-tabs",
+                ":::tabs with == Title tabs (vitepress-plugin-tabs) -> a tabset",
+                containers=(vitepress_tabs,),
+                syntax=Syntax(markdown_it_containers=("tabs",)),
                 marks=(":::",),
             ),
             Dialect(

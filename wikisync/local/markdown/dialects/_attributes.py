@@ -206,7 +206,8 @@ def liquid_inline(
 
 _MARKDOWN_HTML = re.compile(
     r"^(?P<indent>[ \t]{0,3})<(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?P<before>[^<>]*?)[ \t]+markdown"
-    r"[ \t]*=[ \t]*(?:\"(?:1|block|span)\"|'(?:1|block|span)'|1)(?P<after>[^<>]*)>[ \t]*$"
+    r"(?:[ \t]*=[ \t]*(?:\"(?:1|block|span)\"|'(?:1|block|span)'|1))?(?=[ \t>])"
+    r"(?P<after>[^<>]*)>[ \t]*$"
 )
 
 

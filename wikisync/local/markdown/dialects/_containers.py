@@ -25,6 +25,7 @@ from wikisync.local.markdown.dialects._structure import structure
 
 __all__ = [
     "VITEPRESS_CONTAINERS",
+    "vitepress_tabs",
     "admonition",
     "docusaurus_open",
     "code_group",
@@ -362,5 +363,51 @@ def github_alert(text: str, origin: int, context: DialectContext) -> Opened | No
         params={"type": match.group("type"), "title": match.group("title").strip()},
         opener=match.group(0),
         prefix=match.group("indent"),
+    )
+    return Opened(frame)
+
+
+_TABS = re.compile(r"^(?P<indent> {0,3})(?P<colons>:{3,})[ \t]*tabs(?:[ \t]+.*)?$")
+_TAB_MARKER = re.compile(r"^(?P<marks>={2,})[ \t]+(?P<title>\S.*?)[ \t]*$")
+
+
+def _tabs_frame(frame: Frame) -> list[Item]:
+    """vitepress-plugin-tabs: the body split at its ``== Title`` lines (the count of ``=``
+    of the first one; a nested group uses another count) into tabs."""
+    marks = ""
+    tabs: list[tuple[str, int, list[Item]]] = []
+    before: list[Item] = []
+    for item in frame.items:
+        match = _TAB_MARKER.match(item.text) if isinstance(item, Line) and not item.code else None
+        if match is not None and (not marks or match.group("marks") == marks):
+            marks = match.group("marks")
+            tabs.append((match.group("title"), item.origin, []))
+            continue
+        (tabs[-1][2] if tabs else before).append(item)
+    if not tabs:
+        return list(finalize(frame.items, frame.level_above))
+    out: list[Item] = [item for item in before if not isinstance(item, Line) or item.text.strip()]
+    for title, origin, body in tabs:
+        out.append(TabNode(title, finalize(body, frame.level_above), origin))
+    return out
+
+
+def vitepress_tabs(text: str, origin: int, context: DialectContext) -> Opened | None:
+    """vitepress-plugin-tabs' ``:::tabs`` (``key:x`` shares the choice between groups)
+    with a ``== Title`` line before each tab -> a tabset."""
+    if "tabs" not in text or ":::" not in text[:8]:
+        return None
+    match = _TABS.match(text)
+    if match is None:
+        return None
+    indent = match.group("indent")
+    frame = Frame(
+        "tabs",
+        origin,
+        _tabs_frame,
+        indent=len(indent),
+        closes=lambda line: ("", "") if line.strip() == match.group("colons") else None,
+        opener=text,
+        prefix=indent,
     )
     return Opened(frame)

@@ -177,6 +177,13 @@ class _Scan:
         if top.ends_at_blank and self.closes_around(text, origin, index):
             return
         opened = self.open(text, origin, index)
+        if opened is None and len(self.stack) >= MAX_DEPTH and self.container(text, origin):
+            # past the cap the parse reads no more containers: each opener is named
+            self.problems.append(
+                DialectProblem(origin, f"nested more than {MAX_DEPTH} deep; left as text")
+            )
+            self.add(top, Line(text, origin))
+            return
         if opened is not None:
             self.problems.extend(opened.problems)
             if opened.frame is None:

@@ -236,8 +236,8 @@ def _figure(named: dict[str, str]) -> str:
 def hugo_inline(
     text: str, origin: int, context: DialectContext
 ) -> tuple[str, tuple[DialectProblem, ...]]:
-    """``param`` (the site's value), ``youtube``/``vimeo`` (a link), ``figure`` (an
-    image) where they stand in a line."""
+    """``param`` (the page's front matter value, else the site's), ``youtube``/``vimeo``
+    (a link), ``figure`` (an image) where they stand in a line."""
     if "{{" not in text:
         return text, ()
     problems: list[DialectProblem] = []
