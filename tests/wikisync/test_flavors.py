@@ -12,7 +12,7 @@ import pytest
 import wikisync
 from wikisync.errors import ConfigError
 from wikisync.local.config import Config, load_settings, parse_config
-from wikisync.local.flavors import FLAVORS, ActiveFlavor, detect_flavor
+from wikisync.local.flavors import FLAVORS, ActiveFlavor, detect_flavor, locate_content
 from wikisync.local.flavors.base import KeyAlias, NavEntry, Site, convert_value, field_rules
 from wikisync.local.source import SourceResult, links_left_broken, load_source
 from wikisync.plan.model import LocalPage, Plan
@@ -25,9 +25,10 @@ HUGO_YML = (
     "defaultContentLanguage: en\nlanguages:\n  en: {title: A}\n  no: {title: B}\n"
     "taxonomies:\n  tag: tags\n  category: categories\n"
 )
-DOCUSAURUS_JS = (
-    "module.exports = { presets: [['classic', { docs: { routeBasePath: 'guide' } }]] };\n"
-)
+DOCUSAURUS_JS = "module.exports = { presets: [['classic', { docs: { path: '../docs', routeBasePath: 'guide' } }]] };\n"
+
+
+WEBSITE_JS = "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]] };\n"
 
 
 def settings_and_load(directory: Path) -> SourceResult:
@@ -73,6 +74,28 @@ def test_auto_detects_each_generator_from_its_files(make_tree: MakeTree) -> None
         "Flavor: wikijs (detected from the Wiki.js Git-storage header of a.md)"
     )
     assert detect_flavor(nothing).describe() == "Flavor: wikijs (no generator's files found)"
+
+
+def test_a_sibling_folders_generator_settings_are_not_adopted(make_tree: MakeTree) -> None:
+    # Outside git the parent folder is searched too, and Docusaurus's config may sit in a
+    # folder beside (website/): it is adopted only for the docs plugin's own folder.
+    root = make_tree(
+        {
+            "site/docusaurus.config.js": "module.exports = {title: 'x'};\n",
+            "site/docs/intro.md": "# Intro\n",
+            "notes/today.md": "# Today\n",
+            "other/todo.txt": "no pages here\n",
+        }
+    )
+    assert detect_flavor(root / "notes").describe() == (
+        "Flavor: wikijs (no generator's files found)"
+    )
+    assert locate_content(root / "notes").project is None
+    assert locate_content(root / "other") == locate_content(root / "other", "plain")
+    assert not locate_content(root / "other").moved
+    assert detect_flavor(root / "site" / "docs").name == "docusaurus"
+    located = locate_content(root / "site")  # the project's root: its docs folder
+    assert (located.content, located.moved) == (root / "site" / "docs", True)
 
 
 def test_mkdocs_is_detected_only_for_its_docs_dir(make_tree: MakeTree) -> None:
@@ -252,7 +275,7 @@ def test_docusaurus_root_relative_and_id_links(make_tree: MakeTree) -> None:
     root = site(
         make_tree,
         {
-            "website/docusaurus.config.js": "module.exports = {};\n",
+            "website/docusaurus.config.js": WEBSITE_JS,
             "docs/api/Store.md": "---\nid: store\n---\nx\n",
             "docs/guide/intro.mdx": "[a](api/Store.md) [b](../api/store) [c](/docs/api/store#x)\n",
         },
@@ -288,6 +311,65 @@ def test_hugo_ref_shortcodes_url_relative_and_site_absolute_links(make_tree: Mak
         "[abs](/en/docs/tasks) [img](/assets/images/a.png)\n"
     )
     assert [a.source for a in result.assets] == ["images/a.png"]
+
+
+def test_hugo_ref_finds_pages_as_hugo_documents_its_lookup(make_tree: MakeTree) -> None:
+    # Relative to the page, then from the content root, then a section, bundle or page by
+    # its name alone (https://gohugo.io/content-management/cross-references/).
+    root = site(
+        make_tree,
+        {
+            "hugo.yaml": "title: x\n",
+            "content/docs/guide/_index.md": "# Guide\n",
+            "content/docs/guide/nav.md": (
+                '[s]({{< ref "guide#landing" >}}) [p]({{< ref "other" >}}) '
+                '[abs]({{< ref "docs/guide" >}}) [b]({{< relref "bundle" >}}) '
+                '[bi]({{< ref "/docs/bundle/index" >}}) [here]({{< ref "#top" >}})\n'
+            ),
+            "content/docs/other.md": "# Other\n",
+            "content/docs/bundle/index.md": '[sib]({{< ref "other.md" >}})\n',
+        },
+        "content",
+    )
+    result = settings_and_load(root)
+    assert pages(result)["docs/guide/nav.md"].content == (
+        "[s](/en/docs/guide#landing) [p](/en/docs/other) [abs](/en/docs/guide) "
+        "[b](/en/docs/bundle) [bi](/en/docs/bundle) [here](#top)\n"
+    )
+    # a bundle's index.md resolves from the folder that holds the bundle
+    assert pages(result)["docs/bundle/index.md"].content == "[sib](/en/docs/other)\n"
+    assert codes(result) == []
+
+
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [
+        ("gone", "no page docs/a/gone or gone or a page named 'gone'"),
+        ("/docs/a/_index", "no page docs/a/_index"),  # a section is named by its folder
+        ("./other", "no page docs/a/other"),  # a leading '.': relative to the page only
+        ("setup", "2 pages are named 'setup' (docs/b/setup.md, docs/c/setup.md): it is ambiguous"),
+    ],
+)
+def test_hugo_ref_that_finds_no_single_page_is_a_broken_ref(
+    make_tree: MakeTree, ref: str, why: str
+) -> None:
+    root = site(
+        make_tree,
+        {
+            "hugo.yaml": "title: x\n",
+            "content/docs/a/_index.md": "# A\n",
+            "content/docs/b/setup.md": "# Setup\n",
+            "content/docs/c/setup.md": "# Setup\n",
+            "content/other.md": "# Other\n",
+            "content/docs/a/page.md": f'[x]({{{{< ref "{ref}" >}}}})\n',
+        },
+        "content",
+    )
+    result = settings_and_load(root)
+    (problem,) = [p for p in result.problems if p.source == "docs/a/page.md"]
+    assert (problem.code, problem.severity) == ("broken-ref", "error")
+    assert problem.message == f"broken reference {ref!r}: {why}"
+    assert pages(result)["docs/a/page.md"].content == f'[x]({{{{< ref "{ref}" >}}}})\n'
 
 
 def test_site_absolute_links_go_into_root(make_tree: MakeTree) -> None:
@@ -403,7 +485,7 @@ def test_navigation_order_from_mkdocs_nav_and_docusaurus_sidebars(make_tree: Mak
     docu = site(
         make_tree,
         {
-            "website/docusaurus.config.js": "module.exports = {};\n",
+            "website/docusaurus.config.js": WEBSITE_JS,
             "website/sidebars.json": (
                 '{"docs": {"A": ["b", {"type": "doc", "id": "api/s", "label": "Store"}]}}'
             ),

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from wikisync.local.config import load_settings
+from wikisync.local.flavors import locate_content
 from wikisync.local.flavors.base import PathInput
 from wikisync.local.flavors.jekyll import post_path
 from wikisync.local.flavors.vitepress import rewrite
@@ -269,7 +272,8 @@ def test_docusaurus_categories_and_further_sidebars_are_sections(make_tree: Make
     root = make_tree(
         {
             "website/docusaurus.config.js": (
-                "module.exports = { themeConfig: { navbar: { items: [\n"
+                "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]],\n"
+                "  themeConfig: { navbar: { items: [\n"
                 "  {type: 'doc', docId: 'api', label: 'API', position: 'left'},\n] } } };\n"
             ),
             "website/sidebars.json": sidebars,
@@ -296,7 +300,9 @@ def test_docusaurus_categories_and_further_sidebars_are_sections(make_tree: Make
 def test_a_javascript_sidebars_file_is_read_as_text(make_tree: MakeTree) -> None:
     root = make_tree(
         {
-            "website/docusaurus.config.js": "module.exports = {};\n",
+            "website/docusaurus.config.js": (
+                "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]] };\n"
+            ),
             "website/sidebars.js": (
                 "// @ts-check\n"
                 "const sidebars = {\n"
@@ -325,3 +331,135 @@ def test_a_long_or_looping_parent_chain_ends(make_tree: MakeTree) -> None:
     pages = by_source(load(make_tree(files)))
     assert 0 < len(pages["p0.md"].nav_section or ()) <= 40
     assert pages["loop-a.md"].nav_section is not None
+
+
+# -- Jekyll sites without a theme: detection, docs/, the settings, HTML pages -------------------
+
+PAGES_CONFIG = (
+    "title: Tools\ncollections:\n  docs: {output: true, permalink: '/:collection/:path/'}\n"
+)
+
+
+def test_a_github_pages_site_in_docs_is_found_from_the_repository_root(
+    make_tree: MakeTree,
+) -> None:
+    # No theme, the Gemfile at the repository's root: the site is docs/, as GitHub Pages
+    # builds it; its collections are pages and its Liquid links resolve.
+    root = make_tree(
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "Gemfile": 'gem "jekyll"\n',
+            "README.md": "# The tool\n",
+            "test/fixtures/page.md": "---\ntitle: Fixture\n---\nx\n",
+            "docs/_config.yml": PAGES_CONFIG,
+            "docs/index.md": (
+                "---\ntitle: Home\n---\nSee [install]({{ '/docs/install/' | relative_url }}).\n"
+            ),
+            "docs/_docs/install.md": "---\ntitle: Install\n---\nInstall it.\n",
+            "docs/_layouts/default.html": "<html>{{ content }}</html>\n",
+        }
+    )
+    located = locate_content(root)
+    assert located.content == root / "docs"
+    assert located.describe(root) == "docs/_config.yml; content docs/"
+    for start in (root, root / "docs"):
+        config, active = load_settings(start if start != root else located.content)
+        assert active.name == "jekyll"
+    result = load(located.content)
+    assert {s: p.path for s, p in by_source(result).items()} == {
+        "index.md": "home",
+        "_docs/install.md": "docs/install",
+    }
+    assert by_source(result)["index.md"].content == "See [install](/en/docs/install).\n"
+    assert result.problems == ()
+    # What Jekyll makes no page of is listed, with why
+    assert dict(result.left_out) == {
+        "_layouts/default.html": "a name starting with '_': Jekyll publishes only _posts "
+        "and the collections its settings output"
+    }
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"_layouts/page.html": "<p>{{ content }}</p>\n", "a.md": "# A\n"},
+        {"_includes/nav.html": "<nav></nav>\n", "a.md": "# A\n"},
+        {"_posts/2024-01-05-hello.md": "# Hello\n"},
+        {"_data/team.yml": "- a\n", "a.md": "# A\n"},
+        {"_sass/main.scss": "a {}\n", "a.md": "# A\n"},
+        {"a.md": "---\ntitle: A\n---\nA page Jekyll renders.\n"},
+        {"Gemfile": 'gem "github-pages"\n', "a.md": "# A\n"},
+    ],
+)
+def test_jekyll_is_detected_from_any_sign_of_a_jekyll_site(
+    make_tree: MakeTree, files: dict[str, str]
+) -> None:
+    root = make_tree({"_config.yml": "title: A site\n", **files})
+    assert load_settings(root)[1].describe() == "Flavor: jekyll (detected from _config.yml)"
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # Hexo: its settings name its folders, and it has scaffolds/
+        {
+            "_config.yml": "title: Blog\nsource_dir: source\npublic_dir: public\ntheme: landscape\n",
+            "scaffolds/post.md": "---\ntitle: {{ title }}\n---\n",
+            "source/_posts/hello.md": "---\ntitle: Hello\n---\nx\n",
+        },
+        {
+            "_config.yml": "title: Blog\ntheme: landscape\n",
+            "package.json": '{"dependencies": {"hexo": "^7.0.0"}}\n',
+            "index.md": "---\ntitle: Hello\n---\nx\n",
+        },
+        # Jupyter Book: a table of contents beside its settings
+        {
+            "_config.yml": "title: Book\nauthor: A\n",
+            "_toc.yml": "format: jb-book\nroot: intro\n",
+            "intro.md": "---\ntitle: Intro\n---\nx\n",
+        },
+        {"_config.yml": "title: Book\nexecute:\n  execute_notebooks: off\n", "a.md": "# A\n"},
+    ],
+)
+def test_other_tools_config_yml_is_not_jekyll(make_tree: MakeTree, files: dict[str, str]) -> None:
+    assert load_settings(make_tree(files))[1].name != "jekyll"
+
+
+def test_a_named_jekyll_flavor_always_reads_config_yml(make_tree: MakeTree) -> None:
+    root = make_tree(
+        {
+            "wikisync.yml": "flavor: jekyll\n",
+            "_config.yml": "title: t\nexclude: [notes.md]\n",
+            "guide.md": "# Guide\n",
+            "notes.md": "# Notes\n",
+            "_drafts/wip.md": "# Wip\n",
+        }
+    )
+    config, active = load_settings(root)
+    assert active.describe() == "Flavor: jekyll (set in wikisync.yml; detected from _config.yml)"
+    result = load(root)
+    assert [p.source for p in result.pages] == ["guide.md"]
+    assert dict(result.left_out) == {
+        "notes.md": "exclude in _config.yml",
+        "_drafts/wip.md": "a name starting with '_': Jekyll publishes only _posts and the "
+        "collections its settings output",
+    }
+
+
+def test_jekyll_html_pages_read_their_front_matter(make_tree: MakeTree) -> None:
+    # Jekyll renders any file with front matter; an .html page stays HTML.
+    root = make_tree(
+        {
+            "_config.yml": "title: t\ntheme: minima\n",
+            "pages/index.html": "---\nlayout: default\npermalink: /\n---\n<h2>Welcome</h2>\n",
+            "pages/show.html": "---\ntitle: Show\npermalink: /show/\n---\n<p>Showcase</p>\n",
+            "pages/home.md": "---\ntitle: Md\n---\nSee [the showcase](/show/).\n",
+        }
+    )
+    pages = by_source(load(root))
+    show, home = pages["pages/show.html"], pages["pages/index.html"]
+    assert (show.path, show.fields.title, show.content) == ("show", "Show", "<p>Showcase</p>\n")
+    assert show.fields.editor == "ckeditor"
+    assert home.path == "home"
+    assert home.content == "<h2>Welcome</h2>\n"
+    assert pages["pages/home.md"].content == "See [the showcase](/en/show).\n"

@@ -146,3 +146,12 @@ def test_billion_laughs_is_refused_before_expansion() -> None:
 def test_duplicate_keys_are_an_error() -> None:
     header = parse_page_text("---\ntitle: a\ntitle: b\n---\n")
     assert header.errors == [(3, "front matter key 'title' is set twice")]
+
+
+def test_an_html_file_may_start_with_a_yaml_block() -> None:
+    # Generators' HTML pages carry front matter between --- lines.
+    header = parse_page_text("---\ntitle: Show\npermalink: /show/\n---\n<p>x</p>\n", html=True)
+    assert header.kind == "yaml" and header.errors == []
+    assert sorted(header.values) == ["permalink", "title"]
+    assert header.values["title"].line == 2
+    assert header.content.strip() == "<p>x</p>"

@@ -157,3 +157,13 @@ def test_union_keys_are_written_back_from_the_flavor() -> None:
     assert [a.key for a in keys.keys_in("tags", {"tags", "keywords"})] == ["tags", "keywords"]
     assert [a.key for a in keys.keys_in("tags", {"keywords"})] == ["keywords"]
     assert [a.key for a in keys.keys_in("tags", set())] == ["tags"]
+
+
+def test_an_html_page_keeps_its_yaml_header() -> None:
+    text = "---\ntitle: Start\npermalink: /start/\n---\n" + BODY
+    merged = merge_page_file(
+        text, _page(title="Begin"), BODY, _local(PageFields(title="Start"), "start.html"), CONFIG
+    )
+    assert merged is not None and "<!--" not in merged
+    assert merged.startswith("---\ntitle: Begin\npermalink: /start/\n")
+    assert merged.endswith("\n---\n" + BODY)

@@ -475,6 +475,7 @@ def test_a_folder_of_pages_elsewhere_in_the_repository_is_read_as_it_is(
     # mkdocs.yml at the root serves docs/; handbook/ is another tree, pointed at on purpose.
     root = make_tree(
         {
+            ".git/HEAD": "ref: refs/heads/main\n",  # a repository's folders
             "mkdocs.yml": "site_name: A\n",
             "docs/index.md": "# Site\n",
             "handbook/guide.md": "# Guide\n",

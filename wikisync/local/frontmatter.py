@@ -8,7 +8,8 @@ Three header forms are understood, in this order:
    Wiki.js's ``key: value`` shape, the header is read line by line instead (split on the
    first ``": "``), the way Wiki.js means it.
 2. The same lines inside an HTML comment (``<!--`` ... ``-->``) at the top of an ``.html``
-   file.
+   file, or a YAML block between ``---`` lines there, as site generators write the front
+   matter of their HTML pages.
 3. Wiki.js 1.x headers: ``<!-- TITLE: ... -->`` and ``<!-- SUBTITLE: ... -->`` lines at the
    top of the file.
 
@@ -453,14 +454,16 @@ def _split_legacy(text: str, result: Header) -> str | None:
 def parse_page_text(text: str, *, html: bool = False) -> Header:
     """Split ``text`` (already LF-normalised) into header values and content.
 
-    ``html`` selects the ``<!-- -->`` header form of ``.html`` files. A file with no header
-    yields ``Header(content=text)``.
+    ``html`` selects the ``<!-- -->`` header form of ``.html`` files (which may also start
+    with a ``---`` block, as generators' HTML pages do). A file with no header yields
+    ``Header(content=text)``.
     """
-    split = _split_html_comment(text) if html else _split_markdown(text)
+    comment = _split_html_comment(text) if html else None
+    split = comment or _split_markdown(text)
     if split is not None:
         header, content, header_line, content_line = split
         result = Header(content=content, content_line=content_line)
-        result.kind = "html-comment" if html else "yaml"
+        result.kind = "html-comment" if comment is not None else "yaml"
         _read_header(header, header_line, result, allow_lines=True)
         return result
     result = Header(content=text)

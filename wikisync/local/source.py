@@ -438,7 +438,7 @@ def load_source(
     )
     walk_tree(walk, base)
     problems = [*site.problems, *walk.problems]
-    left_out: dict[str, str] = {}
+    left_out: dict[str, str] = dict(walk.skipped)
     effects: dict[str, str] = {}  # file -> "draft" or "unlisted", from the site's settings
     for rel in sorted(walk.files):
         rule = next((r for r in site.rules if _rule_matches(r, rel)), None)
@@ -546,6 +546,12 @@ def load_source(
         static_file=static_file,
         containers=rules.containers,
     )
+    if rules.ref_index is not None:
+        found = tuple(rel for rel in reads if rel not in bad)
+        context = replace(
+            context,
+            ref_lookup=rules.ref_index(found, lambda rel: context.locale_root(rel)[1]),
+        )
     known_keys = rules.all_keys() | set(site.tag_keys) | set(config.ignore_keys)
     field_map = field_rules(flavor)
     unknown: dict[str, list[tuple[str, int]]] = defaultdict(list)

@@ -31,6 +31,8 @@ class Walk:
     """Folder names kept although ``flavor.skip_prefixes`` would skip them."""
     files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Page files ``flavor.skip_prefixes`` leaves out, with why (``flavor.skip_reason``)."""
 
     def inside(self, real: str) -> bool:
         return real == self.base_real or real.startswith(self.base_real + os.sep)
@@ -144,11 +146,16 @@ def _walk_folder(walk: Walk, current: _Folder, subfolders: list[_Folder]) -> Non
 
 def _wanted(walk: Walk, rel: str) -> bool:
     flavor = walk.flavor
+    if not (rel.lower().endswith(flavor.page_extensions) and walk.config.is_included(rel)):
+        return False
     if flavor.skip_prefixes and any(
         part.startswith(flavor.skip_prefixes) and part not in walk.keep for part in rel.split("/")
     ):
+        walk.skipped[rel] = flavor.skip_reason or (
+            f"a name starting with {' or '.join(map(repr, flavor.skip_prefixes))}"
+        )
         return False
-    return rel.lower().endswith(flavor.page_extensions) and walk.config.is_included(rel)
+    return True
 
 
 # -- reading one file ------------------------------------------------------------------------

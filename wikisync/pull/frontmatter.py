@@ -457,7 +457,7 @@ def _merged_text(
             body = body.lstrip("\n")
     elif header.kind in ("yaml", "html-comment", "wikijs-lines"):
         lines = prefix_text.split("\n")
-        closing_line = _HTML_CLOSE if html else _MD_CLOSE
+        closing_line = _HTML_CLOSE if html and not _MD_CLOSE.match(lines[0]) else _MD_CLOSE
         close = max(i for i, line in enumerate(lines) if i > 0 and closing_line.match(line))
         head = lines[: close + 1]
         body = text[len("\n".join(head)) :]  # from the newline that ends the closing line

@@ -128,7 +128,7 @@ def detect_flavor(directory: str | Path, name: str = AUTO) -> ActiveFlavor:
     top = git_top(directory)
     if name != AUTO:
         flavor = FLAVORS[name]
-        site = flavor.detect(directory, top)
+        site = (flavor.detect_named or flavor.detect)(directory, top)
         origin = "set in wikisync.yml" + (f"; {site.origin}" if site else "")
         return ActiveFlavor(flavor, _with_origin(site, origin))
     order = [*DETECTION_ORDER, *(n for n in FLAVORS if n not in DETECTION_ORDER)]
@@ -173,7 +173,9 @@ def locate_content(directory: str | Path, name: str = AUTO) -> Located:
     the git top level) name a content folder that ``directory`` is not in, and
     ``directory`` holds that folder (the project's root) or no page files at all (such as
     ``website/``): then that folder. A folder of pages elsewhere in the repository is read
-    as it is. Only the flavor ``name`` is asked when one is named.
+    as it is; outside git, where the parent folder is looked in too, only the project's
+    root and the settings file's folder lead to its content folder (a folder beside
+    them is not the project's). Only the flavor ``name`` is asked when one is named.
     """
     directory = Path(directory)
     here = directory.resolve()
@@ -181,10 +183,19 @@ def locate_content(directory: str | Path, name: str = AUTO) -> Located:
         order = [name]
     else:
         order = [*DETECTION_ORDER, *(n for n in FLAVORS if n not in DETECTION_ORDER)]
-    for folder in ancestors(directory, git_top(directory)):
+    top = git_top(directory)
+    in_git = (top / ".git").exists()
+    for folder in ancestors(directory, top):
         for candidate in order:
             flavor = FLAVORS.get(candidate)
-            project = flavor.find_project(folder) if flavor is not None else None
+            find = (
+                None
+                if flavor is None
+                else flavor.find_named_project or flavor.find_project
+                if name != AUTO
+                else flavor.find_project
+            )
+            project = find(folder) if find is not None else None
             if project is None:
                 continue
             project = Project(project.settings, project.content, project.root or folder)
@@ -197,6 +208,8 @@ def locate_content(directory: str | Path, name: str = AUTO) -> Located:
                 continue
             if here not in content.parents and _has_pages(here):
                 return Located(directory)  # pages of their own, outside the site's content
+            if not in_git and here not in (folder, project.settings.parent.resolve()):
+                continue  # outside git, a folder beside the project is not part of it
             shown = Path(os.path.normpath(directory / os.path.relpath(content, here)))
             return Located(shown, Project(project.settings, shown, project.root), moved=True)
     return Located(directory)

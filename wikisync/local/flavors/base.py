@@ -55,6 +55,7 @@ __all__ = [
     "NavEntry",
     "PathInput",
     "Project",
+    "RefLookup",
     "Rule",
     "SettingOrigin",
     "Site",
@@ -289,6 +290,11 @@ class SettingOrigin:
     key: str
 
 
+RefLookup = Callable[[str, str], tuple[str | None, str]]
+"""``lookup(source, path)``: the page file a page reference (Hugo's ``ref``) written in the
+file ``source`` names, by ``path`` (no anchor), or ``(None, why)``."""
+
+
 def _no_path(_: PathInput) -> str | None:
     return None
 
@@ -370,6 +376,15 @@ class Flavor:
     find_project: Callable[[Path], Project | None] = _no_project
     """``find_project(folder)``: the generator's settings in ``folder`` (its project root)
     and the content folder they name, or ``None``. Lets wikisync start at the root."""
+    detect_named: Callable[[Path, Path], Site | None] | None = None
+    """``detect`` when ``wikisync.yml`` names the flavor: the generator's files read
+    without the signs ``auto`` asks for to tell them from other tools' (``None``:
+    ``detect``)."""
+    find_named_project: Callable[[Path], Project | None] | None = None
+    """``find_project`` when ``wikisync.yml`` names the flavor (``None``: ``find_project``)."""
+    skip_reason: str = ""
+    """Why the site publishes no page for a file ``skip_prefixes`` skips (listed with the
+    files left out)."""
     is_published: Callable[[str, Mapping[str, Any], Site], Verdict] = _published
     """``is_published(rel, header, site)``: what the site does with the file ``rel`` whose
     front matter (as Python values, with what section pages cascade onto it) is ``header``."""
@@ -386,6 +401,11 @@ class Flavor:
     """Where the page's own front matter puts it in the site's navigation (its
     ``section`` and ``heads``), or ``None``; ``Site.nav`` comes first."""
     nav_pages: Callable[[tuple[LocalPage, ...]], tuple[LocalPage, ...]] = _same_pages
+    ref_index: Callable[[tuple[str, ...], Callable[[str], str]], RefLookup] | None = None
+    """``ref_index(files, top_of)``: how the generator's page references (a link target
+    ``{{< ref "x" >}}``) find pages among the page ``files`` (relative to the content
+    directory; ``top_of(rel)`` is the locale folder a file is in, ``""`` without one);
+    ``None``: such a target resolves like a relative link."""
     """A last pass over every page's navigation place, for a site whose pages name each
     other (just-the-docs's ``parent`` is another page's title)."""
     static_folders: tuple[str, ...] = ()

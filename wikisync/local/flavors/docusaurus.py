@@ -224,12 +224,23 @@ def find_project(folder: Path) -> Project | None:
     return None
 
 
+def _serves(path: Path, content_dir: Path) -> bool:
+    """Whether the docs plugin of the config ``path`` reads ``content_dir``: it is the
+    plugin's ``path`` or a folder inside it."""
+    docs = _PATH.search(docs_options(_read_config(path)))
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        content = (path.parent / (docs.group(1) if docs else "docs")).resolve()
+        here = content_dir.resolve()
+        return here == content or content in here.parents
+    return False
+
+
 def detect(content_dir: Path, top: Path) -> Site | None:
     for parent in ancestors(content_dir, top):
         for folder in _candidates(parent):
             for name in _CONFIGS:
                 path = folder / name
-                if not path.is_file():
+                if not path.is_file() or not _serves(path, content_dir):
                     continue
                 read = read_settings_file(
                     path, relative_label(path, content_dir), "text", ("routeBasePath",)
@@ -342,6 +353,7 @@ FLAVOR = Flavor(
     index_names=("index", "README"),
     folder_named_index=True,
     skip_prefixes=("_",),
+    skip_reason="a name starting with '_': a partial, which Docusaurus makes no page of",
     link_bases=("file", "root"),
     site_links=True,
     sections=True,

@@ -31,7 +31,8 @@ the site's ``contentDir`` (default ``content``) or a language's.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import posixpath
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from wikisync.local.flavors.base import (
     Flavor,
     PathInput,
     Project,
+    RefLookup,
     SettingOrigin,
     Site,
     Verdict,
@@ -52,7 +54,15 @@ from wikisync.local.flavors.base import (
 )
 from wikisync.local.generator_files import SettingsFile, read_settings_file
 
-__all__ = ["FLAVOR", "detect", "find_project", "is_published", "page_path", "read_settings"]
+__all__ = [
+    "FLAVOR",
+    "detect",
+    "find_project",
+    "is_published",
+    "page_path",
+    "read_settings",
+    "ref_index",
+]
 
 _NAMES = ("hugo", "config")
 _EXTENSIONS = ("toml", "yaml", "yml", "json")
@@ -272,6 +282,97 @@ def page_path(page: PathInput) -> str | None:
     return None
 
 
+_PAGE_EXTENSIONS = (".md", ".html")
+_SECTION, _BUNDLE = "_index", "index"
+
+
+def _strip_extension(name: str) -> tuple[str, bool]:
+    lower = name.lower()
+    for extension in _PAGE_EXTENSIONS:
+        if lower.endswith(extension):
+            return name[: -len(extension)], True
+    return name, False
+
+
+def _logical(rel: str) -> str:
+    """The path Hugo names a page file's page by: no extension, and a section's
+    ``_index`` or a bundle's ``index`` dropped (``docs/guide/_index.md`` is ``docs/guide``)."""
+    stem, _ = _strip_extension(rel)
+    folder, _, name = stem.rpartition("/")
+    return folder if name in (_SECTION, _BUNDLE) else stem
+
+
+def ref_index(files: tuple[str, ...], top_of: Callable[[str], str]) -> RefLookup:
+    """How ``{{< ref "x" >}}`` and ``relref`` find a page, as Hugo documents its lookup
+    (https://gohugo.io/content-management/cross-references/, ``urls.Ref``): a path
+    without a leading ``/`` is resolved first relative to the page (its folder; for a
+    bundle's ``index.md``, the folder holding the bundle), then from the content root; a
+    leading ``/`` is from the content root only, and a leading ``.`` relative to the page
+    only. A path with an extension names the file (``/about/_index.md``); without one it
+    names the page (``/about`` is ``about/_index.md`` or ``about/index.md``, and
+    ``/products/index`` the bundle, but ``/about/_index`` nothing). Last, a name without
+    a ``/`` names the one page of that name in its language: a file's name, a section's
+    or a bundle's folder name (``guide`` is ``docs/guide/_index.md``); two pages of that
+    name make the reference ambiguous, which Hugo refuses. Case does not matter."""
+    by_path: dict[str, str] = {}
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for rel in sorted(files):
+        logical = _logical(rel)
+        by_path.setdefault(logical.lower(), rel)
+        top = top_of(rel)
+        inner = logical[len(top) :].lstrip("/") if top else logical
+        if inner:  # the home page has no name
+            by_name.setdefault((top, inner.rsplit("/", 1)[-1].lower()), []).append(rel)
+
+    def at(path: str, named_file: bool) -> tuple[str | None, str]:
+        path = posixpath.normpath(path) if path else ""
+        path = "" if path == "." else path
+        if path == ".." or path.startswith("../"):
+            return None, path
+        folder, _, name = path.rpartition("/")
+        if named_file:
+            stem, _ = _strip_extension(name)
+            path = folder if stem in (_SECTION, _BUNDLE) else posixpath.join(folder, stem)
+        elif name == _BUNDLE:
+            path = folder
+        elif name == _SECTION:
+            return None, path  # a section is named by its folder only
+        return by_path.get(path.lower()), path or "."
+
+    def lookup(source: str, ref: str) -> tuple[str | None, str]:
+        top = top_of(source)
+        named_file = _strip_extension(ref)[1]
+        tried: list[str] = []
+        if not ref.startswith("/"):
+            folder = posixpath.dirname(source)
+            if _strip_extension(posixpath.basename(source))[0] == _BUNDLE and not (
+                named_file and ref.startswith("../")
+            ):
+                folder = posixpath.dirname(folder) if folder != top else folder
+            found, path = at(posixpath.join(folder, ref), named_file)
+            if found is not None:
+                return found, ""
+            tried.append(path)
+            if ref.startswith("."):
+                return None, f"no page {path}"
+        found, path = at(posixpath.join(top, ref.lstrip("/")), named_file)
+        if found is not None:
+            return found, ""
+        tried.append(path)
+        if "/" not in ref:
+            name = _strip_extension(ref)[0].lower()
+            named = by_name.get((top, name), [])
+            if len(named) == 1:
+                return named[0], ""
+            if named:
+                shown = ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
+                return None, f"{len(named)} pages are named {name!r} ({shown}): it is ambiguous"
+            tried.append(f"a page named {name!r}")
+        return None, "no page " + " or ".join(dict.fromkeys(tried))
+
+    return lookup
+
+
 FLAVOR = Flavor(
     name="hugo",
     summary="Hugo: _index.md sections, page bundles, content/<lang>/, weight and linkTitle",
@@ -332,5 +433,7 @@ FLAVOR = Flavor(
     find_project=find_project,
     is_published=is_published,
     publish_keys=frozenset({"build", "_build", "headless", "redirect", "params"}),
+    page_extensions=_PAGE_EXTENSIONS,
+    ref_index=ref_index,
     cascade_key="cascade",
 )

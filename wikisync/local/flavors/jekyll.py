@@ -1,13 +1,18 @@
 """Jekyll (and its themes: just-the-docs, minima).
 
-Detected from a ``_config.yml`` (or ``_config.yaml``) that names a ``theme`` or
-``remote_theme``, or sits beside a ``Gemfile``, in the content directory's parents, when
-the content directory is the site's ``source`` (default: the folder of ``_config.yml``).
+Detected from a ``_config.yml`` (or ``_config.yaml``) of a Jekyll site (``is_jekyll_site``:
+a key only Jekyll reads, a ``Gemfile`` there or above, one of Jekyll's ``_`` folders, or a
+page with front matter; not Hexo's or Jupyter Book's ``_config.yml``) in the content
+directory's parents or their ``docs/`` (GitHub Pages' folder), when the content directory
+is the site's ``source`` (default: the folder of ``_config.yml``). Named in
+``wikisync.yml``, the flavor reads any ``_config.yml``.
 
 * ``index.md`` or ``README.md`` is its folder's page. Files and folders starting with
   ``_`` are not pages (``_includes``, ``_layouts``, ``_sass``), except ``_posts`` and the
   collections the settings publish (``output: true``); the settings' ``exclude`` is left
   out, with Jekyll's own defaults (``Gemfile``, ``vendor``, ``node_modules`` ...).
+* ``.md`` and ``.html`` files are pages; an ``.html`` page's front matter (``---``) is
+  read and its body stays HTML.
 * Page path: a page's ``permalink`` (``/docs/x/``, ``/about.html``; ``:path``,
   ``:basename`` and ``:name`` filled in), else its file's path, whatever the permalink
   style (``pretty`` serves ``docs/x.md`` at ``/docs/x/``, the default at
@@ -33,6 +38,7 @@ the content directory is the site's ``source`` (default: the folder of ``_config
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -61,7 +67,10 @@ from wikisync.plan.model import LocalPage
 __all__ = [
     "FLAVOR",
     "detect",
+    "detect_named",
+    "find_named_project",
     "find_project",
+    "is_jekyll_site",
     "is_published",
     "nav_entry",
     "nav_pages",
@@ -125,11 +134,12 @@ def _page_values(page: PathInput) -> dict[str, str]:
 
 
 def page_path(page: PathInput) -> str | None:
-    """The path a page's own ``permalink`` sets, or ``None``."""
+    """The path a page's own ``permalink`` sets (``""``: the site's top, ``permalink: /``),
+    or ``None``."""
     permalink = page.values.get("permalink")
     if permalink is None or not permalink.strip():
         return None
-    return _clean(_fill(permalink, _page_values(page))) or None
+    return _clean(_fill(permalink, _page_values(page)))
 
 
 def post_path(page: PathInput, style: str) -> str:
@@ -200,24 +210,127 @@ def _settings(path: Path) -> dict[str, Any]:
     return dict(_read(path).data)
 
 
-def find_project(folder: Path) -> Project | None:
-    """``_config.yml`` in ``folder`` (naming a ``theme``, or beside a ``Gemfile``) and its
-    ``source`` (default: ``folder`` itself)."""
+_OTHER_KEYS = frozenset(
+    {
+        # Hexo (https://hexo.io/docs/configuration): its own folders and post names
+        "source_dir",
+        "public_dir",
+        "new_post_name",
+        "theme_config",
+        # Jupyter Book (https://jupyterbook.org/customize/config.html)
+        "execute",
+        "sphinx",
+        "launch_buttons",
+        "bibtex_bibfiles",
+    }
+)
+"""Keys of other tools' ``_config.yml``, which Jekyll does not read."""
+_OTHER_FILES = ("scaffolds", "_toc.yml", "_toc.yaml")
+"""Files and folders beside another tool's ``_config.yml``: Hexo's ``scaffolds/``, Jupyter
+Book's table of contents."""
+_JEKYLL_KEYS = frozenset(
+    {"theme", "remote_theme", "collections", "plugins", "gems", "kramdown", "defaults"}
+)
+"""Keys only Jekyll's settings have (https://jekyllrb.com/docs/configuration/)."""
+_JEKYLL_FOLDERS = ("_layouts", "_includes", "_posts", "_drafts", "_data", "_sass")
+"""Folders of a Jekyll site (https://jekyllrb.com/docs/structure/)."""
+_PAGE_SUFFIXES = (".md", ".markdown", ".html")
+_SCAN_LIMIT = 200
+_PARENT_LIMIT = 16
+
+
+def _config(folder: Path) -> Path | None:
     for name in _CONFIG_NAMES:
         path = folder / name
-        if not path.is_file():
-            continue
-        settings = _settings(path)
-        themed = bool(settings.get("theme") or settings.get("remote_theme"))
-        if themed or any((folder / g).is_file() for g in _GEMFILES):
-            return Project(path, folder / str(settings.get("source") or "."))
+        if path.is_file():
+            return path
     return None
 
 
-def detect(content_dir: Path, top: Path) -> Site | None:
+def _other_tool(folder: Path, settings: Mapping[str, Any]) -> bool:
+    """Whether ``_config.yml`` is another tool's (Hexo, Jupyter Book)."""
+    if _OTHER_KEYS & set(settings):
+        return True
+    if any((folder / name).exists() for name in _OTHER_FILES):
+        return True
+    package = folder / "package.json"
+    with contextlib.suppress(OSError):
+        if package.is_file() and package.stat().st_size < 1 << 20:
+            return '"hexo"' in package.read_text(encoding="utf-8", errors="replace")
+    return False
+
+
+def _gemfile_above(folder: Path) -> bool:
+    """A ``Gemfile`` (or ``gems.rb``) in ``folder`` or a parent, up to the top of its git
+    working tree (outside git: ``folder`` only)."""
+    here = folder.resolve()
+    chain = [here, *here.parents][:_PARENT_LIMIT]
+    top = next((n for n, p in enumerate(chain) if (p / ".git").exists()), 0)
+    return any((p / g).is_file() for p in chain[: top + 1] for g in _GEMFILES)
+
+
+def _has_front_matter_page(folder: Path) -> bool:
+    """Whether a page file at the top of ``folder`` starts with front matter (``---``):
+    Jekyll's sign of a page to render."""
+    with contextlib.suppress(OSError):
+        for number, entry in enumerate(sorted(folder.iterdir())):
+            if number > _SCAN_LIMIT:
+                break
+            if entry.suffix.lower() in _PAGE_SUFFIXES and entry.is_file():
+                with entry.open("rb") as handle:
+                    if handle.read(4) in (b"---\n", b"---\r"):
+                        return True
+    return False
+
+
+def is_jekyll_site(folder: Path, settings: Mapping[str, Any]) -> bool:
+    """Whether the ``_config.yml`` in ``folder`` (read as ``settings``) is a Jekyll site's:
+    not another tool's (Hexo, Jupyter Book), and with Jekyll's signs: a key only Jekyll
+    reads (``theme``, ``remote_theme``, ``collections``, ``plugins``, ``kramdown``,
+    ``defaults``), a ``Gemfile`` here or above, a folder of Jekyll's (``_layouts``,
+    ``_includes``, ``_posts``, ``_data``, ``_sass``, ``_drafts``), or a page with front
+    matter (a default GitHub Pages site has nothing else)."""
+    if _other_tool(folder, settings):
+        return False
+    return bool(
+        _JEKYLL_KEYS & {k for k, v in settings.items() if v}
+        or any((folder / name).is_dir() for name in _JEKYLL_FOLDERS)
+        or _gemfile_above(folder)
+        or _has_front_matter_page(folder)
+    )
+
+
+def _project(folder: Path, named: bool) -> Project | None:
+    path = _config(folder)
+    if path is None:
+        return None
+    settings = _settings(path)
+    if not named and not is_jekyll_site(folder, settings):
+        return None
+    source = settings.get("source")
+    return Project(path, folder / (source if isinstance(source, str) and source else "."))
+
+
+def find_project(folder: Path, named: bool = False) -> Project | None:
+    """``_config.yml`` of a Jekyll site in ``folder`` (see ``is_jekyll_site``; any
+    ``_config.yml`` when the flavor is ``named`` in wikisync.yml), else in its ``docs/``
+    (where GitHub Pages builds a repository's site from); and its ``source`` (default: the
+    config's folder)."""
+    found = _project(folder, named)
+    if found is not None:
+        return found
+    docs = _project(folder / "docs", named)
+    return Project(docs.settings, docs.content, folder) if docs is not None else None
+
+
+def find_named_project(folder: Path) -> Project | None:
+    return find_project(folder, named=True)
+
+
+def detect(content_dir: Path, top: Path, named: bool = False) -> Site | None:
     here = content_dir.resolve()
     for folder in ancestors(content_dir, top):
-        project = find_project(folder)
+        project = find_project(folder, named)
         if project is None or project.content.resolve() != here:
             continue
         read = _read(project.settings, content_dir)
@@ -244,6 +357,10 @@ def detect(content_dir: Path, top: Path) -> Site | None:
             problems=read.problems,
         )
     return None
+
+
+def detect_named(content_dir: Path, top: Path) -> Site | None:
+    return detect(content_dir, top, named=True)
 
 
 def is_published(rel: str, header: Mapping[str, Any], site: Site) -> Verdict:
@@ -361,6 +478,10 @@ FLAVOR = Flavor(
     ),
     index_names=("index", "README"),
     skip_prefixes=("_",),
+    skip_reason=(
+        "a name starting with '_': Jekyll publishes only _posts and the collections its "
+        "settings output"
+    ),
     link_bases=("file", "url", "root"),
     site_links=True,
     dialect=("kramdown-ial", "liquid", "md-in-html"),
@@ -372,6 +493,8 @@ FLAVOR = Flavor(
     page_path=page_path,
     detect=detect,
     find_project=find_project,
+    detect_named=detect_named,
+    find_named_project=find_named_project,
     is_published=is_published,
     publish_keys=frozenset({"published", "nav_exclude"}),
     nav_entry=nav_entry,

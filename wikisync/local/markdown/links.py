@@ -139,6 +139,10 @@ class LinkContext:
     """Whether a file of a static folder outside the content directory exists."""
     containers: tuple[str, ...] = ()
     """Markers of blocks whose indented body is Markdown (``Flavor.containers``)."""
+    ref_lookup: Callable[[str, str], tuple[str | None, str]] | None = None
+    """``ref_lookup(source, path)``: the page file a ``ref``/``relref`` target written in
+    ``source`` names, or ``(None, why)`` (``Flavor.ref_index``); ``None``: such a target
+    resolves like a relative link."""
 
     def locale_root(self, rel: str) -> tuple[str, str]:
         """``(locale, top folder)`` of the file ``rel``: its locale folder, or ``""``."""
@@ -575,6 +579,15 @@ class _Resolver:
                 "warning",
             )
         name = next(g for g in ref.groups() if g is not None)
+        if self.ctx.ref_lookup is not None:
+            path, suffix = _split_destination(name)
+            if not path:
+                return suffix or None  # "#anchor": this page
+            hit, why = self.ctx.ref_lookup(self.source, unquote(path))
+            if hit is not None and hit in self.pages:
+                return self._page_link(hit, suffix)
+            # The generator checks its own lookups: a code of their own
+            return "broken-ref", f"broken reference {name!r}: {why}", "error"
         if name.startswith("/"):
             found = self._relative(name.lstrip("/") or "./", [self.root])
         else:
