@@ -60,6 +60,7 @@ __all__ = [
     "MarkdownScan",
     "html_comment_spans",
     "html_destinations",
+    "indented_body_end",
     "merged_destinations",
     "scan_markdown",
 ]
@@ -352,6 +353,24 @@ def _same(url: str) -> str:
     return url
 
 
+def indented_body_end(state: StateBlock, start_line: int, end_line: int) -> int:
+    """The line after the body of the block opened on ``start_line`` whose body is the
+    lines indented four columns more than it (blank lines inside it included), as
+    Python-Markdown reads an admonition's or a tab's body."""
+    indent = state.sCount[start_line] + 4
+    end = start_line + 1
+    probe = end
+    while probe < end_line:
+        if state.isEmpty(probe):
+            probe += 1
+            continue
+        if state.sCount[probe] < indent:
+            break
+        probe += 1
+        end = probe
+    return end
+
+
 def _container_rule(
     markers: tuple[str, ...],
 ) -> Callable[[StateBlock, int, int, bool], bool]:
@@ -373,16 +392,7 @@ def _container_rule(
         if silent:
             return True
         indent = state.sCount[start_line] + 4
-        end = start_line + 1
-        probe = end
-        while probe < end_line:
-            if state.isEmpty(probe):
-                probe += 1
-                continue
-            if state.sCount[probe] < indent:
-                break
-            probe += 1
-            end = probe
+        end = indented_body_end(state, start_line, end_line)
         saved = (state.parentType, state.lineMax, state.blkIndent)
         state.parentType, state.lineMax, state.blkIndent = "container", end, indent
         token = state.push("container_open", "div", 1)

@@ -414,6 +414,22 @@ def expand(
     snippet_block: list[Line] | None = None
     parsed: list[frozenset[int]] = []
 
+    def include(found: _Found, origin: int) -> bool:
+        return _include(
+            found,
+            origin,
+            context,
+            rules,
+            out,
+            problems,
+            read,
+            budget,
+            _depth,
+            _stack,
+            quiet,
+            syntax,
+        )
+
     def in_code(index: int) -> bool:
         """Whether line ``index`` is code: the page is parsed the first time it matters."""
         if not parsed:
@@ -426,23 +442,9 @@ def expand(
             if _SNIPPET_BLOCK.match(text):
                 for named in snippet_block:
                     name = named.text.strip()
-                    if name and not name.startswith(";"):
-                        listed = _Found(name, False)
-                        if not _include(
-                            listed,
-                            named.origin,
-                            context,
-                            rules,
-                            out,
-                            problems,
-                            read,
-                            budget,
-                            _depth,
-                            _stack,
-                            quiet,
-                            syntax,
-                        ):
-                            out.append(named)
+                    listed = name and not name.startswith(";")
+                    if listed and not include(_Found(name, False), named.origin):
+                        out.append(named)
                 snippet_block = None
             else:
                 snippet_block.append(line)
@@ -469,20 +471,7 @@ def expand(
                 text = escaped
             out.append(Line(text, line.origin) if text is not line.text else line)
             continue
-        if not _include(
-            found,
-            line.origin,
-            context,
-            rules,
-            out,
-            problems,
-            read,
-            budget,
-            _depth,
-            _stack,
-            quiet,
-            syntax,
-        ):
+        if not include(found, line.origin):
             out.append(line)
     if snippet_block is not None:
         out.extend(snippet_block)

@@ -42,6 +42,7 @@ from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.container import container_plugin
 
 from wikisync.local.markdown.dialects._model import DialectContext, Opener
+from wikisync.local.markdown.parse import indented_body_end
 
 __all__ = ["Block", "Fence", "Structure", "Syntax", "structure"]
 
@@ -135,16 +136,7 @@ def _container_rule(openers: tuple[Opener, ...]) -> Callable[[StateBlock, int, i
         state.parentType = "dialect"
         if frame.indented:
             indent = state.sCount[start] + 4
-            last = start + 1
-            probe = last
-            while probe < end:
-                if state.isEmpty(probe):
-                    probe += 1
-                    continue
-                if state.sCount[probe] < indent:
-                    break
-                probe += 1
-                last = probe
+            last = indented_body_end(state, start, end)
             state.lineMax, state.blkIndent = last, indent
             state.md.block.tokenize(state, start + 1, last)
             token.meta = {"close": None}
