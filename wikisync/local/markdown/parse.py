@@ -200,7 +200,14 @@ def _wrap_link_rule(
     return wrapped
 
 
-def _newline_rule(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+def _recording(
+    rule: Callable[[StateInline, bool], bool],
+    token: str | None,
+    record: Callable[[_Inline, int, int], None],
+) -> Callable[[StateInline, bool], bool]:
+    """``rule``, and when it matched (pushing a ``token`` token, if one is named) inside
+    the inline being recorded: ``record(inline, start, end)`` with the span it read."""
+
     def wrapped(state: StateInline, silent: bool) -> bool:
         pos = state.pos
         count = len(state.tokens)
@@ -210,45 +217,9 @@ def _newline_rule(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateI
             ok
             and not silent
             and current is not None
-            and len(state.tokens) > count
-            and state.tokens[-1].type == "softbreak"
+            and (token is None or (len(state.tokens) > count and state.tokens[-1].type == token))
         ):
-            current.breaks.append(pos)
-        return ok
-
-    return wrapped
-
-
-def _html_inline_rule(
-    rule: Callable[[StateInline, bool], bool],
-) -> Callable[[StateInline, bool], bool]:
-    def wrapped(state: StateInline, silent: bool) -> bool:
-        pos = state.pos
-        ok = rule(state, silent)
-        current = _recorder().current
-        if ok and not silent and current is not None:
-            current.html.append(pos)
-        return ok
-
-    return wrapped
-
-
-def _backticks_rule(
-    rule: Callable[[StateInline, bool], bool],
-) -> Callable[[StateInline, bool], bool]:
-    def wrapped(state: StateInline, silent: bool) -> bool:
-        pos = state.pos
-        count = len(state.tokens)
-        ok = rule(state, silent)
-        current = _recorder().current
-        if (
-            ok
-            and not silent
-            and current is not None
-            and len(state.tokens) > count
-            and state.tokens[-1].type == "code_inline"
-        ):
-            current.code.append((pos, state.pos))
+            record(current, pos, state.pos)
         return ok
 
     return wrapped
@@ -418,9 +389,18 @@ def _make_parser(containers: tuple[str, ...] = ()) -> MarkdownIt:
     )
     md.inline.ruler.at("link", _wrap_link_rule(rules_inline.link))
     md.inline.ruler.at("image", _wrap_link_rule(rules_inline.image))
-    md.inline.ruler.at("newline", _newline_rule(rules_inline.newline))
-    md.inline.ruler.at("html_inline", _html_inline_rule(rules_inline.html_inline))
-    md.inline.ruler.at("backticks", _backticks_rule(rules_inline.backtick))
+    md.inline.ruler.at(
+        "newline",
+        _recording(rules_inline.newline, "softbreak", lambda i, a, _: i.breaks.append(a)),
+    )
+    md.inline.ruler.at(
+        "html_inline",
+        _recording(rules_inline.html_inline, None, lambda i, a, _: i.html.append(a)),
+    )
+    md.inline.ruler.at(
+        "backticks",
+        _recording(rules_inline.backtick, "code_inline", lambda i, a, b: i.code.append((a, b))),
+    )
     md.block.ruler.at("reference", _reference_rule(rules_block.reference), {"alt": []})
     md.core.ruler.at("inline", _inline_core)
     # Destinations are read from the text, not from the tokens: skip the URL encoding.
