@@ -104,7 +104,7 @@ from wikisync.local.fields import (
 )
 from wikisync.local.flavors import DEFAULT_FLAVOR, ActiveFlavor, detect_flavor, git_top
 from wikisync.local.flavors.base import Flavor, NavEntry, PathInput, Rule, Verdict
-from wikisync.local.frontmatter import Header, parse_page_text
+from wikisync.local.frontmatter import Header, HeaderValue, parse_page_text
 from wikisync.local.markdown.dialects import SECTION_PAGES, DialectContext, convert
 from wikisync.local.markdown.links import (
     LINK_CODES,
@@ -999,12 +999,12 @@ class _Dialect:
         rel: str,
         first: int,
         problems: list[Problem],
-        page_params: Mapping[str, object] | None = None,
+        header: Mapping[str, HeaderValue] | None = None,
     ) -> tuple[str, Callable[[int], int] | None, tuple[str, ...]]:
         """``body`` converted, how its lines map to the content's, and the files it
         includes (relative to the content directory); warnings go to ``problems``.
-        ``page_params`` are the page's own front matter values (Hugo's ``param`` reads
-        them before the site's)."""
+        ``header`` is the page's front matter: its values come before the site's
+        parameters for the constructs that show one (Hugo's ``param``)."""
         folder = posixpath.dirname(rel)
         here = (
             posixpath.join(self.includes.content_root, folder)
@@ -1012,6 +1012,15 @@ class _Dialect:
             else self.includes.content_root
         )
         params: Mapping[str, object] = self.params
+        page_params = (
+            {
+                key: value.node.value
+                for key, value in (header or {}).items()
+                if isinstance(value.node, yaml.ScalarNode)
+            }
+            if "hugo-shortcodes" in self.names
+            else {}
+        )
         if page_params:
             own = {key.lower() for key in page_params}
             params = {
@@ -1074,12 +1083,7 @@ def _build_page(
     scan: MarkdownScan | None = None
     if not html:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
-        page_params = {
-            key: value.node.value
-            for key, value in header.values.items()
-            if isinstance(value.node, yaml.ScalarNode)
-        }
-        body, origin, includes = dialect.convert(body, rel, first, problems, page_params)
+        body, origin, includes = dialect.convert(body, rel, first, problems, header.values)
         if run.transforms:
             body, transform_problems, after = run.run(body, rel, first)
             converted = origin or _same
