@@ -24,10 +24,10 @@ from wikisync.local.markdown.dialects._model import (
     Line,
     Opened,
     TabNode,
+    in_inline_code,
     outdent,
 )
 from wikisync.local.markdown.dialects._render import callout, details, fence, finalize, style
-from wikisync.local.markdown.links import code_spans
 
 __all__ = ["SECTION_PAGES", "badge", "mdx_block", "mdx_statement"]
 
@@ -80,12 +80,10 @@ def badge(
         )
         return _code_span(label)
 
-    code = code_spans(text.strip()) if "`" in text else []
-    offset = len(text) - len(text.lstrip())
+    in_code = in_inline_code(text)
 
     def outside(match: re.Match[str]) -> str:
-        at = match.start() - offset
-        if any(a <= at < b for a, b in code):
+        if in_code(match.start()):
             return match.group(0)  # in inline code: shown as written, as the site does
         return shown(match)
 

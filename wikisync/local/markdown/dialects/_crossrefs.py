@@ -12,8 +12,7 @@ import re
 
 from markdown_it.common.utils import normalizeReference
 
-from wikisync.local.markdown.dialects._model import DialectContext, DialectProblem
-from wikisync.local.markdown.links import code_spans
+from wikisync.local.markdown.dialects._model import DialectContext, DialectProblem, in_inline_code
 
 __all__ = ["autoref"]
 
@@ -27,15 +26,13 @@ def autoref(
     """Each cross-reference of ``text`` that no definition of the page names: its text."""
     if "][" not in text:
         return text, ()
-    code = code_spans(text.strip()) if "`" in text else []
-    offset = len(text) - len(text.lstrip())
+    in_code = in_inline_code(text)
     problems: list[DialectProblem] = []
 
     def shown(match: re.Match[str]) -> str:
         label, target = match.group(1), match.group(2)
         identifier = target or label
-        at = match.start() - offset
-        if any(a <= at < b for a, b in code) or not identifier.strip():
+        if in_code(match.start()) or not identifier.strip():
             return match.group(0)
         if normalizeReference(identifier) in context.references:
             return match.group(0)  # the page defines it: a link the parser reads

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from wikisync.local.markdown.links import code_spans
+
 __all__ = [
     "DialectContext",
     "InlineRule",
@@ -18,6 +20,7 @@ __all__ = [
     "indent_width",
     "dedent",
     "outdent",
+    "in_inline_code",
 ]
 
 
@@ -186,3 +189,13 @@ def outdent(lines: list[Line]) -> list[Line]:
     if not shared:
         return lines
     return [Line(dedent(line.text, shared), line.origin, line.code, line.heading) for line in lines]
+
+
+def in_inline_code(text: str) -> Callable[[int], bool]:
+    """For a line of text: whether an offset in it is inside inline code (where an inline
+    construct is shown as written, as the site shows it)."""
+    if "`" not in text:
+        return lambda at: False
+    offset = len(text) - len(text.lstrip())
+    spans = code_spans(text.strip())
+    return lambda at: any(a <= at - offset < b for a, b in spans)

@@ -41,7 +41,7 @@ from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.container import container_plugin
 
-from wikisync.local.markdown.dialects._model import DialectContext, Opener
+from wikisync.local.markdown.dialects._model import DialectContext, Frame, Opener
 from wikisync.local.markdown.parse import indented_body_end
 
 __all__ = ["Block", "Fence", "Structure", "Syntax", "structure"]
@@ -109,7 +109,7 @@ def _text(state: StateBlock, line: int) -> str:
     return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
-def _opened(openers: Sequence[Opener], text: str) -> Any:
+def _opened(openers: Sequence[Opener], text: str) -> Frame | None:
     for opener in openers:
         opened = opener(text, 0, _CONTEXT)
         if opened is not None and opened.frame is not None:
